@@ -1,0 +1,8 @@
+"""The generator: reads spec/, builds an intermediate model, renders generated/.
+
+Stages, one module each: ``load`` (files and ``$ref``s) -> ``schemas`` (definitions, through
+datamodel-code-generator) -> ``normalize`` (x-ms-* extensions, flattening, secrets) ->
+``operations`` (paths) -> ``ir`` (the intermediate model) -> ``render`` (Jinja) -> ``format`` (ruff).
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,84 @@
+"""Assemble the intermediate model of one api-version folder of spec/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import __version__, naming
+from .config import GeneratorConfig
+from .ir import ApiVersion, TypeRef
+from .load import Located, SpecError, load_spec
+from .normalize import Normalizer
+from .operations import build_operations
+from .provenance import spec_provenance
+from .schemas import resolve_definitions
+
+
+def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
+    api_version = version_dir.name
+    spec = load_spec(version_dir / config.entry)
+    info = spec.entry_document.get("info") or {}
+    schemas = resolve_definitions(spec)
+    normalizer = Normalizer(spec, schemas, config)
+    groups = build_operations(spec, normalizer, config)
+    roots: list[TypeRef] = []
+    for group in groups:
+        for op in group.operations:
+            if op.body is not None:
+                roots.append(op.body.type)
+            if op.result is not None:
+                roots.append(op.result)
+            roots.extend(p.type for p in (*op.query_parameters, *op.header_parameters))
+    roots.extend(_error_types(spec, normalizer, config))
+    collected = normalizer.collect(roots)
+    secrets = sorted({f.wire_name for m in collected.models for f in m.fields if f.secret})
+    unknown = sorted(
+        name for name in config.secrets if not _secret_exists(name, normalizer)
+    )
+    if unknown:
+        raise SpecError(f"codegen.yaml names secrets that the spec does not have: {unknown}")
+    return ApiVersion(
+        api_version=api_version,
+        module=naming.module_name_for_api_version(api_version),
+        title=str(info.get("title") or config.client_name),
+        description=" ".join(str(info.get("description") or "").split()),
+        client_name=config.client_name,
+        models=tuple(collected.models),
+        enums=tuple(collected.enums),
+        groups=groups,
+        secret_wire_names=tuple(secrets),
+        provenance={
+            "api_version": api_version,
+            "generator": f"vmss-runcommands-codegen {__version__}",
+            "spec": spec_provenance(spec, version_dir),
+        },
+    )
+
+
+def _error_types(spec, normalizer: Normalizer, config: GeneratorConfig) -> list[TypeRef]:  # type: ignore[no-untyped-def]
+    found: list[TypeRef] = []
+    for path, item in (spec.entry_document.get("paths") or {}).items():
+        for method, raw in item.items():
+            if not isinstance(raw, dict) or not config.selects(str(raw.get("operationId", ""))):
+                continue
+            default = (raw.get("responses") or {}).get("default")
+            if not isinstance(default, dict):
+                continue
+            pointer = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}/responses/default"
+            response = spec.deref(default, spec.entry, pointer)
+            schema = response.value.get("schema") if isinstance(response.value, dict) else None
+            if schema is not None:
+                found.append(
+                    normalizer.type_for_schema_node(
+                        Located(response.document, response.pointer + "/schema", schema)
+                    )
+                )
+    return found
+
+
+def _secret_exists(name: str, normalizer: Normalizer) -> bool:
+    definition, _, wire = name.partition(".")
+    for ref, schema in normalizer.schemas.items():
+        if ref.endswith(f"#/definitions/{definition}"):
+            return any(f.wire_name == wire for f in schema.fields)
+    return False

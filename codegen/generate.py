@@ -1,0 +1,90 @@
+"""Generate generated/ from spec/, or check that it is up to date."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import build_api_version
+from .config import load_config
+from .format import format_tree
+from .ir import ApiVersion
+from .load import SpecError
+from .render import render_package
+
+
+@dataclass(frozen=True)
+class Difference:
+    path: str
+    kind: str  # "changed", "missing" (should exist), "extra" (should not exist)
+
+
+def api_version_dirs(spec_root: Path) -> list[Path]:
+    dirs = sorted(
+        (p for p in spec_root.iterdir() if p.is_dir() and p.name[:4].isdigit()),
+        key=lambda p: p.name,
+    )
+    if not dirs:
+        raise SpecError(f"no api-version folder (such as 2024-07-01) under {spec_root.name}/")
+    return dirs
+
+
+def build_all(spec_root: Path) -> list[ApiVersion]:
+    config = load_config(spec_root / "codegen.yaml")
+    return [build_api_version(d, config) for d in api_version_dirs(spec_root)]
+
+
+def render_tree(spec_root: Path, target: Path) -> None:
+    """Write the complete, formatted output for ``spec_root`` into the empty folder ``target``."""
+    config = load_config(spec_root / "codegen.yaml")
+    versions = [build_api_version(d, config) for d in api_version_dirs(spec_root)]
+    for relative, text in render_package(versions, config).items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+    format_tree(target)
+
+
+def generate(spec_root: Path, out: Path) -> list[Difference]:
+    """Regenerate ``out``; returns what changed. Files are replaced only after a full render."""
+    with tempfile.TemporaryDirectory(prefix="codegen-") as tmp:
+        staged = Path(tmp) / "generated"
+        render_tree(spec_root, staged)
+        changes = compare(staged, out)
+        if changes:
+            if out.exists():
+                shutil.rmtree(out)
+            shutil.copytree(staged, out)
+    return changes
+
+
+def check(spec_root: Path, out: Path) -> list[Difference]:
+    """What regenerating would change; empty when ``out`` is up to date."""
+    with tempfile.TemporaryDirectory(prefix="codegen-") as tmp:
+        staged = Path(tmp) / "generated"
+        render_tree(spec_root, staged)
+        return compare(staged, out)
+
+
+def compare(expected: Path, actual: Path) -> list[Difference]:
+    def files(root: Path) -> set[str]:
+        if not root.exists():
+            return set()
+        return {
+            p.relative_to(root).as_posix()
+            for p in root.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+
+    want, have = files(expected), files(actual)
+    differences = [Difference(p, "missing") for p in sorted(want - have)]
+    differences += [Difference(p, "extra") for p in sorted(have - want)]
+    differences += [
+        Difference(p, "changed")
+        for p in sorted(want & have)
+        if not filecmp.cmp(expected / p, actual / p, shallow=False)
+    ]
+    return sorted(differences, key=lambda d: d.path)

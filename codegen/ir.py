@@ -1,0 +1,196 @@
+"""The intermediate model: everything the templates need, decided; templates only print it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TypeKind = Literal["str", "int", "float", "bool", "datetime", "any", "model", "enum", "list", "dict"]
+
+_PYTHON_PRIMITIVES = {
+    "str": "str",
+    "int": "int",
+    "float": "float",
+    "bool": "bool",
+    "datetime": "datetime.datetime",
+    "any": "Any",
+}
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    """A field or parameter type. ``name`` is the class for model/enum; ``item`` for list/dict."""
+
+    kind: TypeKind
+    name: str = ""
+    item: TypeRef | None = None
+
+    @property
+    def annotation(self) -> str:
+        if self.kind in ("model", "enum"):
+            return self.name
+        if self.kind == "list":
+            assert self.item is not None
+            return f"list[{self.item.annotation}]"
+        if self.kind == "dict":
+            assert self.item is not None
+            return f"dict[str, {self.item.annotation}]"
+        return _PYTHON_PRIMITIVES[self.kind]
+
+    @property
+    def referenced(self) -> tuple[str, ...]:
+        """Model and enum names this type mentions."""
+        if self.kind in ("model", "enum"):
+            return (self.name,)
+        if self.item is not None:
+            return self.item.referenced
+        return ()
+
+
+@dataclass(frozen=True)
+class Field:
+    python_name: str
+    wire_name: str
+    type: TypeRef
+    required: bool
+    read_only: bool
+    secret: bool
+    # Wire keys of the objects this field is hoisted out of by x-ms-client-flatten: ("properties",).
+    flattened_from: tuple[str, ...]
+    description: str
+    source: str  # document#pointer of the property, for provenance and error messages
+    forward_ref: bool = False  # mentions a class defined later (a cycle): quote the annotation
+
+    @property
+    def annotation(self) -> str:
+        text = self.type.annotation if self.required else f"{self.type.annotation} | Unset"
+        return repr(text) if self.forward_ref else text
+
+    @property
+    def metadata(self) -> str:
+        """The ``attrs.field(metadata=...)`` literal the runtime's Codec reads."""
+        items = [f'"wire": {self.wire_name!r}']
+        if self.flattened_from:
+            items.append(f'"flatten": {self.flattened_from!r}')
+        items.append(f'"read_only": {self.read_only!r}')
+        items.append(f'"secret": {self.secret!r}')
+        return "{" + ", ".join(items) + "}"
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    source: str
+    # Class names this model's annotations mention before they are defined (cycles).
+    forward_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: str
+    description: str
+    members: tuple[EnumMember, ...]
+    extensible: bool  # x-ms-enum modelAsString: unknown values are accepted and round-tripped
+    source: str
+
+
+ParameterLocation = Literal["path", "query", "header", "body"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    python_name: str
+    wire_name: str
+    location: ParameterLocation
+    required: bool
+    type: TypeRef
+    description: str
+    client_level: bool  # supplied by the client (subscription id, api-version), not the caller
+    constant: str | None = None  # a required single-value enum: always sent, never asked for
+
+    @property
+    def annotation(self) -> str:
+        if self.location == "body" and self.type.kind == "model":
+            return f"{self.type.name} | Mapping[str, Any]"
+        return self.type.annotation
+
+
+@dataclass(frozen=True)
+class Paging:
+    item_type: TypeRef
+    items_key: str
+    next_link_key: str | None
+
+
+@dataclass(frozen=True)
+class LongRunning:
+    final_state_via: str | None
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    description: str
+    path_parameters: tuple[Parameter, ...]
+    query_parameters: tuple[Parameter, ...]
+    header_parameters: tuple[Parameter, ...]
+    body: Parameter | None
+    success_statuses: tuple[int, ...]
+    result: TypeRef | None  # None: the operation returns nothing
+    long_running: LongRunning | None
+    paging: Paging | None
+
+    @property
+    def positional_parameters(self) -> tuple[Parameter, ...]:
+        required = [p for p in self.path_parameters if not p.client_level]
+        return tuple(required) + ((self.body,) if self.body and self.body.required else ())
+
+    @property
+    def keyword_parameters(self) -> tuple[Parameter, ...]:
+        optional = [
+            p
+            for p in (*self.query_parameters, *self.header_parameters)
+            if not p.client_level and p.constant is None
+        ]
+        if self.body and not self.body.required:
+            optional.append(self.body)
+        return tuple(optional)
+
+
+@dataclass(frozen=True)
+class OperationGroup:
+    class_name: str
+    attribute: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class ApiVersion:
+    api_version: str
+    module: str
+    title: str
+    description: str
+    client_name: str
+    models: tuple[Model, ...]
+    enums: tuple[EnumType, ...]
+    groups: tuple[OperationGroup, ...]
+    secret_wire_names: tuple[str, ...]
+    provenance: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def uses_datetime(self) -> bool:
+        return any(
+            "datetime" in f.type.annotation for model in self.models for f in model.fields
+        )

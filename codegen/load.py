@@ -1,0 +1,144 @@
+"""Load an OpenAPI 2.0 document and every file its ``$ref``s reach, keeping JSON pointers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+
+class SpecError(Exception):
+    """The spec cannot be read or does not make sense; the message names the file and pointer."""
+
+
+class MissingFileWarning(UserWarning):
+    """A referenced side file (typically an x-ms-example) does not exist."""
+
+
+@dataclass(frozen=True)
+class Located:
+    """A node of the spec and where it came from: document path (relative to the entry's folder)
+    and the JSON pointer inside it."""
+
+    document: str
+    pointer: str
+    value: Any
+
+    @property
+    def where(self) -> str:
+        return f"{self.document}#{self.pointer}"
+
+
+@dataclass
+class SpecSet:
+    """The entry document plus every document reachable through ``$ref``."""
+
+    root: Path
+    entry: str
+    documents: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, bytes] = field(default_factory=dict)
+    missing: set[str] = field(default_factory=set)
+
+    @property
+    def entry_document(self) -> dict[str, Any]:
+        doc = self.documents[self.entry]
+        assert isinstance(doc, dict)
+        return doc
+
+    def resolve(self, ref: str, base_document: str) -> Located:
+        """Resolve ``ref`` written inside ``base_document``."""
+        file_part, _, fragment = ref.partition("#")
+        document = _join(base_document, file_part) if file_part else base_document
+        if document not in self.documents:
+            raise SpecError(f"{base_document}: $ref {ref!r} points to a file that was not loaded")
+        pointer = unquote(fragment) or ""
+        return Located(document, pointer, _walk(self.documents[document], pointer, document))
+
+    def deref(self, node: Any, document: str, pointer: str) -> Located:
+        """Follow ``$ref`` chains until a node that is not a bare reference."""
+        seen: set[tuple[str, str]] = set()
+        located = Located(document, pointer, node)
+        while isinstance(located.value, dict) and "$ref" in located.value:
+            key = (located.document, located.pointer)
+            if key in seen:
+                raise SpecError(f"{located.where}: circular $ref")
+            seen.add(key)
+            located = self.resolve(located.value["$ref"], located.document)
+        return located
+
+    def file_hashes(self) -> dict[str, str]:
+        return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(self.raw.items())}
+
+
+def load_spec(entry: Path) -> SpecSet:
+    """Read ``entry`` and, transitively, every JSON file referenced from it."""
+    entry = entry.resolve()
+    if not entry.is_file():
+        raise SpecError(f"spec file not found: {entry.name}")
+    spec = SpecSet(root=entry.parent, entry=entry.name)
+    pending = [entry.name]
+    while pending:
+        name = pending.pop()
+        if name in spec.documents or name in spec.missing:
+            continue
+        path = spec.root / name
+        if not path.is_file():
+            if _is_example(name):
+                warnings.warn(f"example file {name} is missing; continuing without it",
+                              MissingFileWarning, stacklevel=2)
+                spec.missing.add(name)
+                continue
+            raise SpecError(f"referenced file {name} does not exist")
+        data = path.read_bytes()
+        try:
+            document = json.loads(data)
+        except ValueError as exc:
+            raise SpecError(f"{name} is not valid JSON: {exc}") from exc
+        spec.raw[name] = data
+        spec.documents[name] = document
+        for ref in _refs(document):
+            file_part = ref.partition("#")[0]
+            if file_part:
+                pending.append(_join(name, file_part))
+    return spec
+
+
+def _is_example(name: str) -> bool:
+    return "/examples/" in f"/{name}"
+
+
+def _join(base_document: str, relative: str) -> str:
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base_document), relative))
+
+
+def _walk(document: Any, pointer: str, name: str) -> Any:
+    node = document
+    if pointer in ("", "/"):
+        return node
+    for raw_token in pointer.lstrip("/").split("/"):
+        token = raw_token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            raise SpecError(f"{name}#{pointer}: no such node")
+    return node
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _refs(item)

@@ -1,0 +1,52 @@
+"""Python names derived from wire names, the way AutoRest derives them."""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+_ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_WORD_BOUNDARY = re.compile(r"([a-z\d])([A-Z])")
+_NOT_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
+
+# Names that would shadow attributes every generated model or client relies on.
+_RESERVED = frozenset({"to_dict", "from_dict", "self", "cls"})
+
+
+def snake_case(name: str) -> str:
+    """``VirtualMachineScaleSetVMRunCommands`` -> ``virtual_machine_scale_set_vm_run_commands``."""
+    text = _NOT_IDENTIFIER.sub("_", name.lstrip("$"))
+    text = _ACRONYM_BOUNDARY.sub(r"\1_\2", text)
+    text = _WORD_BOUNDARY.sub(r"\1_\2", text)
+    text = re.sub(r"_+", "_", text).strip("_").lower()
+    if not text:
+        raise ValueError(f"cannot derive a Python name from {name!r}")
+    if text[0].isdigit():
+        text = f"n_{text}"
+    return text
+
+
+def python_identifier(name: str) -> str:
+    """A snake_case identifier that is not a keyword or a reserved name."""
+    ident = snake_case(name)
+    if keyword.iskeyword(ident) or ident in _RESERVED:
+        ident = f"{ident}_"
+    return ident
+
+
+def enum_member_name(value: str) -> str:
+    """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``."""
+    return snake_case(value).upper()
+
+
+def class_name(name: str) -> str:
+    """A PascalCase class name; the spec's own names are kept when already valid."""
+    cleaned = _NOT_IDENTIFIER.sub("_", name)
+    if cleaned.isidentifier() and cleaned[0].isupper():
+        return cleaned
+    return "".join(part[:1].upper() + part[1:] for part in cleaned.split("_") if part)
+
+
+def module_name_for_api_version(api_version: str) -> str:
+    """``2024-07-01`` -> ``v2024_07_01``; ``2024-07-01-preview`` -> ``v2024_07_01_preview``."""
+    return "v" + _NOT_IDENTIFIER.sub("_", api_version).strip("_").lower()

@@ -1,0 +1,203 @@
+"""The Python surface derived from the IR: signatures, return types, docstrings.
+
+Kept apart from the templates so they only print decisions, and so the public API of a
+generation can be listed and compared without rendering code.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from .ir import ApiVersion, EnumType, Model, Operation
+
+_WIDTH = 92
+
+
+@dataclass(frozen=True)
+class OperationSurface:
+    positional_annotations: dict[str, str]
+    returns: str
+    docstring: str
+    values: dict[str, str]  # wire name -> Python expression giving the value to send
+    body_expression: str
+    headers_expression: str
+    deserialize: str
+
+
+def docstring(text: str, indent: int, sections: tuple[tuple[str, list[tuple[str, str]]], ...] = ()) -> str:
+    """A triple-quoted docstring, wrapped and escaped, with optional Google-style sections."""
+    pad = " " * indent
+    lines: list[str] = []
+    summary = _escape(text) or "No description in the spec."
+    lines.extend(textwrap.wrap(summary, _WIDTH - indent) or [""])
+    for title, entries in sections:
+        if not entries:
+            continue
+        lines.append("")
+        lines.append(f"{title}:")
+        for name, description in entries:
+            wrapped = textwrap.wrap(
+                f"{name}: {_escape(description)}" if name else _escape(description),
+                _WIDTH - indent - 4,
+                subsequent_indent="    ",
+            )
+            lines.extend(f"    {line}" for line in wrapped)
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    body = "\n".join(f"{pad}{line}" if line else "" for line in lines[1:])
+    return f'"""{lines[0]}\n{body}\n{pad}"""'
+
+
+def _escape(text: str) -> str:
+    return " ".join(text.split()).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def model_docstring(model: Model) -> str:
+    entries = []
+    for f in model.fields:
+        notes = []
+        if f.read_only:
+            notes.append("Read-only: set by the service, never sent.")
+        if f.secret:
+            notes.append("Secret: left out of repr, logs and error messages.")
+        if f.required:
+            notes.append("Required.")
+        entries.append((f.python_name, " ".join([f.description or "", *notes]).strip()))
+    return docstring(model.description, 4, (("Attributes", entries),))
+
+
+def enum_notes(enum: EnumType) -> tuple[tuple[str, list[tuple[str, str]]], ...]:
+    if enum.extensible:
+        note = "The service may return values not listed here; they are kept as they are."
+    else:
+        note = "The service uses only the values listed here."
+    return (("Note", [("", note)]),)
+
+
+def client_docstring(api: ApiVersion) -> str:
+    groups = [(g.attribute, f"{g.class_name}: operations of this group.") for g in api.groups]
+    args = [
+        ("credential", "Any object with get_token(*scopes), such as an azure-identity credential."),
+        ("subscription_id", "The Azure subscription to work in."),
+        ("base_url", "The ARM endpoint; public Azure by default."),
+        ("connection_verify", "TLS verification: True, False, or a CA bundle path."),
+        ("pool_manager", "A urllib3 PoolManager to use instead of the client's own."),
+        ("polling_interval", "Seconds between long-running-operation polls when the service "
+         "does not say (Retry-After)."),
+        ("retry_policy", "Retries of failed requests; the default matches azure-core."),
+        ("user_agent", "A prefix for the User-Agent header."),
+    ]
+    text = api.description or api.title
+    return docstring(
+        f"{text} (api-version {api.api_version}).", 4,
+        (("Args", args), ("Attributes", groups)),
+    )
+
+
+def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
+    positional = {}
+    for p in op.positional_parameters:
+        annotation = p.annotation
+        if p.location == "body" and op.long_running is not None:
+            # None is allowed only together with continuation_token (resuming sends no body).
+            annotation = f"{annotation} | None"
+        positional[p.python_name] = annotation
+    values = {}
+    for p in (*op.path_parameters, *op.query_parameters, *op.header_parameters):
+        if p.constant is not None:
+            values[p.wire_name] = repr(p.constant)
+        elif p.wire_name == "api-version":
+            values[p.wire_name] = "self._client.api_version"
+        elif p.client_level and p.wire_name == "subscriptionId":
+            values[p.wire_name] = "self._client.subscription_id"
+        elif p.client_level:
+            raise ValueError(f"{op.operation_id}: client parameter {p.wire_name} is not supported")
+        else:
+            values[p.wire_name] = p.python_name if p.type.kind != "enum" else (
+                f"None if {p.python_name} is None else str({p.python_name})"
+            )
+    header_items = [
+        f"{p.wire_name!r}: {values[p.wire_name]}" for p in op.header_parameters
+    ]
+    headers_expression = "headers"
+    if header_items:
+        headers_expression = (
+            "{**(headers or {}), **{k: v for k, v in {" + ", ".join(header_items)
+            + "}.items() if v is not None}}"
+        )
+    body_expression = "None"
+    if op.body is not None:
+        body_type = op.body.type
+        call = f"serialize_body({op.body.python_name}, {body_type.name}, CODEC, {op.body.python_name!r})"
+        if body_type.kind != "model":
+            raise ValueError(f"{op.operation_id}: only model bodies are supported")
+        if op.long_running is not None:
+            body_expression = f"None if continuation_token is not None else {call}"
+        elif not op.body.required:
+            body_expression = f"None if {op.body.python_name} is None else {call}"
+        else:
+            body_expression = call
+    result = op.paging.item_type if op.paging else op.result
+    if result is not None and result.kind != "model":
+        raise ValueError(f"{op.operation_id}: only model results are supported")
+    deserialize = f"{result.name}.from_dict" if result is not None else "None"
+    if op.long_running is not None:
+        returns = f"LROPoller[{result.name if result else 'None'}]"
+    elif op.paging is not None:
+        returns = f"ItemPaged[{result.name if result else 'None'}]"
+    else:
+        returns = result.name if result is not None else "None"
+    return OperationSurface(
+        positional_annotations=positional,
+        returns=returns,
+        docstring=_operation_docstring(op, returns),
+        values=values,
+        body_expression=body_expression,
+        headers_expression=headers_expression,
+        deserialize=deserialize,
+    )
+
+
+def _operation_docstring(op: Operation, returns: str) -> str:
+    args = [(p.python_name, p.description) for p in op.positional_parameters]
+    args += [(p.python_name, p.description) for p in op.keyword_parameters]
+    if op.long_running is not None:
+        args += [
+            ("polling", "False returns a poller that does not poll (its result is the first answer)."),
+            ("polling_interval", "Seconds between polls when the service gives no Retry-After."),
+            ("continuation_token", "Resume an operation from LROPoller.continuation_token() "
+             "without sending the request again."),
+        ]
+    args += [
+        ("headers", "Extra request headers."),
+        ("timeout", "Per-request timeout in seconds."),
+        ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
+    ]
+    if op.long_running is not None:
+        ret = f"{returns}: call result() to wait for the outcome."
+    elif op.paging is not None:
+        ret = f"{returns}: iterate for items; pages are fetched as needed."
+    else:
+        ret = returns
+    raises = [
+        ("HttpResponseError", "the service answered with an error (subclasses for 401, 404, 409)."),
+        ("ValueError", "a path parameter is empty or None."),
+    ]
+    return docstring(
+        f"{op.description} (operation {op.operation_id})",
+        8,
+        (("Args", args), ("Returns", [("", ret)]), ("Raises", raises)),
+    )
+
+
+def operation_imports(api: ApiVersion) -> list[str]:
+    names: set[str] = set()
+    for group in api.groups:
+        for op in group.operations:
+            if op.body is not None:
+                names.update(op.body.type.referenced)
+            result = op.paging.item_type if op.paging else op.result
+            if result is not None:
+                names.update(result.referenced)
+    return sorted(names)

@@ -1,0 +1,53 @@
+"""The request and response values that travel between the pipeline, the transport and the poller."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from urllib3._collections import HTTPHeaderDict
+
+
+@dataclass(slots=True)
+class HttpRequest:
+    """One HTTP request. ``url`` is absolute and already carries its query string."""
+
+    method: str
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+
+
+class HttpResponse:
+    """A fully read HTTP response; header lookups are case-insensitive."""
+
+    __slots__ = ("body", "headers", "reason", "request", "status_code")
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        reason: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        request: HttpRequest,
+    ) -> None:
+        self.status_code = status_code
+        self.reason = reason
+        self.headers: HTTPHeaderDict = (
+            headers if isinstance(headers, HTTPHeaderDict) else HTTPHeaderDict(dict(headers))
+        )
+        self.body = body
+        self.request = request
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """Decode the body as JSON; raises ``ValueError`` when it is not JSON."""
+        return json.loads(self.body)
+
+    def __repr__(self) -> str:
+        return f"<HttpResponse {self.status_code} {self.reason} {self.request.method}>"
