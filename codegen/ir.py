@@ -61,9 +61,16 @@ class Field:
     source: str  # document#pointer of the property, for provenance and error messages
     forward_ref: bool = False  # mentions a class defined later (a cycle): quote the annotation
 
+    # Set for fields whose enum is extensible: plain strings are accepted as well.
+    accepts_str: bool = False
+
     @property
     def annotation(self) -> str:
-        text = self.type.annotation if self.required else f"{self.type.annotation} | Unset"
+        text = self.type.annotation
+        if self.accepts_str:
+            text = f"{text} | str"
+        if not self.required:
+            text = f"{text} | Unset"
         return repr(text) if self.forward_ref else text
 
     @property

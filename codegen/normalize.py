@@ -197,16 +197,11 @@ class Normalizer:
             inner = []
             for f in self.fields_of(schema_field.type.name):
                 inner.append(
-                    Field(
-                        python_name=f.python_name,
-                        wire_name=f.wire_name,
-                        type=f.type,
+                    replace(
+                        f,
                         required=f.required and schema_field.required and not read_only,
                         read_only=f.read_only or read_only,
-                        secret=f.secret,
                         flattened_from=(schema_field.wire_name, *f.flattened_from),
-                        description=f.description,
-                        source=f.source,
                     )
                 )
             return inner
@@ -215,11 +210,13 @@ class Normalizer:
             f"{definition}.{schema_field.wire_name}" in self._config.secrets
         )
         python_name = raw.get("x-ms-client-name") or schema_field.wire_name
+        field_type = self._field_type(schema_field.type, prop)
         return [
             Field(
                 python_name=naming.python_identifier(str(python_name)),
                 wire_name=schema_field.wire_name,
-                type=self._field_type(schema_field.type, prop),
+                type=field_type,
+                accepts_str=field_type.kind == "enum" and self._enums[field_type.name].extensible,
                 required=schema_field.required and not read_only,
                 read_only=read_only,
                 secret=secret,

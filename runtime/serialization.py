@@ -147,10 +147,15 @@ def model_repr(self: object) -> str:
 
 
 def _unset_union_member(tp: Any) -> Any | None:
-    """For ``X | Unset`` return ``X``; for anything else None."""
+    """The type a union stands for: ``X | Unset`` -> X, ``SomeEnum | str [| Unset]`` -> SomeEnum
+    (extensible enums also accept plain strings); None for anything else."""
     if typing.get_origin(tp) not in (typing.Union, types.UnionType):
         return None
     args = [a for a in typing.get_args(tp) if a is not Unset]
+    if len(args) == 2 and str in args:
+        other = args[0] if args[1] is str else args[1]
+        if isinstance(other, type) and issubclass(other, enum.Enum):
+            return other
     if len(args) != 1 or len(args) == len(typing.get_args(tp)):
         return None
     return args[0]
@@ -180,6 +185,16 @@ def _structure_datetime(value: Any, _: Any) -> datetime.datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected date-time string, got {type(value).__name__}")
     return parse_datetime(value)
+
+
+def _structure_enum(value: Any, enum_type: Any) -> Any:
+    if not isinstance(value, str):
+        raise TypeError(f"expected string, got {type(value).__name__}")
+    return enum_type(value)
+
+
+def _unstructure_enum(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
 
 
 def _structure_any(value: Any, _: Any) -> Any:
@@ -219,6 +234,10 @@ class Codec:
         converter.register_structure_hook(bool, _strict(bool, "boolean"))
         converter.register_structure_hook(float, _structure_float)
         converter.register_structure_hook(datetime.datetime, _structure_datetime)
+        # The enum bases sit before str in their members' MRO, so these win over the str hook.
+        for base in (ExtensibleEnum, ClosedEnum):
+            converter.register_structure_hook(base, _structure_enum)
+            converter.register_unstructure_hook(base, _unstructure_enum)
         converter.register_unstructure_hook(datetime.datetime, format_datetime)
         converter.register_structure_hook(Any, _structure_any)
 
@@ -269,19 +288,6 @@ class Codec:
         )
         converter.register_structure_hook_factory(
             lambda tp: typing.get_origin(tp) is dict, dict_structure
-        )
-
-        def enum_structure(tp: Any) -> Callable[[Any, Any], Any]:
-            def hook(value: Any, _: Any) -> Any:
-                if not isinstance(value, str):
-                    raise TypeError(f"expected string, got {type(value).__name__}")
-                return tp(value)
-
-            return hook
-
-        converter.register_structure_hook_factory(
-            lambda tp: isinstance(tp, type) and issubclass(tp, enum.Enum) and tp is not Unset,
-            enum_structure,
         )
 
         for model in self._models:
@@ -380,10 +386,11 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
         for field in attrs.fields(cls):
             keys = (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
             node: Any = data
-            for key in keys:
-                if not isinstance(node, Mapping):
-                    return _join(path, key), f"expected an object, got {type(node).__name__}"
-                node = node.get(key, UNSET)
+            for depth, key in enumerate(keys):
+                if node is not UNSET and node is not None and not isinstance(node, Mapping):
+                    where = _join(path, ".".join(keys[:depth]))
+                    return where, f"expected an object, got {type(node).__name__}"
+                node = node.get(key, UNSET) if isinstance(node, Mapping) else UNSET
             field_path = _join(path, ".".join(keys))
             if node is UNSET:
                 if field.default is attrs.NOTHING:

@@ -305,7 +305,7 @@ class VirtualMachineRunCommandInstanceView:
     execution_message: str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "executionMessage", "read_only": False, "secret": False}
     )
-    execution_state: ExecutionState | Unset = attrs.field(
+    execution_state: ExecutionState | str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "executionState", "read_only": False, "secret": False}
     )
     exit_code: int | Unset = attrs.field(

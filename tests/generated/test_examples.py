@@ -1,0 +1,119 @@
+"""Every x-ms-example in spec/ round-trips through the generated models."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vmss_runcommands import models
+from vmss_runcommands.runtime.serialization import parse_datetime
+
+SPEC = Path(__file__).resolve().parents[2] / "spec" / "2024-07-01"
+OPERATIONS = json.loads((SPEC / "runCommands.json").read_text())["paths"]
+
+BODY_MODELS = {
+    "VirtualMachineScaleSetVMRunCommands_CreateOrUpdate": models.VirtualMachineRunCommand,
+    "VirtualMachineScaleSetVMRunCommands_Update": models.VirtualMachineRunCommandUpdate,
+}
+RESPONSE_MODELS = {
+    "VirtualMachineScaleSetVMRunCommands_CreateOrUpdate": models.VirtualMachineRunCommand,
+    "VirtualMachineScaleSetVMRunCommands_Update": models.VirtualMachineRunCommand,
+    "VirtualMachineScaleSetVMRunCommands_Get": models.VirtualMachineRunCommand,
+    "VirtualMachineScaleSetVMRunCommands_List": models.VirtualMachineRunCommandsListResult,
+}
+
+
+def _examples() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for item in OPERATIONS.values():
+        for operation in item.values():
+            for ref in operation.get("x-ms-examples", {}).values():
+                found.append(
+                    (operation["operationId"], json.loads((SPEC / ref["$ref"]).read_text()))
+                )
+    return found
+
+
+EXAMPLES = _examples()
+
+
+def _normalize_times(node: Any) -> Any:
+    """Date-times compare as instants (the wire allows several spellings of one instant)."""
+    if isinstance(node, dict):
+        return {k: _normalize_times(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_normalize_times(v) for v in node]
+    if isinstance(node, str):
+        try:
+            return parse_datetime(node)
+        except ValueError:
+            return node
+    return node
+
+
+def test_every_operation_has_an_example() -> None:
+    assert {op for op, _ in EXAMPLES} == {
+        *RESPONSE_MODELS,
+        "VirtualMachineScaleSetVMRunCommands_Delete",
+    }
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "example"),
+    [e for e in EXAMPLES if e[0] in BODY_MODELS],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_request_bodies_serialize_to_the_example(operation_id: str, example: dict[str, Any]) -> None:
+    body = example["parameters"]["runCommand"]
+    model = BODY_MODELS[operation_id].from_dict(body)
+    assert model.to_dict() == body
+    assert json.loads(json.dumps(model.to_dict())) == body
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "example"),
+    [e for e in EXAMPLES if e[0] in RESPONSE_MODELS],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_responses_parse_and_read_back(operation_id: str, example: dict[str, Any]) -> None:
+    for status, response in example["responses"].items():
+        body = response.get("body")
+        if body is None:
+            continue
+        model = RESPONSE_MODELS[operation_id].from_dict(body)
+        assert _normalize_times(model.to_dict(keep_readonly=True)) == _normalize_times(body), status
+
+
+def test_instance_view_fields_read_back_typed() -> None:
+    (get_example,) = [e for op, e in EXAMPLES if op.endswith("_Get")]
+    body = get_example["responses"]["200"]["body"]
+    run_command = models.VirtualMachineRunCommand.from_dict(body)
+    view = run_command.instance_view
+    assert isinstance(view, models.VirtualMachineRunCommandInstanceView)
+    raw = body["properties"]["instanceView"]
+    assert view.execution_state is models.ExecutionState.FAILED
+    assert view.exit_code == raw["exitCode"]
+    assert view.output == raw["output"]
+    assert view.error == raw["error"]
+    assert view.start_time == datetime.datetime(
+        2024, 7, 15, 9, 30, 1, 123456, tzinfo=datetime.timezone.utc
+    )
+    assert view.statuses and view.statuses[0].level is models.StatusLevelTypes.ERROR
+    assert run_command.provisioning_state == body["properties"]["provisioningState"]
+    assert run_command.tags == body["tags"]
+
+
+def test_secrets_of_the_example_request_stay_out_of_repr() -> None:
+    (create,) = [e for op, e in EXAMPLES if op.endswith("_CreateOrUpdate")]
+    body = create["parameters"]["runCommand"]
+    model = models.VirtualMachineRunCommand.from_dict(body)
+    text = repr(model)
+    assert body["properties"]["runAsPassword"] not in text
+    for parameter in body["properties"]["protectedParameters"]:
+        assert parameter["value"] not in text
+    assert "run_as_password" not in text and "protected_parameters" not in text
+    assert body["properties"]["runAsUser"] in text

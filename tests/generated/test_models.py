@@ -1,0 +1,231 @@
+"""Behaviour of the generated models and the metadata-driven codec."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vmss_runcommands import UNSET, DeserializationError
+from vmss_runcommands.models import (
+    ExecutionState,
+    RunCommandInputParameter,
+    RunCommandManagedIdentity,
+    StatusLevelTypes,
+    VirtualMachineRunCommand,
+    VirtualMachineRunCommandInstanceView,
+    VirtualMachineRunCommandScriptSource,
+    VirtualMachineRunCommandUpdate,
+)
+from vmss_runcommands.runtime.serialization import format_datetime, parse_datetime
+
+text = st.text(max_size=30)
+identity = st.builds(
+    RunCommandManagedIdentity,
+    client_id=st.one_of(st.just(UNSET), text),
+    object_id=st.one_of(st.just(UNSET), text),
+)
+parameters = st.lists(st.builds(RunCommandInputParameter, name=text, value=text), max_size=3)
+source = st.builds(
+    VirtualMachineRunCommandScriptSource,
+    script=st.one_of(st.just(UNSET), text),
+    script_uri=st.one_of(st.just(UNSET), text),
+    command_id=st.one_of(st.just(UNSET), text),
+    script_uri_managed_identity=st.one_of(st.just(UNSET), identity),
+)
+run_commands = st.builds(
+    VirtualMachineRunCommand,
+    location=text,
+    tags=st.one_of(st.just(UNSET), st.dictionaries(text, text, max_size=3)),
+    source=st.one_of(st.just(UNSET), source),
+    parameters=st.one_of(st.just(UNSET), parameters),
+    protected_parameters=st.one_of(st.just(UNSET), parameters),
+    async_execution=st.one_of(st.just(UNSET), st.booleans()),
+    run_as_user=st.one_of(st.just(UNSET), text),
+    run_as_password=st.one_of(st.just(UNSET), text),
+    timeout_in_seconds=st.one_of(st.just(UNSET), st.integers(-(2**31), 2**31 - 1)),
+    output_blob_managed_identity=st.one_of(st.just(UNSET), identity),
+    treat_failure_as_deployment_failure=st.one_of(st.just(UNSET), st.booleans()),
+)
+
+
+@given(run_commands)
+def test_writable_models_round_trip_through_json(model: VirtualMachineRunCommand) -> None:
+    wire = json.loads(json.dumps(model.to_dict()))
+    assert VirtualMachineRunCommand.from_dict(wire) == model
+
+
+@given(run_commands)
+def test_unset_fields_are_not_sent_and_flattened_fields_are_nested(
+    model: VirtualMachineRunCommand,
+) -> None:
+    wire = model.to_dict()
+    top_level = {"location", "tags"}
+    assert set(wire) <= top_level | {"properties"}
+    assert ("tags" in wire) == (model.tags is not UNSET)
+    if model.source is UNSET and model.run_as_password is UNSET and "properties" in wire:
+        assert "source" not in wire["properties"] and "runAsPassword" not in wire["properties"]
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_secret_values_never_appear_in_repr(secret: str) -> None:
+    model = VirtualMachineRunCommand(
+        location="westus",
+        run_as_password=f"pw-{secret}-pw",
+        protected_parameters=[RunCommandInputParameter(name="key", value=f"pp-{secret}-pp")],
+    )
+    text_form = repr(model) + str(model)
+    assert f"pw-{secret}-pw" not in text_form
+    assert f"pp-{secret}-pp" not in text_form
+
+
+def test_secret_fields_are_marked_in_metadata_and_hidden_from_attrs_repr() -> None:
+    fields = {f.name: f for f in attrs.fields(VirtualMachineRunCommand)}
+    for name in ("run_as_password", "protected_parameters"):
+        assert fields[name].metadata["secret"] is True
+        assert fields[name].repr is False
+    assert fields["run_as_user"].metadata["secret"] is False
+    assert fields["run_as_password"].metadata["wire"] == "runAsPassword"
+    assert fields["run_as_password"].metadata["flatten"] == ("properties",)
+
+
+def test_read_only_fields_are_never_sent_but_kept_for_display() -> None:
+    model = VirtualMachineRunCommand.from_dict(
+        {
+            "id": "/subscriptions/s/x",
+            "name": "n",
+            "type": "t",
+            "location": "westus",
+            "properties": {
+                "provisioningState": "Succeeded",
+                "instanceView": {"exitCode": 0},
+                "runAsUser": "ops",
+            },
+        }
+    )
+    assert model.to_dict() == {"location": "westus", "properties": {"runAsUser": "ops"}}
+    shown = model.to_dict(keep_readonly=True)
+    assert shown["id"] == "/subscriptions/s/x"
+    assert shown["properties"]["provisioningState"] == "Succeeded"
+    assert shown["properties"]["instanceView"] == {"exitCode": 0}
+
+
+def test_read_only_fields_in_an_update_body_are_dropped() -> None:
+    update = VirtualMachineRunCommandUpdate(
+        provisioning_state="Succeeded", timeout_in_seconds=10
+    )
+    assert update.to_dict() == {"properties": {"timeoutInSeconds": 10}}
+    assert VirtualMachineRunCommandUpdate().to_dict() == {}
+
+
+@given(st.text(min_size=1, max_size=20).filter(
+    lambda v: v.casefold() not in {m.value.casefold() for m in ExecutionState}
+))
+def test_extensible_enum_accepts_and_round_trips_unknown_values(value: str) -> None:
+    view = VirtualMachineRunCommandInstanceView.from_dict({"executionState": value})
+    assert isinstance(view.execution_state, ExecutionState)
+    assert view.execution_state == value
+    assert view.to_dict(keep_readonly=True) == {"executionState": value}
+    assert ExecutionState(value) is ExecutionState(value)
+
+
+def test_extensible_enum_known_values_ignore_case() -> None:
+    view = VirtualMachineRunCommandInstanceView.from_dict({"executionState": "succeeded"})
+    assert view.execution_state is ExecutionState.SUCCEEDED
+    assert str(ExecutionState.TIMED_OUT) == "TimedOut"
+    assert f"{ExecutionState.RUNNING}" == "Running"
+
+
+def test_closed_enum_rejects_unknown_values_naming_the_path() -> None:
+    with pytest.raises(DeserializationError) as info:
+        VirtualMachineRunCommand.from_dict(
+            {"location": "x", "properties": {"instanceView": {"statuses": [{"level": "Fatal"}]}}}
+        )
+    assert info.value.path == "properties.instanceView.statuses[0].level"
+    assert StatusLevelTypes("warning") is StatusLevelTypes.WARNING
+
+
+@pytest.mark.parametrize(
+    ("data", "path"),
+    [
+        ({"properties": {}}, "location"),
+        ({"location": 1}, "location"),
+        ({"location": "x", "properties": []}, "properties"),
+        ({"location": "x", "properties": {"timeoutInSeconds": "60"}}, "properties.timeoutInSeconds"),
+        ({"location": "x", "properties": {"asyncExecution": 1}}, "properties.asyncExecution"),
+        ({"location": "x", "properties": {"timeoutInSeconds": True}}, "properties.timeoutInSeconds"),
+        ({"location": "x", "properties": {"parameters": "ab"}}, "properties.parameters"),
+        ({"location": "x", "properties": {"parameters": [{"name": "a"}]}}, "properties.parameters[0].value"),
+        ({"location": "x", "tags": {"a": 1}}, "tags.a"),
+        (
+            {"location": "x", "properties": {"instanceView": {"startTime": "yesterday"}}},
+            "properties.instanceView.startTime",
+        ),
+    ],
+)
+def test_malformed_data_raises_a_typed_error_naming_the_wire_path(data: object, path: str) -> None:
+    with pytest.raises(DeserializationError) as info:
+        VirtualMachineRunCommand.from_dict(data)  # type: ignore[arg-type]
+    assert info.value.path == path
+    assert path in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_error_messages_never_contain_values() -> None:
+    with pytest.raises(DeserializationError) as info:
+        VirtualMachineRunCommand.from_dict(
+            {"location": "x", "properties": {"runAsPassword": ["hunter2-secret"]}}
+        )
+    assert "hunter2-secret" not in str(info.value)
+    assert info.value.path == "properties.runAsPassword"
+
+
+def test_null_means_absent() -> None:
+    model = VirtualMachineRunCommand.from_dict(
+        {"location": "x", "tags": None, "properties": {"source": None, "exitCode": None}}
+    )
+    assert model.tags is UNSET and model.source is UNSET
+
+
+def test_unknown_keys_are_ignored() -> None:
+    model = VirtualMachineRunCommand.from_dict(
+        {"location": "x", "newTopLevel": 1, "properties": {"brandNew": {"a": 1}}}
+    )
+    assert model == VirtualMachineRunCommand(location="x")
+
+
+@given(
+    st.datetimes(
+        min_value=datetime.datetime(1900, 1, 1),
+        timezones=st.just(datetime.timezone.utc),
+    )
+)
+def test_datetimes_round_trip(value: datetime.datetime) -> None:
+    assert parse_datetime(format_datetime(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-07-15T09:30:01.1234567Z", datetime.datetime(2024, 7, 15, 9, 30, 1, 123456, datetime.timezone.utc)),
+        ("2024-07-15T09:30:01+02:00", datetime.datetime(2024, 7, 15, 7, 30, 1, tzinfo=datetime.timezone.utc)),
+        ("2024-07-15T09:30:01", datetime.datetime(2024, 7, 15, 9, 30, 1, tzinfo=datetime.timezone.utc)),
+        ("2024-07-15T09:30Z", datetime.datetime(2024, 7, 15, 9, 30, tzinfo=datetime.timezone.utc)),
+    ],
+)
+def test_datetime_spellings_arm_uses(text: str, expected: datetime.datetime) -> None:
+    assert parse_datetime(text) == expected
+
+
+def test_repr_is_short_and_truncated() -> None:
+    model = VirtualMachineRunCommand(
+        location="westus", source=VirtualMachineRunCommandScriptSource(script="x" * 5000)
+    )
+    text_form = repr(model)
+    assert text_form.startswith("VirtualMachineRunCommand(location='westus', source=")
+    assert len(text_form) <= 1024
+    assert "UNSET" not in text_form
