@@ -2,7 +2,8 @@
 
 Stages, one module each: ``load`` (files and ``$ref``s) -> ``schemas`` (definitions, through
 datamodel-code-generator) -> ``normalize`` (x-ms-* extensions, flattening, secrets) ->
-``operations`` (paths) -> ``ir`` (the intermediate model) -> ``render`` (Jinja) -> ``format`` (ruff).
+``operations`` (paths) -> ``ir`` (the intermediate model) -> ``render`` (Jinja) ->
+``format`` (ruff).
 """
 
 __version__ = "0.1.0"

@@ -32,9 +32,7 @@ def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
     roots.extend(_error_types(spec, normalizer, config))
     collected = normalizer.collect(roots)
     secrets = sorted({f.wire_name for m in collected.models for f in m.fields if f.secret})
-    unknown = sorted(
-        name for name in config.secrets if not _secret_exists(name, normalizer)
-    )
+    unknown = sorted(name for name in config.secrets if not _secret_exists(name, normalizer))
     if unknown:
         raise SpecError(f"codegen.yaml names secrets that the spec does not have: {unknown}")
     return ApiVersion(
@@ -64,7 +62,9 @@ def _error_types(spec, normalizer: Normalizer, config: GeneratorConfig) -> list[
             default = (raw.get("responses") or {}).get("default")
             if not isinstance(default, dict):
                 continue
-            pointer = f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}/responses/default"
+            pointer = (
+                f"/paths/{path.replace('~', '~0').replace('/', '~1')}/{method}/responses/default"
+            )
             response = spec.deref(default, spec.entry, pointer)
             schema = response.value.get("schema") if isinstance(response.value, dict) else None
             if schema is not None:

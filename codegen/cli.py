@@ -17,7 +17,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="regenerate generated/ from spec/")
     gen.add_argument("--spec", type=Path, default=Path("spec"), help="spec folder (default: spec)")
-    gen.add_argument("--out", type=Path, default=Path("generated"), help="output (default: generated)")
+    gen.add_argument(
+        "--out", type=Path, default=Path("generated"), help="output (default: generated)"
+    )
     gen.add_argument(
         "--check",
         action="store_true",

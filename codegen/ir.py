@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-TypeKind = Literal["str", "int", "float", "bool", "datetime", "any", "model", "enum", "list", "dict"]
+TypeKind = Literal[
+    "str", "int", "float", "bool", "datetime", "any", "model", "enum", "list", "dict"
+]
 
 _PYTHON_PRIMITIVES = {
     "str": "str",
@@ -198,6 +200,4 @@ class ApiVersion:
 
     @property
     def uses_datetime(self) -> bool:
-        return any(
-            "datetime" in f.type.annotation for model in self.models for f in model.fields
-        )
+        return any("datetime" in f.type.annotation for model in self.models for f in model.fields)

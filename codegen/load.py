@@ -90,8 +90,11 @@ def load_spec(entry: Path) -> SpecSet:
         path = spec.root / name
         if not path.is_file():
             if _is_example(name):
-                warnings.warn(f"example file {name} is missing; continuing without it",
-                              MissingFileWarning, stacklevel=2)
+                warnings.warn(
+                    f"example file {name} is missing; continuing without it",
+                    MissingFileWarning,
+                    stacklevel=2,
+                )
                 spec.missing.add(name)
                 continue
             raise SpecError(f"referenced file {name} does not exist")

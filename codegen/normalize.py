@@ -80,7 +80,9 @@ class Normalizer:
             return TypeRef("bool")
         if kind == "object" and isinstance(node.get("additionalProperties"), dict):
             inner = Located(
-                where.document, where.pointer + "/additionalProperties", node["additionalProperties"]
+                where.document,
+                where.pointer + "/additionalProperties",
+                node["additionalProperties"],
             )
             return TypeRef("dict", item=self.type_for_schema_node(inner))
         if kind == "object":
@@ -99,9 +101,10 @@ class Normalizer:
         if schema_type.kind == "enum":
             return TypeRef("enum", self._enum_for(node, fallback=schema_type.name).name)
         if schema_type.kind == "model":
-            if self._schemas.get(schema_type.name, None) is not None and self._schemas[
-                schema_type.name
-            ].is_enum:
+            if (
+                self._schemas.get(schema_type.name, None) is not None
+                and self._schemas[schema_type.name].is_enum
+            ):
                 return TypeRef("enum", self._enum_for(node, fallback=schema_type.name).name)
             return TypeRef("model", self._model_name(schema_type.name))
         assert schema_type.item is not None
@@ -192,7 +195,9 @@ class Normalizer:
         raw = prop.value if isinstance(prop.value, dict) else {}
         target = self._spec.deref(raw, prop.document, prop.pointer)
         target_raw = target.value if isinstance(target.value, dict) else {}
-        read_only = bool(schema_field.read_only or raw.get("readOnly") or target_raw.get("readOnly"))
+        read_only = bool(
+            schema_field.read_only or raw.get("readOnly") or target_raw.get("readOnly")
+        )
         if raw.get("x-ms-client-flatten") and schema_field.type.kind == "model":
             inner = []
             for f in self.fields_of(schema_field.type.name):
@@ -237,7 +242,9 @@ class Normalizer:
             props = node.get("properties")
             if isinstance(props, dict) and wire_name in props:
                 return Located(
-                    model.document, f"{model.pointer}/properties/{_escape(wire_name)}", props[wire_name]
+                    model.document,
+                    f"{model.pointer}/properties/{_escape(wire_name)}",
+                    props[wire_name],
                 )
             for index, part in enumerate(node.get("allOf", [])):
                 located = self._spec.deref(part, model.document, f"{model.pointer}/allOf/{index}")
@@ -262,8 +269,11 @@ class Normalizer:
     def collect(self, roots: Iterable[TypeRef]) -> ModelSet:
         """Models and enums reachable from ``roots``; models ordered so that a class is defined
         before the classes that mention it (back references become forward refs)."""
-        refs_by_name = {self._model_name(ref): ref for ref, s in self._schemas.items() if not s.is_enum
-                        and _is_definition(ref)}
+        refs_by_name = {
+            self._model_name(ref): ref
+            for ref, s in self._schemas.items()
+            if not s.is_enum and _is_definition(ref)
+        }
         wanted: dict[str, Model] = {}
         pending = [name for root in roots for name in root.referenced]
         enum_names: set[str] = set()
@@ -341,4 +351,3 @@ def _escape(token: str) -> str:
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value else ""
-

@@ -1,4 +1,4 @@
-"""Swagger 2.0 ``paths`` -> IR operations: parameters, responses, long-running and paging metadata."""
+"""Swagger 2.0 ``paths`` -> IR operations: parameters, responses, LRO and paging metadata."""
 
 from __future__ import annotations
 
@@ -39,9 +39,7 @@ def build_operations(
         group, operation = _operation(spec, normalizer, path, item, method, raw, pointer)
         by_group.setdefault(group, []).append(operation)
     if not by_group:
-        raise SpecError(
-            f"{spec.entry}: no operation matches {', '.join(config.operations)}"
-        )
+        raise SpecError(f"{spec.entry}: no operation matches {', '.join(config.operations)}")
     groups = []
     for group, operations in sorted(by_group.items()):
         operations.sort(key=lambda op: op.method_name)
@@ -59,7 +57,9 @@ def build_operations(
     return tuple(groups)
 
 
-def _iter_operations(paths: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+def _iter_operations(
+    paths: dict[str, Any],
+) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
     for path in sorted(paths):
         item = paths[path]
         for method in HTTP_METHODS:
@@ -121,7 +121,9 @@ def _parameters(
     for entries, base in sources:
         for index, entry in enumerate(entries):
             located = spec.deref(entry, spec.entry, f"{base}/{index}")
-            parameter = _parameter(normalizer, located, via_ref=isinstance(entry, dict) and "$ref" in entry)
+            parameter = _parameter(
+                normalizer, located, via_ref=isinstance(entry, dict) and "$ref" in entry
+            )
             merged[(parameter.wire_name, parameter.location)] = parameter
     names = [p.python_name for p in merged.values() if not p.client_level]
     for name in names:
@@ -155,8 +157,11 @@ def _parameter(normalizer: Normalizer, located: Located, *, via_ref: bool) -> Pa
     constant = None
     enum = node.get("enum")
     x_ms_enum = node.get("x-ms-enum") or {}
-    if node.get("required") and isinstance(enum, list) and len(enum) == 1 and not x_ms_enum.get(
-        "modelAsString", False
+    if (
+        node.get("required")
+        and isinstance(enum, list)
+        and len(enum) == 1
+        and not x_ms_enum.get("modelAsString", False)
     ):
         constant = str(enum[0])
     return Parameter(
@@ -218,7 +223,9 @@ def _paging(
             items = next((f for f in normalizer.fields_of(ref) if f.wire_name == items_key), None)
             if items is None or items.type.kind != "list" or items.type.item is None:
                 raise SpecError(f"{ref}: pageable result has no list field {items_key!r}")
-            return Paging(item_type=items.type.item, items_key=items_key, next_link_key=next_link_key)
+            return Paging(
+                item_type=items.type.item, items_key=items_key, next_link_key=next_link_key
+            )
     raise SpecError(f"{spec.entry}#{pointer}: pageable result {result.name} not found")
 
 

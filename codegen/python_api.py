@@ -25,7 +25,9 @@ class OperationSurface:
     deserialize: str
 
 
-def docstring(text: str, indent: int, sections: tuple[tuple[str, list[tuple[str, str]]], ...] = ()) -> str:
+def docstring(
+    text: str, indent: int, sections: tuple[tuple[str, list[tuple[str, str]]], ...] = ()
+) -> str:
     """A triple-quoted docstring, wrapped and escaped, with optional Google-style sections."""
     pad = " " * indent
     lines: list[str] = []
@@ -83,14 +85,18 @@ def client_docstring(api: ApiVersion) -> str:
         ("base_url", "The ARM endpoint; public Azure by default."),
         ("connection_verify", "TLS verification: True, False, or a CA bundle path."),
         ("pool_manager", "A urllib3 PoolManager to use instead of the client's own."),
-        ("polling_interval", "Seconds between long-running-operation polls when the service "
-         "does not say (Retry-After)."),
+        (
+            "polling_interval",
+            "Seconds between long-running-operation polls when the service "
+            "does not say (Retry-After).",
+        ),
         ("retry_policy", "Retries of failed requests; the default matches azure-core."),
         ("user_agent", "A prefix for the User-Agent header."),
     ]
     text = api.description or api.title
     return docstring(
-        f"{text} (api-version {api.api_version}).", 4,
+        f"{text} (api-version {api.api_version}).",
+        4,
         (("Args", args), ("Attributes", groups)),
     )
 
@@ -114,22 +120,24 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         elif p.client_level:
             raise ValueError(f"{op.operation_id}: client parameter {p.wire_name} is not supported")
         else:
-            values[p.wire_name] = p.python_name if p.type.kind != "enum" else (
-                f"None if {p.python_name} is None else str({p.python_name})"
+            values[p.wire_name] = (
+                p.python_name
+                if p.type.kind != "enum"
+                else (f"None if {p.python_name} is None else str({p.python_name})")
             )
-    header_items = [
-        f"{p.wire_name!r}: {values[p.wire_name]}" for p in op.header_parameters
-    ]
+    header_items = [f"{p.wire_name!r}: {values[p.wire_name]}" for p in op.header_parameters]
     headers_expression = "headers"
     if header_items:
         headers_expression = (
-            "{**(headers or {}), **{k: v for k, v in {" + ", ".join(header_items)
+            "{**(headers or {}), **{k: v for k, v in {"
+            + ", ".join(header_items)
             + "}.items() if v is not None}}"
         )
     body_expression = "None"
     if op.body is not None:
         body_type = op.body.type
-        call = f"serialize_body({op.body.python_name}, {body_type.name}, CODEC, {op.body.python_name!r})"
+        name = op.body.python_name
+        call = f"serialize_body({name}, {body_type.name}, CODEC, {name!r})"
         if body_type.kind != "model":
             raise ValueError(f"{op.operation_id}: only model bodies are supported")
         if op.long_running is not None:
@@ -164,10 +172,16 @@ def _operation_docstring(op: Operation, returns: str) -> str:
     args += [(p.python_name, p.description) for p in op.keyword_parameters]
     if op.long_running is not None:
         args += [
-            ("polling", "False returns a poller that does not poll (its result is the first answer)."),
+            (
+                "polling",
+                "False returns a poller that does not poll (its result is the first answer).",
+            ),
             ("polling_interval", "Seconds between polls when the service gives no Retry-After."),
-            ("continuation_token", "Resume an operation from LROPoller.continuation_token() "
-             "without sending the request again."),
+            (
+                "continuation_token",
+                "Resume an operation from LROPoller.continuation_token() "
+                "without sending the request again.",
+            ),
         ]
     args += [
         ("headers", "Extra request headers."),

@@ -41,7 +41,9 @@ def header(api: ApiVersion | None, versions: list[ApiVersion]) -> str:
     )
 
 
-def render_api_version(api: ApiVersion, versions: list[ApiVersion], config: GeneratorConfig) -> dict[str, str]:
+def render_api_version(
+    api: ApiVersion, versions: list[ApiVersion], config: GeneratorConfig
+) -> dict[str, str]:
     env = _environment()
     common = {"api": api, "header": header(api, versions), "distribution": config.distribution}
     model_names = sorted([*(e.name for e in api.enums), *(m.name for m in api.models)])
@@ -57,7 +59,9 @@ def render_api_version(api: ApiVersion, versions: list[ApiVersion], config: Gene
         ),
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
-            signatures={op.operation_id: python_api.operation_surface(op, api) for op in operations},
+            signatures={
+                op.operation_id: python_api.operation_surface(op, api) for op in operations
+            },
             operation_imports=python_api.operation_imports(api),
             uses_lro=any(op.long_running for op in operations),
             uses_paging=any(op.paging for op in operations),

@@ -1,4 +1,4 @@
-"""The request and response values that travel between the pipeline, the transport and the poller."""
+"""Request and response values passed between the pipeline, the transport and the poller."""
 
 from __future__ import annotations
 

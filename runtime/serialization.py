@@ -133,7 +133,7 @@ _REPR_LIMIT = 1024
 def model_repr(self: object) -> str:
     """Type name and the fields that are set; secrets (``repr=False``) left out; 1024 chars max."""
     parts = []
-    for field in attrs.fields(type(self)):
+    for field in attrs.fields(type(self)):  # type: ignore[arg-type]
         if not field.repr:
             continue
         value = getattr(self, field.name)
@@ -159,6 +159,10 @@ def _unset_union_member(tp: Any) -> Any | None:
     if len(args) != 1 or len(args) == len(typing.get_args(tp)):
         return None
     return args[0]
+
+
+def _origin(tp: Any) -> Any:
+    return typing.get_origin(tp)
 
 
 def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
@@ -213,7 +217,7 @@ class Codec:
         """Wire dict -> model; any mismatch raises DeserializationError naming the wire path."""
         try:
             return self._send.structure(data, cls)
-        except Exception as exc:  # noqa: BLE001 - re-raised below with the wire path
+        except Exception as exc:
             path, reason = _diagnose(data, cls, "")
             raise DeserializationError(
                 f"cannot read {cls.__name__} from the data: {reason} at '{path or '$'}'",
@@ -279,16 +283,14 @@ class Codec:
             def hook(value: Any, _: Any) -> dict[str, Any]:
                 if not isinstance(value, Mapping):
                     raise TypeError(f"expected object, got {type(value).__name__}")
-                return {_strict(str, "string")(k, str): item(v, value_type) for k, v in value.items()}
+                return {
+                    _strict(str, "string")(k, str): item(v, value_type) for k, v in value.items()
+                }
 
             return hook
 
-        converter.register_structure_hook_factory(
-            lambda tp: typing.get_origin(tp) is list, list_structure
-        )
-        converter.register_structure_hook_factory(
-            lambda tp: typing.get_origin(tp) is dict, dict_structure
-        )
+        converter.register_structure_hook_factory(lambda tp: _origin(tp) is list, list_structure)
+        converter.register_structure_hook_factory(lambda tp: _origin(tp) is dict, dict_structure)
 
         for model in self._models:
             self._register_model(converter, model, keep_readonly=keep_readonly)
@@ -308,12 +310,12 @@ class Codec:
                 _SEP.join(path),
                 bool(field.metadata.get("read_only")) and not keep_readonly,
             )
-        structure_inner = make_dict_structure_fn(
+        structure_inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
             model,
             converter,
             **{name: override(rename=key) for name, (key, _) in renames.items()},  # type: ignore[arg-type]
         )
-        unstructure_inner = make_dict_unstructure_fn(
+        unstructure_inner: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
             model,
             converter,
             _cattrs_omit_if_default=True,

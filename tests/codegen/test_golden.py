@@ -30,7 +30,10 @@ def test_check_mode_names_a_hand_edited_file(repo_root: Path, tmp_path: Path) ->
     (out / "v2024_07_01" / "client.py").unlink()
     result = subprocess.run(
         [sys.executable, "-m", "codegen", "generate", "--check", "--out", str(out)],
-        cwd=repo_root, capture_output=True, text=True, check=False,
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "changed" in result.stderr and "v2024_07_01/models.py" in result.stderr
@@ -41,7 +44,10 @@ def test_check_mode_names_a_hand_edited_file(repo_root: Path, tmp_path: Path) ->
 def test_check_mode_passes_on_the_committed_tree(repo_root: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "codegen", "generate", "--check"],
-        cwd=repo_root, capture_output=True, text=True, check=False,
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from vmss_runcommands import models
 from vmss_runcommands.runtime.serialization import parse_datetime
 
@@ -67,7 +66,9 @@ def test_every_operation_has_an_example() -> None:
     [e for e in EXAMPLES if e[0] in BODY_MODELS],
     ids=lambda v: v if isinstance(v, str) else "",
 )
-def test_request_bodies_serialize_to_the_example(operation_id: str, example: dict[str, Any]) -> None:
+def test_request_bodies_serialize_to_the_example(
+    operation_id: str, example: dict[str, Any]
+) -> None:
     body = example["parameters"]["runCommand"]
     model = BODY_MODELS[operation_id].from_dict(body)
     assert model.to_dict() == body

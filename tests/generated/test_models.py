@@ -9,7 +9,6 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from vmss_runcommands import UNSET, DeserializationError
 from vmss_runcommands.models import (
     ExecutionState,
@@ -115,16 +114,16 @@ def test_read_only_fields_are_never_sent_but_kept_for_display() -> None:
 
 
 def test_read_only_fields_in_an_update_body_are_dropped() -> None:
-    update = VirtualMachineRunCommandUpdate(
-        provisioning_state="Succeeded", timeout_in_seconds=10
-    )
+    update = VirtualMachineRunCommandUpdate(provisioning_state="Succeeded", timeout_in_seconds=10)
     assert update.to_dict() == {"properties": {"timeoutInSeconds": 10}}
     assert VirtualMachineRunCommandUpdate().to_dict() == {}
 
 
-@given(st.text(min_size=1, max_size=20).filter(
-    lambda v: v.casefold() not in {m.value.casefold() for m in ExecutionState}
-))
+@given(
+    st.text(min_size=1, max_size=20).filter(
+        lambda v: v.casefold() not in {m.value.casefold() for m in ExecutionState}
+    )
+)
 def test_extensible_enum_accepts_and_round_trips_unknown_values(value: str) -> None:
     view = VirtualMachineRunCommandInstanceView.from_dict({"executionState": value})
     assert isinstance(view.execution_state, ExecutionState)
@@ -155,11 +154,20 @@ def test_closed_enum_rejects_unknown_values_naming_the_path() -> None:
         ({"properties": {}}, "location"),
         ({"location": 1}, "location"),
         ({"location": "x", "properties": []}, "properties"),
-        ({"location": "x", "properties": {"timeoutInSeconds": "60"}}, "properties.timeoutInSeconds"),
+        (
+            {"location": "x", "properties": {"timeoutInSeconds": "60"}},
+            "properties.timeoutInSeconds",
+        ),
         ({"location": "x", "properties": {"asyncExecution": 1}}, "properties.asyncExecution"),
-        ({"location": "x", "properties": {"timeoutInSeconds": True}}, "properties.timeoutInSeconds"),
+        (
+            {"location": "x", "properties": {"timeoutInSeconds": True}},
+            "properties.timeoutInSeconds",
+        ),
         ({"location": "x", "properties": {"parameters": "ab"}}, "properties.parameters"),
-        ({"location": "x", "properties": {"parameters": [{"name": "a"}]}}, "properties.parameters[0].value"),
+        (
+            {"location": "x", "properties": {"parameters": [{"name": "a"}]}},
+            "properties.parameters[0].value",
+        ),
         ({"location": "x", "tags": {"a": 1}}, "tags.a"),
         (
             {"location": "x", "properties": {"instanceView": {"startTime": "yesterday"}}},
@@ -211,9 +219,18 @@ def test_datetimes_round_trip(value: datetime.datetime) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("2024-07-15T09:30:01.1234567Z", datetime.datetime(2024, 7, 15, 9, 30, 1, 123456, datetime.timezone.utc)),
-        ("2024-07-15T09:30:01+02:00", datetime.datetime(2024, 7, 15, 7, 30, 1, tzinfo=datetime.timezone.utc)),
-        ("2024-07-15T09:30:01", datetime.datetime(2024, 7, 15, 9, 30, 1, tzinfo=datetime.timezone.utc)),
+        (
+            "2024-07-15T09:30:01.1234567Z",
+            datetime.datetime(2024, 7, 15, 9, 30, 1, 123456, datetime.timezone.utc),
+        ),
+        (
+            "2024-07-15T09:30:01+02:00",
+            datetime.datetime(2024, 7, 15, 7, 30, 1, tzinfo=datetime.timezone.utc),
+        ),
+        (
+            "2024-07-15T09:30:01",
+            datetime.datetime(2024, 7, 15, 9, 30, 1, tzinfo=datetime.timezone.utc),
+        ),
         ("2024-07-15T09:30Z", datetime.datetime(2024, 7, 15, 9, 30, tzinfo=datetime.timezone.utc)),
     ],
 )

@@ -1,0 +1,382 @@
+"""ARM's front door for the run-command operations: auth, api-version, routing, validation."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, unquote
+
+from .credential import EmulatorCredential, TokenCheck
+from .errors import ArmError
+from .model import clean_properties, clean_tags, normalize_location
+from .store import OperationRef, OperationStatus, ResourceRef, RunCommandStore
+from .wire import Request, Response, empty_response, json_response
+
+_AUTHORITY = "https://login.microsoftonline.com/common"
+_JSON_MEDIA_TYPES = frozenset({"application/json", "text/json"})
+
+_COLLECTION_LITERALS = (
+    (0, "subscriptions"),
+    (2, "resourcegroups"),
+    (4, "providers"),
+    (5, "microsoft.compute"),
+    (6, "virtualmachinescalesets"),
+    (8, "virtualmachines"),
+    (10, "runcommands"),
+)
+_OPERATION_LITERALS = (
+    (0, "subscriptions"),
+    (2, "providers"),
+    (3, "microsoft.compute"),
+    (4, "locations"),
+    (6, "operations"),
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a path addresses: a run command, a VM's run-command collection, or an operation."""
+
+    kind: str  # "resource" | "collection" | "operation"
+    subscription_id: str
+    ref: ResourceRef | None = None
+    location: str = ""
+    operation_id: str = ""
+
+
+_Handler = Callable[[Request, Route, str], Response]
+
+
+def _literals_match(segments: Sequence[str], literals: tuple[tuple[int, str], ...]) -> bool:
+    return all(segments[i].lower() == literal for i, literal in literals)
+
+
+def parse_route(raw_path: str) -> Route | None:
+    """Match a raw request path; segments are percent-decoded, literals case-insensitive."""
+    path = raw_path[:-1] if raw_path.endswith("/") and raw_path != "/" else raw_path
+    if not path.startswith("/"):
+        return None
+    segments = [unquote(segment, errors="strict") for segment in path[1:].split("/")]
+    if any(not segment for segment in segments):
+        return None
+    if len(segments) in (11, 12) and _literals_match(segments, _COLLECTION_LITERALS):
+        if len(segments) == 11:
+            ref = ResourceRef(segments[3], segments[7], segments[9], "")
+            return Route("collection", segments[1], ref=ref)
+        ref = ResourceRef(segments[3], segments[7], segments[9], segments[11])
+        return Route("resource", segments[1], ref=ref)
+    if len(segments) == 8 and _literals_match(segments, _OPERATION_LITERALS):
+        return Route("operation", segments[1], location=segments[5], operation_id=segments[7])
+    return None
+
+
+def _bearer_challenge(description: str) -> list[tuple[str, str]]:
+    value = (
+        f'Bearer authorization_uri="{_AUTHORITY}", error="invalid_token", '
+        f'error_description="{description}"'
+    )
+    return [("WWW-Authenticate", value)]
+
+
+def _unauthorized(code: str, message: str, description: str) -> ArmError:
+    return ArmError(401, code, message, headers=_bearer_challenge(description))
+
+
+def _retry_after_value(seconds: float) -> str:
+    return str(int(seconds)) if float(seconds).is_integer() else str(seconds)
+
+
+class ArmApi:
+    """Turns a :class:`Request` into a :class:`Response` the way ARM + Compute would."""
+
+    def __init__(
+        self,
+        *,
+        store: RunCommandStore,
+        credential: EmulatorCredential,
+        subscription_id: str,
+        api_versions: Sequence[str],
+        page_size: int,
+        retry_after: float | None,
+        base_url: Callable[[], str],
+    ) -> None:
+        self._store = store
+        self._credential = credential
+        self._subscription_id = subscription_id
+        self._api_versions = tuple(api_versions)
+        self._page_size = page_size
+        self._retry_after = retry_after
+        self._base_url = base_url
+        self._handlers: dict[tuple[str, str], _Handler] = {
+            ("resource", "GET"): self._resource_get,
+            ("resource", "PUT"): self._resource_put,
+            ("resource", "PATCH"): self._resource_patch,
+            ("resource", "DELETE"): self._resource_delete,
+            ("collection", "GET"): self._collection_get,
+            ("operation", "GET"): self._operation_get,
+        }
+
+    def handle(self, request: Request) -> Response:
+        """Answer one request; every failure becomes a CloudError response."""
+        try:
+            return self._handle(request)
+        except ArmError as error:
+            return error.to_response()
+
+    # -- front door -----------------------------------------------------------------------
+
+    def _handle(self, request: Request) -> Response:
+        self._authenticate(request)
+        api_version = self._api_version(request)
+        try:
+            route = parse_route(request.path)
+        except UnicodeDecodeError:
+            route = None
+        if route is None:
+            raise ArmError(
+                404,
+                "InvalidResourceType",
+                f"The resource type could not be found in the namespace 'Microsoft.Compute' "
+                f"for api version '{api_version}'. The emulator serves VMSS VM run commands "
+                "and their operation statuses only.",
+            )
+        if route.subscription_id.lower() != self._subscription_id.lower():
+            raise ArmError(
+                404,
+                "SubscriptionNotFound",
+                f"The subscription '{route.subscription_id}' could not be found.",
+            )
+        method = request.method.upper()
+        handler = self._handlers.get((route.kind, method))
+        if handler is None:
+            allowed = [m for kind, m in self._handlers if kind == route.kind]
+            raise ArmError(
+                405,
+                "MethodNotAllowed",
+                f"The requested resource does not support http method '{method}'.",
+                headers=[("Allow", ", ".join(allowed))],
+            )
+        return handler(request, route, api_version)
+
+    def _authenticate(self, request: Request) -> None:
+        header = request.header("Authorization")
+        if not header:
+            raise _unauthorized(
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                "The authentication failed because of missing 'Authorization' header.",
+            )
+        scheme, _, token = header.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _unauthorized(
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is provided in an invalid "
+                "format.",
+                "The authentication failed because of an invalid 'Authorization' header.",
+            )
+        check = self._credential.check(token)
+        if check is TokenCheck.EXPIRED:
+            raise _unauthorized(
+                "ExpiredAuthenticationToken",
+                "The access token has expired. Get a new token from the credential and retry.",
+                "The access token has expired.",
+            )
+        if check is not TokenCheck.VALID:
+            raise _unauthorized(
+                "InvalidAuthenticationToken",
+                "The access token is invalid.",
+                "The access token is invalid.",
+            )
+
+    def _api_version(self, request: Request) -> str:
+        version = request.query_value("api-version")
+        if not version:
+            raise ArmError(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            )
+        if version not in self._api_versions:
+            supported = ", ".join(f"'{v}'" for v in self._api_versions)
+            raise ArmError(
+                400,
+                "InvalidApiVersionParameter",
+                f"The api-version '{version}' is invalid. The supported versions are {supported}.",
+            )
+        return version
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _retry_headers(self) -> list[tuple[str, str]]:
+        if self._retry_after is None:
+            return []
+        return [("Retry-After", _retry_after_value(self._retry_after))]
+
+    def _operation_url(self, operation: OperationRef, api_version: str, *, monitor: bool) -> str:
+        query = (
+            f"monitor=true&api-version={api_version}" if monitor else f"api-version={api_version}"
+        )
+        return (
+            f"{self._base_url()}/subscriptions/{quote(self._subscription_id, safe='')}"
+            f"/providers/Microsoft.Compute/locations/{quote(operation.location, safe='')}"
+            f"/operations/{operation.operation_id}?{query}"
+        )
+
+    @staticmethod
+    def _expand(request: Request) -> bool:
+        value = request.query_value("$expand")
+        if value is None:
+            return False
+        if value.lower() == "instanceview":
+            return True
+        raise ArmError(
+            400,
+            "InvalidParameter",
+            f"The value '{value}' of parameter '$expand' is invalid. "
+            "The only supported value is 'instanceView'.",
+            target="$expand",
+        )
+
+    @staticmethod
+    def _json_object(request: Request) -> dict[str, Any]:
+        content_type = request.header("Content-Type")
+        if content_type:
+            media_type = content_type.split(";", 1)[0].strip().lower()
+            if media_type not in _JSON_MEDIA_TYPES:
+                raise ArmError(
+                    415,
+                    "UnsupportedMediaType",
+                    f"The content media type '{media_type}' is not supported. "
+                    "Only 'application/json' and 'text/json' are supported.",
+                )
+        try:
+            payload = json.loads(request.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ArmError(
+                400,
+                "InvalidRequestContent",
+                f"The request content was invalid and could not be deserialized: {exc}.",
+            ) from None
+        if not isinstance(payload, dict):
+            raise ArmError(
+                400,
+                "InvalidRequestContent",
+                "The request content was invalid and could not be deserialized: "
+                f"expected a JSON object, got {type(payload).__name__}.",
+            )
+        return payload
+
+    @staticmethod
+    def _ref(route: Route) -> ResourceRef:
+        assert route.ref is not None  # parse_route always sets it for resources/collections
+        return route.ref
+
+    # -- handlers -------------------------------------------------------------------------
+
+    def _resource_put(self, request: Request, route: Route, api_version: str) -> Response:
+        payload = self._json_object(request)
+        location = payload.get("location")
+        if location is None or (isinstance(location, str) and not location.strip()):
+            raise ArmError(
+                400,
+                "LocationRequired",
+                "The location property is required for this definition.",
+                target="location",
+            )
+        if not isinstance(location, str):
+            raise ArmError(
+                400,
+                "InvalidRequestContent",
+                "The request content was invalid and could not be deserialized: "
+                "'location' must be a string.",
+                target="location",
+            )
+        created, body, operation = self._store.put(
+            self._ref(route),
+            location=normalize_location(location),
+            tags=clean_tags(payload.get("tags")),
+            properties=clean_properties(payload.get("properties")),
+        )
+        headers = [
+            ("Azure-AsyncOperation", self._operation_url(operation, api_version, monitor=False))
+        ]
+        return json_response(201 if created else 200, body, headers + self._retry_headers())
+
+    def _resource_patch(self, request: Request, route: Route, api_version: str) -> Response:
+        payload = self._json_object(request)
+        body, operation = self._store.patch(
+            self._ref(route),
+            tags=clean_tags(payload.get("tags"), patch=True) if "tags" in payload else None,
+            properties=clean_properties(payload.get("properties"), patch=True),
+        )
+        headers = [
+            ("Azure-AsyncOperation", self._operation_url(operation, api_version, monitor=False))
+        ]
+        return json_response(200, body, headers + self._retry_headers())
+
+    def _resource_get(self, request: Request, route: Route, api_version: str) -> Response:
+        expand = self._expand(request)
+        return json_response(200, self._store.get(self._ref(route), expand=expand))
+
+    def _resource_delete(self, request: Request, route: Route, api_version: str) -> Response:
+        operation = self._store.delete(self._ref(route))
+        if operation is None:
+            return empty_response(204)
+        location = self._operation_url(operation, api_version, monitor=True)
+        return empty_response(202, [("Location", location), *self._retry_headers()])
+
+    def _collection_get(self, request: Request, route: Route, api_version: str) -> Response:
+        expand = self._expand(request)
+        start = self._skip_token(request)
+        items = self._store.list(self._ref(route).parent_key, expand=expand)
+        page = items[start : start + self._page_size]
+        body: dict[str, Any] = {"value": page}
+        if start + self._page_size < len(items):
+            query = f"api-version={api_version}"
+            if expand:
+                query += "&$expand=instanceView"
+            query += f"&$skiptoken={start + self._page_size}"
+            body["nextLink"] = f"{self._base_url()}{request.path}?{query}"
+        return json_response(200, body)
+
+    @staticmethod
+    def _skip_token(request: Request) -> int:
+        token = request.query_value("$skiptoken")
+        if token is None:
+            return 0
+        if not token.isascii() or not token.isdigit():
+            raise ArmError(
+                400,
+                "InvalidParameter",
+                f"The value '{token}' of parameter '$skiptoken' is invalid. "
+                "Use the nextLink returned by the previous page.",
+                target="$skiptoken",
+            )
+        return int(token)
+
+    def _operation_get(self, request: Request, route: Route, api_version: str) -> Response:
+        status = self._store.poll(route.operation_id, normalize_location(route.location))
+        monitor = (request.query_value("monitor") or "").lower() == "true"
+        if monitor:
+            return self._monitor_response(status, request, api_version, route)
+        headers = [] if status.done else self._retry_headers()
+        return json_response(200, status.body, headers)
+
+    def _monitor_response(
+        self, status: OperationStatus, request: Request, api_version: str, route: Route
+    ) -> Response:
+        # Location-header semantics: 202 while running, then the final status code.
+        if not status.done:
+            location = self._operation_url(
+                OperationRef(route.operation_id, normalize_location(route.location)),
+                api_version,
+                monitor=True,
+            )
+            return empty_response(202, [("Location", location), *self._retry_headers()])
+        error = status.body.get("error")
+        if error is not None:
+            return json_response(400, {"error": error})
+        return empty_response(200)

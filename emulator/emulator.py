@@ -1,0 +1,258 @@
+"""The public facade: start an emulator, point a client at it, script it, inspect it."""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import threading
+import uuid
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+from .arm import ArmApi
+from .credential import EmulatorCredential
+from .execution import Executor, default_executor
+from .faults import FaultPlan
+from .recording import RecordedRequest, RequestLog
+from .server import EmulatorHTTPServer
+from .store import ResourceKey, RunCommandStore
+from .wire import Request, Response
+
+DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+DEFAULT_API_VERSIONS = ("2024-07-01",)
+
+
+def _loopback_address(host: str) -> str:
+    if host.lower() == "localhost":
+        return "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        address = None
+    if address is None or not address.is_loopback:
+        raise ValueError(
+            f"ArmEmulator only listens on loopback addresses, not {host!r}: it accepts "
+            "tokens anyone can mint and must not be reachable from other machines"
+        )
+    return str(address)
+
+
+class ArmEmulator:
+    """An in-process Azure Resource Manager serving VMSS VM run commands over real HTTP.
+
+    Use it as a context manager (or call :meth:`start` / :meth:`stop`)::
+
+        with ArmEmulator() as emu:
+            client = Client(emu.credential, emu.subscription_id, base_url=emu.base_url)
+
+    Long-running operations advance only when polled: the first ``polls_before_done`` status
+    polls answer ``InProgress``, the next one completes the operation (running ``executor``).
+
+    Args:
+        executor: simulates the VM running the script; receives the stored run command's wire
+            JSON (secrets included, as the VM would get them) and returns an ExecutionResult.
+            The default succeeds without running anything and says so in its output.
+        polls_before_done: status polls answered ``InProgress`` before an operation completes.
+        retry_after: seconds sent as ``Retry-After`` on LRO responses; ``None`` sends none.
+        page_size: run commands per LIST page.
+        subscription_id: the only subscription that exists.
+        api_versions: accepted ``api-version`` values.
+        ssl_context: a server-side context to serve https instead of http.
+        host: a loopback address to listen on; anything else raises ``ValueError``.
+        port: the port to listen on; ``0`` picks a free one.
+    """
+
+    def __init__(
+        self,
+        *,
+        executor: Executor | None = None,
+        polls_before_done: int = 1,
+        retry_after: float | None = 0,
+        page_size: int = 10,
+        subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
+        api_versions: Sequence[str] = DEFAULT_API_VERSIONS,
+        ssl_context: ssl.SSLContext | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if polls_before_done < 0:
+            raise ValueError("polls_before_done must be >= 0")
+        if page_size < 1:
+            raise ValueError("page_size must be >= 1")
+        if retry_after is not None and retry_after < 0:
+            raise ValueError("retry_after must be >= 0 or None")
+        if isinstance(api_versions, str) or not api_versions:
+            raise ValueError("api_versions must be a non-empty sequence of strings")
+        if not subscription_id:
+            raise ValueError("subscription_id must not be empty")
+        address = _loopback_address(host)
+        self._subscription_id = subscription_id
+        self._credential = EmulatorCredential()
+        self._log = RequestLog()
+        self._faults = FaultPlan()
+        self._store = RunCommandStore(
+            subscription_id=subscription_id,
+            executor=executor or default_executor,
+            polls_before_done=polls_before_done,
+        )
+        self._server = EmulatorHTTPServer((address, port), self._handle, ssl_context=ssl_context)
+        bound_host, bound_port = str(self._server.server_address[0]), self._server.server_address[1]
+        shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
+        scheme = "https" if ssl_context is not None else "http"
+        self._port = int(bound_port)
+        self._base_url = f"{scheme}://{shown_host}:{self._port}"
+        self._arm = ArmApi(
+            store=self._store,
+            credential=self._credential,
+            subscription_id=subscription_id,
+            api_versions=api_versions,
+            page_size=page_size,
+            retry_after=retry_after,
+            base_url=lambda: self._base_url,
+        )
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        self._lifecycle = threading.Lock()
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> ArmEmulator:
+        """Start serving in a daemon thread; a second call is a no-op.
+
+        Raises:
+            RuntimeError: after :meth:`stop` (the socket is gone; create a new emulator).
+        """
+        with self._lifecycle:
+            if self._stopped:
+                raise RuntimeError("this ArmEmulator was stopped; create a new one")
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._server.serve,
+                    name=f"ArmEmulator:{self._port}",
+                    daemon=True,
+                )
+                self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the port and cut open connections; idempotent."""
+        with self._lifecycle:
+            if self._stopped:
+                return
+            self._stopped = True
+            thread = self._thread
+        self._server.request_stop()
+        if thread is not None:
+            thread.join()
+        self._server.close()
+
+    def __enter__(self) -> ArmEmulator:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- what clients need ----------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """``http://127.0.0.1:PORT`` (``https`` when an ssl_context was given)."""
+        return self._base_url
+
+    @property
+    def port(self) -> int:
+        """The port the emulator listens on."""
+        return self._port
+
+    @property
+    def subscription_id(self) -> str:
+        """The one subscription this emulator knows."""
+        return self._subscription_id
+
+    @property
+    def credential(self) -> EmulatorCredential:
+        """A TokenCredential whose tokens this emulator accepts."""
+        return self._credential
+
+    # -- inspection and scripting ---------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first, with Authorization redacted."""
+        return self._log.snapshot()
+
+    @property
+    def run_commands(self) -> Mapping[ResourceKey, Mapping[str, Any]]:
+        """Read-only snapshot of stored run commands keyed by lowercased (rg, vmss, instance, name).
+
+        Values are the stored wire JSON including ``runAsPassword``/``protectedParameters`` and
+        the current instance view, so tests can check what the service received.
+        """
+        return self._store.snapshot()
+
+    def fail_next(
+        self,
+        status: int,
+        code: str = "InternalServerError",
+        message: str = "Failure injected by the ARM emulator.",
+        *,
+        method: str | None = None,
+        path_contains: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        count: int = 1,
+        body: bytes | None = None,
+    ) -> None:
+        """Answer the next ``count`` matching requests with ``status`` before normal processing.
+
+        Matching is on ``method`` and/or a case-insensitive substring of the raw path; scripted
+        failures are used in the order they were added.  The body is a CloudError built from
+        ``code``/``message`` unless raw ``body`` bytes are given (e.g. an HTML 502 page);
+        ``headers`` are added (e.g. ``{"Retry-After": "1"}``).  Requests answered this way are
+        still recorded.
+        """
+        self._faults.add(
+            status,
+            code,
+            message,
+            method=method,
+            path_contains=path_contains,
+            headers=headers,
+            count=count,
+            body=body,
+        )
+
+    def reset(self) -> None:
+        """Forget resources, operations, recorded requests and pending failures.
+
+        Issued tokens stay valid, so clients built on ``credential`` keep working.
+        """
+        self._store.reset()
+        self._faults.clear()
+        self._log.clear()
+
+    # -- request pipeline -----------------------------------------------------------------
+
+    def _handle(self, request: Request) -> Response:
+        response = self._faults.take(request) or self._arm.handle(request)
+        self._stamp(request, response)
+        self._log.record(request, response.status)
+        return response
+
+    @staticmethod
+    def _stamp(request: Request, response: Response) -> None:
+        if response.header("x-ms-request-id") is None:
+            response.set_header("x-ms-request-id", str(uuid.uuid4()))
+        correlation = request.header("x-ms-correlation-request-id") or str(uuid.uuid4())
+        if response.header("x-ms-correlation-request-id") is None:
+            response.set_header("x-ms-correlation-request-id", correlation)
+        client_request_id = request.header("x-ms-client-request-id")
+        if client_request_id is not None:
+            response.set_header("x-ms-client-request-id", client_request_id)
+        if response.header("Cache-Control") is None:
+            response.set_header("Cache-Control", "no-cache")

@@ -1,0 +1,493 @@
+"""``ArmClient``: the calls generated operations make -- URL building, send, decode, LRO, paging."""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Any, TypeVar, overload
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
+
+import urllib3
+
+from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .exceptions import DecodeError, ServiceRequestError, map_error
+from .http import HttpRequest, HttpResponse
+from .paging import ItemPaged
+from .pipeline import Pipeline, build_user_agent
+from .polling import (
+    DEFAULT_RETRY_AFTER_MAX,
+    ArmPollingMethod,
+    LROPoller,
+    decode_continuation_token,
+    normalize_final_state_via,
+    same_origin,
+)
+from .redact import redact_url
+from .retry import RetryPolicy
+from .transport import Urllib3Transport
+
+__all__ = ["ArmClient", "PathParam", "RequestOptions"]
+
+T = TypeVar("T")
+
+_ACCEPT = "application/json, text/json"
+_CLIENT_REQUEST_ID = "x-ms-client-request-id"
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+
+
+@dataclass(frozen=True, slots=True)
+class PathParam:
+    """One ``{wire_name}`` placeholder of a URL template and the Python argument that fills it."""
+
+    wire_name: str
+    python_name: str
+    value: object
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """Per-call settings: extra headers (win over the defaults), a per-attempt timeout in
+    seconds, the ``x-ms-client-request-id`` to send, and a retry policy for this call."""
+
+    headers: Mapping[str, str] | None = None
+    timeout: float | None = None
+    client_request_id: str | None = None
+    retry_policy: RetryPolicy | None = None
+
+
+class ArmClient:
+    """One authenticated connection to an ARM endpoint for one subscription and api-version.
+
+    Builds the transport, the bearer-token policy and the pipeline once; safe to share between
+    threads. Close it (or use it as a context manager) to release pooled connections.
+    """
+
+    def __init__(
+        self,
+        credential: TokenCredential | None,
+        subscription_id: str,
+        *,
+        base_url: str = "https://management.azure.com",
+        api_version: str,
+        sdk_moniker: str,
+        secret_fields: frozenset[str] = frozenset(),
+        connection_verify: bool | str = True,
+        pool_manager: urllib3.PoolManager | None = None,
+        transport: Urllib3Transport | None = None,
+        polling_interval: float = 30.0,
+        retry_policy: RetryPolicy | None = None,
+        user_agent: str | None = None,
+        connection_timeout: float = 30.0,
+        read_timeout: float = 300.0,
+        credential_scopes: Sequence[str] | None = None,
+    ) -> None:
+        _check_path_value("subscription_id", subscription_id)
+        self.subscription_id: str = subscription_id
+        self.base_url: str = _check_base_url(base_url)
+        if not isinstance(api_version, str) or not api_version.strip():
+            raise ValueError("api_version must be a non-empty str")
+        self.api_version: str = api_version
+        _check_seconds("polling_interval", polling_interval)
+        self.polling_interval: float = float(polling_interval)
+        self._secret_fields = frozenset(secret_fields)
+        self._retry_policy = retry_policy
+        self._owns_transport = transport is None
+        self._transport = transport or Urllib3Transport(
+            pool_manager=pool_manager,
+            connection_verify=connection_verify,
+            connection_timeout=connection_timeout,
+            read_timeout=read_timeout,
+            retry_policy=retry_policy,
+        )
+        auth = None
+        if credential is not None:
+            scopes = tuple(credential_scopes or (scope_for_endpoint(self.base_url),))
+            auth = BearerTokenPolicy(credential, *scopes)
+        self.pipeline: Pipeline = Pipeline(
+            self._transport,
+            auth=auth,
+            user_agent=build_user_agent(sdk_moniker, prefix=user_agent),
+            secret_fields=self._secret_fields,
+        )
+
+    # -- lifecycle --
+
+    def close(self) -> None:
+        """Release pooled connections (a caller-supplied transport is left open)."""
+        if self._owns_transport:
+            self._transport.close()
+
+    def __enter__(self) -> ArmClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ArmClient {self.base_url} api-version={self.api_version}>"
+
+    # -- requests --
+
+    def format_url(
+        self, template: str, path: Sequence[PathParam], query: Mapping[str, str | None]
+    ) -> str:
+        """``base_url`` + ``template`` with every placeholder filled + the query string.
+
+        Path values must be non-empty ``str`` (``TypeError``/``ValueError`` naming the Python
+        parameter otherwise) and are percent-encoded whole, so ``/``, ``?`` or ``#`` inside a
+        name cannot reach another resource; ``"."`` and ``".."`` are refused outright. Query
+        entries whose value is ``None`` are dropped.
+        """
+        if not template.startswith("/"):
+            raise ValueError(f"URL template must start with '/': {template!r}")
+        encoded: dict[str, str] = {}
+        for param in path:
+            _check_path_value(param.python_name, param.value)
+            encoded[param.wire_name] = quote(str(param.value), safe="")
+
+        def fill(match: re.Match[str]) -> str:
+            try:
+                return encoded[match.group(1)]
+            except KeyError:
+                raise ValueError(
+                    f"URL template placeholder {match.group(0)} has no PathParam"
+                ) from None
+
+        url = self.base_url + _PLACEHOLDER.sub(fill, template)
+        query_string = _encode_query(query)
+        return f"{url}?{query_string}" if query_string else url
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None = None,
+        expected_status: Collection[int],
+        options: RequestOptions | None = None,
+    ) -> HttpResponse:
+        """Send one request through the pipeline; a status outside ``expected_status`` raises
+        the mapped ``HttpResponseError`` (404 -> ``ResourceNotFoundError``, ...)."""
+        options = options or RequestOptions()
+        headers = {"Accept": _ACCEPT}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        for name, value in (options.headers or {}).items():
+            for existing in [key for key in headers if key.lower() == name.lower()]:
+                del headers[existing]
+            headers[name] = value
+        request = HttpRequest(method.upper(), url, headers=headers, body=body)
+        response = self.pipeline.run(
+            request,
+            client_request_id=options.client_request_id,
+            timeout=options.timeout,
+            retry_policy=options.retry_policy,
+        )
+        if response.status_code not in expected_status:
+            raise map_error(response, secret_fields=self._secret_fields)
+        return response
+
+    def deserialize(self, response: HttpResponse, from_dict: Callable[[Any], T]) -> T:
+        """Decode the JSON body and build a model with ``from_dict``.
+
+        Raises ``DecodeError`` (with the response, its request ids and a redacted, truncated
+        body) when the body is empty, is not JSON, or does not fit the model.
+        """
+        return self._build(from_dict, self._decode_json(response), response, path="")
+
+    # -- long-running operations --
+
+    @overload
+    def begin_lro(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        expected_status: Collection[int],
+        deserialize: Callable[[Any], T],
+        operation_id: str,
+        final_state_via: str | None = None,
+        polling: bool = True,
+        polling_interval: float | None = None,
+        continuation_token: str | None = None,
+        options: RequestOptions | None = None,
+        deadline: float | None = None,
+    ) -> LROPoller[T]: ...
+
+    @overload
+    def begin_lro(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        expected_status: Collection[int],
+        deserialize: None,
+        operation_id: str,
+        final_state_via: str | None = None,
+        polling: bool = True,
+        polling_interval: float | None = None,
+        continuation_token: str | None = None,
+        options: RequestOptions | None = None,
+        deadline: float | None = None,
+    ) -> LROPoller[None]: ...
+
+    def begin_lro(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        expected_status: Collection[int],
+        deserialize: Callable[[Any], Any] | None,
+        operation_id: str,
+        final_state_via: str | None = None,
+        polling: bool = True,
+        polling_interval: float | None = None,
+        continuation_token: str | None = None,
+        options: RequestOptions | None = None,
+        deadline: float | None = None,
+    ) -> LROPoller[Any]:
+        """Start a long-running operation (or resume one) and return its poller.
+
+        Returns ``LROPoller[T]`` for a ``deserialize`` building ``T`` and ``LROPoller[None]``
+        for ``deserialize=None``. With ``continuation_token`` no initial request is sent and the
+        first poll happens at once; a token from another operation, or pointing away from
+        ``base_url``, is a ``ValueError``. ``deadline`` bounds the whole operation in seconds.
+        """
+        options = options or RequestOptions()
+        interval = self.polling_interval if polling_interval is None else polling_interval
+        _check_seconds("polling_interval", interval)
+        # Checked before anything is sent: a bad option must not leave a started operation behind.
+        final_state_via = normalize_final_state_via(final_state_via)
+        policy = options.retry_policy or self._retry_policy
+        max_retry_after = policy.retry_after_max if policy else DEFAULT_RETRY_AFTER_MAX
+        if continuation_token is not None:
+            self._check_token(continuation_token, method, operation_id, polling)
+            return LROPoller.from_continuation_token(
+                continuation_token,
+                pipeline=self.pipeline,
+                deserialize=deserialize,
+                operation_id=operation_id,
+                polling_interval=interval,
+                max_retry_after=max_retry_after,
+                deadline=deadline,
+                request_timeout=options.timeout,
+                retry_policy=options.retry_policy,
+                secret_fields=self._secret_fields,
+            )
+        # Fix the request id before sending so every poll can repeat it.
+        client_request_id = _client_request_id(options)
+        options = replace(options, client_request_id=client_request_id)
+        response = self.send(
+            method, url, body=body, expected_status=expected_status, options=options
+        )
+        polling_method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
+            response,
+            pipeline=self.pipeline,
+            deserialize=deserialize,
+            operation_id=operation_id,
+            client_request_id=client_request_id,
+            final_state_via=final_state_via,
+            request_timeout=options.timeout,
+            retry_policy=options.retry_policy,
+            secret_fields=self._secret_fields,
+        )
+        return LROPoller(
+            polling_method,
+            polling=polling,
+            polling_interval=interval,
+            max_retry_after=max_retry_after,
+            deadline=deadline,
+        )
+
+    def _check_token(self, token: str, method: str, operation_id: str, polling: bool) -> None:
+        state = decode_continuation_token(token)
+        if state.operation_id != operation_id:
+            raise ValueError(
+                f"This continuation token belongs to operation {state.operation_id!r}, "
+                f"not {operation_id!r}"
+            )
+        if state.method != method.upper():
+            raise ValueError(f"This continuation token is for a {state.method}, not a {method}")
+        if not same_origin(state.url, self.base_url):
+            raise ValueError(
+                f"This continuation token points at {redact_url(state.url)}, "
+                f"which is not on this client's endpoint {self.base_url}"
+            )
+        if not polling:
+            raise ValueError(
+                "polling=False cannot resume from a continuation token: the token does not "
+                "carry the initial response that polling=False would return"
+            )
+
+    # -- paging --
+
+    def paged(
+        self,
+        url: str,
+        *,
+        item_from_dict: Callable[[Any], T],
+        items_key: str = "value",
+        next_link_key: str | None = "nextLink",
+        options: RequestOptions | None = None,
+    ) -> ItemPaged[T]:
+        """A lazy ``ItemPaged`` over ``url`` and its ``nextLink`` chain.
+
+        Next pages are fetched with this client's ``api-version`` (replacing the link's, as
+        azure-core does) and only from this client's scheme, host and port: a foreign
+        ``nextLink`` raises ``ServiceRequestError`` instead of receiving the bearer token.
+        """
+
+        def fetch(link: str | None) -> tuple[list[T], str | None]:
+            page_url = url if link is None else self._next_page_url(link)
+            response = self.send("GET", page_url, expected_status=(200,), options=options)
+            return self._page(response, item_from_dict, items_key, next_link_key)
+
+        return ItemPaged(fetch)
+
+    def _next_page_url(self, link: str) -> str:
+        absolute = urljoin(self.base_url + "/", link)
+        if not same_origin(absolute, self.base_url):
+            raise ServiceRequestError(
+                f"Refusing to follow nextLink {redact_url(absolute)}: it is not on this "
+                f"client's endpoint {self.base_url}"
+            )
+        return _with_api_version(absolute, self.api_version)
+
+    def _page(
+        self,
+        response: HttpResponse,
+        item_from_dict: Callable[[Any], T],
+        items_key: str,
+        next_link_key: str | None,
+    ) -> tuple[list[T], str | None]:
+        body = self._decode_json(response)
+        if not isinstance(body, dict):
+            raise self._decode_error(response, "The page is not a JSON object")
+        raw_items = body.get(items_key)
+        if raw_items is None:
+            raw_items = []
+        if not isinstance(raw_items, list):
+            raise self._decode_error(response, f"The page's {items_key!r} member is not a list")
+        items = [
+            self._build(item_from_dict, item, response, path=f"{items_key}[{index}]")
+            for index, item in enumerate(raw_items)
+        ]
+        next_link = body.get(next_link_key) if next_link_key else None
+        if next_link is not None and not isinstance(next_link, str):
+            raise self._decode_error(response, f"The page's {next_link_key!r} is not a string")
+        return items, next_link or None
+
+    # -- decoding helpers --
+
+    def _decode_json(self, response: HttpResponse) -> Any:
+        if not response.body.strip():
+            raise self._decode_error(response, "The response has an empty body; expected JSON")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise self._decode_error(
+                response, f"The response body is not valid JSON ({exc})"
+            ) from exc
+
+    def _build(
+        self, from_dict: Callable[[Any], T], data: Any, response: HttpResponse, *, path: str
+    ) -> T:
+        try:
+            return from_dict(data)
+        except _DECODE_ERRORS as exc:
+            inner = getattr(exc, "path", "") or ""
+            where = ".".join(part for part in (path, inner) if part)
+            target = getattr(from_dict, "__qualname__", "the model").removesuffix(".from_dict")
+            detail = f" at {where!r}" if where else ""
+            raise self._decode_error(
+                response, f"Could not build {target} from the response{detail}: {exc}"
+            ) from exc
+
+    def _decode_error(self, response: HttpResponse, problem: str) -> DecodeError:
+        request = response.request
+        return DecodeError(
+            f"{problem} ({request.method} {redact_url(request.url)})",
+            response=response,
+            secret_fields=self._secret_fields,
+        )
+
+
+# --- module helpers --------------------------------------------------------------------------
+
+
+def _check_path_value(python_name: str, value: object) -> None:
+    if value is None:
+        raise ValueError(f"{python_name} must not be None")
+    if not isinstance(value, str):
+        raise TypeError(f"{python_name} must be a str, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{python_name} must not be empty or whitespace-only")
+    if value in (".", ".."):
+        # quote() leaves dots alone and a "." or ".." segment would be collapsed by URL
+        # normalization, addressing the parent resource instead.
+        raise ValueError(f"{python_name} must not be {value!r}")
+
+
+def _check_base_url(base_url: object) -> str:
+    if not isinstance(base_url, str):
+        raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
+    parts = urlsplit(base_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an absolute http or https URL, not {base_url!r}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
+    return base_url.strip().rstrip("/")
+
+
+def _check_seconds(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value!r}")
+
+
+def _encode_query(query: Mapping[str, str | None]) -> str:
+    pairs: list[str] = []
+    for key, value in query.items():
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"query parameter {key!r} must be a str, not {type(value).__name__}")
+        # "$" stays literal in names so "$expand" goes out as azure-core sends it.
+        pairs.append(f"{quote(key, safe='$')}={quote(value, safe='')}")
+    return "&".join(pairs)
+
+
+def _with_api_version(url: str, api_version: str) -> str:
+    """``url`` with every ``api-version`` replaced by ours; the rest of the query is kept
+    verbatim so opaque skip tokens are not re-encoded."""
+    parts = urlsplit(url)
+    kept = [
+        pair
+        for pair in parts.query.split("&")
+        if pair and unquote(pair.partition("=")[0]).lower() != "api-version"
+    ]
+    kept.append(f"api-version={quote(api_version, safe='')}")
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def _client_request_id(options: RequestOptions) -> str:
+    if options.client_request_id:
+        return options.client_request_id
+    for name, value in (options.headers or {}).items():
+        if name.lower() == _CLIENT_REQUEST_ID and value:
+            return value
+    return str(uuid.uuid1())

@@ -1,0 +1,294 @@
+"""The exception tree (shaped like azure-core's) and the ARM error body parser.
+
+Every exception built from a response shows the service error in ARM format, the request ids
+needed for a support ticket and, when the body was not an ARM error, the body itself -- always
+passed through :mod:`.redact` first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .http import HttpResponse
+from .redact import redact_json_bytes, redact_json_value
+
+BODY_PREVIEW_LIMIT = 2048
+"""Characters of a response body shown in an exception message."""
+
+_REQUEST_ID_HEADERS = (
+    "x-ms-request-id",
+    "x-ms-client-request-id",
+    "x-ms-correlation-request-id",
+)
+
+
+class AzureError(Exception):
+    """Base of every error raised by the runtime."""
+
+    def __init__(self, message: str, *, inner_exception: BaseException | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.inner_exception = inner_exception
+        self.continuation_token: str | None = None
+
+
+class ServiceRequestError(AzureError):
+    """The request never reached the service (connection, DNS, TLS, or refused by the client)."""
+
+
+class ServiceRequestTimeoutError(ServiceRequestError):
+    """Connecting to the service timed out."""
+
+
+class ServiceResponseError(AzureError):
+    """The request was sent but reading the response failed."""
+
+
+class ServiceResponseTimeoutError(ServiceResponseError):
+    """The service did not answer within the read timeout."""
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """One ARM error object (``{"error": {...}}`` or its inner part), recursively."""
+
+    code: str | None
+    message: str | None
+    target: str | None = None
+    details: tuple[ErrorDetail, ...] = ()
+    innererror: Mapping[str, Any] | None = None
+    additional_info: tuple[Mapping[str, Any], ...] = ()
+
+    @classmethod
+    def from_json(cls, obj: Any) -> ErrorDetail | None:
+        """Parse an ARM error; ``None`` when ``obj`` carries neither a code nor a message.
+
+        Wrongly typed members are tolerated: scalars become strings, anything else is dropped,
+        and unparseable ``details`` / ``additionalInfo`` entries are skipped.
+        """
+        if not isinstance(obj, Mapping):
+            return None
+        inner = obj.get("error")
+        if isinstance(inner, Mapping):
+            obj = inner
+        code = _optional_text(obj.get("code"))
+        message = _optional_text(obj.get("message"))
+        if not (code or message):
+            return None
+        raw_details = obj.get("details")
+        details = tuple(
+            detail
+            for detail in (cls.from_json(entry) for entry in _list_or_empty(raw_details))
+            if detail is not None
+        )
+        innererror = obj.get("innererror")
+        return cls(
+            code=code,
+            message=message,
+            target=_optional_text(obj.get("target")),
+            details=details,
+            innererror=innererror if isinstance(innererror, Mapping) else None,
+            additional_info=tuple(
+                entry
+                for entry in _list_or_empty(obj.get("additionalInfo"))
+                if isinstance(entry, Mapping)
+            ),
+        )
+
+    def format(self, secret_fields: frozenset[str] = frozenset()) -> str:
+        """The azure-mgmt-core ``ARMErrorFormat`` text, with secret fields of nested JSON masked."""
+        return f"({self.code}) {self.message}\n{self._format_details(secret_fields)}"
+
+    def _format_details(self, secret_fields: frozenset[str]) -> str:
+        lines = f"Code: {self.code}\nMessage: {self.message}"
+        if self.target:
+            lines += f"\nTarget: {self.target}"
+        if self.details:
+            # azure-core glues consecutive details together; a newline keeps them readable
+            # while the first one still matches its layout exactly.
+            lines += "\nException Details:" + "\n".join(
+                "\n".join("\t" + line for line in detail.format(secret_fields).splitlines())
+                for detail in self.details
+            )
+        if self.innererror:
+            shown = redact_json_value(dict(self.innererror), secret_fields)
+            lines += f"\nInner error: {json.dumps(shown, indent=4, default=str)}"
+        if self.additional_info:
+            lines += "\nAdditional Information:" + "\n".join(
+                _format_additional_info(entry, secret_fields) for entry in self.additional_info
+            )
+        return lines
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _format_additional_info(entry: Mapping[str, Any], secret_fields: frozenset[str]) -> str:
+    info = redact_json_value(entry.get("info"), secret_fields)
+    return f"Type: {entry.get('type')}\nInfo: {json.dumps(info, indent=4, default=str)}"
+
+
+def _optional_text(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _list_or_empty(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+class HttpResponseError(AzureError):
+    """The service answered with a status the operation does not accept."""
+
+    _parses_error_body = True
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        response: HttpResponse | None = None,
+        error: ErrorDetail | None = None,
+        secret_fields: frozenset[str] = frozenset(),
+    ) -> None:
+        self.response = response
+        self.status_code: int | None = response.status_code if response is not None else None
+        self.reason: str | None = response.reason if response is not None else None
+        self.secret_fields = secret_fields
+        if error is None and response is not None and self._parses_error_body:
+            error = _parse_error_body(response)
+        self.error = error
+        self.request_id = _response_header(response, "x-ms-request-id")
+        self.client_request_id = _response_header(
+            response, "x-ms-client-request-id"
+        ) or _request_header(response, "x-ms-client-request-id")
+        self.correlation_request_id = _response_header(response, "x-ms-correlation-request-id")
+        if error is not None:
+            text = error.format(secret_fields)
+        else:
+            text = message or f"Operation returned an invalid status '{self.reason}'"
+        super().__init__(text)
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.error is None and self.response is not None and self.response.body:
+            text += f"\nContent: {self._body_preview()}"
+        ids = self._request_ids()
+        if ids:
+            text += f"\nRequest ids: {ids}"
+        return text
+
+    def _body_preview(self) -> str:
+        assert self.response is not None
+        # Redact the whole body before cutting it so a secret cannot straddle the cut.
+        shown = redact_json_bytes(self.response.body, self.secret_fields)
+        if len(shown) > BODY_PREVIEW_LIMIT:
+            return f"{shown[:BODY_PREVIEW_LIMIT]}... ({len(shown)} characters in total)"
+        return shown
+
+    def _request_ids(self) -> str:
+        values = (self.request_id, self.client_request_id, self.correlation_request_id)
+        return ", ".join(
+            f"{name}={value}"
+            for name, value in zip(_REQUEST_ID_HEADERS, values, strict=True)
+            if value
+        )
+
+
+def _parse_error_body(response: HttpResponse) -> ErrorDetail | None:
+    if not response.body:
+        return None
+    try:
+        return ErrorDetail.from_json(response.json())
+    except ValueError:
+        return None
+
+
+def _response_header(response: HttpResponse | None, name: str) -> str | None:
+    if response is None:
+        return None
+    value: str | None = response.headers.get(name)
+    return value
+
+
+def _request_header(response: HttpResponse | None, name: str) -> str | None:
+    if response is None:
+        return None
+    lowered = name.lower()
+    for key, value in response.request.headers.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+class ClientAuthenticationError(HttpResponseError):
+    """401: the credential was missing, expired or not accepted."""
+
+
+class ResourceNotFoundError(HttpResponseError):
+    """404: the resource (or one of its parents) does not exist."""
+
+
+class ResourceExistsError(HttpResponseError):
+    """409: a conflicting resource or operation exists."""
+
+
+class ResourceNotModifiedError(HttpResponseError):
+    """304: the resource did not change since the given ETag/date."""
+
+
+class DecodeError(HttpResponseError):
+    """A response body that should have been JSON (or a model) was not.
+
+    The message names the problem; ``str()`` adds the (redacted, truncated) body and request ids.
+    """
+
+    _parses_error_body = False
+
+    def __str__(self) -> str:
+        text = self.message
+        if self.response is not None:
+            text += f"\nStatus: {self.status_code} {self.reason}"
+            if self.response.body:
+                text += f"\nContent: {self._body_preview()}"
+        ids = self._request_ids()
+        if ids:
+            text += f"\nRequest ids: {ids}"
+        return text
+
+
+class DeserializationError(AzureError, ValueError):
+    """A decoded JSON value could not become a model; ``path`` names the offending member."""
+
+    def __init__(
+        self, message: str, *, path: str = "", inner_exception: BaseException | None = None
+    ) -> None:
+        super().__init__(message, inner_exception=inner_exception)
+        self.path = path
+
+    def __str__(self) -> str:
+        if self.path and self.path not in self.message:
+            return f"{self.message} (at '{self.path}')"
+        return self.message
+
+
+_ERRORS_BY_STATUS: Mapping[int, type[HttpResponseError]] = {
+    401: ClientAuthenticationError,
+    404: ResourceNotFoundError,
+    409: ResourceExistsError,
+    304: ResourceNotModifiedError,
+}
+
+
+def map_error(
+    response: HttpResponse, *, secret_fields: frozenset[str] = frozenset()
+) -> HttpResponseError:
+    """The exception for an unexpected response (returned, not raised).
+
+    Unlike azure-core, the ARM error format (with ``additionalInfo``) is used for every status.
+    """
+    error_type = _ERRORS_BY_STATUS.get(response.status_code, HttpResponseError)
+    return error_type(response=response, secret_fields=secret_fields)

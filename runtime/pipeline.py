@@ -1,0 +1,283 @@
+"""What happens to every request: request id, User-Agent, Accept, auth, logging, transport."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import platform
+import time
+import uuid
+from collections.abc import Mapping
+
+from .auth import BearerTokenPolicy
+from .exceptions import AzureError
+from .http import HttpRequest, HttpResponse
+from .redact import REDACTED, redact_json_bytes, redact_url
+from .retry import RetryPolicy
+from .transport import Urllib3Transport
+
+LOGGER_NAME = "vmss_runcommands"
+
+DEBUG_BODY_LIMIT = 16384
+"""Characters of a (redacted) body written to a DEBUG log line."""
+
+# azure-core's HttpLoggingPolicy allowlist plus ARM's additions (ARMHttpLoggingPolicy).
+LOGGED_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "x-ms-request-id",
+        "x-ms-client-request-id",
+        "x-ms-return-client-request-id",
+        "x-ms-error-code",
+        "traceparent",
+        "Accept",
+        "Cache-Control",
+        "Connection",
+        "Content-Length",
+        "Content-Type",
+        "Date",
+        "ETag",
+        "Expires",
+        "If-Match",
+        "If-Modified-Since",
+        "If-None-Match",
+        "If-Unmodified-Since",
+        "Last-Modified",
+        "Pragma",
+        "Request-Id",
+        "Retry-After",
+        "Server",
+        "Transfer-Encoding",
+        "User-Agent",
+        "WWW-Authenticate",
+        "x-msedge-ref",
+        "x-ms-ratelimit-remaining-subscription-reads",
+        "x-ms-ratelimit-remaining-subscription-writes",
+        "x-ms-ratelimit-remaining-tenant-reads",
+        "x-ms-ratelimit-remaining-tenant-writes",
+        "x-ms-ratelimit-remaining-subscription-resource-requests",
+        "x-ms-ratelimit-remaining-subscription-resource-entities-read",
+        "x-ms-ratelimit-remaining-tenant-resource-requests",
+        "x-ms-ratelimit-remaining-tenant-resource-entities-read",
+        "x-ms-ratelimit-remaining-resource",
+        "x-ms-request-charge",
+        # ARM's request tracing ids; harmless and needed to correlate a log with a ticket.
+        "x-ms-correlation-request-id",
+        "x-ms-routing-request-id",
+        # LRO links: the query (which may carry a signature) is redacted like any URL.
+        "Location",
+        "Azure-AsyncOperation",
+    )
+)
+_URL_HEADERS = frozenset({"location", "azure-asyncoperation"})
+
+_LOG_LEVELS = {
+    "critical": logging.CRITICAL,
+    "error": logging.ERROR,
+    "warning": logging.WARNING,
+    "info": logging.INFO,
+    "debug": logging.DEBUG,
+}
+
+
+def apply_azure_log_level(environ: Mapping[str, str] | None = None) -> int | None:
+    """Set the ``vmss_runcommands`` logger level from ``AZURE_LOG_LEVEL``; returns the level set.
+
+    Unknown values are ignored (azure-core raises on them, which would break an import).
+    """
+    source = os.environ if environ is None else environ
+    level = _LOG_LEVELS.get(source.get("AZURE_LOG_LEVEL", "").strip().lower())
+    if level is not None:
+        logging.getLogger(LOGGER_NAME).setLevel(level)
+    return level
+
+
+apply_azure_log_level()
+
+
+@functools.cache
+def _platform_description() -> str:
+    return platform.platform()
+
+
+def build_user_agent(
+    sdk_moniker: str,
+    prefix: str | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> str:
+    """The telemetry User-Agent, shaped like azure-core's.
+
+    ``"[<prefix> ]azsdk-python-<sdk_moniker> Python/<ver> (<platform>)[ <AZURE_HTTP_USER_AGENT>]"``;
+    the environment is read here, once per client, not per request.
+    """
+    user_agent = (
+        f"azsdk-python-{sdk_moniker} Python/{platform.python_version()} ({_platform_description()})"
+    )
+    if prefix:
+        user_agent = f"{prefix} {user_agent}"
+    from_environment = (os.environ if environ is None else environ).get("AZURE_HTTP_USER_AGENT")
+    if from_environment:
+        user_agent = f"{user_agent} {from_environment}"
+    return user_agent
+
+
+class Pipeline:
+    """Prepares each request, authorizes it, logs it and sends it through the transport.
+
+    The ``Authorization`` header is added to a private copy of the request, so the request
+    reachable from the returned response (and from any exception built on it) never holds
+    the token.
+    """
+
+    def __init__(
+        self,
+        transport: Urllib3Transport,
+        *,
+        auth: BearerTokenPolicy | None,
+        user_agent: str,
+        secret_fields: frozenset[str] = frozenset(),
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.transport = transport
+        self.auth = auth
+        self.user_agent = user_agent
+        self.secret_fields = secret_fields
+        self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
+
+    def run(
+        self,
+        request: HttpRequest,
+        *,
+        client_request_id: str | None = None,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> HttpResponse:
+        """Send ``request`` and return the response, whatever its status.
+
+        Sets ``x-ms-client-request-id`` (the given id, else the request's own, else a new
+        uuid1), ``User-Agent`` and ``Accept`` (when absent) on ``request`` itself. A 401 that
+        the auth policy can answer (CAE claims challenge) is resent once.
+        """
+        self._prepare(request, client_request_id)
+        outgoing = self._authorized_copy(request)
+        response = self._send(outgoing, request, timeout, retry_policy)
+        if (
+            response.status_code == 401
+            and self.auth is not None
+            and self.auth.handle_challenge(outgoing, response)
+        ):
+            response = self._send(outgoing, request, timeout, retry_policy)
+        return response
+
+    def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
+        headers = request.headers
+        if client_request_id is not None:
+            _set_header(headers, "x-ms-client-request-id", client_request_id)
+        elif _get_header(headers, "x-ms-client-request-id") is None:
+            headers["x-ms-client-request-id"] = str(uuid.uuid1())
+        if _get_header(headers, "User-Agent") is None:
+            headers["User-Agent"] = self.user_agent
+        if _get_header(headers, "Accept") is None:
+            headers["Accept"] = "application/json"
+
+    def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
+        outgoing = HttpRequest(
+            method=request.method, url=request.url, headers=dict(request.headers), body=request.body
+        )
+        if self.auth is not None:
+            self.auth.authorize(outgoing)
+        return outgoing
+
+    def _send(
+        self,
+        outgoing: HttpRequest,
+        original: HttpRequest,
+        timeout: float | None,
+        retry_policy: RetryPolicy | None,
+    ) -> HttpResponse:
+        self._log_request(outgoing)
+        started = time.perf_counter()
+        try:
+            response = self.transport.send(outgoing, timeout=timeout, retry_policy=retry_policy)
+        except AzureError as error:
+            if self.logger.isEnabledFor(logging.WARNING):
+                self.logger.warning(
+                    "%s %s failed: %s: %s",
+                    outgoing.method,
+                    redact_url(outgoing.url),
+                    type(error).__name__,
+                    error.message,
+                )
+            raise
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        response.request = original
+        self._log_response(response, elapsed_ms)
+        return response
+
+    def _log_request(self, request: HttpRequest) -> None:
+        logger = self.logger
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "Request: %s %s\n%s",
+                request.method,
+                redact_url(request.url),
+                format_headers(request.headers),
+            )
+        if request.body and logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Request body: %s", self._body_for_log(request.body))
+
+    def _log_response(self, response: HttpResponse, elapsed_ms: float) -> None:
+        logger = self.logger
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "Response: %d %s (%.0f ms) for %s %s\n%s",
+                response.status_code,
+                response.reason,
+                elapsed_ms,
+                response.request.method,
+                redact_url(response.request.url),
+                format_headers(response.headers),
+            )
+        if response.body and logger.isEnabledFor(logging.DEBUG):
+            logger.debug("Response body: %s", self._body_for_log(response.body))
+
+    def _body_for_log(self, body: bytes) -> str:
+        shown = redact_json_bytes(body, self.secret_fields)
+        if len(shown) > DEBUG_BODY_LIMIT:
+            return f"{shown[:DEBUG_BODY_LIMIT]}... ({len(shown)} characters in total)"
+        return shown
+
+    def __repr__(self) -> str:
+        return f"Pipeline(transport={self.transport!r}, auth={self.auth!r})"
+
+
+def format_headers(headers: Mapping[str, str]) -> str:
+    """Headers for a log line: allowlisted values shown (URLs redacted), every other value
+    (``Authorization`` included) replaced by ``REDACTED``."""
+    lines = []
+    for name, value in headers.items():
+        lowered = name.lower()
+        if lowered not in LOGGED_HEADERS:
+            shown = REDACTED
+        elif lowered in _URL_HEADERS:
+            shown = redact_url(value)
+        else:
+            shown = value
+        lines.append(f"    {name}: {shown}")
+    return "\n".join(lines)
+
+
+def _get_header(headers: Mapping[str, str], name: str) -> str | None:
+    lowered = name.lower()
+    for key, value in headers.items():
+        if key.lower() == lowered:
+            return value
+    return None
+
+
+def _set_header(headers: dict[str, str], name: str, value: str) -> None:
+    for key in [key for key in headers if key.lower() == name.lower()]:
+        del headers[key]
+    headers[name] = value

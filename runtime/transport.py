@@ -1,0 +1,239 @@
+"""Sending an :class:`HttpRequest` over urllib3: pooling, TLS, proxies, timeouts and retries."""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+import urllib.request
+from types import TracebackType
+from urllib.parse import unquote, urlsplit
+
+import urllib3
+from urllib3 import exceptions as urllib3_errors
+from urllib3.util import Timeout, make_headers, parse_url
+
+from .exceptions import (
+    AzureError,
+    ServiceRequestError,
+    ServiceRequestTimeoutError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+)
+from .http import HttpRequest, HttpResponse
+from .redact import redact_url
+from .retry import RetryPolicy
+
+
+class Urllib3Transport:
+    """Sends requests through one long-lived urllib3 pool; safe to share between threads.
+
+    TLS certificates are verified against the system CA store unless ``connection_verify`` is a
+    CA bundle path (use that bundle) or ``False`` (no verification). Proxies come from
+    ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here; loopback hosts never go
+    through a proxy. A caller-supplied ``pool_manager`` is used as is (no proxy or TLS settings
+    are applied to it) and is not closed by :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        *,
+        pool_manager: urllib3.PoolManager | None = None,
+        connection_verify: bool | str = True,
+        connection_timeout: float = 30.0,
+        read_timeout: float = 300.0,
+        retry_policy: RetryPolicy | None = None,
+        proxies_from_env: bool = True,
+    ) -> None:
+        self._connection_timeout = connection_timeout
+        self._read_timeout = read_timeout
+        self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+        self._owns_pools = pool_manager is None
+        self._proxy_managers: dict[str, urllib3.PoolManager] = {}
+        self._no_proxy: tuple[str, ...] = ()
+        self._bypass_all_proxies = False
+        self._bypass_cache: dict[str, bool] = {}
+        if pool_manager is not None:
+            self._direct = pool_manager
+            return
+        ssl_context = _ssl_context(connection_verify)
+        self._direct = urllib3.PoolManager(ssl_context=ssl_context)
+        if proxies_from_env:
+            self._configure_proxies(urllib.request.getproxies(), ssl_context)
+
+    def _configure_proxies(self, proxies: dict[str, str], ssl_context: ssl.SSLContext) -> None:
+        by_url: dict[str, urllib3.PoolManager] = {}
+        for scheme in ("http", "https"):
+            proxy_url = proxies.get(scheme)
+            if not proxy_url:
+                continue
+            if proxy_url not in by_url:
+                by_url[proxy_url] = _proxy_manager(proxy_url, ssl_context)
+            self._proxy_managers[scheme] = by_url[proxy_url]
+        no_proxy = proxies.get("no", "")
+        self._bypass_all_proxies = no_proxy.strip() == "*"
+        self._no_proxy = tuple(
+            entry.strip().lstrip(".").lower() for entry in no_proxy.split(",") if entry.strip()
+        )
+
+    def send(
+        self,
+        request: HttpRequest,
+        *,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> HttpResponse:
+        """Send ``request`` (retrying per the policy) and return the fully read response.
+
+        ``timeout`` bounds each attempt (connect plus read) on top of the transport's
+        connection/read timeouts; ``retry_policy`` replaces the transport's for this call.
+        Raises :class:`ServiceRequestError` / :class:`ServiceResponseError` (or their timeout
+        subclasses) when no response could be obtained.
+        """
+        policy = retry_policy if retry_policy is not None else self._retry_policy
+        try:
+            raw = self._pool_for(request.url).urlopen(
+                request.method,
+                request.url,
+                body=request.body,
+                headers=request.headers,
+                retries=policy.to_urllib3(),
+                timeout=Timeout(
+                    total=timeout, connect=self._connection_timeout, read=self._read_timeout
+                ),
+                redirect=True,
+                preload_content=True,
+                decode_content=True,
+            )
+        except (urllib3_errors.HTTPError, ValueError) as error:
+            raise to_azure_error(error, request) from error
+        return HttpResponse(
+            status_code=raw.status,
+            reason=raw.reason or "",
+            headers=raw.headers,
+            body=raw.data,
+            request=request,
+        )
+
+    def _pool_for(self, url: str) -> urllib3.PoolManager:
+        if not self._proxy_managers:
+            return self._direct
+        parts = urlsplit(url)
+        proxy = self._proxy_managers.get(parts.scheme.lower())
+        if proxy is None or self._bypasses_proxy(parts.hostname or ""):
+            return self._direct
+        return proxy
+
+    def _bypasses_proxy(self, host: str) -> bool:
+        cached = self._bypass_cache.get(host)
+        if cached is None:
+            cached = (
+                self._bypass_all_proxies
+                or is_loopback_host(host)
+                or any(host == entry or host.endswith("." + entry) for entry in self._no_proxy)
+            )
+            # Benign race: two threads may compute the same answer.
+            self._bypass_cache[host] = cached
+        return cached
+
+    def close(self) -> None:
+        """Close the pools this transport created (a caller-supplied pool is left open)."""
+        if not self._owns_pools:
+            return
+        self._direct.clear()
+        for manager in self._proxy_managers.values():
+            manager.clear()
+
+    def __enter__(self) -> Urllib3Transport:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        proxied = sorted(self._proxy_managers)
+        return (
+            f"Urllib3Transport(connection_timeout={self._connection_timeout}, "
+            f"read_timeout={self._read_timeout}, proxied_schemes={proxied})"
+        )
+
+
+def _ssl_context(connection_verify: bool | str) -> ssl.SSLContext:
+    if connection_verify is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if connection_verify is True:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=connection_verify)
+
+
+def _proxy_manager(proxy_url: str, ssl_context: ssl.SSLContext) -> urllib3.ProxyManager:
+    auth = parse_url(proxy_url).auth
+    proxy_headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
+    return urllib3.ProxyManager(proxy_url, proxy_headers=proxy_headers, ssl_context=ssl_context)
+
+
+def is_loopback_host(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def to_azure_error(error: BaseException, request: HttpRequest) -> AzureError:
+    """The runtime exception for a urllib3 failure (``MaxRetryError`` unwrapped to its reason)."""
+    if isinstance(error, urllib3_errors.MaxRetryError) and error.reason is not None:
+        error = error.reason
+    if isinstance(error, urllib3_errors.ProxyError) and isinstance(
+        error.original_error, urllib3_errors.ConnectTimeoutError
+    ):
+        error = error.original_error
+    target = f"{request.method} {redact_url(request.url)}"
+    if isinstance(error, ValueError):
+        # The text of a URL/header validation error repeats the raw value, secrets included.
+        what = "URL" if isinstance(error, urllib3_errors.LocationValueError) else "request"
+        return ServiceRequestError(
+            f"Invalid {what} for {target} ({type(error).__name__})", inner_exception=error
+        )
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x: test it first.
+    if isinstance(error, urllib3_errors.NameResolutionError):
+        return ServiceRequestError(
+            f"Cannot resolve host for {target}: {error}", inner_exception=error
+        )
+    if isinstance(error, urllib3_errors.NewConnectionError):
+        return ServiceRequestError(f"Cannot connect for {target}: {error}", inner_exception=error)
+    if isinstance(error, urllib3_errors.ConnectTimeoutError):
+        return ServiceRequestTimeoutError(
+            f"Timed out connecting for {target}: {error}", inner_exception=error
+        )
+    if isinstance(error, urllib3_errors.ReadTimeoutError):
+        return ServiceResponseTimeoutError(
+            f"Timed out waiting for the response to {target}: {error}", inner_exception=error
+        )
+    if isinstance(error, (urllib3_errors.SSLError, urllib3_errors.ProxyError)):
+        return ServiceRequestError(f"Cannot connect for {target}: {error}", inner_exception=error)
+    if isinstance(
+        error,
+        (
+            urllib3_errors.ProtocolError,
+            urllib3_errors.DecodeError,
+            urllib3_errors.ResponseError,
+            urllib3_errors.IncompleteRead,
+            urllib3_errors.InvalidChunkLength,
+            urllib3_errors.InvalidHeader,
+        ),
+    ):
+        return ServiceResponseError(
+            f"Failed reading the response to {target}: {error}", inner_exception=error
+        )
+    return ServiceRequestError(f"Cannot send {target}: {error}", inner_exception=error)

@@ -1,0 +1,279 @@
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import platform
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from vmss_runcommands.runtime import pipeline as pipeline_module
+from vmss_runcommands.runtime.auth import BearerTokenPolicy
+from vmss_runcommands.runtime.exceptions import ServiceRequestError, map_error
+from vmss_runcommands.runtime.http import HttpRequest
+from vmss_runcommands.runtime.pipeline import (
+    Pipeline,
+    apply_azure_log_level,
+    build_user_agent,
+)
+from vmss_runcommands.runtime.retry import RetryPolicy
+from vmss_runcommands.runtime.transport import Urllib3Transport
+
+if TYPE_CHECKING:
+    from conftest import ScriptedServer
+
+SECRETS = frozenset({"runAsPassword", "protectedParameters"})
+TOKEN_PREFIX = "eyJ0eXAiOiJKV1Qi-token-"
+PASSWORD = "Hunter2-Passw0rd!"
+PROTECTED = "protected-value-xyz"
+
+
+@dataclass(frozen=True)
+class FakeToken:
+    token: str
+    expires_on: int
+
+
+class FakeCredential:
+    def __init__(self) -> None:
+        self.claims: list[str | None] = []
+
+    def get_token(
+        self, *scopes: str, claims: str | None = None, tenant_id: str | None = None, **kw: Any
+    ) -> FakeToken:
+        self.claims.append(claims)
+        return FakeToken(f"{TOKEN_PREFIX}{len(self.claims)}", 4_000_000_000)
+
+
+@pytest.fixture
+def credential() -> FakeCredential:
+    return FakeCredential()
+
+
+@pytest.fixture
+def pipeline(credential: FakeCredential) -> Iterator[Pipeline]:
+    transport = Urllib3Transport(retry_policy=RetryPolicy.no_retries(), proxies_from_env=False)
+    auth = BearerTokenPolicy(credential, "https://management.azure.com/.default")
+    yield Pipeline(transport, auth=auth, user_agent="test-agent/1.0", secret_fields=SECRETS)
+    transport.close()
+
+
+def run_command_body() -> bytes:
+    return json.dumps(
+        {
+            "location": "eastus",
+            "properties": {
+                "source": {"script": "echo hi"},
+                "runAsUser": "azureuser",
+                "runAsPassword": PASSWORD,
+                "protectedParameters": [{"name": "key", "value": PROTECTED}],
+            },
+        }
+    ).encode()
+
+
+def test_build_user_agent() -> None:
+    base = build_user_agent("vmss-runcommands/0.1.0", environ={})
+    assert base == (
+        f"azsdk-python-vmss-runcommands/0.1.0 Python/{platform.python_version()} "
+        f"({platform.platform()})"
+    )
+    assert build_user_agent("m/1", "myapp/2.0", environ={}).startswith(
+        "myapp/2.0 azsdk-python-m/1 "
+    )
+    with_env = build_user_agent("m/1", "app", environ={"AZURE_HTTP_USER_AGENT": "cli/9"})
+    assert with_env.startswith("app azsdk-python-m/1 Python/")
+    assert with_env.endswith(") cli/9")
+
+
+def test_run_sets_standard_headers(server: ScriptedServer, pipeline: Pipeline) -> None:
+    request = HttpRequest("GET", f"{server.url}/rc?api-version=2024-07-01")
+    response = pipeline.run(request)
+
+    assert response.status_code == 200
+    [seen] = server.requests
+    request_id = seen.headers["x-ms-client-request-id"]
+    assert uuid.UUID(request_id).version == 1
+    assert seen.headers["user-agent"] == "test-agent/1.0"
+    assert seen.headers["accept"] == "application/json"
+    assert seen.headers["authorization"] == f"Bearer {TOKEN_PREFIX}1"
+    # The caller's request gets the ids but never the token; nor does the response's request.
+    assert request.headers["x-ms-client-request-id"] == request_id
+    assert response.request is request
+    assert all(key.lower() != "authorization" for key in request.headers)
+    assert TOKEN_PREFIX not in repr(request)
+
+
+def test_client_request_id_is_preserved(server: ScriptedServer, pipeline: Pipeline) -> None:
+    pipeline.run(HttpRequest("GET", server.url), client_request_id="given-id")
+    existing = HttpRequest(
+        "GET",
+        server.url,
+        headers={
+            "X-MS-Client-Request-Id": "existing-id",
+            "accept": "text/plain",
+            "User-Agent": "u",
+        },
+    )
+    pipeline.run(existing)
+    override = HttpRequest("GET", server.url, headers={"x-ms-client-request-id": "old"})
+    pipeline.run(override, client_request_id="new")
+    first, second, third = server.requests
+    assert first.headers["x-ms-client-request-id"] == "given-id"
+    assert second.headers["x-ms-client-request-id"] == "existing-id"
+    assert second.headers["accept"] == "text/plain"
+    assert second.headers["user-agent"] == "u"
+    assert third.headers["x-ms-client-request-id"] == "new"
+    assert override.headers == {
+        "x-ms-client-request-id": "new",
+        "User-Agent": "test-agent/1.0",
+        "Accept": "application/json",
+    }
+
+
+def test_no_auth_sends_no_authorization(server: ScriptedServer) -> None:
+    with Urllib3Transport(proxies_from_env=False) as transport:
+        Pipeline(transport, auth=None, user_agent="ua").run(HttpRequest("GET", server.url))
+    assert "authorization" not in server.requests[0].headers
+
+
+def test_claims_challenge_is_answered_once(
+    server: ScriptedServer, pipeline: Pipeline, credential: FakeCredential
+) -> None:
+    claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}'
+    encoded = base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=")
+    challenge = {"WWW-Authenticate": f'Bearer error="insufficient_claims", claims="{encoded}"'}
+    server.reply(401, headers=challenge)
+    server.reply(200, b"{}")
+    response = pipeline.run(HttpRequest("PUT", server.url, body=b"{}"))
+    assert response.status_code == 200
+    assert [r.headers["authorization"] for r in server.requests] == [
+        f"Bearer {TOKEN_PREFIX}1",
+        f"Bearer {TOKEN_PREFIX}2",
+    ]
+    assert credential.claims == [None, claims]
+    assert (
+        server.requests[0].headers["x-ms-client-request-id"]
+        == (server.requests[1].headers["x-ms-client-request-id"])
+    )
+
+    server.reply(401, headers=challenge, times=3)
+    assert pipeline.run(HttpRequest("GET", server.url)).status_code == 401
+    assert len(server.requests) == 4  # one resend, not a loop
+
+
+def test_plain_401_is_returned_without_resend(server: ScriptedServer, pipeline: Pipeline) -> None:
+    server.reply(401, b'{"error":{"code":"InvalidAuthenticationToken","message":"expired"}}')
+    response = pipeline.run(HttpRequest("GET", server.url))
+    assert response.status_code == 401
+    assert len(server.requests) == 1
+
+
+def test_bearer_over_plain_http_to_a_remote_host_is_refused(pipeline: Pipeline) -> None:
+    with pytest.raises(ServiceRequestError):
+        pipeline.run(HttpRequest("GET", "http://management.azure.com/x"))
+
+
+def test_logging_redacts_headers_urls_bodies_and_secrets(
+    server: ScriptedServer, pipeline: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    server.reply(
+        400,
+        run_command_body(),
+        {
+            "x-ms-request-id": "rid-1",
+            "Set-Cookie": "session=abc123",
+            "x-ms-ratelimit-remaining-subscription-writes": "1199",
+            "Content-Type": "application/json",
+        },
+    )
+    url = f"{server.url}/rc?api-version=2024-07-01&sig=sas-signature-value"
+    with caplog.at_level(logging.DEBUG, logger="vmss_runcommands"):
+        response = pipeline.run(HttpRequest("PUT", url, body=run_command_body()))
+        error = map_error(response, secret_fields=SECRETS)
+
+    records = [r for r in caplog.records if r.name == "vmss_runcommands"]
+    messages = [r.getMessage() for r in records]
+    everything = "\n".join(messages) + str(error) + repr(error) + repr(response)
+    for secret in (TOKEN_PREFIX, PASSWORD, PROTECTED, "sas-signature-value", "abc123"):
+        assert secret not in everything, secret
+
+    info = [r.getMessage() for r in records if r.levelno == logging.INFO]
+    request_line, response_line = info
+    assert request_line.startswith(
+        "Request: PUT " + f"{server.url}/rc?api-version=2024-07-01&sig=REDACTED"
+    )
+    assert "Authorization: REDACTED" in request_line
+    assert "User-Agent: test-agent/1.0" in request_line
+    assert "x-ms-client-request-id: " in request_line
+    assert response_line.startswith("Response: 400 Bad Request (")
+    assert "x-ms-request-id: rid-1" in response_line
+    assert "x-ms-ratelimit-remaining-subscription-writes: 1199" in response_line
+    assert "Set-Cookie: REDACTED" in response_line
+
+    debug = [r.getMessage() for r in records if r.levelno == logging.DEBUG]
+    assert any(m.startswith("Request body: ") and '"runAsPassword":"***"' in m for m in debug)
+    assert any(
+        m.startswith("Response body: ") and '"protectedParameters":"***"' in m for m in debug
+    )
+
+
+def test_bodies_are_not_logged_at_info(
+    server: ScriptedServer, pipeline: Pipeline, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="vmss_runcommands"):
+        pipeline.run(HttpRequest("PUT", server.url, body=run_command_body()))
+    assert len(caplog.records) == 2
+    assert all("runAsUser" not in r.getMessage() for r in caplog.records)
+
+
+def test_disabled_logging_does_no_formatting_work(
+    server: ScriptedServer, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def forbidden(*args: object, **kwargs: object) -> str:
+        raise AssertionError("formatted a log line that nobody will see")
+
+    monkeypatch.setattr(pipeline_module, "format_headers", forbidden)
+    monkeypatch.setattr(pipeline_module, "redact_json_bytes", forbidden)
+    monkeypatch.setattr(pipeline_module, "redact_url", forbidden)
+    logger = logging.getLogger("test.pipeline.quiet")
+    logger.setLevel(logging.WARNING)
+    pipeline.logger = logger
+    assert pipeline.run(HttpRequest("PUT", server.url, body=b"{}")).status_code == 200
+
+
+def test_transport_failure_is_logged_at_warning_and_raised(
+    pipeline: Pipeline, closed_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        caplog.at_level(logging.DEBUG, logger="vmss_runcommands"),
+        pytest.raises(ServiceRequestError),
+    ):
+        pipeline.run(HttpRequest("GET", f"http://127.0.0.1:{closed_port}/x?sig=s3cret"))
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "ServiceRequestError" in warning.getMessage()
+    assert all("s3cret" not in r.getMessage() for r in caplog.records)
+    assert all(TOKEN_PREFIX not in r.getMessage() for r in caplog.records)
+
+
+@pytest.fixture
+def restore_logger_level() -> Iterator[None]:
+    logger = logging.getLogger("vmss_runcommands")
+    level = logger.level
+    yield
+    logger.setLevel(level)
+
+
+@pytest.mark.usefixtures("restore_logger_level")
+def test_azure_log_level() -> None:
+    logger = logging.getLogger("vmss_runcommands")
+    assert apply_azure_log_level({"AZURE_LOG_LEVEL": "debug"}) == logging.DEBUG
+    assert logger.level == logging.DEBUG
+    assert apply_azure_log_level({"AZURE_LOG_LEVEL": "WARNING"}) == logging.WARNING
+    assert logger.level == logging.WARNING
+    assert apply_azure_log_level({"AZURE_LOG_LEVEL": "chatty"}) is None
+    assert apply_azure_log_level({}) is None
+    assert logger.level == logging.WARNING

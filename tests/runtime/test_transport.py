@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import threading
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import urllib3
+from urllib3 import exceptions as urllib3_errors
+from vmss_runcommands.runtime.exceptions import (
+    ServiceRequestError,
+    ServiceRequestTimeoutError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+)
+from vmss_runcommands.runtime.http import HttpRequest
+from vmss_runcommands.runtime.retry import RetryPolicy
+from vmss_runcommands.runtime.transport import (
+    Urllib3Transport,
+    is_loopback_host,
+    to_azure_error,
+)
+
+if TYPE_CHECKING:
+    from conftest import ScriptedServer, TlsServer
+
+NO_RETRIES = RetryPolicy.no_retries()
+
+
+def test_sends_method_headers_and_body_and_reads_everything(server: ScriptedServer) -> None:
+    server.reply(
+        201, b'{"name": "rc"}', {"X-Ms-Request-Id": "rid", "Content-Type": "application/json"}
+    )
+    with Urllib3Transport(proxies_from_env=False) as transport:
+        request = HttpRequest(
+            "PUT",
+            f"{server.url}/runCommands/rc?api-version=2024-07-01",
+            headers={"Content-Type": "application/json", "x-custom": "1"},
+            body=b'{"location":"eastus"}',
+        )
+        response = transport.send(request)
+
+    assert response.status_code == 201
+    assert response.reason == "Created"
+    assert response.headers["x-ms-request-id"] == "rid"  # case-insensitive lookup
+    assert response.json() == {"name": "rc"}
+    assert response.request is request
+    [seen] = server.requests
+    assert (seen.method, seen.path) == ("PUT", "/runCommands/rc?api-version=2024-07-01")
+    assert seen.headers["x-custom"] == "1"
+    assert seen.body == b'{"location":"eastus"}'
+
+
+def test_connections_are_reused_from_one_pool(server: ScriptedServer) -> None:
+    with Urllib3Transport(proxies_from_env=False) as transport:
+        for _ in range(3):
+            transport.send(HttpRequest("GET", server.url))
+        assert len(transport._direct.pools) == 1  # one pool for the one host
+        pool = transport._direct.connection_from_url(server.url)
+        assert pool.num_connections == 1  # and one keep-alive connection in it
+
+
+def test_tls_is_verified_by_default(tls_server: TlsServer) -> None:
+    with (
+        Urllib3Transport(retry_policy=NO_RETRIES, proxies_from_env=False) as transport,
+        pytest.raises(ServiceRequestError) as caught,
+    ):
+        transport.send(HttpRequest("GET", tls_server.server.url))
+    assert isinstance(caught.value.inner_exception, urllib3_errors.SSLError)
+    assert "CERTIFICATE_VERIFY_FAILED" in caught.value.message
+    assert tls_server.server.requests == []
+
+
+def test_tls_with_a_ca_bundle_path_succeeds(tls_server: TlsServer) -> None:
+    tls_server.server.reply(200, b"{}")
+    with Urllib3Transport(
+        connection_verify=str(tls_server.ca_path), proxies_from_env=False
+    ) as transport:
+        assert transport.send(HttpRequest("GET", tls_server.server.url)).status_code == 200
+        # The hostname is checked too: the certificate names 127.0.0.1 and localhost only.
+        localhost = tls_server.server.url.replace("127.0.0.1", "localhost")
+        assert transport.send(HttpRequest("GET", localhost)).status_code == 200
+
+
+def test_tls_verification_can_be_disabled(tls_server: TlsServer) -> None:
+    with (
+        warnings.catch_warnings(),
+        Urllib3Transport(connection_verify=False, proxies_from_env=False) as transport,
+    ):
+        warnings.simplefilter("ignore", urllib3_errors.InsecureRequestWarning)
+        assert transport.send(HttpRequest("GET", tls_server.server.url)).status_code == 200
+
+
+def test_connection_refused_is_a_service_request_error(closed_port: int) -> None:
+    sleeps: list[float] = []
+    rules = RetryPolicy(sleep=sleeps.append)
+    with (
+        Urllib3Transport(retry_policy=rules, proxies_from_env=False) as transport,
+        pytest.raises(ServiceRequestError) as caught,
+    ):
+        transport.send(HttpRequest("GET", f"http://127.0.0.1:{closed_port}/x?sig=s3cret"))
+    error = caught.value
+    assert not isinstance(error, ServiceRequestTimeoutError)
+    assert isinstance(error.inner_exception, urllib3_errors.NewConnectionError)
+    assert isinstance(error.__cause__, urllib3_errors.MaxRetryError)
+    assert "s3cret" not in str(error)
+    assert "sig=REDACTED" in str(error)
+    assert len(sleeps) == 2  # 3 connect retries: backoff 0 (no sleep), 1.6, 3.2
+
+
+def test_read_timeout_is_a_service_response_timeout(server: ScriptedServer) -> None:
+    server.reply(200, delay=0.5)
+    with (
+        Urllib3Transport(
+            read_timeout=0.1, retry_policy=NO_RETRIES, proxies_from_env=False
+        ) as transport,
+        pytest.raises(ServiceResponseTimeoutError) as caught,
+    ):
+        transport.send(HttpRequest("GET", server.url))
+    assert isinstance(caught.value.inner_exception, urllib3_errors.ReadTimeoutError)
+
+
+def test_per_call_timeout_and_retry_policy_override(server: ScriptedServer) -> None:
+    server.reply(200, delay=0.5)
+    server.reply(503)
+    with Urllib3Transport(read_timeout=30.0, proxies_from_env=False) as transport:
+        with pytest.raises(ServiceResponseTimeoutError):
+            transport.send(HttpRequest("GET", server.url), timeout=0.1, retry_policy=NO_RETRIES)
+        assert (
+            transport.send(HttpRequest("GET", server.url), retry_policy=NO_RETRIES).status_code
+            == 503
+        )
+
+
+NO_POOL: Any = None  # urllib3 only uses the pool for the message text
+
+
+@pytest.mark.parametrize(
+    ("error", "expected_type"),
+    [
+        (urllib3_errors.ConnectTimeoutError("connect timed out"), ServiceRequestTimeoutError),
+        (urllib3_errors.NewConnectionError(NO_POOL, "refused"), ServiceRequestError),
+        (
+            urllib3_errors.NameResolutionError("nowhere.test", NO_POOL, OSError("dns")),  # type: ignore[arg-type]
+            ServiceRequestError,
+        ),
+        (urllib3_errors.ReadTimeoutError(NO_POOL, "/", "timed out"), ServiceResponseTimeoutError),
+        (urllib3_errors.ProtocolError("Connection aborted."), ServiceResponseError),
+        (urllib3_errors.SSLError("bad certificate"), ServiceRequestError),
+        (urllib3_errors.ProxyError("proxy down", OSError("x")), ServiceRequestError),
+        (
+            urllib3_errors.MaxRetryError(
+                NO_POOL, "/", urllib3_errors.ReadTimeoutError(NO_POOL, "/", "t")
+            ),
+            ServiceResponseTimeoutError,
+        ),
+    ],
+)
+def test_urllib3_error_mapping(error: Exception, expected_type: type[Exception]) -> None:
+    mapped = to_azure_error(error, HttpRequest("GET", "https://h/x"))
+    assert type(mapped) is expected_type
+    unwrapped = error.reason if isinstance(error, urllib3_errors.MaxRetryError) else error
+    assert mapped.inner_exception is unwrapped
+
+
+def test_bad_url_error_does_not_echo_the_query() -> None:
+    with (
+        Urllib3Transport(proxies_from_env=False) as transport,
+        pytest.raises(ServiceRequestError) as caught,
+    ):
+        transport.send(HttpRequest("GET", "http://[bad-host/x?sig=s3cret"))
+    assert "s3cret" not in str(caught.value)
+
+
+def test_caller_pool_manager_is_used_and_not_closed(server: ScriptedServer) -> None:
+    class SpyPoolManager(urllib3.PoolManager):
+        def __init__(self) -> None:
+            super().__init__()
+            self.sent = 0
+            self.cleared = 0
+
+        def urlopen(  # type: ignore[override]  # PoolManager narrows it the same way
+            self, method: str, url: str, redirect: bool = True, **kw: Any
+        ) -> Any:
+            self.sent += 1
+            return super().urlopen(method, url, redirect=redirect, **kw)
+
+        def clear(self) -> None:
+            self.cleared += 1
+            super().clear()
+
+    pool = SpyPoolManager()
+    with Urllib3Transport(pool_manager=pool) as transport:
+        assert transport.send(HttpRequest("GET", server.url)).status_code == 200
+    assert pool.sent == 1
+    assert pool.cleared == 0
+
+
+def test_proxies_come_from_the_environment_once(
+    server: ScriptedServer, closed_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", server.url)
+    monkeypatch.setenv("http_proxy", server.url)
+    server.reply(200, b"via proxy")
+    with Urllib3Transport(retry_policy=NO_RETRIES) as transport:
+        # Read once: changing the environment afterwards has no effect.
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port}")
+        monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{closed_port}")
+        response = transport.send(HttpRequest("GET", "http://example.test/thing?x=1"))
+    assert response.body == b"via proxy"
+    [seen] = server.requests
+    assert seen.path == "http://example.test/thing?x=1"  # absolute-form: sent to a proxy
+
+
+def test_no_proxy_and_loopback_bypass_the_proxy(
+    server: ScriptedServer, closed_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead_proxy = f"http://127.0.0.1:{closed_port}"
+    for name in ("HTTP_PROXY", "http_proxy"):
+        monkeypatch.setenv(name, dead_proxy)
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, "example.test")
+    with Urllib3Transport(retry_policy=NO_RETRIES) as transport:
+        # Loopback goes direct although a (dead) proxy is configured.
+        assert transport.send(HttpRequest("GET", f"{server.url}/direct")).status_code == 200
+        # NO_PROXY host goes direct: the failure is name resolution, not the dead proxy.
+        with pytest.raises(ServiceRequestError) as caught:
+            transport.send(HttpRequest("GET", "http://sub.example.test/x"))
+    assert isinstance(caught.value.inner_exception, urllib3_errors.NameResolutionError)
+    assert [r.path for r in server.requests] == ["/direct"]
+
+
+def test_is_loopback_host() -> None:
+    for host in ("localhost", "LOCALHOST", "127.0.0.1", "127.5.6.7", "::1", "[::1]", "a.localhost"):
+        assert is_loopback_host(host), host
+    for host in ("example.com", "localhost.example.com", "10.0.0.1", "128.0.0.1", ""):
+        assert not is_loopback_host(host), host
+
+
+def test_one_transport_many_threads(server: ScriptedServer) -> None:
+    failures: list[BaseException] = []
+    with Urllib3Transport(proxies_from_env=False) as transport:
+
+        def worker() -> None:
+            try:
+                for _ in range(10):
+                    assert transport.send(HttpRequest("GET", server.url)).status_code == 200
+            except BaseException as error:  # collected for the main thread
+                failures.append(error)
+
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+    assert len(server.requests) == 80
