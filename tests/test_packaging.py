@@ -1,0 +1,32 @@
+"""The installed distribution: one import root, typed, small."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+
+def _files() -> list[str]:
+    files = metadata.files("vmss-runcommands")
+    assert files is not None
+    return [f.as_posix() for f in files]
+
+
+def test_everything_installs_under_the_one_import_root() -> None:
+    roots = {path.split("/", 1)[0] for path in _files()}
+    roots = {r for r in roots if not r.endswith(".dist-info") and r != ".."}
+    assert roots == {"vmss_runcommands"}
+
+
+def test_the_package_is_typed_and_carries_its_provenance() -> None:
+    files = set(_files())
+    assert "vmss_runcommands/py.typed" in files
+    assert "vmss_runcommands/v2024_07_01/_meta.json" in files
+    assert not any(f.startswith("vmss_runcommands/codegen") for f in files)
+
+
+def test_installed_sources_stay_small() -> None:
+    total = 0
+    for entry in metadata.files("vmss-runcommands") or []:
+        if entry.parts[0] == "vmss_runcommands" and "__pycache__" not in entry.parts:
+            total += entry.locate().stat().st_size
+    assert total < 500_000, total
