@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from codegen.generate import check, compare, render_tree
 
 
@@ -67,3 +69,13 @@ def test_provenance_records_spec_hashes_and_generator(repo_root: Path) -> None:
     header = (repo_root / "generated" / "v2024_07_01" / "models.py").read_text().splitlines()[0]
     assert meta["spec"]["sha256"][:16] in header
     assert "timestamp" not in json.dumps(meta).lower()
+
+
+def test_generation_fails_clearly_without_ruff(
+    repo_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codegen.format import FormatterError
+
+    monkeypatch.setitem(sys.modules, "ruff.__main__", None)  # makes the import fail
+    with pytest.raises(FormatterError, match=r"ruff==\d"):
+        render_tree(repo_root / "spec", tmp_path / "out")
