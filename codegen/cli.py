@@ -1,50 +1,153 @@
-"""``python -m codegen``: generate, or check, generated/ from spec/."""
+"""``python -m codegen``: import an upstream api-version, compare versions, generate, vendor."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
 
+from .diff import diff_api_versions
 from .format import FormatterError
-from .generate import check, generate
+from .generate import check, regenerate
+from .importer import import_api_version
 from .load import SpecError
+from .sides import build_side
+from .vendor import vendor
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    gen = commands.add_parser("generate", help="regenerate generated/ from spec/")
-    gen.add_argument("--spec", type=Path, default=Path("spec"), help="spec folder (default: spec)")
-    gen.add_argument(
+    _generate_arguments(commands.add_parser("generate", help="regenerate generated/ from spec/"))
+    _import_arguments(
+        commands.add_parser("import", help="bundle an upstream operations file into spec/")
+    )
+    _diff_arguments(
+        commands.add_parser("diff", help="what changed between two api-versions, for a client")
+    )
+    _vendor_arguments(
+        commands.add_parser("vendor", help="copy the package and its runtime under another name")
+    )
+    args = parser.parse_args(argv)
+    handlers = {"generate": _generate, "import": _import, "diff": _diff, "vendor": _vendor}
+    try:
+        return handlers[args.command](args)
+    except (SpecError, FormatterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _spec_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=Path("spec"),
+        help="folder of codegen.yaml and the api-versions (default: spec)",
+    )
+
+
+def _select_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="operationIds to take, repeatable (default: the operations in codegen.yaml)",
+    )
+
+
+def _generate_arguments(parser: argparse.ArgumentParser) -> None:
+    _spec_option(parser)
+    parser.add_argument(
         "--out", type=Path, default=Path("generated"), help="output (default: generated)"
     )
-    gen.add_argument(
+    parser.add_argument(
         "--check",
         action="store_true",
         help="change nothing; exit 1 and name the files if the output is stale",
     )
-    args = parser.parse_args(argv)
+
+
+def _generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    try:
-        if args.check:
-            differences = check(args.spec, args.out)
-            if differences:
-                print(f"{args.out}/ is stale; run `python -m codegen generate`:", file=sys.stderr)
-                for d in differences:
-                    print(f"  {d.kind:8} {args.out.as_posix()}/{d.path}", file=sys.stderr)
-                return 1
-            print(f"{args.out}/ is up to date ({time.perf_counter() - started:.2f} s)")
-            return 0
-        differences = generate(args.spec, args.out)
-    except (SpecError, FormatterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for d in differences:
+    if args.check:
+        differences = check(args.spec, args.out)
+        if differences:
+            print(f"{args.out}/ is stale; run `python -m codegen generate`:", file=sys.stderr)
+            for d in differences:
+                print(f"  {d.kind:8} {args.out.as_posix()}/{d.path}", file=sys.stderr)
+            return 1
+        print(f"{args.out}/ is up to date ({time.perf_counter() - started:.2f} s)")
+        return 0
+    result = regenerate(args.spec, args.out)
+    for d in result.differences:
         print(f"  {d.kind:8} {args.out.as_posix()}/{d.path}")
     print(
-        f"generated {args.out}/ from {args.spec}/: {len(differences)} file(s) changed "
+        f"generated {args.out}/ from {args.spec}/: {len(result.differences)} file(s) changed "
         f"({time.perf_counter() - started:.2f} s)"
+    )
+    print(result.api.to_text())
+    return 0
+
+
+def _import_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("source", type=Path, help="upstream operations file, e.g. runCommand.json")
+    _select_option(parser)
+    parser.add_argument("--version", help="the api-version (default: the source's folder name)")
+    _spec_option(parser)
+    parser.add_argument("--force", action="store_true", help="replace an existing api-version")
+
+
+def _import(args: argparse.Namespace) -> int:
+    report = import_api_version(
+        args.source, args.spec, select=args.select, version=args.version, force=args.force
+    )
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
+    folder = f"{args.spec.as_posix()}/{report.api_version}/"
+    print(f"imported {len(report.operations)} operation(s) into {folder}:")
+    for operation in report.operations:
+        print(f"  {operation}")
+    print(f"{len(report.files)} file(s): {', '.join(report.files)}")
+    return 0
+
+
+def _diff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("old", type=Path, help="spec/<api-version> folder or upstream file")
+    parser.add_argument("new", type=Path, help="spec/<api-version> folder or upstream file")
+    parser.add_argument("--json", action="store_true", help="print JSON for tools")
+    parser.add_argument(
+        "--fail-on-breaking", action="store_true", help="exit 1 when a change is breaking"
+    )
+    _select_option(parser)
+    _spec_option(parser)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    old = build_side(args.old, args.spec, args.select)
+    new = build_side(args.new, args.spec, args.select)
+    report = diff_api_versions(old, new)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, sort_keys=True))
+    else:
+        print(report.to_text())
+    return 1 if args.fail_on_breaking and report.breaking else 0
+
+
+def _vendor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--package", required=True, help="the import name of the copy")
+    parser.add_argument("--out", type=Path, required=True, help="folder to put the copy in")
+    _spec_option(parser)
+    parser.add_argument("--force", action="store_true", help="replace an existing copy")
+
+
+def _vendor(args: argparse.Namespace) -> int:
+    result = vendor(args.spec, args.package, args.out, force=args.force)
+    print(
+        f"vendored {args.package} into {result.path.as_posix()} "
+        f"(with {', '.join(result.subpackages) or 'no source folders'}); "
+        f"requires {', '.join(result.requires)}"
     )
     return 0

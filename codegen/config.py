@@ -23,6 +23,8 @@ class GeneratorConfig:
     operations: tuple[str, ...] = DEFAULT_OPERATIONS
     # "Definition.wireName" of fields to treat as secrets even without x-ms-secret.
     secrets: frozenset[str] = field(default_factory=frozenset)
+    # A subpackage whose main() `python -m <package>` runs; None emits no __main__.py.
+    main_module: str | None = None
 
     def selects(self, operation_id: str) -> bool:
         return any(fnmatch.fnmatchcase(operation_id, pattern) for pattern in self.operations)
@@ -34,7 +36,15 @@ def load_config(path: Path) -> GeneratorConfig:
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise SpecError(f"{path.name}: expected a mapping at the top level")
-    known = {"package", "distribution", "client_name", "entry", "operations", "secrets"}
+    known = {
+        "package",
+        "distribution",
+        "client_name",
+        "entry",
+        "operations",
+        "secrets",
+        "main_module",
+    }
     unknown = sorted(set(data) - known)
     if unknown:
         raise SpecError(f"{path.name}: unknown setting(s) {', '.join(unknown)}")
@@ -43,6 +53,11 @@ def load_config(path: Path) -> GeneratorConfig:
     for name, value in (("secrets", secrets), ("operations", operations)):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise SpecError(f"{path.name}: {name} must be a list of strings")
+    main_module = data.get("main_module")
+    if main_module is not None and (
+        not isinstance(main_module, str) or not main_module.isidentifier()
+    ):
+        raise SpecError(f"{path.name}: main_module must be a module name such as 'cli'")
     return GeneratorConfig(
         package=str(data.get("package", GeneratorConfig.package)),
         distribution=str(data.get("distribution", GeneratorConfig.distribution)),
@@ -50,4 +65,5 @@ def load_config(path: Path) -> GeneratorConfig:
         entry=str(data.get("entry", GeneratorConfig.entry)),
         operations=tuple(operations),
         secrets=frozenset(secrets),
+        main_module=main_module,
     )

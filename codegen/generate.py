@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import filecmp
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .build import build_api_version
 from .config import load_config
@@ -14,6 +16,7 @@ from .format import format_tree
 from .ir import ApiVersion
 from .load import SpecError
 from .render import render_package
+from .surface import ApiChanges, api_changes
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,16 @@ def build_all(spec_root: Path) -> list[ApiVersion]:
     return [build_api_version(d, config) for d in api_version_dirs(spec_root)]
 
 
-def render_tree(spec_root: Path, target: Path) -> None:
-    """Write the complete, formatted output for ``spec_root`` into the empty folder ``target``."""
-    config = load_config(spec_root / "codegen.yaml")
+@dataclass(frozen=True)
+class Generation:
+    differences: list[Difference]
+    api: ApiChanges  # what the regeneration changed in the public Python API
+
+
+def render_tree(spec_root: Path, target: Path, **overrides: Any) -> None:
+    """Write the complete, formatted output for ``spec_root`` into the empty folder ``target``;
+    ``overrides`` replace settings of codegen.yaml (a vendored copy's package name)."""
+    config = dataclasses.replace(load_config(spec_root / "codegen.yaml"), **overrides)
     versions = [build_api_version(d, config) for d in api_version_dirs(spec_root)]
     for relative, text in render_package(versions, config).items():
         path = target / relative
@@ -50,15 +60,21 @@ def render_tree(spec_root: Path, target: Path) -> None:
 
 def generate(spec_root: Path, out: Path) -> list[Difference]:
     """Regenerate ``out``; returns what changed. Files are replaced only after a full render."""
+    return regenerate(spec_root, out).differences
+
+
+def regenerate(spec_root: Path, out: Path) -> Generation:
+    """Regenerate ``out``; returns the changed files and the public API they change."""
     with tempfile.TemporaryDirectory(prefix="codegen-") as tmp:
         staged = Path(tmp) / "generated"
         render_tree(spec_root, staged)
         changes = compare(staged, out)
+        api = api_changes(out, staged)
         if changes:
             if out.exists():
                 shutil.rmtree(out)
             shutil.copytree(staged, out)
-    return changes
+    return Generation(changes, api)
 
 
 def check(spec_root: Path, out: Path) -> list[Difference]:

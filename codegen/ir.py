@@ -163,19 +163,27 @@ class Operation:
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
-        required = [p for p in self.path_parameters if not p.client_level]
-        return tuple(required) + ((self.body,) if self.body and self.body.required else ())
+        """Required caller-supplied values, in spec order: path, then query/header, then body."""
+        path = [p for p in self.path_parameters if not p.client_level]
+        required = [p for p in self._caller_query_and_headers if p.required]
+        body = (self.body,) if self.body and self.body.required else ()
+        return (*path, *required, *body)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
-        optional = [
+        """Optional caller-supplied values: keyword-only, defaulting to None (not sent)."""
+        optional = [p for p in self._caller_query_and_headers if not p.required]
+        if self.body and not self.body.required:
+            optional.append(self.body)
+        return tuple(optional)
+
+    @property
+    def _caller_query_and_headers(self) -> list[Parameter]:
+        return [
             p
             for p in (*self.query_parameters, *self.header_parameters)
             if not p.client_level and p.constant is None
         ]
-        if self.body and not self.body.required:
-            optional.append(self.body)
-        return tuple(optional)
 
 
 @dataclass(frozen=True)

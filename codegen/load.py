@@ -37,7 +37,7 @@ class Located:
 
 @dataclass
 class SpecSet:
-    """The entry document plus every document reachable through ``$ref``."""
+    """The entry document plus the documents reachable through ``$ref`` read so far."""
 
     root: Path
     entry: str
@@ -52,13 +52,41 @@ class SpecSet:
         return doc
 
     def resolve(self, ref: str, base_document: str) -> Located:
-        """Resolve ``ref`` written inside ``base_document``."""
-        file_part, _, fragment = ref.partition("#")
-        document = _join(base_document, file_part) if file_part else base_document
-        if document not in self.documents:
-            raise SpecError(f"{base_document}: $ref {ref!r} points to a file that was not loaded")
-        pointer = unquote(fragment) or ""
+        """Resolve ``ref`` written inside ``base_document``, reading its file if need be."""
+        document, pointer = ref_target(ref, base_document)
+        if not self.load(document):
+            raise SpecError(f"{base_document}: $ref {ref!r} points to a missing example file")
         return Located(document, pointer, _walk(self.documents[document], pointer, document))
+
+    def load(self, name: str) -> bool:
+        """Read the document ``name`` (relative to the entry's folder) unless already read.
+
+        False for a missing example file (a warning, as upstream often lacks some); any other
+        missing or unreadable file is a ``SpecError``.
+        """
+        if name in self.documents:
+            return True
+        if name in self.missing:
+            return False
+        path = self.root / name
+        if not path.is_file():
+            if _is_example(name):
+                warnings.warn(
+                    f"example file {name} is missing; continuing without it",
+                    MissingFileWarning,
+                    stacklevel=3,
+                )
+                self.missing.add(name)
+                return False
+            raise SpecError(f"referenced file {name} does not exist")
+        data = path.read_bytes()
+        try:
+            document = json.loads(data)
+        except ValueError as exc:
+            raise SpecError(f"{name} is not valid JSON: {exc}") from exc
+        self.raw[name] = data
+        self.documents[name] = document
+        return True
 
     def deref(self, node: Any, document: str, pointer: str) -> Located:
         """Follow ``$ref`` chains until a node that is not a bare reference."""
@@ -76,8 +104,12 @@ class SpecSet:
         return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(self.raw.items())}
 
 
-def load_spec(entry: Path) -> SpecSet:
-    """Read ``entry`` and, transitively, every JSON file referenced from it."""
+def load_spec(entry: Path, *, follow_refs: bool = True) -> SpecSet:
+    """Read ``entry`` and, transitively, every JSON file referenced from it.
+
+    With ``follow_refs=False`` only the entry is read now; other files are read when a
+    ``$ref`` is resolved, so files that nothing used refers to need not exist.
+    """
     entry = entry.resolve()
     if not entry.is_file():
         raise SpecError(f"spec file not found: {entry.name}")
@@ -85,31 +117,21 @@ def load_spec(entry: Path) -> SpecSet:
     pending = [entry.name]
     while pending:
         name = pending.pop()
-        if name in spec.documents or name in spec.missing:
+        if name in spec.documents or not spec.load(name) or not follow_refs:
             continue
-        path = spec.root / name
-        if not path.is_file():
-            if _is_example(name):
-                warnings.warn(
-                    f"example file {name} is missing; continuing without it",
-                    MissingFileWarning,
-                    stacklevel=2,
-                )
-                spec.missing.add(name)
-                continue
-            raise SpecError(f"referenced file {name} does not exist")
-        data = path.read_bytes()
-        try:
-            document = json.loads(data)
-        except ValueError as exc:
-            raise SpecError(f"{name} is not valid JSON: {exc}") from exc
-        spec.raw[name] = data
-        spec.documents[name] = document
-        for ref in _refs(document):
+        for ref in _refs(spec.documents[name]):
             file_part = ref.partition("#")[0]
             if file_part:
                 pending.append(_join(name, file_part))
     return spec
+
+
+def ref_target(ref: str, base_document: str) -> tuple[str, str]:
+    """The document (relative to the entry's folder) and JSON pointer ``ref`` names when written
+    inside ``base_document``."""
+    file_part, _, fragment = ref.partition("#")
+    document = _join(base_document, file_part) if file_part else base_document
+    return document, unquote(fragment) or ""
 
 
 def _is_example(name: str) -> bool:

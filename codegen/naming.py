@@ -6,16 +6,19 @@ import keyword
 import re
 
 _ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
+# A plural acronym ("VMs" in VirtualMachineScaleSetVMs) is one word, as in azure-mgmt-compute.
+_PLURAL_ACRONYM = re.compile(r"([A-Z]{2,})s(?=[A-Z_\d]|$)")
 _WORD_BOUNDARY = re.compile(r"([a-z\d])([A-Z])")
 _NOT_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
 
 # Names that would shadow attributes every generated model or client relies on.
-_RESERVED = frozenset({"to_dict", "from_dict", "self", "cls"})
+_RESERVED = frozenset({"to_dict", "from_dict", "self", "cls", "additional_properties"})
 
 
 def snake_case(name: str) -> str:
     """``VirtualMachineScaleSetVMRunCommands`` -> ``virtual_machine_scale_set_vm_run_commands``."""
     text = _NOT_IDENTIFIER.sub("_", name.lstrip("$"))
+    text = _PLURAL_ACRONYM.sub(r"\1S", text)
     text = _ACRONYM_BOUNDARY.sub(r"\1_\2", text)
     text = _WORD_BOUNDARY.sub(r"\1_\2", text)
     text = re.sub(r"_+", "_", text).strip("_").lower()

@@ -66,6 +66,13 @@ def model_docstring(model: Model) -> str:
         if f.required:
             notes.append("Required.")
         entries.append((f.python_name, " ".join([f.description or "", *notes]).strip()))
+    entries.append(
+        (
+            "additional_properties",
+            "Wire keys this model does not know, kept so that they survive a round trip; "
+            "those found inside a flattened container sit under its wire key.",
+        )
+    )
     return docstring(model.description, 4, (("Attributes", entries),))
 
 
@@ -83,6 +90,11 @@ def client_docstring(api: ApiVersion) -> str:
         ("credential", "Any object with get_token(*scopes), such as an azure-identity credential."),
         ("subscription_id", "The Azure subscription to work in."),
         ("base_url", "The ARM endpoint; public Azure by default."),
+        (
+            "cloud",
+            "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
+            "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
+        ),
         ("connection_verify", "TLS verification: True, False, or a CA bundle path."),
         ("pool_manager", "A urllib3 PoolManager to use instead of the client's own."),
         (
@@ -92,6 +104,10 @@ def client_docstring(api: ApiVersion) -> str:
         ),
         ("retry_policy", "Retries of failed requests; the default matches azure-core."),
         ("user_agent", "A prefix for the User-Agent header."),
+        (
+            "pool_maxsize",
+            "Connections kept open to the endpoint; concurrent calls beyond it wait for one.",
+        ),
     ]
     text = api.description or api.title
     return docstring(
@@ -99,6 +115,25 @@ def client_docstring(api: ApiVersion) -> str:
         4,
         (("Args", args), ("Attributes", groups)),
     )
+
+
+def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], package: str) -> str:
+    text = (
+        f"The client of api-version {latest.api_version}, the newest generated, or of the "
+        "api-version that api_version= names; otherwise the same arguments."
+    )
+    choices = ", ".join(v.api_version for v in versions)
+    args = [
+        (
+            "api_version",
+            f"One of {choices}. Another than {latest.api_version} gives that api-version's "
+            f"client, an instance of {package}.<subpackage>.{latest.client_name}; type "
+            "checkers see the newest api-version's operations either way, so import the "
+            "subpackage for exact types. An api-version not generated raises ValueError "
+            "naming those that are.",
+        )
+    ]
+    return docstring(text, 4, (("Args", args),))
 
 
 def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
@@ -182,11 +217,17 @@ def _operation_docstring(op: Operation, returns: str) -> str:
                 "Resume an operation from LROPoller.continuation_token() "
                 "without sending the request again.",
             ),
+            (
+                "deadline",
+                "Seconds the whole operation may take, from now; waiting past it raises "
+                "TimeoutError (the operation itself is left running).",
+            ),
         ]
     args += [
         ("headers", "Extra request headers."),
         ("timeout", "Per-request timeout in seconds."),
         ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
+        ("retry_policy", "Retries for this call, instead of the client's."),
     ]
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."

@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from . import python_api
+from .client_signature import client_signature
 from .config import GeneratorConfig
 from .ir import ApiVersion
 
@@ -94,6 +95,17 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
         ),
         "py.typed": "",
     }
+    if config.main_module is not None:
+        files["__main__.py"] = env.get_template("package_main.py.jinja").render(
+            **common, main_module=config.main_module
+        )
     for api in versions:
         files.update(render_api_version(api, versions, config))
+    files["_client.py"] = env.get_template("package_client.py.jinja").render(
+        **common,
+        signature=client_signature(
+            files[f"{latest.module}/client.py"], latest.client_name, latest.module
+        ),
+        client_doc=python_api.package_client_docstring(latest, versions, config.package),
+    )
     return files

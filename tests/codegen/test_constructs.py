@@ -119,6 +119,7 @@ def _spec() -> dict[str, Any]:
                     "parameters": [
                         *PARAMS,
                         {"name": "x-ms-trace", "in": "header", "required": False, "type": "string"},
+                        {"name": "view", "in": "query", "required": True, "type": "string"},
                     ],
                     "responses": {
                         "200": {"description": "ok", "schema": {"$ref": "#/definitions/Widget"}}
@@ -275,6 +276,9 @@ def test_operations_cover_post_actions_constants_headers_and_no_default(widgets:
     assert '"mode": "hard"' in source  # a required single-value enum is a constant
     assert "mode:" not in source
     assert "x_ms_trace: str | None = None" in source
+    # A required query parameter is asked for positionally, never defaulted to None.
+    assert "widget_name: str,\n        view: str,\n        *," in source
+    assert "view: str | None" not in source
     assert "def begin_create_or_update(" in source and "def get(" in source
     assert "expected_status=(202,)" in source
     assert package.WidgetsClient.__name__ == "WidgetsClient"

@@ -79,3 +79,17 @@ def test_generation_fails_clearly_without_ruff(
     monkeypatch.setitem(sys.modules, "ruff.__main__", None)  # makes the import fail
     with pytest.raises(FormatterError, match=r"ruff==\d"):
         render_tree(repo_root / "spec", tmp_path / "out")
+
+
+def test_every_generated_api_version_is_packaged(repo_root: Path) -> None:
+    """pyproject.toml lists packages by name: a newly imported api-version must be added there."""
+    import re
+
+    listed = re.search(
+        r"^packages = \[(.*?)\]", (repo_root / "pyproject.toml").read_text(), re.S | re.M
+    )
+    assert listed is not None
+    packages = set(re.findall(r'"([\w.]+)"', listed.group(1)))
+    for folder in sorted((repo_root / "generated").iterdir()):
+        if (folder / "__init__.py").is_file():
+            assert f"vmss_runcommands.{folder.name}" in packages, folder.name
