@@ -12,6 +12,7 @@ tested against it::
 from .credential import AccessToken, EmulatorCredential
 from .emulator import DEFAULT_SUBSCRIPTION_ID, ArmEmulator
 from .execution import ExecutionResult, Executor
+from .faults import Fault, FaultPlan
 from .recording import RecordedRequest
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "EmulatorCredential",
     "ExecutionResult",
     "Executor",
+    "Fault",
+    "FaultPlan",
     "RecordedRequest",
 ]

@@ -36,6 +36,7 @@ class EmulatorCredential:
     Attributes:
         calls: how many times ``get_token`` was called.
         last_scopes: the scopes of the latest ``get_token`` call.
+        claims: the ``claims`` of every ``get_token`` call that passed some (CAE challenges).
         token_lifetime: seconds until newly issued tokens expire.
     """
 
@@ -43,6 +44,7 @@ class EmulatorCredential:
         self.token_lifetime = token_lifetime
         self.calls = 0
         self.last_scopes: tuple[str, ...] = ()
+        self.claims: list[str] = []
         self._issued: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -65,6 +67,8 @@ class EmulatorCredential:
         with self._lock:
             self.calls += 1
             self.last_scopes = tuple(scopes)
+            if claims is not None:
+                self.claims.append(claims)
             self._issued[token] = expires_on
         return AccessToken(token, expires_on)
 

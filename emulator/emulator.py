@@ -10,10 +10,10 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
-from .arm import ArmApi
+from .arm import ArmApi, parse_route
 from .credential import EmulatorCredential
 from .execution import Executor, default_executor
-from .faults import FaultPlan
+from .faults import Fault, FaultPlan
 from .recording import RecordedRequest, RequestLog
 from .server import EmulatorHTTPServer
 from .store import ResourceKey, RunCommandStore
@@ -196,6 +196,22 @@ class ArmEmulator:
         """
         return self._store.snapshot()
 
+    @property
+    def faults(self) -> FaultPlan:
+        """Fault injection: ``emu.faults.add(Fault.throttle(retry_after=1), count=2)`` scripts
+        failures, ``emu.faults.random(rate=0.1, kinds=[...], seed=7)`` draws them."""
+        return self._faults
+
+    @property
+    def connections_opened(self) -> int:
+        """How many client connections were accepted so far."""
+        return self._server.connections_opened
+
+    @property
+    def peak_open_connections(self) -> int:
+        """The most client connections that were open at the same time."""
+        return self._server.peak_open_connections
+
     def fail_next(
         self,
         status: int,
@@ -210,22 +226,15 @@ class ArmEmulator:
     ) -> None:
         """Answer the next ``count`` matching requests with ``status`` before normal processing.
 
-        Matching is on ``method`` and/or a case-insensitive substring of the raw path; scripted
-        failures are used in the order they were added.  The body is a CloudError built from
-        ``code``/``message`` unless raw ``body`` bytes are given (e.g. an HTML 502 page);
-        ``headers`` are added (e.g. ``{"Retry-After": "1"}``).  Requests answered this way are
-        still recorded.
+        Shorthand for ``faults.add(Fault.error(...))`` (or ``Fault.response(...)`` when raw
+        ``body`` bytes are given, e.g. an HTML 502 page); ``headers`` are added (e.g.
+        ``{"Retry-After": "1"}``).  Requests answered this way are still recorded.
         """
-        self._faults.add(
-            status,
-            code,
-            message,
-            method=method,
-            path_contains=path_contains,
-            headers=headers,
-            count=count,
-            body=body,
-        )
+        if body is None:
+            fault = Fault.error(status, code, message, headers=headers)
+        else:
+            fault = Fault.response(status, body, headers)
+        self._faults.add(fault, method=method, path_contains=path_contains, count=count)
 
     def reset(self) -> None:
         """Forget resources, operations, recorded requests and pending failures.
@@ -239,10 +248,44 @@ class ArmEmulator:
     # -- request pipeline -----------------------------------------------------------------
 
     def _handle(self, request: Request) -> Response:
-        response = self._faults.take(request) or self._arm.handle(request)
+        fault = self._faults.take(request)
+        response = self._arm.handle(request) if fault is None else self._inject(fault, request)
         self._stamp(request, response)
-        self._log.record(request, response.status)
+        status = 0 if response.disconnect else response.status
+        self._log.record(request, status, fault.name if fault is not None else None)
         return response
+
+    def _inject(self, fault: Fault, request: Request) -> Response:
+        if fault.kind == "respond":
+            return fault.canned_response()
+        if fault.kind == "reset" and not fault.processed:
+            return Response(0, disconnect=True)
+        if fault.kind == "expire_tokens":
+            self._credential.expire_all()
+        elif fault.kind in ("end_operation", "forget_operation"):
+            self._change_operation(fault, request)
+        response = self._arm.handle(request)
+        if fault.kind == "reset":
+            response.disconnect = True
+        elif fault.kind == "slow":
+            response.delay = fault.seconds
+        elif fault.kind == "truncate" and response.body:
+            response.body = response.body[: max(1, len(response.body) // 2)]
+        return response
+
+    def _change_operation(self, fault: Fault, request: Request) -> None:
+        try:
+            route = parse_route(request.path)
+        except UnicodeDecodeError:
+            route = None
+        if route is None or route.kind != "operation":
+            return
+        if fault.kind == "forget_operation":
+            self._store.forget_operation(route.operation_id)
+        else:
+            self._store.end_operation(
+                route.operation_id, fault.outcome, dict(fault.operation_error)
+            )
 
     @staticmethod
     def _stamp(request: Request, response: Response) -> None:

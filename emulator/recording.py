@@ -19,8 +19,10 @@ class RecordedRequest:
 
     ``path`` is the raw, still percent-encoded path (no query); ``headers`` keep the client's
     spelling with bearer tokens replaced by ``"REDACTED"``; ``status`` is what the emulator
-    answered.  ``body`` is the raw request body (it is what the client sent, so it may contain
-    a ``runAsPassword``); it is left out of ``repr`` so assertion failures do not print it.
+    answered (``0`` when an injected fault cut the connection first).  ``fault`` names the
+    injected fault, if any (``"throttle"``, ``"status 503"``, ``"reset"``...).  ``body`` is the
+    raw request body (it is what the client sent, so it may contain a ``runAsPassword``); it is
+    left out of ``repr`` so assertion failures do not print it.
     """
 
     method: str
@@ -29,6 +31,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes = field(repr=False)
     status: int = 0
+    fault: str | None = None
 
     def json(self) -> object:
         """The body parsed as JSON."""
@@ -47,7 +50,7 @@ class RequestLog:
         self._items: list[RecordedRequest] = []
         self._lock = threading.Lock()
 
-    def record(self, request: Request, status: int) -> None:
+    def record(self, request: Request, status: int, fault: str | None = None) -> None:
         """Append ``request`` (redacted) with the status it was answered with."""
         item = RecordedRequest(
             method=request.method,
@@ -56,6 +59,7 @@ class RequestLog:
             headers=redact_headers(request.headers),
             body=request.body,
             status=status,
+            fault=fault,
         )
         with self._lock:
             self._items.append(item)

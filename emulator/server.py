@@ -8,6 +8,7 @@ import selectors
 import socket
 import socketserver
 import ssl
+import struct
 import sys
 import threading
 from collections.abc import Callable
@@ -57,6 +58,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.app = app
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        self.connections_opened = 0
+        self.peak_open_connections = 0
         self._stopping = threading.Event()
         # serve_forever() only notices shutdown() at its next poll tick; a self-pipe makes
         # stopping immediate without a busy poll.
@@ -96,6 +99,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             self.handle_error(connection, client_address)
             self.shutdown_request(connection)
 
+    def pause(self, seconds: float) -> bool:
+        """Sleep ``seconds`` unless the server stops first; ``True`` when it is stopping."""
+        return self._stopping.wait(seconds)
+
     def request_stop(self) -> None:
         """Make :meth:`serve` return promptly (callable from any thread)."""
         self._stopping.set()
@@ -106,6 +113,8 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         """Remember an open client connection."""
         with self._connections_lock:
             self._connections.add(connection)
+            self.connections_opened += 1
+            self.peak_open_connections = max(self.peak_open_connections, len(self._connections))
 
     def untrack(self, connection: socket.socket) -> None:
         """Forget a client connection that has ended."""
@@ -190,7 +199,19 @@ class _Handler(BaseHTTPRequestHandler):
                     "InternalServerError", "The emulator failed to process the request."
                 ),
             )
+        if response.delay > 0 and self.server.pause(response.delay):
+            self._cut()
+            return
+        if response.disconnect:
+            self._cut()
+            return
         self._write(response)
+
+    def _cut(self) -> None:
+        """Drop the connection without answering; linger 0 makes the close a reset (RST)."""
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
     do_GET = _dispatch
     do_PUT = _dispatch

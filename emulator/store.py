@@ -372,6 +372,9 @@ class RunCommandStore:
                 body = {"name": execution.operation_id, "status": CANCELED}
                 return OperationStatus(execution.kind, CANCELED, body)
             operation.executing = False
+            if operation.status != IN_PROGRESS:
+                # An injected fault ended the operation while the script was running.
+                return operation.snapshot()
             rc = self._resources[operation.key]
             self._complete_run(operation, rc, result, platform_error, started, ended)
             return operation.snapshot()
@@ -446,6 +449,43 @@ class RunCommandStore:
         rc = self._resources.get(operation.key)
         if rc is not None and rc.active_operation == operation.operation_id:
             rc.active_operation = None
+
+    # -- fault injection ------------------------------------------------------------------
+
+    def end_operation(self, operation_id: str, outcome: str, error: dict[str, Any]) -> bool:
+        """End a running operation as ``Failed`` or ``Canceled`` with ``error``, as if the
+        platform had; the resource's provisioning state follows. ``False`` if not running."""
+        if outcome not in (FAILED, CANCELED):
+            raise ValueError(f"outcome must be {FAILED!r} or {CANCELED!r}, not {outcome!r}")
+        with self._lock:
+            operation = self._operations.get(operation_id)
+            if operation is None or operation.status != IN_PROGRESS:
+                return False
+            rc = self._resources.get(operation.key)
+            if rc is not None:
+                rc.provisioning_state = outcome
+                if operation.kind != "Delete":
+                    state = "Canceled" if outcome == CANCELED else "Failed"
+                    rc.instance_view = {
+                        **rc.instance_view,
+                        "executionState": state,
+                        "executionMessage": str(error.get("message", "")),
+                    }
+                    rc.deferred_view = None
+            self._finish(operation, outcome, error)
+            return True
+
+    def forget_operation(self, operation_id: str) -> bool:
+        """Drop an operation: its status URL answers 404 from now on; the resource stays as
+        it is and accepts new operations. ``False`` if there was no such operation."""
+        with self._lock:
+            operation = self._operations.pop(operation_id, None)
+            if operation is None:
+                return False
+            rc = self._resources.get(operation.key)
+            if rc is not None and rc.active_operation == operation_id:
+                rc.active_operation = None
+            return True
 
     # -- test helpers ---------------------------------------------------------------------
 

@@ -39,11 +39,17 @@ class Request:
 
 @dataclass
 class Response:
-    """A response before the common ARM headers are stamped on it."""
+    """A response before the common ARM headers are stamped on it.
+
+    ``disconnect`` makes the server cut the connection instead of answering; ``delay`` holds
+    the answer back for that many seconds (both are how injected faults reach the wire).
+    """
 
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
+    disconnect: bool = False
+    delay: float = 0.0
 
     def header(self, name: str) -> str | None:
         """Header value by case-insensitive name."""

@@ -2,32 +2,79 @@
 # Do not edit: change spec/ or codegen/ and run `python -m codegen generate`.
 """vmss-runcommands: a typed binding for RunCommandsClient.
 
-``RunCommandsClient`` talks to api-version 2024-07-01 (the newest in spec/).
+``RunCommandsClient`` talks to api-version 2024-07-01 (the newest in spec/);
+``RunCommandsClient(..., api_version=...)`` talks to another of ``API_VERSIONS``, and each
+has its own subpackage: ``vmss_runcommands.v2024_07_01``.
 """
 
+import importlib
+
 from .runtime._version import __version__
-from .runtime.exceptions import (
-    AzureError,
-    ClientAuthenticationError,
-    DecodeError,
-    DeserializationError,
-    HttpResponseError,
-    ResourceExistsError,
-    ResourceNotFoundError,
-    ResourceNotModifiedError,
-    ServiceRequestError,
-    ServiceRequestTimeoutError,
-    ServiceResponseError,
-    ServiceResponseTimeoutError,
-)
-from .runtime.paging import ItemPaged
-from .runtime.polling import LROPoller
-from .runtime.retry import RetryPolicy
-from .runtime.serialization import UNSET, Unset
-from .v2024_07_01 import API_VERSION as DEFAULT_API_VERSION
-from .v2024_07_01 import RunCommandsClient
+
+# Not imported from typing, which would cost start-up time; type checkers treat any
+# TYPE_CHECKING constant as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from ._client import API_VERSIONS, DEFAULT_API_VERSION, RunCommandsClient
+    from .runtime.exceptions import (
+        AzureError,
+        ClientAuthenticationError,
+        DecodeError,
+        DeserializationError,
+        HttpResponseError,
+        ResourceExistsError,
+        ResourceNotFoundError,
+        ResourceNotModifiedError,
+        ServiceRequestError,
+        ServiceRequestTimeoutError,
+        ServiceResponseError,
+        ServiceResponseTimeoutError,
+    )
+    from .runtime.paging import ItemPaged
+    from .runtime.polling import LROPoller
+    from .runtime.retry import RetryPolicy
+    from .runtime.serialization import UNSET, Unset
+else:
+    # Imported on first use (PEP 562): importing a subpackage -- the command-line tool, the
+    # emulator -- does not pay for the client, its models and the HTTP stack.
+    _EXPORTS = {
+        "AzureError": (".runtime.exceptions", "AzureError"),
+        "ClientAuthenticationError": (".runtime.exceptions", "ClientAuthenticationError"),
+        "DecodeError": (".runtime.exceptions", "DecodeError"),
+        "DeserializationError": (".runtime.exceptions", "DeserializationError"),
+        "HttpResponseError": (".runtime.exceptions", "HttpResponseError"),
+        "ResourceExistsError": (".runtime.exceptions", "ResourceExistsError"),
+        "ResourceNotFoundError": (".runtime.exceptions", "ResourceNotFoundError"),
+        "ResourceNotModifiedError": (".runtime.exceptions", "ResourceNotModifiedError"),
+        "ServiceRequestError": (".runtime.exceptions", "ServiceRequestError"),
+        "ServiceRequestTimeoutError": (".runtime.exceptions", "ServiceRequestTimeoutError"),
+        "ServiceResponseError": (".runtime.exceptions", "ServiceResponseError"),
+        "ServiceResponseTimeoutError": (".runtime.exceptions", "ServiceResponseTimeoutError"),
+        "ItemPaged": (".runtime.paging", "ItemPaged"),
+        "LROPoller": (".runtime.polling", "LROPoller"),
+        "RetryPolicy": (".runtime.retry", "RetryPolicy"),
+        "UNSET": (".runtime.serialization", "UNSET"),
+        "Unset": (".runtime.serialization", "Unset"),
+        "API_VERSIONS": ("._client", "API_VERSIONS"),
+        "DEFAULT_API_VERSION": ("._client", "DEFAULT_API_VERSION"),
+        "RunCommandsClient": ("._client", "RunCommandsClient"),
+    }
+
+    def __getattr__(name: str) -> object:
+        try:
+            module_name, attribute = _EXPORTS[name]
+        except KeyError:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+        value = getattr(importlib.import_module(module_name, __name__), attribute)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *__all__})
+
 
 __all__ = [
+    "API_VERSIONS",
     "DEFAULT_API_VERSION",
     "UNSET",
     "AzureError",

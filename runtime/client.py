@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import DecodeError, ServiceRequestError, map_error
 from .http import HttpRequest, HttpResponse
 from .paging import ItemPaged
@@ -28,7 +29,7 @@ from .polling import (
 )
 from .redact import redact_url
 from .retry import RetryPolicy
-from .transport import Urllib3Transport
+from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport
 
 __all__ = ["ArmClient", "PathParam", "RequestOptions"]
 
@@ -63,8 +64,11 @@ class RequestOptions:
 class ArmClient:
     """One authenticated connection to an ARM endpoint for one subscription and api-version.
 
-    Builds the transport, the bearer-token policy and the pipeline once; safe to share between
-    threads. Close it (or use it as a context manager) to release pooled connections.
+    The endpoint is ``base_url``, or the Resource Manager of ``cloud`` (``"AzureCloud"``,
+    ``"AzureChinaCloud"``, ``"AzureUSGovernment"``), public Azure when neither is given; the
+    token scope is derived from it unless ``credential_scopes`` says otherwise. Builds the
+    transport, the bearer-token policy and the pipeline once; safe to share between threads.
+    Close it (or use it as a context manager) to release pooled connections.
     """
 
     def __init__(
@@ -72,7 +76,8 @@ class ArmClient:
         credential: TokenCredential | None,
         subscription_id: str,
         *,
-        base_url: str = "https://management.azure.com",
+        base_url: str | None = None,
+        cloud: str | None = None,
         api_version: str,
         sdk_moniker: str,
         secret_fields: frozenset[str] = frozenset(),
@@ -85,10 +90,12 @@ class ArmClient:
         connection_timeout: float = 30.0,
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
+        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
         self.subscription_id: str = subscription_id
-        self.base_url: str = _check_base_url(base_url)
+        self.cloud: AzureCloud | None = None if cloud is None else cloud_by_name(cloud)
+        self.base_url: str = _endpoint(base_url, self.cloud)
         if not isinstance(api_version, str) or not api_version.strip():
             raise ValueError("api_version must be a non-empty str")
         self.api_version: str = api_version
@@ -103,6 +110,7 @@ class ArmClient:
             connection_timeout=connection_timeout,
             read_timeout=read_timeout,
             retry_policy=retry_policy,
+            pool_maxsize=pool_maxsize,
         )
         auth = None
         if credential is not None:
@@ -269,6 +277,8 @@ class ArmClient:
         options = options or RequestOptions()
         interval = self.polling_interval if polling_interval is None else polling_interval
         _check_seconds("polling_interval", interval)
+        if deadline is not None:
+            _check_seconds("deadline", deadline)
         # Checked before anything is sent: a bad option must not leave a started operation behind.
         final_state_via = normalize_final_state_via(final_state_via)
         policy = options.retry_policy or self._retry_policy
@@ -439,6 +449,21 @@ def _check_path_value(python_name: str, value: object) -> None:
         # quote() leaves dots alone and a "." or ".." segment would be collapsed by URL
         # normalization, addressing the parent resource instead.
         raise ValueError(f"{python_name} must not be {value!r}")
+
+
+def _endpoint(base_url: object, cloud: AzureCloud | None) -> str:
+    if base_url is None:
+        return (cloud or AZURE_PUBLIC_CLOUD).resource_manager
+    checked = _check_base_url(base_url)
+    if cloud is None:
+        return checked
+    agrees = same_origin(checked, cloud.resource_manager) and not urlsplit(checked).path.strip("/")
+    if not agrees:
+        raise ValueError(
+            f"base_url {checked!r} and cloud {cloud.name!r} disagree: {cloud.name} is served "
+            f"at {cloud.resource_manager}; pass only one of them"
+        )
+    return checked
 
 
 def _check_base_url(base_url: object) -> str:

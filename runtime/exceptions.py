@@ -28,11 +28,20 @@ _REQUEST_ID_HEADERS = (
 class AzureError(Exception):
     """Base of every error raised by the runtime."""
 
+    client_request_id: str | None = None
+    """The ``x-ms-client-request-id`` of the failed request, when one was sent: the id a
+    support ticket asks for, also when no response ever came back."""
+
     def __init__(self, message: str, *, inner_exception: BaseException | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.inner_exception = inner_exception
         self.continuation_token: str | None = None
+
+    def __str__(self) -> str:
+        if self.client_request_id:
+            return f"{self.message}\nRequest ids: x-ms-client-request-id={self.client_request_id}"
+        return self.message
 
 
 class ServiceRequestError(AzureError):

@@ -202,6 +202,8 @@ class Pipeline:
         try:
             response = self.transport.send(outgoing, timeout=timeout, retry_policy=retry_policy)
         except AzureError as error:
+            if error.client_request_id is None:
+                error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
             if self.logger.isEnabledFor(logging.WARNING):
                 self.logger.warning(
                     "%s %s failed: %s: %s",

@@ -9,14 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import email.utils
 import hashlib
 import json
 import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 from urllib.parse import urljoin, urlsplit
@@ -30,8 +29,9 @@ from .exceptions import (
     map_error,
 )
 from .http import HttpRequest, HttpResponse
-from .redact import redact_url
+from .redact import redact_json_value, redact_url
 from .retry import RetryPolicy
+from .retry_after import requested_delay
 
 __all__ = [
     "DEFAULT_RETRY_AFTER_MAX",
@@ -111,11 +111,53 @@ class OperationFailedError(HttpResponseError):
     """The service reported the operation ``Failed`` or ``Canceled``.
 
     ``error`` holds the service's error (code, message, details) when the status body had one;
-    otherwise the message summarizes the resource's ``instanceView``. Unlike a plain
-    ``HttpResponseError`` the resource body is not appended: it is the resource, not an error.
+    otherwise the message summarizes the resource's ``instanceView`` (execution state and
+    message, exit code, the first error status and the start of the error stream), which is
+    also kept whole in :attr:`instance_view` with its parts exposed as properties. Unlike a
+    plain ``HttpResponseError`` the resource body is not appended: it is the resource, not an
+    error.
     """
 
     _parses_error_body = False
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        response: HttpResponse | None = None,
+        error: ErrorDetail | None = None,
+        secret_fields: frozenset[str] = frozenset(),
+        status: str = "Failed",
+        instance_view: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, response=response, error=error, secret_fields=secret_fields)
+        self.status = status
+        self.instance_view: Mapping[str, Any] | None = instance_view
+
+    @property
+    def execution_state(self) -> str | None:
+        """``instanceView.executionState`` of the failed resource, when it had one."""
+        return self._view_text("executionState")
+
+    @property
+    def execution_message(self) -> str | None:
+        """``instanceView.executionMessage`` of the failed resource, when it had one."""
+        return self._view_text("executionMessage")
+
+    @property
+    def exit_code(self) -> int | None:
+        """``instanceView.exitCode`` of the failed resource, when it had one."""
+        value = (self.instance_view or {}).get("exitCode")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def execution_error(self) -> str | None:
+        """``instanceView.error`` (the script's error stream) of the failed resource."""
+        return self._view_text("error")
+
+    def _view_text(self, key: str) -> str | None:
+        value = (self.instance_view or {}).get(key)
+        return value if isinstance(value, str) else None
 
     def __str__(self) -> str:
         if self.error is not None:
@@ -284,50 +326,13 @@ def _header(response: HttpResponse, name: str) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
 
 
-def _parse_seconds(value: str, response: HttpResponse) -> float | None:
-    try:
-        seconds = float(value)
-    except ValueError:
-        return _seconds_until_http_date(value, response)
-    return seconds if math.isfinite(seconds) else None
-
-
-def _seconds_until_http_date(value: str, response: HttpResponse) -> float | None:
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    # Measuring against the response's own Date header cancels any skew between the
-    # client's clock and the server's; the local clock is only the fallback.
-    now: float = time.time()
-    date_header = _header(response, "Date")
-    if date_header is not None:
-        with contextlib.suppress(TypeError, ValueError):
-            now = email.utils.parsedate_to_datetime(date_header).timestamp()
-    return when.timestamp() - now
-
-
 def retry_after_seconds(response: HttpResponse) -> float | None:
     """Server-requested delay, in the order azure-core reads it; ``None`` when absent/invalid.
 
     ``Retry-After`` (delta-seconds or HTTP-date) wins over ``retry-after-ms`` and
     ``x-ms-retry-after-ms``; negative values are clamped to 0 and unparsable ones skipped.
     """
-    retry_after = _header(response, "Retry-After")
-    if retry_after is not None:
-        seconds = _parse_seconds(retry_after, response)
-        if seconds is not None:
-            return max(0.0, seconds)
-    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
-        millis = _header(response, name)
-        if millis is not None:
-            try:
-                value = float(millis)
-            except ValueError:
-                continue
-            if math.isfinite(value):
-                return max(0.0, value / 1000.0)
-    return None
+    return requested_delay(response.headers)
 
 
 def _is_terminal(status: str) -> bool:
@@ -380,12 +385,16 @@ def _body_status(response: HttpResponse, body: Any) -> str:
     return "InProgress" if response.status_code == 201 else "Succeeded"
 
 
-def _failure_message(operation_id: str, status: str, body: Any) -> str:
-    """A readable message for a failed resource body; never a dump of the whole resource."""
-    message = f"Long-running operation {operation_id} ended with status {status!r}"
+def _instance_view(body: Any) -> dict[str, Any] | None:
     properties = body.get("properties") if isinstance(body, dict) else None
     view = properties.get("instanceView") if isinstance(properties, dict) else None
-    if not isinstance(view, dict):
+    return view if isinstance(view, dict) else None
+
+
+def _failure_message(operation_id: str, status: str, view: dict[str, Any] | None) -> str:
+    """A readable message for a failed resource body; never a dump of the whole resource."""
+    message = f"Long-running operation {operation_id} ended with status {status!r}"
+    if view is None:
         return message + "."
     parts: list[str] = []
     for key in ("executionState", "executionMessage", "exitCode"):
@@ -433,6 +442,7 @@ class ArmPollingMethod(Generic[T]):
         self._retry_policy = retry_policy
         self._secret_fields = secret_fields
         self._finished = False
+        self._stopped_by_error = False
         self._resource: T | None = None
         self._token: str | None = None
 
@@ -492,7 +502,10 @@ class ArmPollingMethod(Generic[T]):
         return self._last_response
 
     def status(self) -> str:
-        """The service's status string, verbatim (e.g. ``"Creating"``, ``"succeeded"``)."""
+        """The service's status string, verbatim (e.g. ``"Creating"``, ``"succeeded"``);
+        ``"Failed"`` once polling stopped on an error."""
+        if self._stopped_by_error and not _is_failed(self._state.status):
+            return "Failed"
         return self._state.status
 
     def is_terminal(self) -> bool:
@@ -588,12 +601,20 @@ class ArmPollingMethod(Generic[T]):
 
     def _failure(self) -> OperationFailedError:
         response = self._last_response
-        body = _json_or_none(response, self._secret_fields) if response is not None else None
+        body = None
+        if response is not None:
+            with contextlib.suppress(DecodeError):
+                body = _json_or_none(response, self._secret_fields)
         error_node = body.get("error") if isinstance(body, dict) else None
         error = ErrorDetail.from_json(error_node) if isinstance(error_node, dict) else None
-        message = _failure_message(self._state.operation_id, self._state.status, body)
+        view = _instance_view(body)
         return OperationFailedError(
-            message, response=response, error=error, secret_fields=self._secret_fields
+            _failure_message(self._state.operation_id, self._state.status, view),
+            response=response,
+            error=error,
+            secret_fields=self._secret_fields,
+            status=self._state.status,
+            instance_view=None if view is None else redact_json_value(view, self._secret_fields),
         )
 
     def _final_url(self) -> str | None:
@@ -685,9 +706,13 @@ class ArmPollingMethod(Generic[T]):
             self._token = None
 
     def mark_failed(self) -> None:
-        """Record that polling stopped on an error the service did not report as a status."""
-        if not _is_failed(self._state.status):
-            self._set_state(status="Failed")
+        """Record that polling stopped on an error the service did not report as a status.
+
+        :meth:`status` says ``"Failed"`` from now on, but the resumable state keeps the
+        service's last status: the operation may well still be running, and a continuation
+        token taken now must resume it rather than replay a failure that was ours.
+        """
+        self._stopped_by_error = True
         self._finished = True
 
 
@@ -734,6 +759,9 @@ class LROPoller(Generic[T]):
     asks for a non-zero delay, capped at ``max_retry_after``, else ``polling_interval``; an
     initial ``Retry-After`` is honoured before the first poll). ``done()`` never sleeps.
     One lock serializes polls, so several threads may wait on the same poller.
+
+    No thread is started unless :meth:`start_background` is called; ``deadline`` (seconds from
+    construction) bounds the whole operation, whoever waits.
     """
 
     def __init__(
@@ -762,6 +790,9 @@ class LROPoller(Generic[T]):
         self._callback_lock = threading.Lock()
         self._callbacks: list[Callable[[ArmPollingMethod[T]], object]] = []
         self._exception: BaseException | None = None
+        self._background: threading.Thread | None = None
+        self._background_stopped = threading.Event()
+        self._background_error: BaseException | None = None
         now = clock()
         self._deadline_at = None if deadline is None else now + deadline
         self._next_poll_at = now if first_poll_immediately else now + self._server_delay(0.0)
@@ -875,11 +906,37 @@ class LROPoller(Generic[T]):
         """A token for :meth:`from_continuation_token`; works in every state."""
         return self._method.continuation_token()
 
+    def start_background(self) -> LROPoller[T]:
+        """Poll in one daemon thread from now on, and return this poller.
+
+        ``result()``/``wait()`` then only wait for that thread (their ``timeout`` still
+        applies), ``done()`` only looks, and done callbacks run in the background thread. A
+        second call, or a call once the operation finished, does nothing.
+        """
+        with self._callback_lock:
+            if self._background is None and not self._method.finished():
+                self._background = threading.Thread(
+                    target=self._poll_in_background,
+                    name=f"LROPoller({self._method.state.operation_id})",
+                    daemon=True,
+                )
+                self._background.start()
+        return self
+
+    def _poll_in_background(self) -> None:
+        try:
+            self._wait_here(None)
+        except BaseException as exc:  # surfaced to the waiters, never lost in the thread
+            self._background_error = exc
+        finally:
+            self._background_stopped.set()
+
     def done(self) -> bool:
         """Whether the operation finished; never sleeps, performs at most one poll if one is due."""
         # A thread already mid-poll will bring the news, so do not wait for its lock here.
         if (
-            not self._method.finished()
+            self._background is None
+            and not self._method.finished()
             and self._clock() >= self._next_poll_at
             and self._lock.acquire(blocking=False)
         ):
@@ -897,6 +954,25 @@ class LROPoller(Generic[T]):
         """
         if timeout is not None:
             _check_seconds("timeout", timeout)
+        if self._background is not None:
+            self._wait_for_background(timeout)
+        else:
+            self._wait_here(timeout)
+
+    def _wait_for_background(self, timeout: float | None) -> None:
+        if not self._background_stopped.wait(timeout):
+            raise PollingTimeoutError(
+                f"Operation {self._method.state.operation_id} was still "
+                f"{self.status()!r} when the {timeout} s timeout passed",
+                status=self.status(),
+                continuation_token=self.continuation_token(),
+            )
+        if self._exception is not None:
+            raise self._exception
+        if self._background_error is not None:
+            raise self._background_error
+
+    def _wait_here(self, timeout: float | None) -> None:
         give_up_at = None if timeout is None else self._clock() + timeout
         while not self._method.finished():
             now = self._clock()

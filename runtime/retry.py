@@ -7,7 +7,6 @@ the server asks for is capped by ``retry_after_max``.
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import re
 import time
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib3.util.retry import RequestHistory, Retry
 
 from .redact import redact_url
+from .retry_after import requested_delay
 
 if TYPE_CHECKING:
     from typing_extensions import Self
@@ -92,12 +92,12 @@ class RetryPolicy:
     def retry_after(self, code: int, headers: Any) -> float | None:
         """The server-requested wait in seconds (capped), or ``None`` when not obeyed/absent.
 
-        ``headers`` is any case-insensitive mapping; ``retry-after-ms`` and
-        ``x-ms-retry-after-ms`` win over ``Retry-After``, as in azure-core.
+        ``headers`` is any case-insensitive mapping; ``Retry-After`` wins over
+        ``retry-after-ms`` and ``x-ms-retry-after-ms``, as in azure-core.
         """
         if code not in _RETRY_AFTER_STATUS_CODES:
             return None
-        seconds = _requested_wait(headers, self.clock)
+        seconds = requested_delay(headers, self.clock)
         if seconds is None:
             return None
         return min(max(seconds, 0.0), self.retry_after_max)
@@ -105,26 +105,6 @@ class RetryPolicy:
     def to_urllib3(self) -> ArmRetry:
         """The urllib3 ``Retry`` applying this policy (a fresh history)."""
         return ArmRetry(policy=self)
-
-
-def _requested_wait(headers: Any, clock: Callable[[], float]) -> float | None:
-    for name in ("retry-after-ms", "x-ms-retry-after-ms"):
-        value = headers.get(name)
-        if value is not None:
-            try:
-                return float(value) / 1000.0
-            except ValueError:
-                continue
-    value = headers.get("Retry-After")
-    if value is None:
-        return None
-    if _SECONDS.match(value):
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when.timestamp() - clock()
 
 
 def _retry_cause(last: RequestHistory, response: BaseHTTPResponse | None) -> str:

@@ -3,7 +3,11 @@
 Generated models describe themselves with ``attrs.field(metadata=...)``:
 ``wire`` (the JSON key), ``read_only`` (never sent), ``secret`` (never shown) and ``flatten``
 (the wire keys of the objects an x-ms-client-flatten field lives in, e.g. ``("properties",)``).
-A ``Codec`` turns those into cattrs hooks once, when the generated module is imported.
+One field per model is marked ``additional_properties``: it keeps the keys the model does not
+know, so a newer service's data survives a read-modify-write round trip. Unknown keys found
+inside a flattened container stay nested under the container's wire key
+(``{"properties": {"brandNew": 1}}``) and are merged back into it on the way out.
+A ``Codec`` turns all of that into cattrs hooks once, when the generated module is imported.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .exceptions import DeserializationError
+from .redact import redact_json_value
 
 T = TypeVar("T")
 
@@ -129,21 +134,113 @@ def format_datetime(value: datetime.datetime) -> str:
 
 _REPR_LIMIT = 1024
 
+ADDITIONAL_PROPERTIES = "additional_properties"
+"""The metadata flag of the field that keeps a model's unknown wire keys."""
+
+# cattrs receives the unknown keys under this name; incoming keys are sorted into known and
+# unknown before it is added, so no wire key can collide with it.
+_EXTRA_KEY = "\x00additional_properties"
+
 
 def model_repr(self: object) -> str:
-    """Type name and the fields that are set; secrets (``repr=False``) left out; 1024 chars max."""
+    """Type name and the fields that are set; secrets (``repr=False``) left out, unknown keys
+    shown only when there are some; 1024 chars max."""
     parts = []
-    for field in attrs.fields(type(self)):  # type: ignore[arg-type]
+    fields = attrs.fields(type(self))  # type: ignore[arg-type]
+    for field in fields:
         if not field.repr:
             continue
         value = getattr(self, field.name)
         if value is UNSET:
             continue
+        if field.metadata.get(ADDITIONAL_PROPERTIES):
+            if not value:
+                continue
+            secrets = [f.metadata.get("wire", f.name) for f in fields if f.metadata.get("secret")]
+            value = redact_json_value(value, secrets)
         parts.append(f"{field.name}={value!r}")
     text = f"{type(self).__name__}({', '.join(parts)})"
     if len(text) > _REPR_LIMIT:
         text = text[: _REPR_LIMIT - 4] + "...)"
     return text
+
+
+_LAYOUTS: dict[type, Mapping[str, Any]] = {}
+
+
+def wire_layout(model: type) -> Mapping[str, Any]:
+    """The wire keys ``model`` knows: key -> Python field name, or -> the nested layout of a
+    flattened container such as ``"properties"``. Computed once per model; do not mutate."""
+    layout = _LAYOUTS.get(model)
+    if layout is None:
+        # Benign race: two threads may build the same layout; either result is correct.
+        layout = _LAYOUTS[model] = _build_layout(model)
+    return layout
+
+
+def _build_layout(model: type) -> dict[str, Any]:
+    layout: dict[str, Any] = {}
+    for field in attrs.fields(model):
+        if field.metadata.get(ADDITIONAL_PROPERTIES):
+            continue
+        path = (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
+        node = layout
+        for container in path[:-1]:
+            child = node.setdefault(container, {})
+            if not isinstance(child, dict):
+                raise TypeError(
+                    f"{model.__name__}: wire key {container!r} is both a field and a container"
+                )
+            node = child
+        if path[-1] in node:
+            raise TypeError(f"{model.__name__}: two fields use the wire key {'.'.join(path)!r}")
+        node[path[-1]] = field.name
+    return layout
+
+
+def check_additional_properties(
+    instance: object, attribute: attrs.Attribute[Any], value: object
+) -> None:
+    """attrs validator: unknown keys only, as a dict with str keys; a flattened container's
+    unknown keys nested under the container's wire key."""
+    model: type[Any] = type(instance)
+    if not isinstance(value, dict):
+        raise TypeError(
+            f"{model.__name__}.{attribute.name} must be a dict, not {type(value).__name__}"
+        )
+    if value:
+        _check_unknown(value, wire_layout(model), f"{model.__name__}.{attribute.name}", "")
+
+
+def _check_unknown(
+    extra: Mapping[Any, Any], layout: Mapping[str, Any], owner: str, at: str
+) -> None:
+    for key, item in extra.items():
+        if not isinstance(key, str):
+            raise TypeError(f"{owner} keys must be str, not {type(key).__name__}")
+        known = layout.get(key)
+        if known is None:
+            continue
+        where = at + key
+        if isinstance(known, str):
+            raise ValueError(
+                f"{owner} must not hold {where!r}: it is the wire key of the field "
+                f"{known!r}; set that field instead"
+            )
+        if not isinstance(item, Mapping):
+            raise ValueError(f"{owner}[{where!r}] must be a dict of the container's unknown keys")
+        _check_unknown(item, known, owner, where + ".")
+
+
+def _extra_field_name(model: type) -> str | None:
+    for field in attrs.fields(model):
+        if field.metadata.get(ADDITIONAL_PROPERTIES):
+            return str(field.name)
+    return None
+
+
+def _keep(value: Any, _: Any) -> Any:
+    return value
 
 
 def _unset_union_member(tp: Any) -> Any | None:
@@ -299,66 +396,95 @@ class Codec:
     def _register_model(
         self, converter: cattrs.Converter, model: type, *, keep_readonly: bool
     ) -> None:
-        fields = attrs.fields(model)
-        renames = {}
-        containers: set[tuple[str, ...]] = set()
-        for field in fields:
-            path = (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
-            if len(path) > 1:
-                containers.add(tuple(path[:-1]))
-            renames[field.name] = (
-                _SEP.join(path),
-                bool(field.metadata.get("read_only")) and not keep_readonly,
+        layout = wire_layout(model)
+        extra_name = _extra_field_name(model)
+        structure_overrides: dict[str, Any] = {}
+        unstructure_overrides: dict[str, Any] = {}
+        for field in attrs.fields(model):
+            if field.name == extra_name:
+                structure_overrides[field.name] = override(rename=_EXTRA_KEY, struct_hook=_keep)
+                unstructure_overrides[field.name] = override(omit=True)
+                continue
+            key = _SEP.join(
+                (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
             )
+            omit = bool(field.metadata.get("read_only")) and not keep_readonly
+            structure_overrides[field.name] = override(rename=key)
+            unstructure_overrides[field.name] = override(rename=key, omit=omit)
         structure_inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
-            model,
-            converter,
-            **{name: override(rename=key) for name, (key, _) in renames.items()},  # type: ignore[arg-type]
+            model, converter, **structure_overrides
         )
         unstructure_inner: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
-            model,
-            converter,
-            _cattrs_omit_if_default=True,
-            **{name: override(rename=key, omit=omit) for name, (key, omit) in renames.items()},  # type: ignore[arg-type]
+            model, converter, _cattrs_omit_if_default=True, **unstructure_overrides
         )
         name = model.__name__
-        if not containers:
+        top_keys = frozenset(layout)
+        containers = _containers(layout)
+        flattened = bool(containers)
 
-            def structure_plain(value: Any, _: Any) -> Any:
-                if not isinstance(value, Mapping):
-                    raise TypeError(f"expected object for {name}, got {type(value).__name__}")
-                return structure_inner(value, model)
-
-            converter.register_structure_hook(model, structure_plain)
-            converter.register_unstructure_hook(model, unstructure_inner)
-            return
-
-        ordered = sorted(containers, key=len)
-
-        def structure_flat(value: Any, _: Any) -> Any:
-            if not isinstance(value, Mapping):
+        def structure(value: Any, _: Any) -> Any:
+            if type(value) is not dict and not isinstance(value, Mapping):
                 raise TypeError(f"expected object for {name}, got {type(value).__name__}")
-            return structure_inner(_flatten(value, ordered), model)
+            # Set differences run in C: the common case (no unknown key) costs one of them
+            # per object, and the Python loops below only run on what is unknown.
+            unknown_top = value.keys() - top_keys
+            if not containers and not unknown_top:
+                return structure_inner(value, model)
+            flat = dict(value)
+            unknown: dict[str, Any] = {}
+            if unknown_top:
+                for key in value:
+                    if key in unknown_top:
+                        unknown[key] = flat.pop(key)
+            for joined, path, known in containers:
+                nested = flat.pop(joined, None)
+                if nested is None:  # ARM may send null for a container it has nothing in
+                    continue
+                if type(nested) is not dict and not isinstance(nested, Mapping):
+                    raise TypeError(f"expected object at {'.'.join(path)}")
+                prefix = joined + _SEP
+                for key, item in nested.items():
+                    flat[prefix + key] = item
+                unknown_inner = nested.keys() - known
+                if unknown_inner:
+                    target = unknown
+                    for step in path:
+                        target = target.setdefault(step, {})
+                    for key in nested:
+                        if key in unknown_inner:
+                            target[key] = nested[key]
+                            del flat[prefix + key]
+            if unknown and extra_name is not None:
+                flat[_EXTRA_KEY] = unknown
+            return structure_inner(flat, model)
 
-        def unstructure_nested(obj: Any) -> dict[str, Any]:
-            return _nest(unstructure_inner(obj))
+        def unstructure(obj: Any) -> dict[str, Any]:
+            result = unstructure_inner(obj)
+            if flattened:
+                result = _nest(result)
+            if extra_name is not None:
+                unknown = getattr(obj, extra_name)
+                if unknown:
+                    _merge_unknown(result, unknown, layout, name)
+            return result
 
-        converter.register_structure_hook(model, structure_flat)
-        converter.register_unstructure_hook(model, unstructure_nested)
+        converter.register_structure_hook(model, structure)
+        converter.register_unstructure_hook(model, unstructure)
 
 
-def _flatten(value: Mapping[str, Any], containers: list[tuple[str, ...]]) -> dict[str, Any]:
-    flat = dict(value)
-    for container in containers:
-        key = _SEP.join(container)
-        nested = flat.pop(key, None)
-        if nested is None:
-            continue
-        if not isinstance(nested, Mapping):
-            raise TypeError(f"expected object at {'.'.join(container)}")
-        for inner_key, inner_value in nested.items():
-            flat[f"{key}{_SEP}{inner_key}"] = inner_value
-    return flat
+def _containers(
+    layout: Mapping[str, Any], path: tuple[str, ...] = ()
+) -> list[tuple[str, tuple[str, ...], frozenset[str]]]:
+    """Each flattened container as (joined key, wire path, the keys it knows), outermost
+    first, so that expanding one reveals the joined keys of those inside it."""
+    found: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
+    for key, entry in layout.items():
+        if isinstance(entry, dict):
+            inner = (*path, key)
+            found.append((_SEP.join(inner), inner, frozenset(entry)))
+            found.extend(_containers(entry, inner))
+    found.sort(key=lambda container: len(container[1]))
+    return found
 
 
 def _nest(flat: dict[str, Any]) -> dict[str, Any]:
@@ -375,6 +501,31 @@ def _nest(flat: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def _merge_unknown(
+    target: dict[str, Any], unknown: Mapping[str, Any], layout: Mapping[str, Any], owner: str
+) -> None:
+    """Add the unknown keys to a wire dict; a container's go into the container."""
+    for key, item in unknown.items():
+        entry = layout.get(key)
+        if entry is None:
+            target[key] = item
+        elif isinstance(entry, str):
+            # Only reachable by mutating additional_properties in place (assignment validates).
+            raise ValueError(
+                f"{owner}.additional_properties holds {key!r}, the wire key of the field "
+                f"{entry!r}; set that field instead"
+            )
+        elif isinstance(item, Mapping):
+            merged = dict(target.get(key) or {})
+            _merge_unknown(merged, item, entry, owner)
+            target[key] = merged
+        else:
+            raise ValueError(
+                f"{owner}.additional_properties[{key!r}] must be a dict of the container's "
+                "unknown keys"
+            )
+
+
 def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     """Find where ``data`` stops matching ``cls``; returns (wire path, reason). Values are never
     included in the reason: they may be secrets."""
@@ -385,7 +536,11 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     if attrs.has(cls):
         if not isinstance(data, Mapping):
             return path, f"expected an object, got {type(data).__name__}"
+        if not all(isinstance(key, str) for key in data):
+            return path, "object keys must be strings"
         for field in attrs.fields(cls):
+            if field.metadata.get(ADDITIONAL_PROPERTIES):
+                continue
             keys = (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
             node: Any = data
             for depth, key in enumerate(keys):

@@ -23,6 +23,9 @@ from .http import HttpRequest, HttpResponse
 from .redact import redact_url
 from .retry import RetryPolicy
 
+DEFAULT_POOL_MAXSIZE = 10
+"""Connections kept per host; the size requests (and so azure-core) uses."""
+
 
 class Urllib3Transport:
     """Sends requests through one long-lived urllib3 pool; safe to share between threads.
@@ -30,8 +33,10 @@ class Urllib3Transport:
     TLS certificates are verified against the system CA store unless ``connection_verify`` is a
     CA bundle path (use that bundle) or ``False`` (no verification). Proxies come from
     ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here; loopback hosts never go
-    through a proxy. A caller-supplied ``pool_manager`` is used as is (no proxy or TLS settings
-    are applied to it) and is not closed by :meth:`close`.
+    through a proxy. At most ``pool_maxsize`` connections per host are open at a time: further
+    concurrent requests wait for a free one instead of opening (and then discarding) extra
+    connections. A caller-supplied ``pool_manager`` is used as is (no proxy, TLS or pool
+    settings are applied to it) and is not closed by :meth:`close`.
     """
 
     def __init__(
@@ -43,7 +48,13 @@ class Urllib3Transport:
         read_timeout: float = 300.0,
         retry_policy: RetryPolicy | None = None,
         proxies_from_env: bool = True,
+        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
     ) -> None:
+        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int):
+            raise TypeError(f"pool_maxsize must be an int, not {type(pool_maxsize).__name__}")
+        if pool_maxsize < 1:
+            raise ValueError(f"pool_maxsize must be >= 1, not {pool_maxsize}")
+        self.pool_maxsize = pool_maxsize
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
@@ -56,7 +67,9 @@ class Urllib3Transport:
             self._direct = pool_manager
             return
         ssl_context = _ssl_context(connection_verify)
-        self._direct = urllib3.PoolManager(ssl_context=ssl_context)
+        self._direct = urllib3.PoolManager(
+            ssl_context=ssl_context, maxsize=pool_maxsize, block=True
+        )
         if proxies_from_env:
             self._configure_proxies(urllib.request.getproxies(), ssl_context)
 
@@ -67,7 +80,7 @@ class Urllib3Transport:
             if not proxy_url:
                 continue
             if proxy_url not in by_url:
-                by_url[proxy_url] = _proxy_manager(proxy_url, ssl_context)
+                by_url[proxy_url] = _proxy_manager(proxy_url, ssl_context, self.pool_maxsize)
             self._proxy_managers[scheme] = by_url[proxy_url]
         no_proxy = proxies.get("no", "")
         self._bypass_all_proxies = no_proxy.strip() == "*"
@@ -173,10 +186,18 @@ def _ssl_context(connection_verify: bool | str) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=connection_verify)
 
 
-def _proxy_manager(proxy_url: str, ssl_context: ssl.SSLContext) -> urllib3.ProxyManager:
+def _proxy_manager(
+    proxy_url: str, ssl_context: ssl.SSLContext, pool_maxsize: int
+) -> urllib3.ProxyManager:
     auth = parse_url(proxy_url).auth
     proxy_headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
-    return urllib3.ProxyManager(proxy_url, proxy_headers=proxy_headers, ssl_context=ssl_context)
+    return urllib3.ProxyManager(
+        proxy_url,
+        proxy_headers=proxy_headers,
+        ssl_context=ssl_context,
+        maxsize=pool_maxsize,
+        block=True,
+    )
 
 
 def is_loopback_host(host: str) -> bool:

@@ -15,7 +15,7 @@ from .operations import VirtualMachineScaleSetVMRunCommandsOperations
 
 API_VERSION = "2024-07-01"
 # Wire names of fields whose values the runtime masks in logs and error messages.
-SECRET_FIELDS = frozenset(["protectedParameters", "runAsPassword"])
+SECRET_FIELDS: frozenset[str] = frozenset(["protectedParameters", "runAsPassword"])
 
 __all__ = ["API_VERSION", "RunCommandsClient"]
 
@@ -29,12 +29,16 @@ class RunCommandsClient:
             credential.
         subscription_id: The Azure subscription to work in.
         base_url: The ARM endpoint; public Azure by default.
+        cloud: Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud),
+            AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.
         connection_verify: TLS verification: True, False, or a CA bundle path.
         pool_manager: A urllib3 PoolManager to use instead of the client's own.
         polling_interval: Seconds between long-running-operation polls when the service does
             not say (Retry-After).
         retry_policy: Retries of failed requests; the default matches azure-core.
         user_agent: A prefix for the User-Agent header.
+        pool_maxsize: Connections kept open to the endpoint; concurrent calls beyond it wait
+            for one.
 
     Attributes:
         virtual_machine_scale_set_vm_run_commands:
@@ -46,7 +50,8 @@ class RunCommandsClient:
         credential: TokenCredential,
         subscription_id: str,
         *,
-        base_url: str = "https://management.azure.com",
+        base_url: str | None = None,
+        cloud: str | None = None,
         connection_verify: bool | str = True,
         pool_manager: urllib3.PoolManager | None = None,
         polling_interval: float = 30.0,
@@ -55,11 +60,13 @@ class RunCommandsClient:
         connection_timeout: float = 30.0,
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
+        pool_maxsize: int = 10,
     ) -> None:
         self._client = ArmClient(
             credential,
             subscription_id,
             base_url=base_url,
+            cloud=cloud,
             api_version=API_VERSION,
             sdk_moniker=f"vmss-runcommands/{__version__}",
             secret_fields=SECRET_FIELDS,
@@ -71,6 +78,7 @@ class RunCommandsClient:
             connection_timeout=connection_timeout,
             read_timeout=read_timeout,
             credential_scopes=credential_scopes,
+            pool_maxsize=pool_maxsize,
         )
         self.virtual_machine_scale_set_vm_run_commands = (
             VirtualMachineScaleSetVMRunCommandsOperations(self._client)

@@ -8,7 +8,15 @@ from typing import Any
 
 import attrs
 
-from ..runtime.serialization import UNSET, ClosedEnum, Codec, ExtensibleEnum, Unset, model_repr
+from ..runtime.serialization import (
+    UNSET,
+    ClosedEnum,
+    Codec,
+    ExtensibleEnum,
+    Unset,
+    check_additional_properties,
+    model_repr,
+)
 
 __all__ = [
     "ApiError",
@@ -64,6 +72,8 @@ class ApiErrorBase:
         code: Machine-readable error code.
         message: Human-readable error message.
         target: What the error is about.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     code: str | Unset = attrs.field(
@@ -74,6 +84,11 @@ class ApiErrorBase:
     )
     target: str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -96,6 +111,8 @@ class InnerError:
     Attributes:
         errordetail: Internal message or exception dump.
         exceptiontype: Exception type.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     errordetail: str | Unset = attrs.field(
@@ -103,6 +120,11 @@ class InnerError:
     )
     exceptiontype: str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -128,6 +150,8 @@ class ApiError:
         innererror: Internal diagnostics.
         message: Human-readable error message.
         target: What the error is about, such as a field name.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     code: str | Unset = attrs.field(
@@ -144,6 +168,11 @@ class ApiError:
     )
     target: str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -165,10 +194,17 @@ class CloudError:
 
     Attributes:
         error: An error reported by the service.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     error: ApiError | Unset = attrs.field(
         default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -194,6 +230,8 @@ class InstanceViewStatus:
         level: Severity of the status.
         message: Detailed message, including alerts and errors.
         time: When the status was recorded.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     code: str | Unset = attrs.field(
@@ -210,6 +248,11 @@ class InstanceViewStatus:
     )
     time: datetime.datetime | Unset = attrs.field(
         default=UNSET, metadata={"wire": "time", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -232,10 +275,17 @@ class RunCommandInputParameter:
     Attributes:
         name: Parameter name. Required.
         value: Parameter value. Required.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
     value: str = attrs.field(metadata={"wire": "value", "read_only": False, "secret": False})
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
+    )
 
     __repr__ = model_repr
 
@@ -259,6 +309,8 @@ class RunCommandManagedIdentity:
     Attributes:
         client_id: Client id (a GUID) of the user-assigned identity.
         object_id: Object id (a GUID) of the user-assigned identity.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     client_id: str | Unset = attrs.field(
@@ -266,6 +318,11 @@ class RunCommandManagedIdentity:
     )
     object_id: str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "objectId", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -294,6 +351,8 @@ class VirtualMachineRunCommandInstanceView:
         output: Standard output of the script.
         start_time: When the script started.
         statuses: Status entries reported for the run command.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     end_time: datetime.datetime | Unset = attrs.field(
@@ -319,6 +378,11 @@ class VirtualMachineRunCommandInstanceView:
     )
     statuses: list[InstanceViewStatus] | Unset = attrs.field(
         default=UNSET, metadata={"wire": "statuses", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -346,6 +410,8 @@ class VirtualMachineRunCommandScriptSource:
             with read access.
         script_uri_managed_identity: Identity used to read scriptUri when it is a storage
             blob; an empty object selects the system-assigned identity.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     command_id: str | Unset = attrs.field(
@@ -360,6 +426,11 @@ class VirtualMachineRunCommandScriptSource:
     script_uri_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
         default=UNSET,
         metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr
@@ -412,6 +483,8 @@ class VirtualMachineRunCommand:
         timeout_in_seconds: How long the script may run, in seconds.
         treat_failure_as_deployment_failure: When true, a failing script marks the
             provisioning state Failed.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     location: str = attrs.field(metadata={"wire": "location", "read_only": False, "secret": False})
@@ -555,6 +628,11 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
+    )
 
     __repr__ = model_repr
 
@@ -602,6 +680,8 @@ class VirtualMachineRunCommandUpdate:
         timeout_in_seconds: How long the script may run, in seconds.
         treat_failure_as_deployment_failure: When true, a failing script marks the
             provisioning state Failed.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     tags: dict[str, str] | Unset = attrs.field(
@@ -735,6 +815,11 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
+    )
 
     __repr__ = model_repr
 
@@ -756,6 +841,8 @@ class VirtualMachineRunCommandsListResult:
     Attributes:
         value: The run commands on this page. Required.
         next_link: URL of the next page; absent on the last page.
+        additional_properties: Wire keys this model does not know, kept so that they survive
+            a round trip; those found inside a flattened container sit under its wire key.
     """
 
     value: list[VirtualMachineRunCommand] = attrs.field(
@@ -763,6 +850,11 @@ class VirtualMachineRunCommandsListResult:
     )
     next_link: str | Unset = attrs.field(
         default=UNSET, metadata={"wire": "nextLink", "read_only": False, "secret": False}
+    )
+    additional_properties: dict[str, Any] = attrs.field(
+        factory=dict,
+        validator=check_additional_properties,
+        metadata={"additional_properties": True},
     )
 
     __repr__ = model_repr

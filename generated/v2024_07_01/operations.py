@@ -8,6 +8,7 @@ from typing import Any
 from ..runtime.client import ArmClient, PathParam, RequestOptions
 from ..runtime.paging import ItemPaged
 from ..runtime.polling import LROPoller
+from ..runtime.retry import RetryPolicy
 from ..runtime.serialization import serialize_body
 from .models import CODEC, VirtualMachineRunCommand, VirtualMachineRunCommandUpdate
 
@@ -33,9 +34,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         polling: bool = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
+        deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a scale set virtual machine, or replaces an existing one,
         and runs it. (operation VirtualMachineScaleSetVMRunCommands_CreateOrUpdate)
@@ -51,9 +54,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
+            deadline: Seconds the whole operation may take, from now; waiting past it raises
+                TimeoutError (the operation itself is left running).
             headers: Extra request headers.
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
+            retry_policy: Retries for this call, instead of the client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -80,6 +86,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
+            retry_policy=retry_policy,
         )
         return self._client.begin_lro(
             "PUT",
@@ -94,6 +101,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
+            deadline=deadline,
             options=options,
         )
 
@@ -107,9 +115,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         polling: bool = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
+        deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a scale set virtual machine. (operation
         VirtualMachineScaleSetVMRunCommands_Delete)
@@ -124,9 +134,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
+            deadline: Seconds the whole operation may take, from now; waiting past it raises
+                TimeoutError (the operation itself is left running).
             headers: Extra request headers.
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
+            retry_policy: Retries for this call, instead of the client's.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -153,6 +166,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
+            retry_policy=retry_policy,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -165,6 +179,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
+            deadline=deadline,
             options=options,
         )
 
@@ -179,9 +194,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         polling: bool = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
+        deadline: float | None = None,
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes selected settings of an existing run command on a scale set virtual machine.
         (operation VirtualMachineScaleSetVMRunCommands_Update)
@@ -197,9 +214,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
+            deadline: Seconds the whole operation may take, from now; waiting past it raises
+                TimeoutError (the operation itself is left running).
             headers: Extra request headers.
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
+            retry_policy: Retries for this call, instead of the client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -226,6 +246,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
+            retry_policy=retry_policy,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -240,6 +261,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
+            deadline=deadline,
             options=options,
         )
 
@@ -254,6 +276,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a scale set virtual machine, optionally with its instance
         view. (operation VirtualMachineScaleSetVMRunCommands_Get)
@@ -268,6 +291,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers: Extra request headers.
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
+            retry_policy: Retries for this call, instead of the client's.
 
         Returns:
             VirtualMachineRunCommand
@@ -295,6 +319,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
+            retry_policy=retry_policy,
         )
         response = self._client.send(
             "GET",
@@ -315,6 +340,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         headers: Mapping[str, str] | None = None,
         timeout: float | None = None,
         client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on one virtual machine of a scale set. (operation
         VirtualMachineScaleSetVMRunCommands_List)
@@ -328,6 +354,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers: Extra request headers.
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
+            retry_policy: Retries for this call, instead of the client's.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -355,6 +382,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
+            retry_policy=retry_policy,
         )
         return self._client.paged(
             url,

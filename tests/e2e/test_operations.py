@@ -15,6 +15,7 @@ from vmss_runcommands import (
     LROPoller,
     ResourceExistsError,
     ResourceNotFoundError,
+    RetryPolicy,
     RunCommandsClient,
 )
 from vmss_runcommands.emulator import ArmEmulator, ExecutionResult
@@ -320,8 +321,15 @@ def test_server_errors_are_retried_then_raised_with_request_ids(
 ) -> None:
     emulator.fail_next(500, "InternalServerError", "boom", method="GET", count=10)
     ops = client.virtual_machine_scale_set_vm_run_commands
+    slept: list[float] = []
+    defaults_without_waiting = RetryPolicy(sleep=slept.append)
     with pytest.raises(HttpResponseError) as info:
-        ops.get(RG, VMSS, INSTANCE, "x", client_request_id="fixed-request-id")
+        ops.get(
+            RG, VMSS, INSTANCE, "x",
+            client_request_id="fixed-request-id",
+            retry_policy=defaults_without_waiting,
+        )
+    assert slept == pytest.approx([1.6, 3.2])  # azure-core's backoff: 0, 1.6, 3.2 s
     assert info.value.status_code == 500
     assert info.value.client_request_id == "fixed-request-id"
     assert "(InternalServerError) boom" in str(info.value)

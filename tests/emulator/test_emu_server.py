@@ -105,6 +105,7 @@ def test_explicit_start_stop_and_never_started():
 
 def test_https_with_trustme():
     import trustme
+
     ca = trustme.CA()
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(server_context)

@@ -199,11 +199,53 @@ def test_null_means_absent() -> None:
     assert model.tags is UNSET and model.source is UNSET
 
 
-def test_unknown_keys_are_ignored() -> None:
-    model = VirtualMachineRunCommand.from_dict(
-        {"location": "x", "newTopLevel": 1, "properties": {"brandNew": {"a": 1}}}
+def test_unknown_keys_are_kept_and_sent_back() -> None:
+    wire = {
+        "location": "x",
+        "newTopLevel": 1,
+        "properties": {"runAsUser": "u", "brandNew": {"a": 1}},
+    }
+    model = VirtualMachineRunCommand.from_dict(wire)
+    assert model.run_as_user == "u"
+    assert model.additional_properties == {"newTopLevel": 1, "properties": {"brandNew": {"a": 1}}}
+    assert model != VirtualMachineRunCommand(location="x", run_as_user="u")
+    assert model.to_dict() == wire
+    assert "newTopLevel" in repr(model)
+    assert "additional_properties" not in repr(VirtualMachineRunCommand(location="x"))
+
+
+def test_additional_properties_never_hold_known_fields() -> None:
+    with pytest.raises(ValueError, match="'location'"):
+        VirtualMachineRunCommand(location="x", additional_properties={"location": "y"})
+    with pytest.raises(ValueError, match="run_as_user"):
+        VirtualMachineRunCommand(
+            location="x", additional_properties={"properties": {"runAsUser": 1}}
+        )
+    with pytest.raises(TypeError, match="must be a dict"):
+        VirtualMachineRunCommand(location="x", additional_properties=[("a", 1)])  # type: ignore[arg-type]
+    model = VirtualMachineRunCommand(location="x", run_as_user="u")
+    model.additional_properties = {"properties": {"brandNew": True}, "top": None}
+    assert model.to_dict() == {
+        "location": "x",
+        "properties": {"runAsUser": "u", "brandNew": True},
+        "top": None,
+    }
+    with pytest.raises(ValueError, match="'location'"):
+        model.additional_properties = {"location": "y"}
+    model.additional_properties["tags"] = {"sneaked": "in"}  # in place: caught on the way out
+    with pytest.raises(ValueError, match="tags"):
+        model.to_dict()
+
+
+def test_unknown_secret_looking_keys_are_masked_in_repr() -> None:
+    # Misplaced at the top level, the password is an unknown key: kept, but not shown.
+    model = VirtualMachineRunCommandUpdate.from_dict({"runAsPassword": "pw-1", "zz": 1})
+    assert model.additional_properties == {"runAsPassword": "pw-1", "zz": 1}
+    assert "pw-1" not in repr(model) and "zz" in repr(model)
+    nested = VirtualMachineRunCommand(
+        location="x", additional_properties={"extra": {"runAsPassword": "pw-2"}}
     )
-    assert model == VirtualMachineRunCommand(location="x")
+    assert "pw-2" not in repr(nested) and "extra" in repr(nested)
 
 
 @given(

@@ -132,6 +132,7 @@ class TlsServer:
 @pytest.fixture
 def tls_server(tmp_path: Path) -> Iterator[TlsServer]:
     import trustme
+
     authority = trustme.CA()
     certificate = authority.issue_cert("127.0.0.1", "localhost")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -414,6 +414,14 @@ def test_begin_lro_rejects_bad_final_state_via_before_sending() -> None:
     assert pipeline.requests == []
 
 
+@pytest.mark.parametrize("deadline", [-1, float("nan"), "soon"])
+def test_begin_lro_rejects_a_bad_deadline_before_sending(deadline: Any) -> None:
+    pipeline = headline_pipeline()
+    with pytest.raises((ValueError, TypeError), match="deadline"):
+        begin_put(with_pipeline(pipeline), deadline=deadline)
+    assert pipeline.requests == []
+
+
 def test_begin_lro_delete_returns_none() -> None:
     pipeline = FakePipeline(Reply(202, None, {"Location": ASYNC_URL}), Reply(204, None))
     poller: LROPoller[None] = with_pipeline(pipeline).begin_lro(

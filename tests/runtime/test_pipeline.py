@@ -277,3 +277,13 @@ def test_azure_log_level() -> None:
     assert apply_azure_log_level({"AZURE_LOG_LEVEL": "chatty"}) is None
     assert apply_azure_log_level({}) is None
     assert logger.level == logging.WARNING
+
+
+def test_a_request_that_got_no_response_still_names_its_client_request_id(
+    pipeline: Pipeline, closed_port: int
+) -> None:
+    request = HttpRequest("GET", f"http://127.0.0.1:{closed_port}/x")
+    with pytest.raises(ServiceRequestError) as caught:
+        pipeline.run(request, client_request_id="cid-for-the-ticket")
+    assert caught.value.client_request_id == "cid-for-the-ticket"
+    assert str(caught.value).endswith("Request ids: x-ms-client-request-id=cid-for-the-ticket")

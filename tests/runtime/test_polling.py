@@ -979,3 +979,136 @@ def test_exceptions_are_azure_errors_with_token(clock: FakeClock) -> None:
     token = caught.value.continuation_token
     assert token is not None
     assert decode_continuation_token(token).url == URL
+
+
+def test_a_poll_error_leaves_a_token_that_resumes_the_running_operation(
+    clock: FakeClock,
+) -> None:
+    pipeline = FakePipeline(
+        Reply(200, {"status": "InProgress"}),
+        Reply(500, {"error": {"code": "Internal", "message": "boom"}}),
+    )
+    first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
+    poller = make_poller(first, pipeline, clock)
+    with pytest.raises(HttpResponseError) as caught:
+        poller.result()
+    assert poller.done() and poller.status() == "Failed"
+    token = caught.value.continuation_token
+    assert token is not None and token == poller.continuation_token()
+    assert decode_continuation_token(token).status == "InProgress"
+    resumed_pipeline = FakePipeline(
+        Reply(200, {"status": "Succeeded"}), Reply(200, resource("Succeeded"))
+    )
+    resumed = LROPoller.from_continuation_token(
+        token, pipeline=resumed_pipeline, deserialize=to_dict, sleep=clock.sleep, clock=clock
+    )
+    assert resumed.result()["properties"]["provisioningState"] == "Succeeded"
+
+
+def test_body_polled_failure_exposes_the_instance_view(clock: FakeClock) -> None:
+    view = {
+        "executionState": "Failed",
+        "executionMessage": "Script returned a non-zero exit code",
+        "exitCode": 7,
+        "error": "disk full",
+        "runAsPassword": "never-shown-pw",
+    }
+    pipeline = FakePipeline(Reply(200, resource("Failed", instanceView=view)))
+    first = initial(201, resource("Creating"))
+    method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
+        first,
+        pipeline=pipeline,
+        deserialize=to_dict,
+        operation_id="RunCommands_CreateOrUpdate",
+        client_request_id=CID,
+        secret_fields=frozenset({"runAsPassword"}),
+    )
+    poller = LROPoller(method, polling_interval=1, sleep=clock.sleep, clock=clock)
+    with pytest.raises(OperationFailedError) as caught:
+        poller.result()
+    error = caught.value
+    assert (error.status, error.exit_code, error.execution_state) == ("Failed", 7, "Failed")
+    assert error.execution_message == "Script returned a non-zero exit code"
+    assert error.execution_error == "disk full"
+    assert error.instance_view is not None
+    assert error.instance_view["runAsPassword"] == "***"
+    assert "never-shown-pw" not in str(error) + repr(error.instance_view)
+
+
+def test_failure_attributes_are_none_without_an_instance_view(clock: FakeClock) -> None:
+    pipeline = FakePipeline(
+        Reply(200, {"status": "Failed", "error": {"code": "C", "message": "m"}})
+    )
+    first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
+    with pytest.raises(OperationFailedError) as caught:
+        make_poller(first, pipeline, clock).result()
+    error = caught.value
+    assert error.instance_view is None
+    assert (error.exit_code, error.execution_message, error.execution_error) == (None,) * 3
+    assert error.error is not None and error.error.code == "C"
+
+
+def _lro_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("LROPoller")]
+
+
+def test_no_thread_is_started_unless_background_polling_is_asked_for() -> None:
+    pipeline = FakePipeline(Reply(200, {"status": "Succeeded"}), Reply(200, resource("Succeeded")))
+    first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
+    before = threading.active_count()
+    poller = make_poller(first, pipeline, FakeClock(), polling_interval=0)
+    assert poller.done()  # the due poll and the final GET ran here, in this thread
+    assert len(pipeline.requests) == 2
+    assert threading.active_count() == before and _lro_threads() == []
+
+
+def test_background_polling_runs_in_one_named_thread_and_result_waits_for_it() -> None:
+    pipeline = FakePipeline(
+        Reply(200, {"status": "InProgress"}),
+        Reply(200, {"status": "Succeeded"}),
+        Reply(200, resource("Succeeded")),
+    )
+    pipeline.delay = 0.01
+    first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
+    method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
+        first,
+        pipeline=pipeline,
+        deserialize=to_dict,
+        operation_id="RunCommands_CreateOrUpdate",
+        client_request_id=CID,
+    )
+    poller = LROPoller(method, polling_interval=0)
+    finished_in: list[str] = []
+    poller.add_done_callback(lambda _: finished_in.append(threading.current_thread().name))
+    assert poller.start_background() is poller
+    assert poller.start_background() is poller  # a second call starts nothing
+    assert len(_lro_threads()) <= 1
+    assert poller.result(timeout=30)["properties"]["provisioningState"] == "Succeeded"
+    assert finished_in == ["LROPoller(RunCommands_CreateOrUpdate)"]
+    assert len(pipeline.requests) == 3
+
+
+def test_background_polling_surfaces_errors_and_timeouts_to_waiters() -> None:
+    failing = FakePipeline(Reply(200, {"status": "Failed", "error": {"code": "C", "message": "m"}}))
+    first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
+    method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
+        first, pipeline=failing, deserialize=to_dict, operation_id="Op", client_request_id=CID
+    )
+    poller = LROPoller(method, polling_interval=0).start_background()
+    with pytest.raises(OperationFailedError):
+        poller.result(timeout=30)
+    assert poller.done()
+
+    slow = FakePipeline(*[Reply(200, {"status": "InProgress"})] * 1000)
+    slow.delay = 0.01
+    method = ArmPollingMethod.from_initial_response(
+        first, pipeline=slow, deserialize=to_dict, operation_id="Op", client_request_id=CID
+    )
+    poller = LROPoller(method, polling_interval=0, deadline=0.5).start_background()
+    with pytest.raises(PollingTimeoutError) as early:
+        poller.wait(timeout=0.01)
+    assert "timeout" in str(early.value) and not poller.done()
+    with pytest.raises(PollingTimeoutError) as late:
+        poller.result()
+    assert "deadline" in str(late.value)
+    assert decode_continuation_token(late.value.continuation_token).status == "InProgress"

@@ -289,3 +289,10 @@ def test_method_names_are_normalised() -> None:
     assert rules.retry_on_methods == {"GET"}
     assert rules.should_retry_response("GET", 502, has_retry_after=False)
     assert not rules.should_retry_response("PUT", 502, has_retry_after=False)
+
+
+def test_retry_after_wins_over_the_millisecond_headers_as_in_azure_core() -> None:
+    rules, _ = policy()
+    assert rules.retry_after(429, {"Retry-After": "2", "retry-after-ms": "9000"}) == 2.0
+    assert rules.retry_after(429, {"x-ms-retry-after-ms": "300", "retry-after-ms": "100"}) == 0.1
+    assert rules.retry_after(429, {"Retry-After": "soon", "x-ms-retry-after-ms": "300"}) == 0.3

@@ -257,3 +257,28 @@ def test_one_transport_many_threads(server: ScriptedServer) -> None:
             thread.join()
     assert failures == []
     assert len(server.requests) == 80
+
+
+def test_concurrent_requests_share_at_most_pool_maxsize_connections(
+    server: ScriptedServer,
+) -> None:
+    server.reply(200, b"slow", delay=0.05, times=6)
+    with Urllib3Transport(retry_policy=NO_RETRIES, pool_maxsize=2) as transport:
+        threads = [
+            threading.Thread(target=transport.send, args=(HttpRequest("GET", f"{server.url}/x"),))
+            for _ in range(6)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        pool = transport._direct.connection_from_url(server.url)
+        # Extra callers waited for a free connection instead of opening and discarding more.
+        assert pool.num_connections == 2
+    assert len(server.requests) == 6
+
+
+@pytest.mark.parametrize(("size", "error"), [(0, ValueError), (True, TypeError), (2.5, TypeError)])
+def test_pool_maxsize_is_validated(size: Any, error: type[Exception]) -> None:
+    with pytest.raises(error, match="pool_maxsize"):
+        Urllib3Transport(pool_maxsize=size)
