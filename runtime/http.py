@@ -9,8 +9,10 @@ from typing import Any
 
 from urllib3._collections import HTTPHeaderDict
 
+from .redact import redact_url
 
-@dataclass(slots=True)
+
+@dataclass(slots=True, repr=False)
 class HttpRequest:
     """One HTTP request. ``url`` is absolute and already carries its query string."""
 
@@ -18,6 +20,10 @@ class HttpRequest:
     url: str
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | None = None
+
+    def __repr__(self) -> str:
+        # Headers may carry a bearer token and the body secrets: neither is ever shown.
+        return f"<HttpRequest {self.method} {redact_url(self.url)}>"
 
 
 class HttpResponse:

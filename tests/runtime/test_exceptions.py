@@ -304,3 +304,15 @@ def test_deserialization_error_path() -> None:
     assert str(DeserializationError("bad at 'a.b'", path="a.b")) == "bad at 'a.b'"
     with pytest.raises(ValueError):
         raise error
+
+
+def test_a_request_repr_shows_neither_headers_nor_body() -> None:
+    request = HttpRequest(
+        "PUT",
+        "https://management.azure.com/x?api-version=1&sig=abc",
+        headers={"Authorization": "Bearer tok-SECRET"},
+        body=b'{"properties": {"runAsPassword": "pw-SECRET"}}',
+    )
+    text = repr(request) + str(request)
+    assert "PUT" in text and "management.azure.com/x" in text
+    assert "SECRET" not in text and "abc" not in text
