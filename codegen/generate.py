@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import naming
 from .build import build_api_version
 from .config import load_config
 from .format import format_tree
@@ -28,7 +29,7 @@ class Difference:
 def api_version_dirs(spec_root: Path) -> list[Path]:
     dirs = sorted(
         (p for p in spec_root.iterdir() if p.is_dir() and p.name[:4].isdigit()),
-        key=lambda p: p.name,
+        key=lambda p: naming.api_version_order(p.name),
     )
     if not dirs:
         raise SpecError(f"no api-version folder (such as 2024-07-01) under {spec_root.name}/")
@@ -71,9 +72,7 @@ def regenerate(spec_root: Path, out: Path) -> Generation:
         changes = compare(staged, out)
         api = api_changes(out, staged)
         if changes:
-            if out.exists():
-                shutil.rmtree(out)
-            shutil.copytree(staged, out)
+            _replace_tree(staged, out)
     return Generation(changes, api)
 
 
@@ -104,3 +103,18 @@ def compare(expected: Path, actual: Path) -> list[Difference]:
         if not filecmp.cmp(expected / p, actual / p, shallow=False)
     ]
     return sorted(differences, key=lambda d: d.path)
+
+
+def _replace_tree(staged: Path, out: Path) -> None:
+    """Swap the new tree in with renames, so an interruption never leaves a half-written mix."""
+    incoming = out.with_name(f".{out.name}.incoming")
+    outgoing = out.with_name(f".{out.name}.outgoing")
+    for leftover in (incoming, outgoing):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    shutil.copytree(staged, incoming)
+    if out.exists():
+        out.rename(outgoing)
+    incoming.rename(out)
+    if outgoing.exists():
+        shutil.rmtree(outgoing)

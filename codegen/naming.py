@@ -53,3 +53,11 @@ def class_name(name: str) -> str:
 def module_name_for_api_version(api_version: str) -> str:
     """``2024-07-01`` -> ``v2024_07_01``; ``2024-07-01-preview`` -> ``v2024_07_01_preview``."""
     return "v" + _NOT_IDENTIFIER.sub("_", api_version).strip("_").lower()
+
+
+def api_version_order(version: str) -> tuple[str, int, str]:
+    """Sort key putting the newest api-version last; on the same date a stable version is newer
+    than its previews (``2024-07-01-preview`` < ``2024-07-01``). Works on module names too."""
+    text = version.removeprefix("v").replace("_", "-")
+    date, suffix = text[:10], text[10:]
+    return (date, 0 if suffix else 1, suffix)

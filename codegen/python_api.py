@@ -84,30 +84,77 @@ def enum_notes(enum: EnumType) -> tuple[tuple[str, list[tuple[str, str]]], ...]:
     return (("Note", [("", note)]),)
 
 
+@dataclass(frozen=True)
+class ClientOption:
+    """A keyword-only constructor option of the generated client, forwarded to ArmClient."""
+
+    name: str
+    annotation: str
+    default: str
+    doc: str
+
+
+# The one list of client options: the template renders the signature, the forwarding call and
+# the docstring from it.
+CLIENT_OPTIONS = (
+    ClientOption("base_url", "str | None", "None", "The ARM endpoint; public Azure by default."),
+    ClientOption(
+        "cloud",
+        "str | None",
+        "None",
+        "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
+        "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
+    ),
+    ClientOption(
+        "connection_verify",
+        "bool | str",
+        "True",
+        "TLS verification: True, False, or a CA bundle path.",
+    ),
+    ClientOption(
+        "pool_manager",
+        "urllib3.PoolManager | None",
+        "None",
+        "A urllib3 PoolManager to use instead of the client's own (left open by close()).",
+    ),
+    ClientOption(
+        "polling_interval",
+        "float",
+        "30.0",
+        "Seconds between long-running-operation polls when the service does not say (Retry-After).",
+    ),
+    ClientOption(
+        "retry_policy",
+        "RetryPolicy | None",
+        "None",
+        "Retries of failed requests; the default matches azure-core.",
+    ),
+    ClientOption("user_agent", "str | None", "None", "A prefix for the User-Agent header."),
+    ClientOption(
+        "connection_timeout", "float", "30.0", "Seconds to wait for a connection to open."
+    ),
+    ClientOption("read_timeout", "float", "300.0", "Seconds to wait for a response to arrive."),
+    ClientOption(
+        "credential_scopes",
+        "Sequence[str] | None",
+        "None",
+        "Token scopes; by default the endpoint's own ('<endpoint>/.default').",
+    ),
+    ClientOption(
+        "pool_maxsize",
+        "int",
+        "10",
+        "Connections kept open to the endpoint; concurrent calls beyond it wait for one.",
+    ),
+)
+
+
 def client_docstring(api: ApiVersion) -> str:
     groups = [(g.attribute, f"{g.class_name}: operations of this group.") for g in api.groups]
     args = [
         ("credential", "Any object with get_token(*scopes), such as an azure-identity credential."),
         ("subscription_id", "The Azure subscription to work in."),
-        ("base_url", "The ARM endpoint; public Azure by default."),
-        (
-            "cloud",
-            "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
-            "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
-        ),
-        ("connection_verify", "TLS verification: True, False, or a CA bundle path."),
-        ("pool_manager", "A urllib3 PoolManager to use instead of the client's own."),
-        (
-            "polling_interval",
-            "Seconds between long-running-operation polls when the service "
-            "does not say (Retry-After).",
-        ),
-        ("retry_policy", "Retries of failed requests; the default matches azure-core."),
-        ("user_agent", "A prefix for the User-Agent header."),
-        (
-            "pool_maxsize",
-            "Connections kept open to the endpoint; concurrent calls beyond it wait for one.",
-        ),
+        *((option.name, option.doc) for option in CLIENT_OPTIONS),
     ]
     text = api.description or api.title
     return docstring(
@@ -115,6 +162,46 @@ def client_docstring(api: ApiVersion) -> str:
         4,
         (("Args", args), ("Attributes", groups)),
     )
+
+
+# What the top-level package re-exports from the runtime, by module.
+_RUNTIME_EXPORTS = (
+    (
+        ".runtime.exceptions",
+        (
+            "AzureError",
+            "ClientAuthenticationError",
+            "DecodeError",
+            "DeserializationError",
+            "HttpResponseError",
+            "ResourceExistsError",
+            "ResourceNotFoundError",
+            "ResourceNotModifiedError",
+            "ServiceRequestError",
+            "ServiceRequestTimeoutError",
+            "ServiceResponseError",
+            "ServiceResponseTimeoutError",
+        ),
+    ),
+    (".runtime.paging", ("ItemPaged",)),
+    (".runtime.polling", ("LROPoller", "OperationFailedError", "PollingTimeoutError")),
+    (".runtime.retry", ("RetryPolicy",)),
+    (".runtime.serialization", ("UNSET", "Unset")),
+)
+
+
+def isort_order(names: list[str]) -> list[str]:
+    """CONSTANTS, then Classes, then the rest: the order ruff's RUF022 expects in __all__."""
+    return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
+
+
+def package_exports(latest: ApiVersion) -> list[tuple[str, str]]:
+    """(name, module) pairs the top-level package exposes, imported lazily."""
+    exports = [(name, module) for module, names in _RUNTIME_EXPORTS for name in names]
+    exports += [
+        (name, "._client") for name in ("API_VERSIONS", "DEFAULT_API_VERSION", latest.client_name)
+    ]
+    return exports
 
 
 def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], package: str) -> str:

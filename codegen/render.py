@@ -69,7 +69,9 @@ def render_api_version(
             uses_body=any(op.body for op in operations),
         ),
         "client.py": env.get_template("client.py.jinja").render(
-            **common, client_doc=python_api.client_docstring(api)
+            **common,
+            client_doc=python_api.client_docstring(api),
+            client_options=python_api.CLIENT_OPTIONS,
         ),
         "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }
@@ -88,7 +90,13 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
         "package": config.package,
     }
     files = {
-        "__init__.py": env.get_template("package_init.py.jinja").render(**common),
+        "__init__.py": env.get_template("package_init.py.jinja").render(
+            **common,
+            exports=python_api.package_exports(latest),
+            export_names=python_api.isort_order(
+                ["__version__", *(name for name, _ in python_api.package_exports(latest))]
+            ),
+        ),
         "models.py": env.get_template("package_models.py.jinja").render(
             **common,
             model_names=sorted([*(e.name for e in latest.enums), *(m.name for m in latest.models)]),

@@ -10,6 +10,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from .naming import api_version_order
+
 # kind name -> detail (an annotation, a signature, a value); kind is class, field, member,
 # method, attribute or name.
 Surface = dict[str, str]
@@ -143,8 +145,8 @@ def api_changes(old_root: Path, new_root: Path) -> ApiChanges:
         return ApiChanges(tuple(sorted(new_versions)), (), None, (), fresh=True)
     entries: list[tuple[str, str, str]] = []
     entries += [("", sign, e) for sign, e in _compare(old.get("", {}), new.get("", {}))]
-    old_default = max(old_versions) if old_versions else None
-    new_default = max(new_versions) if new_versions else None
+    old_default = max(old_versions, key=api_version_order) if old_versions else None
+    new_default = max(new_versions, key=api_version_order) if new_versions else None
     default = None
     if old_default and new_default and old_default != new_default:
         default = (old_default, new_default)

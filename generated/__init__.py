@@ -31,41 +31,43 @@ if TYPE_CHECKING:
         ServiceResponseTimeoutError,
     )
     from .runtime.paging import ItemPaged
-    from .runtime.polling import LROPoller
+    from .runtime.polling import LROPoller, OperationFailedError, PollingTimeoutError
     from .runtime.retry import RetryPolicy
     from .runtime.serialization import UNSET, Unset
 else:
     # Imported on first use (PEP 562): importing a subpackage -- the command-line tool, the
     # emulator -- does not pay for the client, its models and the HTTP stack.
     _EXPORTS = {
-        "AzureError": (".runtime.exceptions", "AzureError"),
-        "ClientAuthenticationError": (".runtime.exceptions", "ClientAuthenticationError"),
-        "DecodeError": (".runtime.exceptions", "DecodeError"),
-        "DeserializationError": (".runtime.exceptions", "DeserializationError"),
-        "HttpResponseError": (".runtime.exceptions", "HttpResponseError"),
-        "ResourceExistsError": (".runtime.exceptions", "ResourceExistsError"),
-        "ResourceNotFoundError": (".runtime.exceptions", "ResourceNotFoundError"),
-        "ResourceNotModifiedError": (".runtime.exceptions", "ResourceNotModifiedError"),
-        "ServiceRequestError": (".runtime.exceptions", "ServiceRequestError"),
-        "ServiceRequestTimeoutError": (".runtime.exceptions", "ServiceRequestTimeoutError"),
-        "ServiceResponseError": (".runtime.exceptions", "ServiceResponseError"),
-        "ServiceResponseTimeoutError": (".runtime.exceptions", "ServiceResponseTimeoutError"),
-        "ItemPaged": (".runtime.paging", "ItemPaged"),
-        "LROPoller": (".runtime.polling", "LROPoller"),
-        "RetryPolicy": (".runtime.retry", "RetryPolicy"),
-        "UNSET": (".runtime.serialization", "UNSET"),
-        "Unset": (".runtime.serialization", "Unset"),
-        "API_VERSIONS": ("._client", "API_VERSIONS"),
-        "DEFAULT_API_VERSION": ("._client", "DEFAULT_API_VERSION"),
-        "RunCommandsClient": ("._client", "RunCommandsClient"),
+        "AzureError": ".runtime.exceptions",
+        "ClientAuthenticationError": ".runtime.exceptions",
+        "DecodeError": ".runtime.exceptions",
+        "DeserializationError": ".runtime.exceptions",
+        "HttpResponseError": ".runtime.exceptions",
+        "ResourceExistsError": ".runtime.exceptions",
+        "ResourceNotFoundError": ".runtime.exceptions",
+        "ResourceNotModifiedError": ".runtime.exceptions",
+        "ServiceRequestError": ".runtime.exceptions",
+        "ServiceRequestTimeoutError": ".runtime.exceptions",
+        "ServiceResponseError": ".runtime.exceptions",
+        "ServiceResponseTimeoutError": ".runtime.exceptions",
+        "ItemPaged": ".runtime.paging",
+        "LROPoller": ".runtime.polling",
+        "OperationFailedError": ".runtime.polling",
+        "PollingTimeoutError": ".runtime.polling",
+        "RetryPolicy": ".runtime.retry",
+        "UNSET": ".runtime.serialization",
+        "Unset": ".runtime.serialization",
+        "API_VERSIONS": "._client",
+        "DEFAULT_API_VERSION": "._client",
+        "RunCommandsClient": "._client",
     }
 
     def __getattr__(name: str) -> object:
         try:
-            module_name, attribute = _EXPORTS[name]
+            module_name = _EXPORTS[name]
         except KeyError:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-        value = getattr(importlib.import_module(module_name, __name__), attribute)
+        value = getattr(importlib.import_module(module_name, __name__), name)
         globals()[name] = value
         return value
 
@@ -84,6 +86,8 @@ __all__ = [
     "HttpResponseError",
     "ItemPaged",
     "LROPoller",
+    "OperationFailedError",
+    "PollingTimeoutError",
     "ResourceExistsError",
     "ResourceNotFoundError",
     "ResourceNotModifiedError",

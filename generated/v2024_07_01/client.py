@@ -32,11 +32,16 @@ class RunCommandsClient:
         cloud: Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud),
             AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.
         connection_verify: TLS verification: True, False, or a CA bundle path.
-        pool_manager: A urllib3 PoolManager to use instead of the client's own.
+        pool_manager: A urllib3 PoolManager to use instead of the client's own (left open by
+            close()).
         polling_interval: Seconds between long-running-operation polls when the service does
             not say (Retry-After).
         retry_policy: Retries of failed requests; the default matches azure-core.
         user_agent: A prefix for the User-Agent header.
+        connection_timeout: Seconds to wait for a connection to open.
+        read_timeout: Seconds to wait for a response to arrive.
+        credential_scopes: Token scopes; by default the endpoint's own
+            ('<endpoint>/.default').
         pool_maxsize: Connections kept open to the endpoint; concurrent calls beyond it wait
             for one.
 
@@ -65,11 +70,11 @@ class RunCommandsClient:
         self._client = ArmClient(
             credential,
             subscription_id,
-            base_url=base_url,
-            cloud=cloud,
             api_version=API_VERSION,
             sdk_moniker=f"vmss-runcommands/{__version__}",
             secret_fields=SECRET_FIELDS,
+            base_url=base_url,
+            cloud=cloud,
             connection_verify=connection_verify,
             pool_manager=pool_manager,
             polling_interval=polling_interval,

@@ -18,7 +18,9 @@ __all__ = [
 
 
 class VirtualMachineScaleSetVMRunCommandsOperations:
-    """Operations reached as ``RunCommandsClient.virtual_machine_scale_set_vm_run_commands``; not built directly."""
+    """Operations reached as ``RunCommandsClient.virtual_machine_scale_set_vm_run_commands``;
+    not built directly.
+    """
 
     def __init__(self, client: ArmClient) -> None:
         self._client = client

@@ -21,3 +21,17 @@ from codegen.naming import snake_case
 )
 def test_snake_case(wire: str, python: str) -> None:
     assert snake_case(wire) == python
+
+
+def test_api_versions_sort_stable_after_previews_of_the_same_date() -> None:
+    from codegen.naming import api_version_order
+
+    versions = ["2024-07-01", "2023-03-01", "2024-07-01-preview", "2024-11-04-preview"]
+    assert sorted(versions, key=api_version_order) == [
+        "2023-03-01",
+        "2024-07-01-preview",
+        "2024-07-01",
+        "2024-11-04-preview",
+    ]
+    modules = ["v2024_07_01", "v2024_07_01_preview"]
+    assert max(modules, key=api_version_order) == "v2024_07_01"
