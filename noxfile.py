@@ -32,7 +32,12 @@ def lint(session: nox.Session) -> None:
         shutil.rmtree(TYPECHECK_STAGE)
     package = TYPECHECK_STAGE / "vmss_runcommands"
     shutil.copytree(ROOT / "generated", package, ignore=shutil.ignore_patterns("__pycache__"))
-    for source, name in (("runtime", "runtime"), ("emulator", "emulator")):
+    for source, name in (
+        ("runtime", "runtime"),
+        ("emulator", "emulator"),
+        ("workflows", "workflows"),
+        ("cli", "cli"),
+    ):
         shutil.copytree(ROOT / source, package / name, ignore=shutil.ignore_patterns("__pycache__"))
     session.run(
         "mypy",
@@ -64,3 +69,16 @@ def demo(session: nox.Session) -> None:
     """Create, read, list and delete a run command against the embedded ARM emulator."""
     session.install(".")
     session.run("python", "examples/demo.py")
+
+
+# The anchor of the benchmarks: the release whose figures docs/benchmarks.md compares against,
+# called with api-version 2024-07-01. It is installed into the bench environment only.
+BENCH_ANCHOR = "azure-mgmt-compute==39.0.0"
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks against azure-mgmt-compute and a bare urllib3 floor; prints the tables and
+    rewrites docs/benchmarks.md (`nox -s bench -- --quick` for a smoke run)."""
+    session.install(".[codegen]", BENCH_ANCHOR, "azure-identity", "trustme", "packaging")
+    session.run("python", "-m", "bench", *session.posargs)
