@@ -325,7 +325,10 @@ def test_server_errors_are_retried_then_raised_with_request_ids(
     defaults_without_waiting = RetryPolicy(sleep=slept.append)
     with pytest.raises(HttpResponseError) as info:
         ops.get(
-            RG, VMSS, INSTANCE, "x",
+            RG,
+            VMSS,
+            INSTANCE,
+            "x",
             client_request_id="fixed-request-id",
             retry_policy=defaults_without_waiting,
         )
