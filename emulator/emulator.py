@@ -46,14 +46,16 @@ class ArmEmulator:
         with ArmEmulator() as emu:
             client = Client(emu.credential, emu.subscription_id, base_url=emu.base_url)
 
-    Long-running operations advance only when polled: the first ``polls_before_done`` status
-    polls answer ``InProgress``, the next one completes the operation (running ``executor``).
+    Long-running operations advance only when observed: a status poll, or a GET or list that
+    includes the resource, counts as one look. The first ``polls_before_done`` looks see it
+    in progress, the next one completes the operation (running ``executor``).
 
     Args:
         executor: simulates the VM running the script; receives the stored run command's wire
             JSON (secrets included, as the VM would get them) and returns an ExecutionResult.
             The default succeeds without running anything and says so in its output.
-        polls_before_done: status polls answered ``InProgress`` before an operation completes.
+        polls_before_done: looks (status polls or resource reads) answered ``InProgress``
+            before an operation completes.
         retry_after: seconds sent as ``Retry-After`` on LRO responses; ``None`` sends none.
         page_size: run commands per LIST page.
         subscription_id: the only subscription that exists.

@@ -1,7 +1,9 @@
 """Resource and long-running-operation state, behind one lock.
 
-Operations only advance when their status URL is polled, which keeps tests deterministic: the
-n-th poll completes the operation, whatever the wall clock says.
+Operations only advance when they are observed -- their status URL polled, or their resource
+read (GET or list) -- which keeps tests deterministic: the n-th observation completes the
+operation, whatever the wall clock says. Counting resource reads lets a client that does not
+poll the status URL (``polling=False``, or polling the resource itself) see the operation end.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import copy
 import logging
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
@@ -321,16 +323,33 @@ class RunCommandStore:
             return self._start("Delete", rc)
 
     def get(self, ref: ResourceRef, *, expand: bool) -> dict[str, Any]:
-        """The public body of one run command."""
+        """The public body of one run command; counts as a poll of its running operation."""
+        self._observe(lambda key: key == ref.key)
         with self._lock:
             return self._public(self._require(ref), expand=expand)
 
     def list(self, parent: ParentKey, *, expand: bool) -> list[dict[str, Any]]:
-        """Public bodies of a VM's run commands, ordered by name."""
+        """Public bodies of a VM's run commands, ordered by name; counts as a poll of each
+        listed run command's running operation."""
+        self._observe(lambda key: key[:3] == parent)
         with self._lock:
             found = [rc for key, rc in self._resources.items() if key[:3] == parent]
             found.sort(key=lambda rc: (rc.ref.name.lower(), rc.ref.name))
             return [self._public(rc, expand=expand) for rc in found]
+
+    def _observe(self, selects: Callable[[ResourceKey], bool]) -> None:
+        with self._lock:
+            executions = [
+                execution
+                for execution in (
+                    self._count_poll(self._operations[rc.active_operation])
+                    for key, rc in list(self._resources.items())
+                    if rc.active_operation is not None and selects(key)
+                )
+                if execution is not None
+            ]
+        for execution in executions:
+            self._execute(execution)
 
     def poll(self, operation_id: str, location: str) -> OperationStatus:
         """Count one poll of an operation and complete it once it was polled enough."""
@@ -342,24 +361,31 @@ class RunCommandStore:
                     "OperationNotFound",
                     f"The operation '{operation_id}' was not found in location '{location}'.",
                 )
-            if operation.status != IN_PROGRESS:
+            execution = self._count_poll(operation)
+            if execution is None:
                 return operation.snapshot()
-            operation.polls += 1
-            if operation.executing or operation.polls <= self._polls_before_done:
-                return operation.snapshot()
-            rc = self._resources[operation.key]
-            if operation.kind == "Delete":
-                del self._resources[operation.key]
-                self._finish(operation, SUCCEEDED)
-                return operation.snapshot()
-            operation.executing = True
-            execution = _Execution(
-                operation_id,
-                operation.kind,
-                self._generation,
-                self._wire(rc, include_secrets=True, instance_view=None),
-            )
         return self._execute(execution)
+
+    def _count_poll(self, operation: _Operation) -> _Execution | None:
+        """Caller holds the lock. The execution to run (outside the lock) when this poll
+        completes a create or update; ``None`` when there is nothing to run."""
+        if operation.status != IN_PROGRESS:
+            return None
+        operation.polls += 1
+        if operation.executing or operation.polls <= self._polls_before_done:
+            return None
+        rc = self._resources[operation.key]
+        if operation.kind == "Delete":
+            del self._resources[operation.key]
+            self._finish(operation, SUCCEEDED)
+            return None
+        operation.executing = True
+        return _Execution(
+            operation.operation_id,
+            operation.kind,
+            self._generation,
+            self._wire(rc, include_secrets=True, instance_view=None),
+        )
 
     def _execute(self, execution: _Execution) -> OperationStatus:
         started = utc_now()

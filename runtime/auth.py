@@ -162,6 +162,8 @@ def _random_jitter() -> float:
 
 
 def _refuse_plain_http(url: str) -> None:
+    if url.startswith("https://"):  # what every request has: no need to parse the URL
+        return
     parts = urlsplit(url)
     if parts.scheme.lower() == "https" or is_loopback_host(parts.hostname or ""):
         return

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
@@ -15,15 +15,16 @@ import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
-from .exceptions import DecodeError, ServiceRequestError, map_error
+from .exceptions import DecodeError, ServiceRequestError, ServiceResponseError, map_error
 from .http import HttpRequest, HttpResponse
 from .paging import ItemPaged
-from .pipeline import Pipeline, build_user_agent
+from .pipeline import Pipeline, build_user_agent, new_client_request_id
 from .polling import (
     DEFAULT_RETRY_AFTER_MAX,
     ArmPollingMethod,
     LROPoller,
     decode_continuation_token,
+    lost_response_token,
     normalize_final_state_via,
     same_origin,
 )
@@ -59,6 +60,27 @@ class RequestOptions:
     timeout: float | None = None
     client_request_id: str | None = None
     retry_policy: RetryPolicy | None = None
+
+    def __post_init__(self) -> None:
+        # Checked here, before anything is sent, so a bad option names itself instead of
+        # surfacing as a confusing transport error (or being sent as is).
+        if self.headers is not None:
+            _check_headers(self.headers)
+        if self.timeout is not None:
+            _check_positive_seconds("timeout", self.timeout)
+        request_id = self.client_request_id
+        if request_id is not None:
+            if not isinstance(request_id, str):
+                raise TypeError(
+                    f"client_request_id must be a str or None, not {type(request_id).__name__}"
+                )
+            if not request_id.strip():
+                raise ValueError("client_request_id must not be empty or whitespace-only")
+        if self.retry_policy is not None and not isinstance(self.retry_policy, RetryPolicy):
+            raise TypeError(
+                "retry_policy must be a RetryPolicy or None, "
+                f"not {type(self.retry_policy).__name__}"
+            )
 
 
 class ArmClient:
@@ -101,6 +123,12 @@ class ArmClient:
         self.api_version: str = api_version
         _check_seconds("polling_interval", polling_interval)
         self.polling_interval: float = float(polling_interval)
+        _check_positive_seconds("connection_timeout", connection_timeout)
+        _check_positive_seconds("read_timeout", read_timeout)
+        if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
+            raise TypeError(
+                f"retry_policy must be a RetryPolicy or None, not {type(retry_policy).__name__}"
+            )
         self._secret_fields = frozenset(secret_fields)
         self._retry_policy = retry_policy
         self._owns_transport = transport is None
@@ -119,7 +147,8 @@ class ArmClient:
         self.pipeline: Pipeline = Pipeline(
             self._transport,
             auth=auth,
-            user_agent=build_user_agent(sdk_moniker, prefix=user_agent),
+            # Made at the first request: finding the platform's description is slow.
+            user_agent=functools.partial(build_user_agent, sdk_moniker, prefix=user_agent),
             secret_fields=self._secret_fields,
         )
 
@@ -283,6 +312,8 @@ class ArmClient:
         final_state_via = normalize_final_state_via(final_state_via)
         policy = options.retry_policy or self._retry_policy
         max_retry_after = policy.retry_after_max if policy else DEFAULT_RETRY_AFTER_MAX
+        # Explicit, so that a poll cut to fit a deadline keeps this call's retry rules.
+        poll_policy = options.retry_policy or self._transport.retry_policy
         if continuation_token is not None:
             self._check_token(continuation_token, method, operation_id, polling)
             return LROPoller.from_continuation_token(
@@ -294,15 +325,31 @@ class ArmClient:
                 max_retry_after=max_retry_after,
                 deadline=deadline,
                 request_timeout=options.timeout,
-                retry_policy=options.retry_policy,
+                retry_policy=poll_policy,
                 secret_fields=self._secret_fields,
             )
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
         options = replace(options, client_request_id=client_request_id)
-        response = self.send(
-            method, url, body=body, expected_status=expected_status, options=options
-        )
+        try:
+            response = self.send(
+                method,
+                url,
+                body=body,
+                expected_status=expected_status,
+                options=replace(options, retry_policy=_initial_request_policy(method, poll_policy)),
+            )
+        except ServiceResponseError as error:
+            # The request went out and may have started the operation: resume by watching
+            # the resource instead of sending it again.
+            error.continuation_token = lost_response_token(
+                operation_id=operation_id,
+                method=method,
+                url=url,
+                client_request_id=client_request_id,
+                final_state_via=final_state_via,
+            )
+            raise
         polling_method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
             response,
             pipeline=self.pipeline,
@@ -311,7 +358,7 @@ class ArmClient:
             client_request_id=client_request_id,
             final_state_via=final_state_via,
             request_timeout=options.timeout,
-            retry_policy=options.retry_policy,
+            retry_policy=poll_policy,
             secret_fields=self._secret_fields,
         )
         return LROPoller(
@@ -484,6 +531,26 @@ def _check_seconds(name: str, value: float) -> None:
         raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value!r}")
 
 
+def _check_positive_seconds(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a finite number of seconds > 0, not {value!r}")
+
+
+def _check_headers(headers: object) -> None:
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
+    for name, value in headers.items():
+        if not isinstance(name, str):
+            raise TypeError(f"headers: a header name must be a str, not {type(name).__name__}")
+        if not name.strip():
+            raise ValueError("headers: a header name must not be empty")
+        if not isinstance(value, str):
+            # Only the type is named: the value may be a credential.
+            raise TypeError(f"headers[{name!r}] must be a str, not {type(value).__name__}")
+
+
 def _encode_query(query: Mapping[str, str | None]) -> str:
     pairs: list[str] = []
     for key, value in query.items():
@@ -509,10 +576,23 @@ def _with_api_version(url: str, api_version: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
 
 
+def _initial_request_policy(method: str, policy: RetryPolicy) -> RetryPolicy:
+    """``policy`` without read retries, except for DELETE.
+
+    A read error means the request was sent and its answer lost: the service may have started
+    the operation, and a second PUT or PATCH would then collide with it (409) or apply twice.
+    A second DELETE joins the deletion under way, so it stays retried. Connection errors
+    happen before anything is sent and stay retried for every method.
+    """
+    if method.upper() == "DELETE" or policy.read == 0:
+        return policy
+    return replace(policy, read=0)
+
+
 def _client_request_id(options: RequestOptions) -> str:
     if options.client_request_id:
         return options.client_request_id
     for name, value in (options.headers or {}).items():
         if name.lower() == _CLIENT_REQUEST_ID and value:
             return value
-    return str(uuid.uuid1())
+    return new_client_request_id()

@@ -60,9 +60,13 @@ class ServiceResponseTimeoutError(ServiceResponseError):
     """The service did not answer within the read timeout."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ErrorDetail:
-    """One ARM error object (``{"error": {...}}`` or its inner part), recursively."""
+    """One ARM error object (``{"error": {...}}`` or its inner part), recursively.
+
+    Its repr names ``innererror`` and ``additional_info`` without showing them: they are free
+    JSON that may echo the request, and unlike :meth:`format` a repr knows no secret fields.
+    """
 
     code: str | None
     message: str | None
@@ -133,6 +137,21 @@ class ErrorDetail:
 
     def __str__(self) -> str:
         return self.format()
+
+    def __repr__(self) -> str:
+        hidden = []
+        if self.innererror:
+            hidden.append("innererror=<not shown>")
+        if self.additional_info:
+            hidden.append(f"additional_info=<{len(self.additional_info)} item(s), not shown>")
+        shown = [
+            f"code={self.code!r}",
+            f"message={self.message!r}",
+            f"target={self.target!r}",
+            f"details={self.details!r}",
+            *hidden,
+        ]
+        return f"ErrorDetail({', '.join(shown)})"
 
 
 def _format_additional_info(entry: Mapping[str, Any], secret_fields: frozenset[str]) -> str:

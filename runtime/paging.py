@@ -25,6 +25,8 @@ class PageIterator(Iterator[Iterator[T]]):
     def __init__(self, fetch: PageFetcher[T], continuation_token: str | None = None) -> None:
         self._fetch = fetch
         self.continuation_token: str | None = continuation_token or None
+        # Every link fetched so far: a service leading back to one of them would loop forever.
+        self._fetched: set[str] = set()
         self._started = False
         self._finished = False
 
@@ -40,12 +42,16 @@ class PageIterator(Iterator[Iterator[T]]):
         link = self.continuation_token
         items, next_link = self._fetch(link)
         self._started = True
-        if next_link is not None and next_link == link:
-            # A service handing back the link it was just asked for would loop forever.
+        if link is not None:
+            self._fetched.add(link)
+        if next_link is not None and next_link in self._fetched:
             self._finished = True
-            raise ServiceResponseError(
-                "The service returned the same nextLink as the page just fetched; stopping"
+            what = (
+                "the same nextLink as the page just fetched"
+                if next_link == link
+                else "a nextLink that was already fetched (the chain of pages loops)"
             )
+            raise ServiceResponseError(f"The service returned {what}; stopping")
         self.continuation_token = next_link or None
         if self.continuation_token is None:
             self._finished = True

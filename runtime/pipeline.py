@@ -6,9 +6,10 @@ import functools
 import logging
 import os
 import platform
+import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from .auth import BearerTokenPolicy
 from .exceptions import AzureError
@@ -17,7 +18,9 @@ from .redact import REDACTED, redact_json_bytes, redact_url
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
 
-LOGGER_NAME = "vmss_runcommands"
+# The package this module was installed in ("vmss_runcommands", or wherever a vendored copy
+# lives), so a vendored copy logs under its own name.
+LOGGER_NAME = __name__.rsplit(".", 2)[0]
 
 DEBUG_BODY_LIMIT = 16384
 """Characters of a (redacted) body written to a DEBUG log line."""
@@ -82,7 +85,7 @@ _LOG_LEVELS = {
 
 
 def apply_azure_log_level(environ: Mapping[str, str] | None = None) -> int | None:
-    """Set the ``vmss_runcommands`` logger level from ``AZURE_LOG_LEVEL``; returns the level set.
+    """Set the package logger's level from ``AZURE_LOG_LEVEL``; returns the level set.
 
     Unknown values are ignored (azure-core raises on them, which would break an import).
     """
@@ -123,6 +126,16 @@ def build_user_agent(
     return user_agent
 
 
+def new_client_request_id() -> str:
+    """A time-based (version 1) UUID, as azure-core sends.
+
+    Made by Python's own uuid1 code rather than libuuid's ``uuid_generate_time_safe``, whose
+    clock-file round trip costs several times more; a random clock sequence stands in for the
+    file, as Python does where libuuid is missing.
+    """
+    return str(uuid.uuid1(clock_seq=random.getrandbits(14)))
+
+
 class Pipeline:
     """Prepares each request, authorizes it, logs it and sends it through the transport.
 
@@ -136,15 +149,25 @@ class Pipeline:
         transport: Urllib3Transport,
         *,
         auth: BearerTokenPolicy | None,
-        user_agent: str,
+        user_agent: str | Callable[[], str],
         secret_fields: frozenset[str] = frozenset(),
         logger: logging.Logger | None = None,
     ) -> None:
         self.transport = transport
         self.auth = auth
-        self.user_agent = user_agent
+        self._user_agent = user_agent
         self.secret_fields = secret_fields
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent sent; one given as a function is made at the first request (finding
+        the platform's description takes milliseconds that building a client need not pay)."""
+        agent = self._user_agent
+        if not isinstance(agent, str):
+            # Benign race: two threads may both make it; they make the same string.
+            agent = self._user_agent = agent()
+        return agent
 
     def run(
         self,
@@ -173,13 +196,17 @@ class Pipeline:
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
         headers = request.headers
+        present = {name.lower() for name in headers}  # header names are case-insensitive
         if client_request_id is not None:
-            _set_header(headers, "x-ms-client-request-id", client_request_id)
-        elif _get_header(headers, "x-ms-client-request-id") is None:
-            headers["x-ms-client-request-id"] = str(uuid.uuid1())
-        if _get_header(headers, "User-Agent") is None:
+            if "x-ms-client-request-id" in present:
+                _set_header(headers, "x-ms-client-request-id", client_request_id)
+            else:
+                headers["x-ms-client-request-id"] = client_request_id
+        elif "x-ms-client-request-id" not in present:
+            headers["x-ms-client-request-id"] = new_client_request_id()
+        if "user-agent" not in present:
             headers["User-Agent"] = self.user_agent
-        if _get_header(headers, "Accept") is None:
+        if "accept" not in present:
             headers["Accept"] = "application/json"
 
     def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
@@ -197,8 +224,11 @@ class Pipeline:
         timeout: float | None,
         retry_policy: RetryPolicy | None,
     ) -> HttpResponse:
-        self._log_request(outgoing)
-        started = time.perf_counter()
+        # INFO covers every line below (DEBUG adds bodies): one check when logging is off.
+        logging_on = self.logger.isEnabledFor(logging.INFO)
+        if logging_on:
+            self._log_request(outgoing)
+        started = time.perf_counter() if logging_on else 0.0
         try:
             response = self.transport.send(outgoing, timeout=timeout, retry_policy=retry_policy)
         except AzureError as error:
@@ -213,9 +243,9 @@ class Pipeline:
                     error.message,
                 )
             raise
-        elapsed_ms = (time.perf_counter() - started) * 1000.0
         response.request = original
-        self._log_response(response, elapsed_ms)
+        if logging_on:
+            self._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
 
     def _log_request(self, request: HttpRequest) -> None:

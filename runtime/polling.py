@@ -26,6 +26,8 @@ from .exceptions import (
     ErrorDetail,
     HttpResponseError,
     ServiceRequestError,
+    ServiceRequestTimeoutError,
+    ServiceResponseError,
     map_error,
 )
 from .http import HttpRequest, HttpResponse
@@ -43,6 +45,7 @@ __all__ = [
     "PollingTimeoutError",
     "decode_continuation_token",
     "encode_continuation_token",
+    "lost_response_token",
     "normalize_final_state_via",
     "retry_after_seconds",
     "same_origin",
@@ -217,6 +220,37 @@ def encode_continuation_token(state: PollingState) -> str:
     envelope = {"v": _TOKEN_VERSION, "kind": _TOKEN_KIND, "data": data, "sum": _checksum(data)}
     raw = json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def lost_response_token(
+    *,
+    operation_id: str,
+    method: str,
+    url: str,
+    client_request_id: str,
+    final_state_via: str | None = None,
+) -> str | None:
+    """A token for an operation whose initial request was sent but whose answer was lost.
+
+    Resuming from it sends nothing again: it polls the resource at ``url`` itself, by its
+    ``provisioningState`` for PUT and PATCH, and for DELETE until it answers 404. ``None`` for
+    other methods, whose resource URL says nothing about the operation.
+    """
+    method = method.upper()
+    if method not in ("PUT", "PATCH", "DELETE"):
+        return None
+    state = PollingState(
+        operation_id=operation_id,
+        method=method,
+        url=url,
+        algorithm=_ALG_BODY,
+        poll_url=None,
+        location_url=None,
+        client_request_id=client_request_id,
+        final_state_via=final_state_via,
+        status="InProgress",
+    )
+    return encode_continuation_token(state)
 
 
 def _bad_token(reason: str) -> ValueError:
@@ -445,6 +479,8 @@ class ArmPollingMethod(Generic[T]):
         self._stopped_by_error = False
         self._resource: T | None = None
         self._token: str | None = None
+        self._give_up_at: float | None = None
+        self._clock: Callable[[], float] = time.monotonic
 
     @classmethod
     def from_initial_response(
@@ -560,6 +596,10 @@ class ArmPollingMethod(Generic[T]):
                 self._set_state(status=status, location_url=urljoin(response.request.url, location))
             else:
                 self._set_state(status=status)
+        elif state.method == "DELETE":
+            # Only a DELETE whose first answer was lost polls the resource (lost_response_token).
+            response = self._get(state.url, gone_is_done=True)
+            self._set_state(status=self._deletion_status(response))
         else:
             response = self._get(state.url)
             body = _json_or_none(response, self._secret_fields)
@@ -679,7 +719,20 @@ class ArmPollingMethod(Generic[T]):
                 secret_fields=self._secret_fields,
             ) from exc
 
-    def _get(self, url: str) -> HttpResponse:
+    def _deletion_status(self, response: HttpResponse) -> str:
+        if response.status_code in (204, 404):
+            return "Succeeded"
+        state = _provisioning_state(_json_or_none(response, self._secret_fields))
+        if state is not None and (state.lower() == "deleting" or _is_failed(state)):
+            return state
+        raise HttpResponseError(
+            f"The DELETE of {redact_url(self._state.url)} did not take effect: the resource "
+            f"is still there with provisioningState {state!r}. Send the DELETE again.",
+            response=response,
+            secret_fields=self._secret_fields,
+        )
+
+    def _get(self, url: str, *, gone_is_done: bool = False) -> HttpResponse:
         if not same_origin(url, self._state.url):
             # The pipeline attaches the bearer token; a poll link pointing at another host
             # (or downgrading to http) would hand that token to whoever runs it.
@@ -687,15 +740,26 @@ class ArmPollingMethod(Generic[T]):
                 f"Refusing to poll {redact_url(url)}: it is not on the same scheme, host and "
                 f"port as the operation URL {redact_url(self._state.url)}"
             )
+        timeout, retry_policy = self._request_timeout, self._retry_policy
+        if self._give_up_at is not None:
+            time_left = self._give_up_at - self._clock()
+            if time_left <= 0:
+                raise ServiceRequestTimeoutError(
+                    f"No time was left to send GET {redact_url(url)} before the time limit"
+                )
+            timeout = time_left if timeout is None else min(timeout, time_left)
+            retry_policy = replace(retry_policy or RetryPolicy(), timeout=time_left)
         request = HttpRequest("GET", url, headers={"Accept": _POLL_ACCEPT})
         response = self._pipeline.run(
             request,
             client_request_id=self._state.client_request_id,
-            timeout=self._request_timeout,
-            retry_policy=self._retry_policy,
+            timeout=timeout,
+            retry_policy=retry_policy,
         )
         self._last_response = response
-        if response.status_code not in _OK_LRO_STATUS:
+        if response.status_code not in _OK_LRO_STATUS and not (
+            gone_is_done and response.status_code == 404
+        ):
             raise map_error(response, secret_fields=self._secret_fields)
         return response
 
@@ -704,6 +768,12 @@ class ArmPollingMethod(Generic[T]):
         if new_state != self._state:
             self._state = new_state
             self._token = None
+
+    def limit_requests(self, give_up_at: float | None, clock: Callable[[], float]) -> None:
+        """Make every request from now on end, retries included, by ``give_up_at`` on
+        ``clock``: each gets what is left as its timeout. ``None`` lifts the limit."""
+        self._give_up_at = give_up_at
+        self._clock = clock
 
     def mark_failed(self) -> None:
         """Record that polling stopped on an error the service did not report as a status.
@@ -942,6 +1012,8 @@ class LROPoller(Generic[T]):
         ):
             try:
                 self._step_if_due()
+            except PollingTimeoutError:
+                pass  # the deadline cut the poll short; the operation is simply not done
             finally:
                 self._lock.release()
         return self._method.finished()
@@ -954,7 +1026,9 @@ class LROPoller(Generic[T]):
         """
         if timeout is not None:
             _check_seconds("timeout", timeout)
-        if self._background is not None:
+        # A done callback runs in the background thread, which only stops after the
+        # callbacks: waiting for it from inside one would wait forever.
+        if self._background is not None and threading.current_thread() is not self._background:
             self._wait_for_background(timeout)
         else:
             self._wait_here(timeout)
@@ -990,7 +1064,7 @@ class LROPoller(Generic[T]):
             if due > now:
                 self._sleep(due - now)
             with self._lock:
-                self._step_if_due()
+                self._step_if_due(limit, reason)
         if self._exception is not None:
             raise self._exception
 
@@ -1035,21 +1109,43 @@ class LROPoller(Generic[T]):
         requested = self._method.server_delay()
         return default if requested is None else min(requested, self._max_retry_after)
 
-    def _step_if_due(self) -> None:
-        """Caller holds the lock. Re-check under it so concurrent waiters never double-poll."""
+    def _step_if_due(self, limit: float | None = None, reason: str = "") -> None:
+        """Caller holds the lock. Re-check under it so concurrent waiters never double-poll.
+
+        The step's requests must end by ``limit`` (the caller's earlier of deadline and wait
+        timeout; the deadline when ``None``), or it raises :class:`PollingTimeoutError`.
+        """
         if self._method.finished() or self._clock() < self._next_poll_at:
             return
+        if limit is None:
+            limit, reason = self._limit(None, None)
         if self._method.is_terminal() or self._method.state.algorithm == _ALG_NONE:
-            self._run_step(self._method.complete_if_terminal)
+            step = self._method.complete_if_terminal
         else:
-            self._run_step(self._method.update_status)
+            step = self._method.update_status
+        self._method.limit_requests(limit, self._clock)
+        try:
+            self._run_step(step, limit, reason)
+        finally:
+            self._method.limit_requests(None, self._clock)
         if not self._method.finished():
             self._next_poll_at = self._clock() + self._server_delay(self._interval)
 
-    def _run_step(self, step: Callable[[], None]) -> None:
+    def _run_step(
+        self, step: Callable[[], None], limit: float | None = None, reason: str = ""
+    ) -> None:
         try:
             step()
         except Exception as exc:
+            if limit is not None and self._cut_short(exc, limit):
+                # Our own time limit ended the request, not the service: the operation is
+                # still running and resumable, so this is a timeout rather than a failure.
+                raise PollingTimeoutError(
+                    f"Operation {self._method.state.operation_id} was still "
+                    f"{self.status()!r} when {reason} during a poll",
+                    status=self.status(),
+                    continuation_token=self.continuation_token(),
+                ) from exc
             self._method.mark_failed()
             if isinstance(exc, AzureError):
                 exc.continuation_token = self._method.continuation_token()
@@ -1064,6 +1160,13 @@ class LROPoller(Generic[T]):
                 callbacks, self._callbacks = self._callbacks, []
             for callback in callbacks:
                 callback(self._method)
+
+    def _cut_short(self, error: Exception, limit: float) -> bool:
+        """Whether ``error`` came from a request that ran out of the time left before ``limit``
+        (no response, and the limit has passed) rather than from the service."""
+        return isinstance(error, ServiceRequestError | ServiceResponseError) and (
+            self._clock() >= limit
+        )
 
 
 def _check_seconds(name: str, value: float) -> None:

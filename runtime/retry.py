@@ -8,6 +8,7 @@ the server asks for is capped by ``retry_after_max``.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from collections.abc import Callable
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from typing_extensions import Self
     from urllib3.response import BaseHTTPResponse
 
-_LOGGER = logging.getLogger("vmss_runcommands")
+# The package logger (``vmss_runcommands``, or a vendored copy's own package).
+_LOGGER = logging.getLogger(__name__.rsplit(".", 2)[0])
 
 _RETRYABLE_STATUS_CODES = frozenset({408, 429, 500, 502, 503, 504})
 _FIRST_ALWAYS_RETRYABLE_STATUS = 506
@@ -41,7 +43,9 @@ class RetryPolicy:
 
     Counts mirror azure-core: ``total`` bounds all retries, ``connect`` the connection failures,
     ``read`` the failures after the request was sent (idempotent methods only) and ``status``
-    the retryable responses. ``sleep`` and ``clock`` exist so tests need not wait.
+    the retryable responses. ``timeout`` bounds one call, attempts and waits included, as
+    azure-core's does: no retry starts once it has passed, and a wait is cut to what is left
+    (``None``: no bound beyond the counts). ``sleep`` and ``clock`` exist so tests need not wait.
     """
 
     total: int = 10
@@ -55,10 +59,27 @@ class RetryPolicy:
         {"HEAD", "GET", "PUT", "DELETE", "OPTIONS", "TRACE"}
     )
     extra_status_codes: frozenset[int] = frozenset()
+    timeout: float | None = None
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False, compare=False)
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        for name in ("total", "connect", "read", "status"):
+            _check_count(name, getattr(self, name))
+        for name in ("backoff_factor", "backoff_max", "retry_after_max"):
+            _check_non_negative(name, getattr(self, name))
+        if self.timeout is not None:
+            _check_non_negative("timeout", self.timeout)
+            if self.timeout == 0:
+                raise ValueError("RetryPolicy.timeout must be > 0 or None, not 0")
+        if isinstance(self.retry_on_methods, str) or not all(
+            isinstance(method, str) for method in self.retry_on_methods
+        ):
+            raise TypeError("retry_on_methods must be a collection of HTTP method names (str)")
+        if not all(
+            isinstance(code, int) and not isinstance(code, bool) for code in self.extra_status_codes
+        ):
+            raise TypeError("extra_status_codes must be a collection of int status codes")
         # Frozen: normalise through object.__setattr__ so lower-case method names work too.
         object.__setattr__(
             self, "retry_on_methods", frozenset(m.upper() for m in self.retry_on_methods)
@@ -107,6 +128,20 @@ class RetryPolicy:
         return ArmRetry(policy=self)
 
 
+def _check_count(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"RetryPolicy.{name} must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"RetryPolicy.{name} must be >= 0, not {value}")
+
+
+def _check_non_negative(name: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"RetryPolicy.{name} must be a number, not {type(value).__name__}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"RetryPolicy.{name} must be a finite number >= 0, not {value!r}")
+
+
 def _retry_cause(last: RequestHistory, response: BaseHTTPResponse | None) -> str:
     if response is not None:
         return f"status {response.status}"
@@ -125,8 +160,14 @@ class ArmRetry(Retry):
 
     RETRY_AFTER_STATUS_CODES = _RETRY_AFTER_STATUS_CODES
 
-    def __init__(self, *, policy: RetryPolicy, **kwargs: Any) -> None:
+    def __init__(
+        self, *, policy: RetryPolicy, give_up_at: float | None = None, **kwargs: Any
+    ) -> None:
         self.policy = policy
+        # The time.monotonic() value after which no retry starts; copies made by new() share it.
+        if give_up_at is None and policy.timeout is not None:
+            give_up_at = time.monotonic() + policy.timeout
+        self.give_up_at = give_up_at
         settings: dict[str, Any] = {
             "total": policy.total,
             "connect": policy.connect,
@@ -162,7 +203,14 @@ class ArmRetry(Retry):
             "backoff_jitter": self.backoff_jitter,
         }
         params.update(kw)
-        return type(self)(policy=self.policy, **params)
+        return type(self)(policy=self.policy, give_up_at=self.give_up_at, **params)
+
+    def _time_left(self) -> float | None:
+        return None if self.give_up_at is None else self.give_up_at - time.monotonic()
+
+    def is_exhausted(self) -> bool:
+        time_left = self._time_left()
+        return (time_left is not None and time_left <= 0) or super().is_exhausted()
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         return self.policy.should_retry_response(
@@ -191,6 +239,9 @@ class ArmRetry(Retry):
         self._wait(self.compute_sleep(response), response)
 
     def _wait(self, seconds: float, response: BaseHTTPResponse | None) -> None:
+        time_left = self._time_left()
+        if time_left is not None:
+            seconds = max(0.0, min(seconds, time_left))
         level = logging.WARNING if seconds > LONG_SLEEP_WARNING_SECONDS else logging.INFO
         if _LOGGER.isEnabledFor(level) and self.history:
             last = self.history[-1]

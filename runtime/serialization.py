@@ -7,7 +7,13 @@ One field per model is marked ``additional_properties``: it keeps the keys the m
 know, so a newer service's data survives a read-modify-write round trip. Unknown keys found
 inside a flattened container stay nested under the container's wire key
 (``{"properties": {"brandNew": 1}}``) and are merged back into it on the way out.
-A ``Codec`` turns all of that into cattrs hooks once, when the generated module is imported.
+
+A ``Codec`` has cattrs generate straight-line code for a model the first time the model is
+(un)structured, and keeps it: one structure function reading every field from its wire key,
+and one unstructure function per wire object (the model's top level and each flattened
+container). Field types are resolved while that code is generated -- ``X | Unset``, an
+extensible enum's ``E | str``, lists and dicts each get one specialised hook -- so no value is
+dispatched on its type at run time.
 """
 
 from __future__ import annotations
@@ -15,14 +21,19 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import operator
 import re
+import sys
+import threading
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
+from itertools import repeat
 from typing import Any, Final, Literal, TypeVar
 
 import attrs
 import cattrs
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .exceptions import DeserializationError
@@ -30,8 +41,11 @@ from .redact import redact_json_value
 
 T = TypeVar("T")
 
-# Joins the wire keys of a flattened field while (un)structuring; cannot occur in JSON keys we
-# receive because we only ever produce it ourselves.
+StructureHook = Callable[[Any, Any], Any]
+UnstructureHook = Callable[[Any], Any]
+
+# Joins the wire keys of a flattened field when the model's wire keys are not all distinct;
+# cannot occur in JSON keys we receive because we only ever produce it ourselves.
 _SEP = "\x00"
 
 
@@ -104,11 +118,17 @@ _ISO = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}(?::\d{2})?)"
     r"(?:\.(?P<fraction>\d+))?(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?$"
 )
+# What ARM sends nearly always; from 3.11 on ``fromisoformat`` reads it whole ('Z', any number
+# of fraction digits, truncated to microseconds like the general path below).
+_ARM_UTC = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?Z")
+_FROMISOFORMAT_READS_ARM_UTC = sys.version_info >= (3, 11)
 
 
 def parse_datetime(value: str) -> datetime.datetime:
     """ISO-8601 as ARM writes it: 'Z' or an offset (none means UTC), up to 7+ fraction digits
     (truncated to microseconds, as Python cannot hold more)."""
+    if _FROMISOFORMAT_READS_ARM_UTC and _ARM_UTC.fullmatch(value) is not None:
+        return datetime.datetime.fromisoformat(value)
     match = _ISO.match(value.strip())
     if match is None:
         raise ValueError("not an ISO-8601 date-time")
@@ -198,18 +218,45 @@ def _build_layout(model: type) -> dict[str, Any]:
     return layout
 
 
-def check_additional_properties(
-    instance: object, attribute: attrs.Attribute[Any], value: object
-) -> None:
-    """attrs validator: unknown keys only, as a dict with str keys; a flattened container's
-    unknown keys nested under the container's wire key."""
-    model: type[Any] = type(instance)
+def wire_model(cls: type[T]) -> type[T]:
+    """Class decorator of every generated model, applied to the attrs class (slots=True).
+
+    * Assigning ``additional_properties`` -- in ``__init__`` too -- checks the value: unknown
+      keys only, as a dict with str keys; a flattened container's unknown keys nested under
+      the container's wire key. A property around the field's slot does it rather than an
+      attrs validator and ``on_setattr`` hook, with which attrs would route the assignment
+      of every other field through a Python-level ``__setattr__`` as well.
+    * attrs' ``__ne__`` goes: ``object.__ne__`` inverts ``__eq__`` the same way, in C. The
+      generated unstructure code compares every set model-valued field with UNSET.
+    """
+    name = _extra_field_name(cls)
+    if name is not None:
+        slot = cls.__dict__.get(name)
+        if slot is None or not hasattr(slot, "__set__"):
+            raise TypeError(f"{cls.__name__} must be an attrs class with slots=True")
+        setattr(cls, name, property(slot.__get__, _checked_setter(slot, name), slot.__delete__))
+    if "__ne__" in cls.__dict__:
+        delattr(cls, "__ne__")
+    return cls
+
+
+def _checked_setter(slot: Any, name: str) -> Callable[[Any, Any], None]:
+    store = slot.__set__
+
+    def set_unknown_keys(obj: Any, value: Any) -> None:
+        if value.__class__ is not dict or value:  # an empty dict (the default) is always fine
+            check_unknown_keys(type(obj), name, value)
+        store(obj, value)
+
+    return set_unknown_keys
+
+
+def check_unknown_keys(model: type, name: str, value: object) -> None:
+    """Raise TypeError/ValueError unless ``value`` fits as ``model``'s unknown wire keys."""
     if not isinstance(value, dict):
-        raise TypeError(
-            f"{model.__name__}.{attribute.name} must be a dict, not {type(value).__name__}"
-        )
+        raise TypeError(f"{model.__name__}.{name} must be a dict, not {type(value).__name__}")
     if value:
-        _check_unknown(value, wire_layout(model), f"{model.__name__}.{attribute.name}", "")
+        _check_unknown(value, wire_layout(model), f"{model.__name__}.{name}", "")
 
 
 def _check_unknown(
@@ -239,6 +286,10 @@ def _extra_field_name(model: type) -> str | None:
     return None
 
 
+def _wire_path(field: attrs.Attribute[Any]) -> tuple[str, ...]:
+    return (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
+
+
 def _keep(value: Any, _: Any) -> Any:
     return value
 
@@ -258,247 +309,406 @@ def _unset_union_member(tp: Any) -> Any | None:
     return args[0]
 
 
-def _origin(tp: Any) -> Any:
-    return typing.get_origin(tp)
+def _is_enum(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, enum.Enum)
 
 
-def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
-    def structure(value: Any, _: Any) -> Any:
-        # bool is an int subclass; a JSON true is not a number.
-        if type(value) is bool and kind is not bool:
-            raise TypeError(f"expected {name}, got bool")
-        if not isinstance(value, kind):
-            raise TypeError(f"expected {name}, got {type(value).__name__}")
+# -- structure hooks of field types -----------------------------------------------------------
+#
+# One function per type and optionality: the ``_or_unset`` ones stand for ``X | Unset`` and read
+# a JSON null as UNSET (ARM sometimes sends null for a property it has no value for). The
+# exact-class test comes first because it is what JSON decoding produces. Messages stay short:
+# the DeserializationError a caller sees is written by ``_diagnose``, which names the path.
+
+
+def _bad(expected: str, value: Any) -> TypeError:
+    return TypeError(f"expected {expected}, got {type(value).__name__}")
+
+
+def _str(value: Any, _: Any) -> Any:
+    if value.__class__ is str or isinstance(value, str):
         return value
+    raise _bad("string", value)
+
+
+def _str_or_unset(value: Any, _: Any) -> Any:
+    if value.__class__ is str or isinstance(value, str):
+        return value
+    if value is None:
+        return UNSET
+    raise _bad("string", value)
+
+
+def _int(value: Any, _: Any) -> Any:
+    # bool is an int subclass; a JSON true is not a number.
+    if value.__class__ is int or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise _bad("integer", value)
+
+
+def _int_or_unset(value: Any, _: Any) -> Any:
+    if value.__class__ is int or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    if value is None:
+        return UNSET
+    raise _bad("integer", value)
+
+
+def _bool(value: Any, _: Any) -> Any:
+    if value is True or value is False:
+        return value
+    raise _bad("boolean", value)
+
+
+def _bool_or_unset(value: Any, _: Any) -> Any:
+    if value is True or value is False:
+        return value
+    if value is None:
+        return UNSET
+    raise _bad("boolean", value)
+
+
+def _float(value: Any, _: Any) -> Any:
+    if value.__class__ is float:
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise _bad("number", value)
+
+
+def _float_or_unset(value: Any, _: Any) -> Any:
+    return UNSET if value is None else _float(value, _)
+
+
+def _datetime(value: Any, _: Any) -> Any:
+    if isinstance(value, str):
+        return parse_datetime(value)
+    if isinstance(value, datetime.datetime):
+        return value
+    raise _bad("date-time string", value)
+
+
+def _datetime_or_unset(value: Any, _: Any) -> Any:
+    if value.__class__ is str:
+        return parse_datetime(value)
+    return UNSET if value is None else _datetime(value, _)
+
+
+def _any(value: Any, _: Any) -> Any:
+    return value
+
+
+def _any_or_unset(value: Any, _: Any) -> Any:
+    return UNSET if value is None else value
+
+
+# (required, optional) hooks of the scalar types.
+_SCALARS: dict[Any, tuple[StructureHook, StructureHook]] = {
+    str: (_str, _str_or_unset),
+    int: (_int, _int_or_unset),
+    bool: (_bool, _bool_or_unset),
+    float: (_float, _float_or_unset),
+    datetime.datetime: (_datetime, _datetime_or_unset),
+    Any: (_any, _any_or_unset),
+}
+
+
+def _enum_hook(enum_type: type[enum.Enum], optional: bool) -> StructureHook:
+    # The enum's own value table answers exact spellings without going through EnumMeta;
+    # other spellings take the enum's own path (case folding, an extensible enum's new
+    # members, which it adds to that same table).
+    members: Mapping[Any, Any] = enum_type._value2member_map_
+
+    def structure(value: Any, _: Any) -> Any:
+        if value.__class__ is str:
+            member = members.get(value)
+            return member if member is not None else enum_type(value)
+        if value is None and optional:
+            return UNSET
+        if isinstance(value, str):
+            return enum_type(value)
+        raise _bad("string", value)
 
     return structure
 
 
-def _structure_float(value: Any, _: Any) -> float:
-    if type(value) is bool or not isinstance(value, (int, float)):
-        raise TypeError(f"expected number, got {type(value).__name__}")
-    return float(value)
+def _list_hook(item: StructureHook, item_type: Any, optional: bool) -> StructureHook:
+    def structure(value: Any, _: Any) -> Any:
+        if value.__class__ is not list:
+            if value is None and optional:
+                return UNSET
+            if not isinstance(value, list):
+                raise _bad("array", value)
+        return list(map(item, value, repeat(item_type)))
+
+    return structure
 
 
-def _structure_datetime(value: Any, _: Any) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value
-    if not isinstance(value, str):
-        raise TypeError(f"expected date-time string, got {type(value).__name__}")
-    return parse_datetime(value)
+def _dict_hook(item: StructureHook, item_type: Any, optional: bool) -> StructureHook:
+    def structure(value: Any, _: Any) -> Any:
+        if value.__class__ is not dict:
+            if value is None and optional:
+                return UNSET
+            if not isinstance(value, Mapping):
+                raise _bad("object", value)
+        result = {}
+        for key, entry in value.items():
+            if not isinstance(key, str):
+                raise _bad("string key", key)
+            result[key] = item(entry, item_type)
+        return result
+
+    return structure
 
 
-def _structure_enum(value: Any, enum_type: Any) -> Any:
-    if not isinstance(value, str):
-        raise TypeError(f"expected string, got {type(value).__name__}")
-    return enum_type(value)
+def _or_unset(hook: StructureHook) -> StructureHook:
+    def structure(value: Any, tp: Any) -> Any:
+        return UNSET if value is None else hook(value, tp)
+
+    return structure
+
+
+# -- unstructure hooks of field types ---------------------------------------------------------
 
 
 def _unstructure_enum(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def _structure_any(value: Any, _: Any) -> Any:
-    return value
+def _list_unstructure(item: UnstructureHook) -> UnstructureHook:
+    if item is identity:
+        return list
+    return lambda value: list(map(item, value))
 
 
-class Codec:
-    """(Un)structures a set of generated models; build once per generated module."""
+def _dict_unstructure(item: UnstructureHook) -> UnstructureHook:
+    if item is identity:
+        return dict
+    return lambda value: {key: item(entry) for key, entry in value.items()}
 
-    def __init__(self, models: Iterable[type]) -> None:
-        self._models = tuple(models)
-        self._send = self._converter(keep_readonly=False)
-        self._display = self._converter(keep_readonly=True)
 
-    def structure(self, data: Any, cls: type[T]) -> T:
-        """Wire dict -> model; any mismatch raises DeserializationError naming the wire path."""
-        try:
-            return self._send.structure(data, cls)
-        except Exception as exc:
-            path, reason = _diagnose(data, cls, "")
-            raise DeserializationError(
-                f"cannot read {cls.__name__} from the data: {reason} at '{path or '$'}'",
-                path=path,
-            ) from exc
+def _no_fields(_: Any) -> dict[str, Any]:
+    return {}
 
-    def unstructure(self, obj: object, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """Model -> wire dict: camelCase keys, flattened fields nested, UNSET left out, read-only
-        fields left out unless ``keep_readonly``."""
-        converter = self._display if keep_readonly else self._send
-        result: dict[str, Any] = converter.unstructure(obj)
-        return result
 
-    def _converter(self, *, keep_readonly: bool) -> cattrs.Converter:
-        converter = cattrs.Converter(detailed_validation=False)
-        converter.register_structure_hook(str, _strict(str, "string"))
-        converter.register_structure_hook(int, _strict(int, "integer"))
-        converter.register_structure_hook(bool, _strict(bool, "boolean"))
-        converter.register_structure_hook(float, _structure_float)
-        converter.register_structure_hook(datetime.datetime, _structure_datetime)
-        # The enum bases sit before str in their members' MRO, so these win over the str hook.
-        for base in (ExtensibleEnum, ClosedEnum):
-            converter.register_structure_hook(base, _structure_enum)
-            converter.register_unstructure_hook(base, _unstructure_enum)
-        converter.register_unstructure_hook(datetime.datetime, format_datetime)
-        converter.register_structure_hook(Any, _structure_any)
+def _no_unknown_keys(_: Any) -> None:
+    return None
 
-        def unset_union_structure(tp: Any) -> Callable[[Any, Any], Any]:
-            inner_type = _unset_union_member(tp)
-            inner = converter.get_structure_hook(inner_type)
 
-            def hook(value: Any, _: Any) -> Any:
-                # ARM sometimes sends null for a property it has no value for.
-                return UNSET if value is None else inner(value, inner_type)
+# -- models -----------------------------------------------------------------------------------
 
-            return hook
 
-        def unset_union_unstructure(tp: Any) -> Callable[[Any], Any]:
-            return converter.get_unstructure_hook(_unset_union_member(tp))
+class _Shape:
+    """Where a model's fields sit on the wire, and the keys its structure function reads.
 
-        converter.register_structure_hook_factory(
-            lambda tp: _unset_union_member(tp) is not None, unset_union_structure
+    When the model's wire keys are all distinct (the usual case) a field's key there is its own
+    wire key, and a flattened container only has to be merged into the top-level object;
+    otherwise every key carries its container path.
+    """
+
+    __slots__ = (
+        "extra_name",
+        "fast_containers",
+        "groups",
+        "keys",
+        "layout",
+        "name",
+        "read_extra",
+        "top_keys",
+    )
+
+    def __init__(self, model: type) -> None:
+        self.name = model.__name__
+        self.layout = wire_layout(model)
+        self.extra_name = _extra_field_name(model)
+        self.read_extra: Callable[[Any], Any] | None = (
+            operator.attrgetter(self.extra_name) if self.extra_name else None
         )
-        converter.register_unstructure_hook_factory(
-            lambda tp: _unset_union_member(tp) is not None, unset_union_unstructure
+        fields = [f for f in attrs.fields(model) if f.name != self.extra_name]
+        paths = {f.name: _wire_path(f) for f in fields}
+        leaves = [path[-1] for path in paths.values()]
+        containers = {step for path in paths.values() for step in path[:-1]}
+        plain = len(set(leaves)) == len(leaves) and not containers.intersection(leaves)
+        self.keys = {name: path[-1] if plain else _SEP.join(path) for name, path in paths.items()}
+        self.top_keys = frozenset(self.layout)
+        # The containers (key, the keys it knows) that a structure call merges without looking
+        # at each key; None when some key needs sorting one by one (a nested container).
+        shallow = [(key, entry) for key, entry in self.layout.items() if isinstance(entry, dict)]
+        nested = any(isinstance(inner, dict) for _, entry in shallow for inner in entry.values())
+        self.fast_containers = (
+            tuple((key, frozenset(entry)) for key, entry in shallow)
+            if plain and not nested
+            else None
         )
+        # Fields by the container path they sit under; the top level first.
+        groups: dict[tuple[str, ...], list[attrs.Attribute[Any]]] = {(): []}
+        for field in fields:
+            groups.setdefault(paths[field.name][:-1], []).append(field)
+        self.groups = sorted(groups.items(), key=lambda group: len(group[0]))
 
-        def list_structure(tp: Any) -> Callable[[Any, Any], Any]:
-            (item_type,) = typing.get_args(tp) or (Any,)
-            item = converter.get_structure_hook(item_type)
 
-            def hook(value: Any, _: Any) -> list[Any]:
-                if not isinstance(value, list):
-                    raise TypeError(f"expected array, got {type(value).__name__}")
-                return [item(v, item_type) for v in value]
+def _as_dict(value: Any, name: str) -> dict[Any, Any]:
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"expected object for {name}, got {type(value).__name__}")
 
-            return hook
 
-        def dict_structure(tp: Any) -> Callable[[Any, Any], Any]:
-            _, value_type = typing.get_args(tp) or (str, Any)
-            item = converter.get_structure_hook(value_type)
+def _sort_keys(
+    node: Mapping[Any, Any],
+    layout: Mapping[str, Any],
+    keys: Mapping[str, str],
+    path: tuple[str, ...],
+    flat: dict[str, Any],
+    unknown: dict[str, Any],
+) -> None:
+    """Known keys into ``flat`` under the generated function's key, unknown ones into
+    ``unknown`` (nested under their container's wire keys); containers opened on the way."""
+    for key, item in node.items():
+        entry = layout.get(key)
+        if entry is None:
+            target = unknown
+            for step in path:
+                target = target.setdefault(step, {})
+            target[key] = item
+        elif entry.__class__ is str:
+            flat[keys[entry]] = item
+        elif item is not None:  # ARM may send null for a container it has nothing in
+            if not isinstance(item, Mapping):
+                raise TypeError(f"expected object at {'.'.join((*path, key))}")
+            _sort_keys(item, entry, keys, (*path, key), flat, unknown)
 
-            def hook(value: Any, _: Any) -> dict[str, Any]:
-                if not isinstance(value, Mapping):
-                    raise TypeError(f"expected object, got {type(value).__name__}")
-                return {
-                    _strict(str, "string")(k, str): item(v, value_type) for k, v in value.items()
-                }
 
-            return hook
+def _wrap_structure(shape: _Shape, inner: StructureHook) -> tuple[StructureHook, ...]:
+    """The (required, optional) structure hooks of a model around its generated function."""
+    name = shape.name
+    top_keys = shape.top_keys
+    containers = shape.fast_containers
+    layout, keys, has_extra = shape.layout, shape.keys, shape.extra_name is not None
 
-        converter.register_structure_hook_factory(lambda tp: _origin(tp) is list, list_structure)
-        converter.register_structure_hook_factory(lambda tp: _origin(tp) is dict, dict_structure)
+    def slow(value: dict[Any, Any]) -> Any:
+        flat: dict[str, Any] = {}
+        unknown: dict[str, Any] = {}
+        _sort_keys(value, layout, keys, (), flat, unknown)
+        if unknown and has_extra:
+            flat[_EXTRA_KEY] = unknown
+        return inner(flat, None)
 
-        for model in self._models:
-            self._register_model(converter, model, keep_readonly=keep_readonly)
-        return converter
+    def build(optional: bool) -> StructureHook:
+        # Set operations on the key views run in C: an object without unknown keys is handed
+        # to the generated function as it is, or merged with its flattened container.
+        if containers is None:
 
-    def _register_model(
-        self, converter: cattrs.Converter, model: type, *, keep_readonly: bool
-    ) -> None:
-        layout = wire_layout(model)
-        extra_name = _extra_field_name(model)
-        structure_overrides: dict[str, Any] = {}
-        unstructure_overrides: dict[str, Any] = {}
-        for field in attrs.fields(model):
-            if field.name == extra_name:
-                structure_overrides[field.name] = override(rename=_EXTRA_KEY, struct_hook=_keep)
-                unstructure_overrides[field.name] = override(omit=True)
-                continue
-            key = _SEP.join(
-                (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
-            )
-            omit = bool(field.metadata.get("read_only")) and not keep_readonly
-            structure_overrides[field.name] = override(rename=key)
-            unstructure_overrides[field.name] = override(rename=key, omit=omit)
-        structure_inner: Callable[[Any, Any], Any] = make_dict_structure_fn(
-            model, converter, **structure_overrides
-        )
-        unstructure_inner: Callable[[Any], dict[str, Any]] = make_dict_unstructure_fn(
-            model, converter, _cattrs_omit_if_default=True, **unstructure_overrides
-        )
-        name = model.__name__
-        top_keys = frozenset(layout)
-        containers = _containers(layout)
-        flattened = bool(containers)
+            def structure(value: Any, _: Any) -> Any:
+                if value.__class__ is not dict:
+                    if value is None and optional:
+                        return UNSET
+                    value = _as_dict(value, name)
+                return slow(value)
 
-        def structure(value: Any, _: Any) -> Any:
-            if type(value) is not dict and not isinstance(value, Mapping):
-                raise TypeError(f"expected object for {name}, got {type(value).__name__}")
-            # Set differences run in C: the common case (no unknown key) costs one of them
-            # per object, and the Python loops below only run on what is unknown.
-            unknown_top = value.keys() - top_keys
-            if not containers and not unknown_top:
-                return structure_inner(value, model)
-            flat = dict(value)
-            unknown: dict[str, Any] = {}
-            if unknown_top:
-                for key in value:
-                    if key in unknown_top:
-                        unknown[key] = flat.pop(key)
-            for joined, path, known in containers:
-                nested = flat.pop(joined, None)
-                if nested is None:  # ARM may send null for a container it has nothing in
-                    continue
-                if type(nested) is not dict and not isinstance(nested, Mapping):
-                    raise TypeError(f"expected object at {'.'.join(path)}")
-                prefix = joined + _SEP
-                for key, item in nested.items():
-                    flat[prefix + key] = item
-                unknown_inner = nested.keys() - known
-                if unknown_inner:
-                    target = unknown
-                    for step in path:
-                        target = target.setdefault(step, {})
-                    for key in nested:
-                        if key in unknown_inner:
-                            target[key] = nested[key]
-                            del flat[prefix + key]
-            if unknown and extra_name is not None:
-                flat[_EXTRA_KEY] = unknown
-            return structure_inner(flat, model)
+        elif not containers:
+
+            def structure(value: Any, _: Any) -> Any:
+                if value.__class__ is not dict:
+                    if value is None and optional:
+                        return UNSET
+                    value = _as_dict(value, name)
+                if value.keys() <= top_keys:
+                    return inner(value, None)
+                return slow(value)
+
+        elif len(containers) == 1:
+            ((container, known),) = containers
+
+            def structure(value: Any, _: Any) -> Any:
+                if value.__class__ is not dict:
+                    if value is None and optional:
+                        return UNSET
+                    value = _as_dict(value, name)
+                if value.keys() <= top_keys:
+                    nested = value.get(container)
+                    if nested is None:
+                        return inner(value, None)
+                    if nested.__class__ is dict and nested.keys() <= known:
+                        return inner({**value, **nested}, None)
+                return slow(value)
+
+        else:
+
+            def structure(value: Any, _: Any) -> Any:
+                if value.__class__ is not dict:
+                    if value is None and optional:
+                        return UNSET
+                    value = _as_dict(value, name)
+                if not value.keys() <= top_keys:
+                    return slow(value)
+                merged = value
+                for container, known in containers:
+                    nested = value.get(container)
+                    if nested is None:
+                        continue
+                    if nested.__class__ is not dict or not nested.keys() <= known:
+                        return slow(value)
+                    merged = {**merged, **nested}
+                return inner(merged, None)
+
+        return structure
+
+    return build(False), build(True)
+
+
+def _wrap_unstructure(
+    shape: _Shape, parts: list[tuple[tuple[str, ...], UnstructureHook]]
+) -> UnstructureHook:
+    """The unstructure hook of a model: its generated top-level function, each flattened
+    container's function nested under the container's wire key, then the unknown keys."""
+    name, layout = shape.name, shape.layout
+    top = parts[0][1] if parts and not parts[0][0] else _no_fields
+    nested = [(path, fn) for path, fn in parts if path]
+    extra = shape.read_extra
+    if extra is None:
+        if not nested:
+            return top
+        extra = _no_unknown_keys
+
+    if not nested:
 
         def unstructure(obj: Any) -> dict[str, Any]:
-            result = unstructure_inner(obj)
-            if flattened:
-                result = _nest(result)
-            if extra_name is not None:
-                unknown = getattr(obj, extra_name)
-                if unknown:
-                    _merge_unknown(result, unknown, layout, name)
+            result: dict[str, Any] = top(obj)
+            unknown = extra(obj)
+            if unknown:
+                _merge_unknown(result, unknown, layout, name)
             return result
 
-        converter.register_structure_hook(model, structure)
-        converter.register_unstructure_hook(model, unstructure)
+    elif len(nested) == 1 and len(nested[0][0]) == 1:
+        (((container,), part),) = nested
 
+        def unstructure(obj: Any) -> dict[str, Any]:
+            result: dict[str, Any] = top(obj)
+            inner = part(obj)
+            if inner:
+                result[container] = inner
+            unknown = extra(obj)
+            if unknown:
+                _merge_unknown(result, unknown, layout, name)
+            return result
 
-def _containers(
-    layout: Mapping[str, Any], path: tuple[str, ...] = ()
-) -> list[tuple[str, tuple[str, ...], frozenset[str]]]:
-    """Each flattened container as (joined key, wire path, the keys it knows), outermost
-    first, so that expanding one reveals the joined keys of those inside it."""
-    found: list[tuple[str, tuple[str, ...], frozenset[str]]] = []
-    for key, entry in layout.items():
-        if isinstance(entry, dict):
-            inner = (*path, key)
-            found.append((_SEP.join(inner), inner, frozenset(entry)))
-            found.extend(_containers(entry, inner))
-    found.sort(key=lambda container: len(container[1]))
-    return found
+    else:
 
+        def unstructure(obj: Any) -> dict[str, Any]:
+            result: dict[str, Any] = top(obj)
+            for path, fn in nested:
+                inner = fn(obj)
+                if inner:
+                    target = result
+                    for step in path[:-1]:
+                        target = target.setdefault(step, {})
+                    target.setdefault(path[-1], {}).update(inner)
+            unknown = extra(obj)
+            if unknown:
+                _merge_unknown(result, unknown, layout, name)
+            return result
 
-def _nest(flat: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in flat.items():
-        if _SEP not in key:
-            result[key] = value
-            continue
-        *parents, leaf = key.split(_SEP)
-        target = result
-        for parent in parents:
-            target = target.setdefault(parent, {})
-        target[leaf] = value
-    return result
+    return unstructure
 
 
 def _merge_unknown(
@@ -526,12 +736,191 @@ def _merge_unknown(
             )
 
 
+class Codec:
+    """(Un)structures a set of generated models; one per generated module.
+
+    Building it costs nothing: a model's functions are generated on its first use (with those
+    of the models it contains) and kept, so importing stays cheap and no call pays twice. Every
+    field's hook is chosen while its model's function is generated. Safe to share between
+    threads.
+    """
+
+    def __init__(self, models: Iterable[type]) -> None:
+        self._models = frozenset(models)
+        # Reentrant: generating one model's functions generates those of the models it holds.
+        self._lock = threading.RLock()
+        self._cattrs: cattrs.Converter | None = None
+        self._shapes: dict[type, _Shape] = {}
+        self._structure_hooks: dict[Any, StructureHook] = {}
+        self._unstructure_hooks: tuple[dict[Any, UnstructureHook], ...] = ({}, {})
+        self._model_structure: dict[type, tuple[StructureHook, ...]] = {}
+        self._model_unstructure: tuple[dict[type, UnstructureHook], ...] = ({}, {})
+        self._generating: set[tuple[type, bool | None]] = set()
+
+    def structure(self, data: Any, cls: type[T]) -> T:
+        """Wire dict -> model; any mismatch raises DeserializationError naming the wire path."""
+        hook = self._structure_hooks.get(cls)
+        if hook is None:
+            with self._lock:
+                hook = self._structure_hooks[cls] = self._structure_hook(cls, False)
+        try:
+            result: T = hook(data, cls)
+        except Exception as exc:
+            path, reason = _diagnose(data, cls, "")
+            raise DeserializationError(
+                f"cannot read {cls.__name__} from the data: {reason} at '{path or '$'}'",
+                path=path,
+            ) from exc
+        return result
+
+    def unstructure(self, obj: object, *, keep_readonly: bool = False) -> dict[str, Any]:
+        """Model -> wire dict: camelCase keys, flattened fields nested, UNSET left out, read-only
+        fields left out unless ``keep_readonly``."""
+        hooks = self._unstructure_hooks[keep_readonly]
+        hook = hooks.get(obj.__class__)
+        if hook is None:
+            with self._lock:
+                hook = hooks[obj.__class__] = self._unstructure_hook(obj.__class__, keep_readonly)
+        result: dict[str, Any] = hook(obj)
+        return result
+
+    # -- hooks of field types, chosen once --
+
+    def _converter(self) -> cattrs.Converter:
+        # Generates the models' functions, and (un)structures types no hook here covers.
+        if self._cattrs is None:
+            self._cattrs = cattrs.Converter(detailed_validation=False)
+        return self._cattrs
+
+    def _structure_hook(self, tp: Any, optional: bool) -> StructureHook:
+        member = _unset_union_member(tp)
+        if member is not None:
+            return self._structure_hook(member, optional or Unset in typing.get_args(tp))
+        scalar = _SCALARS.get(tp)
+        if scalar is not None:
+            return scalar[optional]
+        if _is_enum(tp):
+            return _enum_hook(tp, optional)
+        if tp in self._models:
+            return self._model_structure_hook(tp, optional)
+        origin = typing.get_origin(tp)
+        if origin is list:
+            (item_type,) = typing.get_args(tp) or (Any,)
+            return _list_hook(self._structure_hook(item_type, False), item_type, optional)
+        if origin is dict:
+            _, value_type = typing.get_args(tp) or (str, Any)
+            return _dict_hook(self._structure_hook(value_type, False), value_type, optional)
+        hook: StructureHook = self._converter().get_structure_hook(tp)
+        return _or_unset(hook) if optional else hook
+
+    def _unstructure_hook(self, tp: Any, keep_readonly: bool) -> UnstructureHook:
+        member = _unset_union_member(tp)
+        if member is not None:
+            return self._unstructure_hook(member, keep_readonly)
+        if tp in (str, int, bool, float):
+            return identity
+        if tp is datetime.datetime:
+            return format_datetime
+        if _is_enum(tp):
+            return _unstructure_enum
+        if tp in self._models:
+            return self._model_unstructure_hook(tp, keep_readonly)
+        origin = typing.get_origin(tp)
+        if origin is list:
+            (item_type,) = typing.get_args(tp) or (Any,)
+            return _list_unstructure(self._unstructure_hook(item_type, keep_readonly))
+        if origin is dict:
+            _, value_type = typing.get_args(tp) or (str, Any)
+            return _dict_unstructure(self._unstructure_hook(value_type, keep_readonly))
+        hook: UnstructureHook = self._converter().get_unstructure_hook(tp)
+        return hook
+
+    # -- the models' own functions, generated by cattrs --
+
+    def _shape(self, model: type) -> _Shape:
+        shape = self._shapes.get(model)
+        if shape is None:
+            attrs.resolve_types(model)
+            shape = self._shapes[model] = _Shape(model)
+        return shape
+
+    def _model_structure_hook(self, model: type, optional: bool) -> StructureHook:
+        pair = self._model_structure.get(model)
+        if pair is None:
+            if (model, None) in self._generating:
+                # The model contains itself: its hook is looked up when called, by then built.
+                built, index = self._model_structure, int(optional)
+                return lambda value, tp: built[model][index](value, tp)
+            pair = self._generate_structure(model)
+        return pair[optional]
+
+    def _generate_structure(self, model: type) -> tuple[StructureHook, ...]:
+        self._generating.add((model, None))
+        try:
+            shape = self._shape(model)
+            overrides: dict[str, Any] = {}
+            for field in attrs.fields(model):
+                if field.name == shape.extra_name:
+                    overrides[field.name] = override(rename=_EXTRA_KEY, struct_hook=_keep)
+                else:
+                    overrides[field.name] = override(
+                        rename=shape.keys[field.name],
+                        struct_hook=self._structure_hook(field.type, False),
+                    )
+            inner: StructureHook = make_dict_structure_fn(model, self._converter(), **overrides)
+            pair = self._model_structure[model] = _wrap_structure(shape, inner)
+        finally:
+            self._generating.discard((model, None))
+        return pair
+
+    def _model_unstructure_hook(self, model: type, keep_readonly: bool) -> UnstructureHook:
+        built = self._model_unstructure[keep_readonly]
+        hook = built.get(model)
+        if hook is None:
+            if (model, keep_readonly) in self._generating:
+                # The model contains itself: its hook is looked up when called, by then built.
+                return lambda obj: built[model](obj)
+            hook = built[model] = self._generate_unstructure(model, keep_readonly)
+        return hook
+
+    def _generate_unstructure(self, model: type, keep_readonly: bool) -> UnstructureHook:
+        self._generating.add((model, keep_readonly))
+        try:
+            shape = self._shape(model)
+            parts: list[tuple[tuple[str, ...], UnstructureHook]] = []
+            for path, group in shape.groups:
+                # One generated function per wire object; read-only fields only for display.
+                sent = {
+                    field.name: override(
+                        rename=field.metadata.get("wire", field.name),
+                        unstruct_hook=self._unstructure_hook(field.type, keep_readonly),
+                    )
+                    for field in group
+                    if keep_readonly or not field.metadata.get("read_only")
+                }
+                if not sent:
+                    continue
+                overrides: dict[str, Any] = {
+                    field.name: sent.get(field.name) or override(omit=True)
+                    for field in attrs.fields(model)
+                }
+                function: UnstructureHook = make_dict_unstructure_fn(
+                    model, self._converter(), _cattrs_omit_if_default=True, **overrides
+                )
+                parts.append((path, function))
+            return _wrap_unstructure(shape, parts)
+        finally:
+            self._generating.discard((model, keep_readonly))
+
+
 def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     """Find where ``data`` stops matching ``cls``; returns (wire path, reason). Values are never
     included in the reason: they may be secrets."""
     inner = _unset_union_member(cls)
     if inner is not None:
-        return ("", "ok") if data is None else _diagnose(data, inner, path)
+        if data is None:
+            return ("", "ok") if Unset in typing.get_args(cls) else (path, "required value is null")
+        return _diagnose(data, inner, path)
     origin = typing.get_origin(cls)
     if attrs.has(cls):
         if not isinstance(data, Mapping):
@@ -569,6 +958,8 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     if origin is dict:
         if not isinstance(data, Mapping):
             return path, f"expected an object, got {type(data).__name__}"
+        if not all(isinstance(key, str) for key in data):
+            return path, "object keys must be strings"
         _, value_type = typing.get_args(cls) or (str, Any)
         for key, entry in data.items():
             found = _diagnose(entry, value_type, _join(path, str(key)))
@@ -607,6 +998,12 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
+# Built once: json.dumps with options would build an encoder for every body. No cycle
+# bookkeeping per container: only values a caller put in (unknown keys, plain-dict bodies)
+# could loop, and those hit the recursion limit instead, reported like any unencodable value.
+_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def serialize_body(value: object, model: type, codec: Codec, parameter: str) -> bytes:
     """A request body from a model (read-only fields dropped) or a plain mapping (sent as is)."""
     if value is None:
@@ -620,7 +1017,7 @@ def serialize_body(value: object, model: type, codec: Codec, parameter: str) -> 
             f"{parameter} must be a {model.__name__} or a mapping, not {type(value).__name__}"
         )
     try:
-        return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    except (TypeError, ValueError) as exc:
+        return _BODY_ENCODER.encode(payload).encode("utf-8")
+    except (TypeError, ValueError, RecursionError) as exc:
         # The message names the type only: the value may be a secret.
         raise TypeError(f"{parameter} cannot be encoded as JSON: {type(exc).__name__}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import ssl
+import threading
 import urllib.request
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
@@ -63,15 +64,33 @@ class Urllib3Transport:
         self._no_proxy: tuple[str, ...] = ()
         self._bypass_all_proxies = False
         self._bypass_cache: dict[str, bool] = {}
-        if pool_manager is not None:
-            self._direct = pool_manager
-            return
-        ssl_context = _ssl_context(connection_verify)
-        self._direct = urllib3.PoolManager(
-            ssl_context=ssl_context, maxsize=pool_maxsize, block=True
+        self._direct_pool = pool_manager
+        self._pools_lock = threading.Lock()
+        self._connection_verify = connection_verify
+        # A CA bundle of the caller's is small and read now, so a wrong path fails here; the
+        # system store (tens of milliseconds to load) waits for the first request.
+        self._ssl_context = (
+            _ssl_context(connection_verify) if isinstance(connection_verify, str) else None
         )
-        if proxies_from_env:
-            self._configure_proxies(urllib.request.getproxies(), ssl_context)
+        self._proxies: dict[str, str] = {}
+        if pool_manager is None and proxies_from_env:
+            self._proxies = urllib.request.getproxies()
+            self._configure_no_proxy(self._proxies)
+
+    @property
+    def _direct(self) -> urllib3.PoolManager:
+        """The pool manager of direct connections; made, with the proxies', on first use."""
+        pool = self._direct_pool
+        if pool is None:
+            with self._pools_lock:
+                pool = self._direct_pool
+                if pool is None:
+                    ssl_context = self._ssl_context or _ssl_context(self._connection_verify)
+                    self._configure_proxies(self._proxies, ssl_context)
+                    pool = self._direct_pool = urllib3.PoolManager(
+                        ssl_context=ssl_context, maxsize=self.pool_maxsize, block=True
+                    )
+        return pool
 
     def _configure_proxies(self, proxies: dict[str, str], ssl_context: ssl.SSLContext) -> None:
         by_url: dict[str, urllib3.PoolManager] = {}
@@ -82,6 +101,8 @@ class Urllib3Transport:
             if proxy_url not in by_url:
                 by_url[proxy_url] = _proxy_manager(proxy_url, ssl_context, self.pool_maxsize)
             self._proxy_managers[scheme] = by_url[proxy_url]
+
+    def _configure_no_proxy(self, proxies: dict[str, str]) -> None:
         no_proxy = proxies.get("no", "")
         self._bypass_all_proxies = no_proxy.strip() == "*"
         self._no_proxy = tuple(
@@ -116,9 +137,20 @@ class Urllib3Transport:
                 redirect=True,
                 preload_content=True,
                 decode_content=True,
+                # A full pool blocks; without a bound a saturated pool would wait forever.
+                pool_timeout=(
+                    timeout
+                    if timeout is not None
+                    else self._connection_timeout + self._read_timeout
+                ),
             )
         except (urllib3_errors.HTTPError, ValueError) as error:
-            raise to_azure_error(error, request) from error
+            azure_error = to_azure_error(error, request)
+            if azure_error.inner_exception is None:
+                # The original's text repeats raw header values (tokens included): keep it
+                # out of tracebacks too.
+                raise azure_error from None
+            raise azure_error from error
         return HttpResponse(
             status_code=raw.status,
             reason=raw.reason or "",
@@ -128,12 +160,13 @@ class Urllib3Transport:
         )
 
     def _pool_for(self, url: str) -> urllib3.PoolManager:
+        direct = self._direct
         if not self._proxy_managers:
-            return self._direct
+            return direct
         parts = urlsplit(url)
         proxy = self._proxy_managers.get(parts.scheme.lower())
         if proxy is None or self._bypasses_proxy(parts.hostname or ""):
-            return self._direct
+            return direct
         return proxy
 
     def _bypasses_proxy(self, host: str) -> bool:
@@ -148,11 +181,16 @@ class Urllib3Transport:
             self._bypass_cache[host] = cached
         return cached
 
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The policy of a call that does not bring its own."""
+        return self._retry_policy
+
     def close(self) -> None:
         """Close the pools this transport created (a caller-supplied pool is left open)."""
-        if not self._owns_pools:
+        if not self._owns_pools or self._direct_pool is None:
             return
-        self._direct.clear()
+        self._direct_pool.clear()
         for manager in self._proxy_managers.values():
             manager.clear()
 
@@ -223,8 +261,10 @@ def to_azure_error(error: BaseException, request: HttpRequest) -> AzureError:
     if isinstance(error, ValueError):
         # The text of a URL/header validation error repeats the raw value, secrets included.
         what = "URL" if isinstance(error, urllib3_errors.LocationValueError) else "request"
-        return ServiceRequestError(
-            f"Invalid {what} for {target} ({type(error).__name__})", inner_exception=error
+        return ServiceRequestError(f"Invalid {what} for {target} ({type(error).__name__})")
+    if isinstance(error, urllib3_errors.EmptyPoolError):
+        return ServiceRequestTimeoutError(
+            f"Timed out waiting for a free pooled connection for {target}", inner_exception=error
         )
     # NewConnectionError subclasses ConnectTimeoutError in urllib3 2.x: test it first.
     if isinstance(error, urllib3_errors.NameResolutionError):

@@ -14,8 +14,8 @@ from ..runtime.serialization import (
     Codec,
     ExtensibleEnum,
     Unset,
-    check_additional_properties,
     model_repr,
+    wire_model,
 )
 
 __all__ = [
@@ -64,6 +64,7 @@ class StatusLevelTypes(ClosedEnum):
     ERROR = "Error"
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class ApiErrorBase:
     """A detail entry of an error.
@@ -86,9 +87,7 @@ class ApiErrorBase:
         default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -104,6 +103,7 @@ class ApiErrorBase:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class InnerError:
     """Internal diagnostics of an error.
@@ -122,9 +122,7 @@ class InnerError:
         default=UNSET, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -140,6 +138,7 @@ class InnerError:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class ApiError:
     """An error reported by the service.
@@ -170,9 +169,7 @@ class ApiError:
         default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -188,6 +185,7 @@ class ApiError:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class CloudError:
     """Error envelope returned by Compute.
@@ -202,9 +200,7 @@ class CloudError:
         default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -220,6 +216,7 @@ class CloudError:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class InstanceViewStatus:
     """One status entry of an instance view.
@@ -250,9 +247,7 @@ class InstanceViewStatus:
         default=UNSET, metadata={"wire": "time", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -268,6 +263,7 @@ class InstanceViewStatus:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class RunCommandInputParameter:
     """A name and value handed to the script.
@@ -282,9 +278,7 @@ class RunCommandInputParameter:
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
     value: str = attrs.field(metadata={"wire": "value", "read_only": False, "secret": False})
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -300,6 +294,7 @@ class RunCommandInputParameter:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class RunCommandManagedIdentity:
     """A user-assigned managed identity, given by client id or by object id (never both), that
@@ -320,9 +315,7 @@ class RunCommandManagedIdentity:
         default=UNSET, metadata={"wire": "objectId", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -338,6 +331,7 @@ class RunCommandManagedIdentity:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class VirtualMachineRunCommandInstanceView:
     """What happened when the script ran.
@@ -380,9 +374,7 @@ class VirtualMachineRunCommandInstanceView:
         default=UNSET, metadata={"wire": "statuses", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -398,6 +390,7 @@ class VirtualMachineRunCommandInstanceView:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class VirtualMachineRunCommandScriptSource:
     """Where the script comes from: inline text, a URI, or a built-in command id. Set exactly
@@ -428,9 +421,7 @@ class VirtualMachineRunCommandScriptSource:
         metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -446,6 +437,7 @@ class VirtualMachineRunCommandScriptSource:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class VirtualMachineRunCommand:
     """A run command on a virtual machine.
@@ -629,9 +621,7 @@ class VirtualMachineRunCommand:
         },
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -647,6 +637,7 @@ class VirtualMachineRunCommand:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class VirtualMachineRunCommandUpdate:
     """The changeable settings of a run command.
@@ -816,9 +807,7 @@ class VirtualMachineRunCommandUpdate:
         },
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -834,6 +823,7 @@ class VirtualMachineRunCommandUpdate:
         return CODEC.structure(data, cls)
 
 
+@wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
 class VirtualMachineRunCommandsListResult:
     """One page of run commands.
@@ -852,9 +842,7 @@ class VirtualMachineRunCommandsListResult:
         default=UNSET, metadata={"wire": "nextLink", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict,
-        validator=check_additional_properties,
-        metadata={"additional_properties": True},
+        factory=dict, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr

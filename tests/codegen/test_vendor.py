@@ -4,6 +4,7 @@ fresh interpreter without this project imports and drives through a long-running
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -49,7 +50,13 @@ CHILD = textwrap.dedent(
         ),
     )
     result = poller.result(timeout=30)
+    import logging
     print(json.dumps({
+        "loggers": [
+            sys.modules["host.rc.runtime.pipeline"].LOGGER_NAME,
+            sys.modules["host.rc.runtime.retry"]._LOGGER.name,
+        ],
+        "level": logging.getLogger("host.rc").level,
         "state": result.provisioning_state,
         "output": ops.get("rg", "vmss", "0", "hello", expand="instanceView").instance_view.output,
         "runtime": sys.modules["host.rc.runtime"].__file__,
@@ -88,6 +95,7 @@ def test_a_vendored_copy_runs_an_lro_from_a_fresh_interpreter(
             "TOKEN": token,
             "SUBSCRIPTION": emulator.subscription_id,
             "BASE_URL": emulator.base_url,
+            "AZURE_LOG_LEVEL": "debug",
         }
         result = subprocess.run(
             [sys.executable, "-c", CHILD],
@@ -105,6 +113,9 @@ def test_a_vendored_copy_runs_an_lro_from_a_fresh_interpreter(
     assert report["output"] == "hello from a vendored copy"
     assert Path(report["runtime"]).is_relative_to(copy)
     assert report["loaded"] == []
+    # The copy logs under its own package, and AZURE_LOG_LEVEL reaches that logger.
+    assert report["loggers"] == ["host.rc", "host.rc"]
+    assert report["level"] == logging.DEBUG
     assert methods.count("PUT") == 1 and methods.count("GET") >= 3  # polled, then read
 
 

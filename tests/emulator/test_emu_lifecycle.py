@@ -44,7 +44,8 @@ def test_put_poll_get_lifecycle(arm):
     assert first["status"] == "InProgress"
     assert first["name"] in operation_url
     assert first["startTime"].endswith("Z")
-    assert arm.get("cmd").json()["properties"]["provisioningState"] == "Creating"
+    # Reading the resource counts like a poll: this second look completes the operation.
+    assert arm.get("cmd").json()["properties"]["provisioningState"] == "Succeeded"
 
     second = arm.poll(operation_url).json()
     assert second["status"] == "Succeeded"
@@ -170,7 +171,9 @@ def test_get_missing_is_404_with_arm_message(arm):
     )
 
 
-def test_delete_lifecycle(arm):
+def test_delete_lifecycle(make_emulator, arm_for):
+    # Four looks before the deletion completes: the GETs below count like polls.
+    arm = arm_for(make_emulator(polls_before_done=3))
     arm.create("cmd")
     accepted = arm.delete("cmd")
     assert accepted.status == 202
@@ -195,6 +198,25 @@ def test_delete_lifecycle(arm):
     assert done.data == b""
     assert arm.get("cmd").status == 404
     assert arm.emu.run_commands == {}
+
+
+def test_reading_the_resource_advances_its_operation_like_a_poll(make_emulator, arm_for):
+    arm = arm_for(make_emulator(polls_before_done=2))
+    arm.put("cmd", BODY)  # never polled through its status URL
+    assert arm.get("cmd").json()["properties"]["provisioningState"] == "Creating"
+    assert arm.get("cmd").json()["properties"]["provisioningState"] == "Creating"
+    [listed] = arm.request("GET", arm.url()).json()["value"]  # the third look completes it
+    assert listed["properties"]["provisioningState"] == "Succeeded"
+    # Nothing is left running, so a new write is accepted rather than refused with 409.
+    assert arm.put("cmd", BODY).status == 200
+    assert arm.get("cmd").json()["properties"]["provisioningState"] == "Updating"
+
+    arm = arm_for(make_emulator(polls_before_done=0))
+    arm.put("cmd", BODY)
+    assert arm.delete("cmd").status == 409  # the create is still running: nobody looked
+    assert arm.get("cmd").json()["properties"]["provisioningState"] == "Succeeded"
+    assert arm.delete("cmd").status == 202
+    assert arm.get("cmd").status == 404  # this look completed the deletion
 
 
 def test_delete_operation_also_answers_status_json(arm):

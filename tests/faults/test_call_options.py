@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fault_rig import CREATED, INSTANCE, RG, VMSS, Rig, run_command
+from fault_rig import CREATED, INSTANCE, RG, VMSS, Rig, make_rig, run_command
 from vmss_runcommands import HttpResponseError, RetryPolicy
-from vmss_runcommands.emulator import Fault
+from vmss_runcommands.emulator import ArmEmulator, Fault
+from vmss_runcommands.runtime.polling import PollingTimeoutError
+
+OPERATIONS = "/operations/"
 
 
 def test_a_per_call_retry_policy_replaces_the_clients(rig: Rig) -> None:
@@ -36,3 +39,36 @@ def test_a_per_call_deadline_bounds_the_whole_operation(rig: Rig) -> None:
     )
     assert resumed.result().provisioning_state == "Succeeded"
     assert rig.trail() == CREATED
+
+
+def test_a_deadline_also_cuts_a_slow_poll_short_and_the_operation_stays_resumable(
+    emu: ArmEmulator,
+) -> None:
+    # The client alone would wait out the read timeout, then retry the poll.
+    rig = make_rig(emu, read_timeout=2.0)
+    rig.emu.faults.add(Fault.slow(5.0), path_contains=OPERATIONS)
+    poller = rig.ops.begin_create_or_update(RG, VMSS, INSTANCE, "cmd", run_command(), deadline=0.5)
+    with pytest.raises(PollingTimeoutError, match="deadline passed during a poll") as caught:
+        poller.result()
+    # A timeout of ours, not a failure of the operation: nothing retried past the deadline,
+    # and done() sends nothing once it has passed.
+    assert poller.status() == "InProgress" and not poller.done()
+    assert rig.trail() == ["PUT rc 201", "GET op 200 [slow 5s]"]
+    resumed = rig.ops.begin_create_or_update(
+        RG, VMSS, INSTANCE, "cmd", None, continuation_token=caught.value.continuation_token
+    )
+    assert resumed.result(timeout=30).provisioning_state == "Succeeded"
+    assert rig.trail() == ["PUT rc 201", "GET op 200 [slow 5s]", "GET op 200", "GET rc 200"]
+
+
+def test_a_wait_timeout_bounds_the_poll_in_flight_and_the_same_poller_carries_on(
+    emu: ArmEmulator,
+) -> None:
+    rig = make_rig(emu, read_timeout=2.0)
+    rig.emu.faults.add(Fault.slow(5.0), path_contains=OPERATIONS)
+    poller = rig.ops.begin_create_or_update(RG, VMSS, INSTANCE, "cmd", run_command())
+    with pytest.raises(PollingTimeoutError, match="timeout passed during a poll") as caught:
+        poller.result(timeout=0.5)
+    assert caught.value.status == "InProgress"
+    assert poller.result(timeout=30).provisioning_state == "Succeeded"
+    assert rig.trail() == ["PUT rc 201", "GET op 200 [slow 5s]", "GET op 200", "GET rc 200"]

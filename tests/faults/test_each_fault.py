@@ -152,6 +152,70 @@ def test_a_reset_of_a_patch_is_not_retried(rig: Rig, emu: ArmEmulator) -> None:
     )
 
 
+def test_a_put_whose_answer_was_lost_resumes_from_its_token_without_a_second_put(
+    rig: Rig,
+) -> None:
+    rig.emu.faults.add(Fault.reset(processed=True), method="PUT")
+    with pytest.raises(ServiceResponseError) as info:
+        rig.ops.begin_create_or_update(RG, VMSS, INSTANCE, "cmd", run_command())
+    # Not resent: a second PUT would meet its own operation (409) and lose it.
+    assert rig.trail() == ["PUT rc 0 [reset after processing]"]
+    token = info.value.continuation_token
+    assert token is not None
+    resumed = rig.ops.begin_create_or_update(
+        RG, VMSS, INSTANCE, "cmd", None, continuation_token=token
+    )
+    assert resumed.result(timeout=30).provisioning_state == "Succeeded"
+    # Resumed by reading the resource itself: its provisioningState says when it is done.
+    assert rig.trail() == ["PUT rc 0 [reset after processing]", "GET rc 200", "GET rc 200"]
+
+
+def test_a_put_cut_off_before_it_took_effect_resumes_to_not_found(rig: Rig) -> None:
+    rig.emu.faults.add(Fault.reset(), method="PUT")
+    with pytest.raises(ServiceResponseError) as info:
+        rig.ops.begin_create_or_update(RG, VMSS, INSTANCE, "cmd", run_command())
+    assert info.value.continuation_token is not None
+    resumed = rig.ops.begin_create_or_update(
+        RG, VMSS, INSTANCE, "cmd", None, continuation_token=info.value.continuation_token
+    )
+    with pytest.raises(ResourceNotFoundError):  # nothing was created: send the PUT again
+        resumed.result(timeout=30)
+    assert rig.trail() == ["PUT rc 0 [reset]", "GET rc 404"]
+
+
+def test_a_delete_whose_answers_were_all_lost_resumes_until_the_resource_is_gone(
+    rig: Rig,
+) -> None:
+    create(rig)
+    start = rig.mark()
+    # A repeated DELETE joins the deletion under way, so it is retried; here every answer
+    # is lost, and the token takes over.
+    rig.emu.faults.add(Fault.reset(processed=True), method="DELETE", count=4)
+    with pytest.raises(ServiceResponseError) as info:
+        rig.ops.begin_delete(RG, VMSS, INSTANCE, "cmd")
+    assert rig.trail(start) == ["DELETE rc 0 [reset after processing]"] * 4
+    token = info.value.continuation_token
+    assert token is not None
+    resumed = rig.ops.begin_delete(RG, VMSS, INSTANCE, "cmd", continuation_token=token)
+    assert resumed.result(timeout=30) is None
+    assert rig.trail(start)[4:] == ["GET rc 200", "GET rc 404"]
+    assert rig.emu.run_commands == {}
+
+
+def test_a_lost_delete_that_never_took_effect_says_so_on_resume(rig: Rig) -> None:
+    create(rig)
+    rig.emu.faults.add(Fault.reset(), method="DELETE", count=4)
+    with pytest.raises(ServiceResponseError) as info:
+        rig.ops.begin_delete(RG, VMSS, INSTANCE, "cmd")
+    assert info.value.continuation_token is not None
+    resumed = rig.ops.begin_delete(
+        RG, VMSS, INSTANCE, "cmd", continuation_token=info.value.continuation_token
+    )
+    with pytest.raises(HttpResponseError, match=r"did not take effect.*Send the DELETE again"):
+        resumed.result(timeout=30)
+    assert len(rig.emu.run_commands) == 1
+
+
 def test_a_reset_mid_poll_after_processing_loses_nothing(rig: Rig) -> None:
     rig.emu.faults.add(Fault.reset(processed=True), path_contains=OPERATIONS)
     assert create(rig).provisioning_state == "Succeeded"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import time
+import traceback
 import uuid
 from typing import Any
 
@@ -36,6 +38,48 @@ class RecordingCredential:
         return token
 
 
+def _traceback(error: BaseException) -> str:
+    """What an uncaught error prints: the chained causes and contexts included."""
+    return "".join(traceback.format_exception(error))
+
+
+class HeaderBreakingCredential:
+    """A token with a line break: http.client rejects the header and repeats its value."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        return AccessToken(f"{self._secret}\r\nX-Injected: 1", int(time.time()) + 3600)
+
+
+def test_a_rejected_header_value_stays_out_of_the_traceback() -> None:
+    token = f"tok-{uuid.uuid4()}"
+    auxiliary = f"aux-{uuid.uuid4()}"
+    with ArmEmulator() as emu:
+        bad_token = RunCommandsClient(
+            HeaderBreakingCredential(token), emu.subscription_id, base_url=emu.base_url
+        )
+        with pytest.raises(AzureError) as from_token:
+            bad_token.virtual_machine_scale_set_vm_run_commands.get(RG, VMSS, INSTANCE, "n")
+        client = RunCommandsClient(emu.credential, emu.subscription_id, base_url=emu.base_url)
+        with pytest.raises(AzureError) as from_header:
+            client.virtual_machine_scale_set_vm_run_commands.get(
+                RG,
+                VMSS,
+                INSTANCE,
+                "n",
+                headers={"x-ms-authorization-auxiliary": f"Bearer {auxiliary}\n"},
+            )
+        bad_token.close()
+        client.close()
+    for caught, secret in ((from_token, token), (from_header, auxiliary)):
+        error = caught.value
+        assert "Invalid request" in str(error) and "ValueError" in str(error)
+        shown = _traceback(error) + repr(error) + repr(error.inner_exception)
+        assert secret not in shown
+
+
 def _decoded(token: str) -> str:
     return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("utf-8")
 
@@ -49,6 +93,7 @@ def test_no_secret_reaches_logs_reprs_errors_or_tokens(caplog: pytest.LogCapture
     def keep(*objects: object) -> None:
         texts.extend(repr(item) for item in objects)
         texts.extend(str(item) for item in objects)
+        texts.extend(_traceback(item) for item in objects if isinstance(item, BaseException))
 
     with ArmEmulator(polls_before_done=1, retry_after=0) as emu:
         credential = RecordingCredential(emu)

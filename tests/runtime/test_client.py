@@ -105,6 +105,52 @@ def test_constructor_validates_polling_interval() -> None:
         make_client(polling_interval=-1)
 
 
+@pytest.mark.parametrize(
+    ("settings", "error", "named"),
+    [
+        ({"connection_timeout": -1}, ValueError, "connection_timeout"),
+        ({"connection_timeout": 0}, ValueError, "connection_timeout"),
+        ({"read_timeout": "x"}, TypeError, "read_timeout"),
+        ({"read_timeout": float("inf")}, ValueError, "read_timeout"),
+        ({"retry_policy": "x"}, TypeError, "retry_policy"),
+    ],
+)
+def test_constructor_validates_timeouts_and_retry_policy(
+    settings: dict[str, Any], error: type[Exception], named: str
+) -> None:
+    with pytest.raises(error, match=named):
+        make_client(**settings)
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "named"),
+    [
+        ({"timeout": -1}, ValueError, "timeout"),
+        ({"timeout": 0}, ValueError, "timeout"),
+        ({"timeout": "5"}, TypeError, "timeout"),
+        ({"timeout": True}, TypeError, "timeout"),
+        ({"headers": {"X": 5}}, TypeError, r"headers\['X'\]"),
+        ({"headers": {5: "x"}}, TypeError, "header name"),
+        ({"headers": {"": "x"}}, ValueError, "header name"),
+        ({"headers": [("X", "y")]}, TypeError, "headers"),
+        ({"client_request_id": 5}, TypeError, "client_request_id"),
+        ({"client_request_id": " "}, ValueError, "client_request_id"),
+        ({"retry_policy": "x"}, TypeError, "retry_policy"),
+    ],
+)
+def test_request_options_are_validated_before_anything_is_sent(
+    settings: dict[str, Any], error: type[Exception], named: str
+) -> None:
+    with pytest.raises(error, match=named):
+        RequestOptions(**settings)
+
+
+def test_a_bad_header_value_is_named_by_type_only() -> None:
+    with pytest.raises(TypeError) as caught:
+        RequestOptions(headers={"Authorization": b"Bearer s3cret"})  # type: ignore[dict-item]
+    assert "s3cret" not in str(caught.value) and "bytes" in str(caught.value)
+
+
 def test_credential_scope_defaults_to_the_endpoint() -> None:
     client = ArmClient(FakeCredential(), "sub", api_version=API, sdk_moniker="x/1")
     assert client.pipeline.auth is not None

@@ -172,6 +172,28 @@ def test_error_detail_tolerates_wrong_types() -> None:
     )
 
 
+def test_error_detail_repr_leaves_out_innererror_and_additional_info() -> None:
+    echoed = {"runAsPassword": "pw-in-repr", "protectedParameters": [{"value": "pp-in-repr"}]}
+    inner = {"code": "Inner", "message": "m", "innererror": echoed}
+    detail = ErrorDetail.from_json(
+        {
+            "error": {
+                "code": "Outer",
+                "message": "outer",
+                "details": [inner],
+                "innererror": echoed,
+                "additionalInfo": [{"type": "Echo", "info": echoed}],
+            }
+        }
+    )
+    assert detail is not None
+    shown = repr(detail) + repr(HttpResponseError("x", error=detail).error)
+    assert "pw-in-repr" not in shown and "pp-in-repr" not in shown
+    assert repr(detail).startswith("ErrorDetail(code='Outer', message='outer', target=None")
+    assert "code='Inner'" in shown and "additional_info=<1 item(s), not shown>" in shown
+    assert "pw-in-repr" not in detail.format(frozenset({"runAsPassword"}))
+
+
 def test_several_details_are_separated_by_newlines() -> None:
     body = {
         "error": {

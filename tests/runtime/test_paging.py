@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -90,6 +91,23 @@ def test_a_next_link_pointing_at_itself_stops_instead_of_looping() -> None:
     with pytest.raises(ServiceResponseError, match="same nextLink"):
         list(paged)
     assert source.calls == [None, "p2"]
+
+
+def test_a_next_link_cycle_stops_instead_of_looping() -> None:
+    source = PageSource({None: ([1], "a"), "a": ([2], "b"), "b": ([3], "a")})
+    pages = ItemPaged(source).by_page()
+    assert [list(page) for page in itertools.islice(pages, 2)] == [[1], [2]]
+    with pytest.raises(ServiceResponseError, match="already fetched"):
+        next(pages)
+    assert source.calls == [None, "a", "b"]
+    assert list(pages) == []
+
+
+def test_a_next_link_cycle_is_caught_when_resuming_from_a_token() -> None:
+    source = PageSource({"a": ([2], "b"), "b": ([3], "a")})
+    with pytest.raises(ServiceResponseError, match="already fetched"):
+        list(itertools.islice(ItemPaged(source).by_page(continuation_token="a"), 5))
+    assert source.calls == ["a", "b"]
 
 
 # --- ArmClient.paged -------------------------------------------------------------------------

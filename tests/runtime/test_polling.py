@@ -1088,6 +1088,23 @@ def test_background_polling_runs_in_one_named_thread_and_result_waits_for_it() -
     assert len(pipeline.requests) == 3
 
 
+def test_a_done_callback_may_ask_for_the_result_in_the_background_thread() -> None:
+    pipeline = FakePipeline(Reply(200, {"status": "Succeeded"}), Reply(200, resource("Succeeded")))
+    first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
+    method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
+        first, pipeline=pipeline, deserialize=to_dict, operation_id="Op", client_request_id=CID
+    )
+    poller = LROPoller(method, polling_interval=0)
+    seen: list[str] = []
+    poller.add_done_callback(
+        lambda _: seen.append(poller.result(timeout=5)["properties"]["provisioningState"])
+    )
+    poller.start_background()
+    assert poller.result(timeout=10)["properties"]["provisioningState"] == "Succeeded"
+    assert seen == ["Succeeded"]
+    assert poller._background is not None and not poller._background.is_alive()
+
+
 def test_background_polling_surfaces_errors_and_timeouts_to_waiters() -> None:
     failing = FakePipeline(Reply(200, {"status": "Failed", "error": {"code": "C", "message": "m"}}))
     first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from email.utils import formatdate
 from typing import TYPE_CHECKING
 
 import pytest
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
 from vmss_runcommands.runtime.exceptions import ServiceResponseTimeoutError
@@ -150,6 +152,21 @@ def test_new_carries_the_policy_through_increments() -> None:
     assert retry.new().policy is rules
 
 
+def test_a_timeout_stops_retries_and_cuts_waits_to_what_is_left() -> None:
+    rules, sleep = policy(timeout=30.0)
+    retry = rules.to_urllib3()
+    assert retry.give_up_at is not None and not retry.is_exhausted()
+    later = retry.increment("GET", "/x", response=raw_response(503))
+    assert later.give_up_at == retry.give_up_at  # copies share one limit
+    later.sleep(raw_response(503, {"Retry-After": "50"}))
+    assert sleep.calls and 29.0 < sleep.calls[0] <= 30.0  # 50 s asked, under 30 s left
+    spent = ArmRetry(policy=rules, give_up_at=time.monotonic() - 1)
+    assert spent.is_exhausted()  # counts left, time not
+    with pytest.raises(MaxRetryError):
+        spent.increment("GET", "/x", error=ReadTimeoutError(None, "/x", "timed out"))  # type: ignore[arg-type]
+    assert RetryPolicy().to_urllib3().give_up_at is None
+
+
 def test_compute_sleep_prefers_server_wait_on_429_only() -> None:
     retry = RetryPolicy().to_urllib3()
     for _ in range(2):
@@ -282,6 +299,29 @@ def test_every_retry_is_logged_at_info_without_query_values(
         "Retry 2 of GET /x?api-version=1&sig=REDACTED after status 500: waiting 1.6 s",
     ]
     assert all(r.levelno == logging.INFO for r in caplog.records if r.name == "vmss_runcommands")
+
+
+@pytest.mark.parametrize(
+    ("settings", "error", "named"),
+    [
+        ({"total": -1}, ValueError, "total"),
+        ({"connect": 1.5}, TypeError, "connect"),
+        ({"read": True}, TypeError, "read"),
+        ({"status": "3"}, TypeError, "status"),
+        ({"backoff_factor": -0.1}, ValueError, "backoff_factor"),
+        ({"backoff_max": float("nan")}, ValueError, "backoff_max"),
+        ({"retry_after_max": "60"}, TypeError, "retry_after_max"),
+        ({"timeout": 0}, ValueError, "timeout"),
+        ({"timeout": -1.0}, ValueError, "timeout"),
+        ({"retry_on_methods": "GET"}, TypeError, "retry_on_methods"),
+        ({"extra_status_codes": frozenset({"409"})}, TypeError, "extra_status_codes"),
+    ],
+)
+def test_counts_and_factors_are_validated(
+    settings: dict[str, object], error: type[Exception], named: str
+) -> None:
+    with pytest.raises(error, match=named):
+        RetryPolicy(**settings)  # type: ignore[arg-type]
 
 
 def test_method_names_are_normalised() -> None:

@@ -282,3 +282,22 @@ def test_concurrent_requests_share_at_most_pool_maxsize_connections(
 def test_pool_maxsize_is_validated(size: Any, error: type[Exception]) -> None:
     with pytest.raises(error, match="pool_maxsize"):
         Urllib3Transport(pool_maxsize=size)
+
+
+def test_a_saturated_pool_waits_no_longer_than_the_request_timeout(
+    server: ScriptedServer,
+) -> None:
+    server.reply(200, b"slow", delay=1.0)
+    with Urllib3Transport(
+        retry_policy=NO_RETRIES, pool_maxsize=1, proxies_from_env=False
+    ) as transport:
+        holder = threading.Thread(
+            target=transport.send, args=(HttpRequest("GET", f"{server.url}/held"),)
+        )
+        holder.start()
+        while not server.requests:  # the one connection is now busy with the slow reply
+            threading.Event().wait(0.005)
+        with pytest.raises(ServiceRequestTimeoutError, match="free pooled connection"):
+            transport.send(HttpRequest("GET", f"{server.url}/queued"), timeout=0.05)
+        holder.join()
+    assert [seen.path for seen in server.requests] == ["/held"]
