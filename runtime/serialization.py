@@ -93,8 +93,18 @@ class ExtensibleEnum(str, enum.Enum):
         return format(str(self.value), format_spec)
 
 
+# Values a service sent for a closed enum that the spec does not list, by (enum, value).
+_UNLISTED: dict[tuple[type, str], Any] = {}
+
+
 class ClosedEnum(str, enum.Enum):
-    """An enum with a fixed set of values (``modelAsString: false``); lookups ignore case."""
+    """An enum with a fixed set of values (``modelAsString: false``); lookups ignore case.
+
+    ``ClosedEnum(value)`` accepts only the listed values: code that builds a request gets an
+    error for anything else. A response is read more leniently (``from_service``): a value the
+    service added after this spec becomes an unlisted member rather than failing the whole
+    response, as a new status level would otherwise break every read of a resource.
+    """
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
@@ -104,6 +114,20 @@ class ClosedEnum(str, enum.Enum):
                 if member.value.casefold() == folded:
                     return member
         return None
+
+    @classmethod
+    def from_service(cls, value: str) -> Any:
+        try:
+            return cls(value)
+        except ValueError:
+            key = (cls, value)
+            unlisted = _UNLISTED.get(key)
+            if unlisted is None:
+                unlisted = str.__new__(cls, value)
+                unlisted._name_ = value
+                unlisted._value_ = value
+                _UNLISTED[key] = unlisted
+            return unlisted
 
     def __str__(self) -> str:
         return str(self.value)
@@ -418,15 +442,18 @@ def _enum_hook(enum_type: type[enum.Enum], optional: bool) -> StructureHook:
     # other spellings take the enum's own path (case folding, an extensible enum's new
     # members, which it adds to that same table).
     members: Mapping[Any, Any] = enum_type._value2member_map_
+    lookup: Callable[[str], Any] = (
+        enum_type.from_service if issubclass(enum_type, ClosedEnum) else enum_type
+    )
 
     def structure(value: Any, _: Any) -> Any:
         if value.__class__ is str:
             member = members.get(value)
-            return member if member is not None else enum_type(value)
+            return member if member is not None else lookup(value)
         if value is None and optional:
             return UNSET
         if isinstance(value, str):
-            return enum_type(value)
+            return lookup(value)
         raise _bad("string", value)
 
     return structure
@@ -986,11 +1013,7 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     if isinstance(cls, type) and issubclass(cls, enum.Enum):
         if not isinstance(data, str):
             return path, f"expected a string, got {type(data).__name__}"
-        try:
-            cls(data)
-        except ValueError:
-            return path, f"not one of the values {cls.__name__} allows"
-        return "", "ok"
+        return "", "ok"  # unlisted values are kept (see ClosedEnum.from_service)
     return "", "ok"
 
 

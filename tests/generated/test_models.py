@@ -139,13 +139,22 @@ def test_extensible_enum_known_values_ignore_case() -> None:
     assert f"{ExecutionState.RUNNING}" == "Running"
 
 
-def test_closed_enum_rejects_unknown_values_naming_the_path() -> None:
+def test_closed_enum_reads_an_unlisted_service_value_but_refuses_it_from_code() -> None:
+    body = {"location": "x", "properties": {"instanceView": {"statuses": [{"level": "Fatal"}]}}}
+    model = VirtualMachineRunCommand.from_dict(body)
+    assert model.instance_view
+    assert model.instance_view.statuses
+    level = model.instance_view.statuses[0].level
+    assert isinstance(level, StatusLevelTypes) and level == "Fatal"
+    assert model.to_dict(keep_readonly=True) == body
+    with pytest.raises(ValueError):
+        StatusLevelTypes("Fatal")
+    assert StatusLevelTypes("warning") is StatusLevelTypes.WARNING
     with pytest.raises(DeserializationError) as info:
         VirtualMachineRunCommand.from_dict(
-            {"location": "x", "properties": {"instanceView": {"statuses": [{"level": "Fatal"}]}}}
+            {"location": "x", "properties": {"instanceView": {"statuses": [{"level": 3}]}}}
         )
     assert info.value.path == "properties.instanceView.statuses[0].level"
-    assert StatusLevelTypes("warning") is StatusLevelTypes.WARNING
 
 
 @pytest.mark.parametrize(
