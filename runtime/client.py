@@ -39,6 +39,8 @@ T = TypeVar("T")
 _ACCEPT = "application/json, text/json"
 _CLIENT_REQUEST_ID = "x-ms-client-request-id"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# A name str.format_map looks up as it is (".", "[", ":" and "!" would mean more to it).
+_PLAIN_NAME = re.compile(r"[^{}.\[\]:!]+")
 _DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 
 
@@ -81,6 +83,9 @@ class RequestOptions:
                 "retry_policy must be a RetryPolicy or None, "
                 f"not {type(self.retry_policy).__name__}"
             )
+
+
+_NO_OPTIONS = RequestOptions()
 
 
 class ArmClient:
@@ -131,6 +136,9 @@ class ArmClient:
             )
         self._secret_fields = frozenset(secret_fields)
         self._retry_policy = retry_policy
+        # (policy, the same without read retries) for the first request of an LRO; kept
+        # because making a RetryPolicy validates every field.
+        self._initial_policy: tuple[RetryPolicy, RetryPolicy] | None = None
         self._owns_transport = transport is None
         self._transport = transport or Urllib3Transport(
             pool_manager=pool_manager,
@@ -190,17 +198,26 @@ class ArmClient:
         encoded: dict[str, str] = {}
         for param in path:
             _check_path_value(param.python_name, param.value)
-            encoded[param.wire_name] = quote(str(param.value), safe="")
-
-        def fill(match: re.Match[str]) -> str:
+            encoded[param.wire_name] = _quote(str(param.value))
+        if _plain_placeholders(template):
             try:
-                return encoded[match.group(1)]
-            except KeyError:
+                filled = template.format_map(encoded)
+            except KeyError as missing:
                 raise ValueError(
-                    f"URL template placeholder {match.group(0)} has no PathParam"
+                    f"URL template placeholder {{{missing.args[0]}}} has no PathParam"
                 ) from None
+        else:
 
-        url = self.base_url + _PLACEHOLDER.sub(fill, template)
+            def fill(match: re.Match[str]) -> str:
+                try:
+                    return encoded[match.group(1)]
+                except KeyError:
+                    raise ValueError(
+                        f"URL template placeholder {match.group(0)} has no PathParam"
+                    ) from None
+
+            filled = _PLACEHOLDER.sub(fill, template)
+        url = self.base_url + filled
         query_string = _encode_query(query)
         return f"{url}?{query_string}" if query_string else url
 
@@ -215,20 +232,42 @@ class ArmClient:
     ) -> HttpResponse:
         """Send one request through the pipeline; a status outside ``expected_status`` raises
         the mapped ``HttpResponseError`` (404 -> ``ResourceNotFoundError``, ...)."""
-        options = options or RequestOptions()
+        options = options or _NO_OPTIONS
+        return self._send(
+            method,
+            url,
+            body,
+            expected_status,
+            options.headers,
+            options.client_request_id,
+            options.timeout,
+            options.retry_policy,
+        )
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        expected_status: Collection[int],
+        extra_headers: Mapping[str, str] | None,
+        client_request_id: str | None,
+        timeout: float | None,
+        retry_policy: RetryPolicy | None,
+    ) -> HttpResponse:
         headers = {"Accept": _ACCEPT}
         if body is not None:
             headers["Content-Type"] = "application/json"
-        for name, value in (options.headers or {}).items():
+        for name, value in (extra_headers or {}).items():
             for existing in [key for key in headers if key.lower() == name.lower()]:
                 del headers[existing]
             headers[name] = value
         request = HttpRequest(method.upper(), url, headers=headers, body=body)
         response = self.pipeline.run(
             request,
-            client_request_id=options.client_request_id,
-            timeout=options.timeout,
-            retry_policy=options.retry_policy,
+            client_request_id=client_request_id,
+            timeout=timeout,
+            retry_policy=retry_policy,
         )
         if response.status_code not in expected_status:
             raise map_error(response, secret_fields=self._secret_fields)
@@ -303,7 +342,7 @@ class ArmClient:
         first poll happens at once; a token from another operation, or pointing away from
         ``base_url``, is a ``ValueError``. ``deadline`` bounds the whole operation in seconds.
         """
-        options = options or RequestOptions()
+        options = options or _NO_OPTIONS
         interval = self.polling_interval if polling_interval is None else polling_interval
         _check_seconds("polling_interval", interval)
         if deadline is not None:
@@ -330,14 +369,16 @@ class ArmClient:
             )
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
-        options = replace(options, client_request_id=client_request_id)
         try:
-            response = self.send(
+            response = self._send(
                 method,
                 url,
-                body=body,
-                expected_status=expected_status,
-                options=replace(options, retry_policy=_initial_request_policy(method, poll_policy)),
+                body,
+                expected_status,
+                options.headers,
+                client_request_id,
+                options.timeout,
+                self._initial_request_policy(method, poll_policy),
             )
         except ServiceResponseError as error:
             # The request went out and may have started the operation: resume by watching
@@ -368,6 +409,14 @@ class ArmClient:
             max_retry_after=max_retry_after,
             deadline=deadline,
         )
+
+    def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
+        if method.upper() == "DELETE":
+            return policy
+        initial = self._initial_policy
+        if initial is None or initial[0] is not policy:
+            initial = self._initial_policy = (policy, _initial_request_policy(method, policy))
+        return initial[1]
 
     def _check_token(self, token: str, method: str, operation_id: str, polling: bool) -> None:
         state = decode_continuation_token(token)
@@ -558,9 +607,30 @@ def _encode_query(query: Mapping[str, str | None]) -> str:
             continue
         if not isinstance(value, str):
             raise TypeError(f"query parameter {key!r} must be a str, not {type(value).__name__}")
-        # "$" stays literal in names so "$expand" goes out as azure-core sends it.
-        pairs.append(f"{quote(key, safe='$')}={quote(value, safe='')}")
+        pairs.append(f"{_quote_name(key)}={_quote(value)}")
     return "&".join(pairs)
+
+
+# The same subscription, resource group and scale set names are encoded call after call.
+@functools.lru_cache(maxsize=1024)
+def _quote(value: str) -> str:
+    return quote(value, safe="")
+
+
+@functools.lru_cache(maxsize=64)
+def _quote_name(name: str) -> str:
+    # "$" stays literal so "$expand" goes out as azure-core sends it.
+    return quote(name, safe="$")
+
+
+@functools.lru_cache(maxsize=256)
+def _plain_placeholders(template: str) -> bool:
+    """Whether ``str.format_map`` fills ``template``'s placeholders as ``_PLACEHOLDER`` does:
+    no literal brace outside them, names it reads as plain keys."""
+    names = _PLACEHOLDER.findall(template)
+    return template.count("{") == template.count("}") == len(names) and all(
+        _PLAIN_NAME.fullmatch(name) and not name.isdigit() for name in names
+    )
 
 
 def _with_api_version(url: str, api_version: str) -> str:

@@ -26,6 +26,9 @@ class HttpRequest:
         return f"<HttpRequest {self.method} {redact_url(self.url)}>"
 
 
+_UTF8_JSON_STARTS = (b"{", b"[")
+
+
 class HttpResponse:
     """A fully read HTTP response; header lookups are case-insensitive."""
 
@@ -53,7 +56,12 @@ class HttpResponse:
 
     def json(self) -> Any:
         """Decode the body as JSON; raises ``ValueError`` when it is not JSON."""
-        return json.loads(self.body)
+        body = self.body
+        if body[:1] in _UTF8_JSON_STARTS and body[1:2] != b"\x00":
+            # json.loads would sniff the bytes for a BOM or UTF-16/32 zero bytes first and
+            # find UTF-8 for such an opening; decoding directly skips that pass.
+            return json.loads(body.decode("utf-8", "surrogatepass"))
+        return json.loads(body)
 
     def __repr__(self) -> str:
         return f"<HttpResponse {self.status_code} {self.reason} {self.request.method}>"

@@ -8,7 +8,6 @@ import os
 import platform
 import random
 import time
-import uuid
 from collections.abc import Callable, Mapping
 
 from .auth import BearerTokenPolicy
@@ -133,6 +132,8 @@ def new_client_request_id() -> str:
     clock-file round trip costs several times more; a random clock sequence stands in for the
     file, as Python does where libuuid is missing.
     """
+    import uuid  # here: building a client does not need the module (or libuuid) loaded
+
     return str(uuid.uuid1(clock_seq=random.getrandbits(14)))
 
 

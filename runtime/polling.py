@@ -337,6 +337,12 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 def same_origin(url: str, reference: str) -> bool:
     """Whether ``url`` has the scheme, host and port of ``reference`` (default ports folded)."""
+    # The usual case without parsing: ``url`` starts with the whole ``scheme://authority/`` of
+    # ``reference``, character for character, so both parse to the same origin.
+    authority = reference.find("://") + 3
+    end = reference.find("/", authority) if authority > 2 else -1
+    if end > authority and url.startswith(reference[: end + 1]):
+        return True
     return _origin(url) == _origin(reference)
 
 
@@ -353,6 +359,14 @@ def _json_or_none(response: HttpResponse, secret_fields: frozenset[str] = frozen
             response=response,
             secret_fields=secret_fields,
         ) from exc
+
+
+def _absolute(base: str, link: str) -> str:
+    """``link`` resolved against ``base``. An absolute http(s) link of printable ASCII without
+    spaces -- what ARM sends -- is taken as it is: ``urljoin`` would only take it apart and
+    put it back together (same_origin still vets it before any request)."""
+    plain = link.isascii() and link.isprintable() and " " not in link
+    return link if plain and link.startswith(("https://", "http://")) else urljoin(base, link)
 
 
 def _header(response: HttpResponse, name: str) -> str | None:
@@ -481,6 +495,11 @@ class ArmPollingMethod(Generic[T]):
         self._token: str | None = None
         self._give_up_at: float | None = None
         self._clock: Callable[[], float] = time.monotonic
+        # The latest response whose body was decoded, and that body: read again to find the
+        # final result's location, it is not decoded twice.
+        self._decoded: tuple[HttpResponse, Any] | None = None
+        # A poll URL already found on the operation's origin (it is the same for every poll).
+        self._checked_url: str | None = None
 
     @classmethod
     def from_initial_response(
@@ -509,8 +528,8 @@ class ArmPollingMethod(Generic[T]):
             method=method,
             url=url,
             algorithm=algorithm,
-            poll_url=urljoin(url, poll_url) if poll_url else None,
-            location_url=urljoin(url, location) if location else None,
+            poll_url=_absolute(url, poll_url) if poll_url else None,
+            location_url=_absolute(url, location) if location else None,
             client_request_id=client_request_id,
             final_state_via=final_state_via,
             status=_initial_status(algorithm, response),
@@ -578,7 +597,7 @@ class ArmPollingMethod(Generic[T]):
             return
         if state.algorithm in _STATUS_BODY_ALGORITHMS:
             response = self._get(cast(str, state.poll_url))
-            body = _json_or_none(response, self._secret_fields)
+            body = self._body(response)
             status = body.get("status") if isinstance(body, dict) else None
             if not isinstance(status, str) or not status:
                 raise HttpResponseError(
@@ -602,7 +621,7 @@ class ArmPollingMethod(Generic[T]):
             self._set_state(status=self._deletion_status(response))
         else:
             response = self._get(state.url)
-            body = _json_or_none(response, self._secret_fields)
+            body = self._body(response)
             if body is None and response.status_code in (200, 201):
                 raise DecodeError(
                     f"The long-running operation poll of {redact_url(state.url)} returned "
@@ -672,7 +691,7 @@ class ArmPollingMethod(Generic[T]):
         ):
             return None
         if state.algorithm in _STATUS_BODY_ALGORITHMS and self._last_response is not None:
-            body = _json_or_none(self._last_response, self._secret_fields)
+            body = self._body(self._last_response)
             resource_location = body.get("resourceLocation") if isinstance(body, dict) else None
             if isinstance(resource_location, str) and resource_location:
                 return urljoin(state.url, resource_location)
@@ -732,14 +751,24 @@ class ArmPollingMethod(Generic[T]):
             secret_fields=self._secret_fields,
         )
 
+    def _body(self, response: HttpResponse) -> Any:
+        decoded = self._decoded
+        if decoded is not None and decoded[0] is response:
+            return decoded[1]
+        body = _json_or_none(response, self._secret_fields)
+        self._decoded = (response, body)
+        return body
+
     def _get(self, url: str, *, gone_is_done: bool = False) -> HttpResponse:
-        if not same_origin(url, self._state.url):
-            # The pipeline attaches the bearer token; a poll link pointing at another host
-            # (or downgrading to http) would hand that token to whoever runs it.
-            raise ServiceRequestError(
-                f"Refusing to poll {redact_url(url)}: it is not on the same scheme, host and "
-                f"port as the operation URL {redact_url(self._state.url)}"
-            )
+        if url != self._state.url and url != self._checked_url:
+            if not same_origin(url, self._state.url):
+                # The pipeline attaches the bearer token; a poll link pointing at another
+                # host (or downgrading to http) would hand that token to whoever runs it.
+                raise ServiceRequestError(
+                    f"Refusing to poll {redact_url(url)}: it is not on the same scheme, host "
+                    f"and port as the operation URL {redact_url(self._state.url)}"
+                )
+            self._checked_url = url
         timeout, retry_policy = self._request_timeout, self._retry_policy
         if self._give_up_at is not None:
             time_left = self._give_up_at - self._clock()
@@ -764,9 +793,9 @@ class ArmPollingMethod(Generic[T]):
         return response
 
     def _set_state(self, **changes: Any) -> None:
-        new_state = replace(self._state, **changes)
-        if new_state != self._state:
-            self._state = new_state
+        state = self._state
+        if any(getattr(state, name) != value for name, value in changes.items()):
+            self._state = replace(state, **changes)
             self._token = None
 
     def limit_requests(self, give_up_at: float | None, clock: Callable[[], float]) -> None:
@@ -861,7 +890,8 @@ class LROPoller(Generic[T]):
         self._callbacks: list[Callable[[ArmPollingMethod[T]], object]] = []
         self._exception: BaseException | None = None
         self._background: threading.Thread | None = None
-        self._background_stopped = threading.Event()
+        # Set by start_background: most pollers never need an Event.
+        self._background_stopped: threading.Event
         self._background_error: BaseException | None = None
         now = clock()
         self._deadline_at = None if deadline is None else now + deadline
@@ -985,6 +1015,7 @@ class LROPoller(Generic[T]):
         """
         with self._callback_lock:
             if self._background is None and not self._method.finished():
+                self._background_stopped = threading.Event()
                 self._background = threading.Thread(
                     target=self._poll_in_background,
                     name=f"LROPoller({self._method.state.operation_id})",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import enum
 import json
+import json.encoder
 import operator
 import re
 import sys
@@ -44,8 +45,8 @@ T = TypeVar("T")
 StructureHook = Callable[[Any, Any], Any]
 UnstructureHook = Callable[[Any], Any]
 
-# Joins the wire keys of a flattened field when the model's wire keys are not all distinct;
-# cannot occur in JSON keys we receive because we only ever produce it ourselves.
+# Joins the wire keys of a flattened field when the model's wire keys are not all distinct.
+# Only the keys of known fields are joined with it; a received key holding it is unknown.
 _SEP = "\x00"
 
 
@@ -250,8 +251,8 @@ def wire_model(cls: type[T]) -> type[T]:
       the container's wire key. A property around the field's slot does it rather than an
       attrs validator and ``on_setattr`` hook, with which attrs would route the assignment
       of every other field through a Python-level ``__setattr__`` as well.
-    * attrs' ``__ne__`` goes: ``object.__ne__`` inverts ``__eq__`` the same way, in C. The
-      generated unstructure code compares every set model-valued field with UNSET.
+    * attrs' own ``__ne__`` is dropped: ``object.__ne__`` inverts ``__eq__`` just the same,
+      in C, and the generated unstructure code compares each model-valued field with UNSET.
     """
     name = _extra_field_name(cls)
     if name is not None:
@@ -1027,6 +1028,35 @@ def _join(path: str, key: str) -> str:
 _BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
 
 
+def _one_pass_encoder() -> Callable[[Any, int], Any] | None:
+    """The C encoder ``_BODY_ENCODER.encode`` would build for every body, built once: without
+    cycle bookkeeping it keeps no state between calls. None where the C accelerator is
+    missing or takes other arguments; the encoder's own ``encode`` serves then."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    try:
+        # (markers, default, encoder, indent, key_separator, item_separator, sort_keys,
+        #  skipkeys, allow_nan), as JSONEncoder.iterencode passes them.
+        encode: Callable[[Any, int], Any] = make(
+            None,
+            _BODY_ENCODER.default,
+            json.encoder.encode_basestring,
+            None,
+            ":",
+            ",",
+            False,
+            False,
+            True,
+        )
+    except TypeError:
+        return None
+    return encode
+
+
+_ONE_PASS = _one_pass_encoder()
+
+
 def serialize_body(value: object, model: type, codec: Codec, parameter: str) -> bytes:
     """A request body from a model (read-only fields dropped) or a plain mapping (sent as is)."""
     if value is None:
@@ -1040,6 +1070,8 @@ def serialize_body(value: object, model: type, codec: Codec, parameter: str) -> 
             f"{parameter} must be a {model.__name__} or a mapping, not {type(value).__name__}"
         )
     try:
+        if _ONE_PASS is not None:
+            return "".join(_ONE_PASS(payload, 0)).encode("utf-8")
         return _BODY_ENCODER.encode(payload).encode("utf-8")
     except (TypeError, ValueError, RecursionError) as exc:
         # The message names the type only: the value may be a secret.

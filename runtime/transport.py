@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import ssl
+import sys
 import threading
-import urllib.request
 from types import TracebackType
 from urllib.parse import unquote, urlsplit
 
@@ -22,10 +23,14 @@ from .exceptions import (
 )
 from .http import HttpRequest, HttpResponse
 from .redact import redact_url
-from .retry import RetryPolicy
+from .retry import ArmRetry, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 10
 """Connections kept per host; the size requests (and so azure-core) uses."""
+
+# Retry and Timeout objects kept per transport before starting over (callers passing a new
+# policy or timeout to every call must not grow the cache without bound).
+_CACHED_PER_KIND = 32
 
 
 class Urllib3Transport:
@@ -34,10 +39,10 @@ class Urllib3Transport:
     TLS certificates are verified against the system CA store unless ``connection_verify`` is a
     CA bundle path (use that bundle) or ``False`` (no verification). Proxies come from
     ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here; loopback hosts never go
-    through a proxy. At most ``pool_maxsize`` connections per host are open at a time: further
-    concurrent requests wait for a free one instead of opening (and then discarding) extra
-    connections. A caller-supplied ``pool_manager`` is used as is (no proxy, TLS or pool
-    settings are applied to it) and is not closed by :meth:`close`.
+    through a proxy. At most ``pool_maxsize`` connections per host are open at
+    a time: further concurrent requests wait for a free one instead of opening (and then
+    discarding) extra connections. A caller-supplied ``pool_manager`` is used as is (no proxy,
+    TLS or pool settings are applied to it) and is not closed by :meth:`close`.
     """
 
     def __init__(
@@ -73,8 +78,10 @@ class Urllib3Transport:
             _ssl_context(connection_verify) if isinstance(connection_verify, str) else None
         )
         self._proxies: dict[str, str] = {}
+        self._retries: dict[int, ArmRetry] = {}
+        self._timeouts: dict[float | None, Timeout] = {}
         if pool_manager is None and proxies_from_env:
-            self._proxies = urllib.request.getproxies()
+            self._proxies = _proxy_settings()
             self._configure_no_proxy(self._proxies)
 
     @property
@@ -130,10 +137,8 @@ class Urllib3Transport:
                 request.url,
                 body=request.body,
                 headers=request.headers,
-                retries=policy.to_urllib3(),
-                timeout=Timeout(
-                    total=timeout, connect=self._connection_timeout, read=self._read_timeout
-                ),
+                retries=self._urllib3_retry(policy),
+                timeout=self._urllib3_timeout(timeout),
                 redirect=True,
                 preload_content=True,
                 decode_content=True,
@@ -158,6 +163,31 @@ class Urllib3Transport:
             body=raw.data,
             request=request,
         )
+
+    # urllib3 never changes a Retry or a Timeout it is given (each attempt makes a new Retry,
+    # each connection a copy of the Timeout), so one of each per policy and per timeout will
+    # do; building and validating them anew was a measurable part of every request.
+
+    def _urllib3_retry(self, policy: RetryPolicy) -> ArmRetry:
+        if policy.timeout is not None:  # its clock starts when the Retry is made
+            return policy.to_urllib3()
+        cached = self._retries.get(id(policy))
+        # The cached Retry holds its policy, so an id cannot be reused while it is cached.
+        if cached is None or cached.policy is not policy:
+            if len(self._retries) >= _CACHED_PER_KIND:
+                self._retries.clear()
+            cached = self._retries[id(policy)] = policy.to_urllib3()
+        return cached
+
+    def _urllib3_timeout(self, timeout: float | None) -> Timeout:
+        cached = self._timeouts.get(timeout)
+        if cached is None:
+            if len(self._timeouts) >= _CACHED_PER_KIND:
+                self._timeouts.clear()
+            cached = self._timeouts[timeout] = Timeout(
+                total=timeout, connect=self._connection_timeout, read=self._read_timeout
+            )
+        return cached
 
     def _pool_for(self, url: str) -> urllib3.PoolManager:
         direct = self._direct
@@ -211,6 +241,18 @@ class Urllib3Transport:
             f"Urllib3Transport(connection_timeout={self._connection_timeout}, "
             f"read_timeout={self._read_timeout}, proxied_schemes={proxied})"
         )
+
+
+def _proxy_settings() -> dict[str, str]:
+    """``urllib.request.getproxies()``, without importing that large module when it could only
+    find nothing: elsewhere than macOS and Windows it reads just the ``*_proxy`` variables."""
+    if sys.platform not in ("darwin", "win32") and not any(
+        name[-6:].lower() == "_proxy" for name in os.environ
+    ):
+        return {}
+    import urllib.request
+
+    return urllib.request.getproxies()
 
 
 def _ssl_context(connection_verify: bool | str) -> ssl.SSLContext:
