@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -14,6 +13,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import DecodeError, ServiceRequestError, ServiceResponseError, map_error
 from .http import HttpRequest, HttpResponse
@@ -69,7 +69,7 @@ class RequestOptions:
         if self.headers is not None:
             _check_headers(self.headers)
         if self.timeout is not None:
-            _check_positive_seconds("timeout", self.timeout)
+            check_seconds("timeout", self.timeout, allow_zero=False)
         request_id = self.client_request_id
         if request_id is not None:
             if not isinstance(request_id, str):
@@ -126,10 +126,10 @@ class ArmClient:
         if not isinstance(api_version, str) or not api_version.strip():
             raise ValueError("api_version must be a non-empty str")
         self.api_version: str = api_version
-        _check_seconds("polling_interval", polling_interval)
+        check_seconds("polling_interval", polling_interval)
         self.polling_interval: float = float(polling_interval)
-        _check_positive_seconds("connection_timeout", connection_timeout)
-        _check_positive_seconds("read_timeout", read_timeout)
+        check_seconds("connection_timeout", connection_timeout, allow_zero=False)
+        check_seconds("read_timeout", read_timeout, allow_zero=False)
         if retry_policy is not None and not isinstance(retry_policy, RetryPolicy):
             raise TypeError(
                 f"retry_policy must be a RetryPolicy or None, not {type(retry_policy).__name__}"
@@ -344,9 +344,9 @@ class ArmClient:
         """
         options = options or _NO_OPTIONS
         interval = self.polling_interval if polling_interval is None else polling_interval
-        _check_seconds("polling_interval", interval)
+        check_seconds("polling_interval", interval)
         if deadline is not None:
-            _check_seconds("deadline", deadline)
+            check_seconds("deadline", deadline)
         # Checked before anything is sent: a bad option must not leave a started operation behind.
         final_state_via = normalize_final_state_via(final_state_via)
         policy = options.retry_policy or self._retry_policy
@@ -571,20 +571,6 @@ def _check_base_url(base_url: object) -> str:
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
     return base_url.strip().rstrip("/")
-
-
-def _check_seconds(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value!r}")
-
-
-def _check_positive_seconds(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number of seconds > 0, not {value!r}")
 
 
 def _check_headers(headers: object) -> None:

@@ -12,7 +12,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -20,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
 from urllib.parse import urljoin, urlsplit
 
+from .checks import check_seconds
 from .exceptions import (
     AzureError,
     DecodeError,
@@ -875,10 +875,10 @@ class LROPoller(Generic[T]):
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        _check_seconds("polling_interval", polling_interval)
-        _check_seconds("max_retry_after", max_retry_after)
+        check_seconds("polling_interval", polling_interval)
+        check_seconds("max_retry_after", max_retry_after)
         if deadline is not None:
-            _check_seconds("deadline", deadline)
+            check_seconds("deadline", deadline)
         self._method = polling_method
         self._interval = polling_interval
         self._max_retry_after = max_retry_after
@@ -1056,7 +1056,7 @@ class LROPoller(Generic[T]):
         poller's overall ``deadline``, pass first, and the operation's error if it failed.
         """
         if timeout is not None:
-            _check_seconds("timeout", timeout)
+            check_seconds("timeout", timeout)
         # A done callback runs in the background thread, which only stops after the
         # callbacks: waiting for it from inside one would wait forever.
         if self._background is not None and threading.current_thread() is not self._background:
@@ -1198,10 +1198,3 @@ class LROPoller(Generic[T]):
         return isinstance(error, ServiceRequestError | ServiceResponseError) and (
             self._clock() >= limit
         )
-
-
-def _check_seconds(name: str, value: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value!r}")
