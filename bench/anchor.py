@@ -95,31 +95,7 @@ class Models:
 
     def deser_read_iv(self, raw: bytes) -> list[Any]:
         model = self._deserialize(json.loads(raw))
-        source = model.source
-        view = model.instance_view
-        return [
-            model.name,
-            model.id,
-            model.type,
-            model.location,
-            source.script_uri,
-            [(p.name, p.value) for p in model.parameters],
-            model.async_execution,
-            model.treat_failure_as_deployment_failure,
-            model.run_as_user,
-            model.timeout_in_seconds,
-            model.provisioning_state,
-            model.output_blob_uri,
-            model.error_blob_uri,
-            view.execution_state,
-            view.execution_message,
-            view.exit_code,
-            view.output,
-            view.error,
-            view.start_time,
-            view.end_time,
-            [(s.code, s.level, s.display_status, s.message, s.time) for s in view.statuses],
-        ]
+        return samples.read_every_field(model)
 
     def ser(self) -> str:
         return self._serialize(self.prebuilt)

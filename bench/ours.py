@@ -61,31 +61,7 @@ class Models:
     def deser_read_iv(self, raw: bytes) -> list[Any]:
         # Any: the fields are known to be present, as in the other contenders' reads.
         model: Any = self._model.from_dict(json.loads(raw))
-        source = model.source
-        view = model.instance_view
-        return [
-            model.name,
-            model.id,
-            model.type,
-            model.location,
-            source.script_uri,
-            [(p.name, p.value) for p in model.parameters],
-            model.async_execution,
-            model.treat_failure_as_deployment_failure,
-            model.run_as_user,
-            model.timeout_in_seconds,
-            model.provisioning_state,
-            model.output_blob_uri,
-            model.error_blob_uri,
-            view.execution_state,
-            view.execution_message,
-            view.exit_code,
-            view.output,
-            view.error,
-            view.start_time,
-            view.end_time,
-            [(s.code, s.level, s.display_status, s.message, s.time) for s in view.statuses],
-        ]
+        return samples.read_every_field(model)
 
     def ser(self) -> bytes:
         return self._serialize_body(self.prebuilt, self._model, self._codec, "run_command")

@@ -5,37 +5,13 @@
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from vmss_runcommands.emulator import ArmEmulator, ExecutionResult
+from vmss_runcommands.emulator import ArmEmulator
 
 RG, VMSS = "rg-cli", "cli-vmss"
-_INSTANCE = re.compile(r"/virtualMachines/([^/]+)/runCommands/")
-
-
-def scripted(run_command: Mapping[str, Any]) -> ExecutionResult:
-    script = run_command.get("properties", {}).get("source", {}).get("script", "")
-    match = _INSTANCE.search(run_command.get("id", ""))
-    instance = match.group(1) if match else ""
-    output, error, code, state = "", "", 0, None
-    for statement in (s.strip() for s in script.split(";")):
-        verb, _, rest = statement.partition(" ")
-        if verb == "echo":
-            output += rest + "\n"
-        elif verb == "warn":
-            error += rest + "\n"
-        elif verb == "state":
-            state = rest
-        elif verb == "exit":
-            number, _, condition = rest.partition(" on multiples of ")
-            if not condition or (instance.isdigit() and int(instance) % int(condition) == 0):
-                code = int(number)
-    return ExecutionResult(exit_code=code, output=output, error=error, execution_state=state)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from cli_support import Cli, scripted
+from cli_support import Cli
+from scripted_executor import scripted
 from vmss_runcommands.emulator import ArmEmulator
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from scripted_executor import scripted
 from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
-from workflow_scripts import scripted
 
 
 @pytest.fixture

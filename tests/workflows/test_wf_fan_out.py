@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from scripted_executor import scripted
 from vmss_runcommands import HttpResponseError, RetryPolicy, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator, ExecutionResult
 from vmss_runcommands.workflows import (
@@ -15,7 +16,7 @@ from vmss_runcommands.workflows import (
     Throttle,
     fan_out,
 )
-from workflow_scripts import RG, VMSS, body, scripted
+from workflow_scripts import RG, VMSS, body
 
 
 @pytest.fixture

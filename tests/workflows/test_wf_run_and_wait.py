@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from scripted_executor import scripted
 from vmss_runcommands import ResourceExistsError, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 from vmss_runcommands.models import VirtualMachineRunCommandUpdate
@@ -15,7 +16,7 @@ from vmss_runcommands.workflows import (
     run_and_wait,
 )
 from vmss_runcommands.workflows.run import RunWaiter
-from workflow_scripts import RG, SECRET, VMSS, body, scripted
+from workflow_scripts import RG, SECRET, VMSS, body
 
 
 def test_a_finished_script_comes_back_with_its_output_exit_code_and_times(
