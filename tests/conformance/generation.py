@@ -72,6 +72,9 @@ def generate_file(swagger: Path, package: str, clients: Path, work: Path) -> Fil
     version_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(swagger, version_dir / swagger.name)
     result = FileGeneration(swagger.name, package, operation_ids(document))
+    target = clients / package
+    if target.exists():  # never leave an earlier run's package to be tested
+        shutil.rmtree(target)
 
     def config(operations: list[str]) -> GeneratorConfig:
         return GeneratorConfig(
@@ -118,9 +121,6 @@ def generate_file(swagger: Path, package: str, clients: Path, work: Path) -> Fil
             result.generated = accepted
             if not accepted:
                 return result
-        target = clients / package
-        if target.exists():
-            shutil.rmtree(target)
         try:
             for relative, text in files.items():
                 path = target / relative

@@ -46,11 +46,11 @@ def test_post_all_optional(client: Any) -> None:
     group = models(PACKAGE).ParameterGroupingPostOptionalParameters(
         custom_header="header", query=21
     )
-    client.parameter_grouping.post_optional(group)
+    client.parameter_grouping.post_optional(parameter_grouping_post_optional_parameters=group)
 
 
 def test_post_none_optional(client: Any) -> None:
-    client.parameter_grouping.post_optional(None)
+    client.parameter_grouping.post_optional(parameter_grouping_post_optional_parameters=None)
 
 
 def test_post_all_multi_param_groups(client: Any) -> None:
@@ -59,28 +59,36 @@ def test_post_all_multi_param_groups(client: Any) -> None:
     second = m.ParameterGroupingPostMultiParamGroupsSecondParamGroup(
         header_two="header2", query_two=42
     )
-    client.parameter_grouping.post_multi_param_groups(first, second)
+    client.parameter_grouping.post_multi_param_groups(
+        first_parameter_group=first,
+        parameter_grouping_post_multi_param_groups_second_param_group=second,
+    )
 
 
 def test_post_some_multi_param_groups(client: Any) -> None:
     m = models(PACKAGE)
     first = m.FirstParameterGroup(header_one="header")
     second = m.ParameterGroupingPostMultiParamGroupsSecondParamGroup(query_two=42)
-    client.parameter_grouping.post_multi_param_groups(first, second)
+    client.parameter_grouping.post_multi_param_groups(
+        first_parameter_group=first,
+        parameter_grouping_post_multi_param_groups_second_param_group=second,
+    )
 
 
 def test_post_shared_parameter_group_object(client: Any) -> None:
     first = models(PACKAGE).FirstParameterGroup(header_one="header")
-    client.parameter_grouping.post_shared_parameter_group_object(first)
+    client.parameter_grouping.post_shared_parameter_group_object(first_parameter_group=first)
 
 
 def test_post_reserved_words(client: Any) -> None:
     group = models(PACKAGE).ParameterGroupingPostReservedWordsParameters(
         from_property="bob", accept="yes"
     )
-    client.parameter_grouping.post_reserved_words(group)
+    client.parameter_grouping.post_reserved_words(
+        parameter_grouping_post_reserved_words_parameters=group
+    )
 
 
 def test_group_with_constant(client: Any) -> None:
     group = models(PACKAGE).Grouper(grouped_constant="foo", grouped_parameter="bar")
-    client.parameter_grouping.group_with_constant(group)
+    client.parameter_grouping.group_with_constant(grouper=group)

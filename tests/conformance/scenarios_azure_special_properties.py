@@ -91,13 +91,14 @@ def test_api_version_local(client: Any) -> None:
 def test_skip_url_encoding(client: Any) -> None:
     unencoded_path, unencoded_query = "path1/path2/path3", "value1&q2=value2&q3=value3"
     client.skip_url_encoding.get_method_path_valid(unencoded_path)
-    client.skip_url_encoding.get_path_valid(unencoded_path)
+    # AutoRest's modeler drops the repeated word of getPathPathValid; we keep the operationId's
+    client.skip_url_encoding.get_path_path_valid(unencoded_path)
     client.skip_url_encoding.get_swagger_path_valid()
     client.skip_url_encoding.get_method_query_valid(unencoded_query)
     client.skip_url_encoding.get_path_query_valid(unencoded_query)
     client.skip_url_encoding.get_swagger_query_valid()
     client.skip_url_encoding.get_method_query_null()
-    client.skip_url_encoding.get_method_query_null(None)
+    client.skip_url_encoding.get_method_query_null(q1=None)
 
 
 def test_azure_odata(client: Any) -> None:

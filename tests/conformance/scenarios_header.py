@@ -80,9 +80,9 @@ def test_bool_response(client: Any) -> None:
 
 
 def test_string_param(client: Any) -> None:
-    client.header.param_string("valid", "The quick brown fox jumps over the lazy dog")
-    client.header.param_string("null", None)
-    client.header.param_string("empty", "")
+    client.header.param_string("valid", value="The quick brown fox jumps over the lazy dog")
+    client.header.param_string("null", value=None)
+    client.header.param_string("empty", value="")
 
 
 def test_string_response(client: Any) -> None:
@@ -94,9 +94,9 @@ def test_string_response(client: Any) -> None:
 
 def test_enum_param(client: Any) -> None:
     grey = models(PACKAGE).GreyscaleColors.GREY
-    client.header.param_enum("valid", grey)
-    client.header.param_enum("valid", "GREY")
-    client.header.param_enum("null", None)
+    client.header.param_enum("valid", value=grey)
+    client.header.param_enum("valid", value="GREY")
+    client.header.param_enum("null", value=None)
 
 
 def test_enum_response(client: Any) -> None:
@@ -129,8 +129,8 @@ def test_datetime_response(client: Any) -> None:
 
 def test_datetime_rfc1123_param(client: Any) -> None:
     valid = dt.datetime(2010, 1, 1, 12, 34, 56, tzinfo=UTC)
-    client.header.param_datetime_rfc1123("valid", valid)
-    client.header.param_datetime_rfc1123("min", dt.datetime.min.replace(tzinfo=UTC))
+    client.header.param_datetime_rfc1123("valid", value=valid)
+    client.header.param_datetime_rfc1123("min", value=dt.datetime.min.replace(tzinfo=UTC))
 
 
 def test_datetime_rfc1123_response(client: Any) -> None:

@@ -66,7 +66,11 @@ def test_get_multiple_pages_retry_second(client: Any) -> None:
 
 def test_get_multiple_pages_with_offset(client: Any) -> None:
     options = models(PACKAGE).PagingGetMultiplePagesWithOffsetOptions(offset=100)
-    items = list(client.paging.get_multiple_pages_with_offset(options))
+    items = list(
+        client.paging.get_multiple_pages_with_offset(
+            paging_get_multiple_pages_with_offset_options=options
+        )
+    )
     assert len(items) == 10
     assert items[-1].properties.id == 110
 
@@ -87,7 +91,9 @@ def test_get_multiple_pages_failure_uri(client: Any) -> None:
 
 
 def test_paging_fragment_path(client: Any) -> None:
-    items = list(client.paging.get_multiple_pages_fragment_next_link("1.6", "test_user"))
+    items = list(
+        client.paging.get_multiple_pages_fragment_next_link(api_version="1.6", tenant="test_user")
+    )
     assert len(items) == 10
     # the next-page operation is not a public method of its own
     assert not hasattr(client.paging, "get_multiple_pages_fragment_next_link_next")

@@ -1,6 +1,7 @@
 """url.json: AutoRest's URL tests (vanilla/legacy test_url.py), translated: path and query
 parameters of every type. AutoRest's ``ValidationError`` for a None required parameter is our
-``ValueError`` naming the parameter."""
+``ValueError`` naming the parameter; optional parameters are passed by keyword (ours are
+keyword-only). Single-value enum parameters are constants the caller does not pass."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ ARRAY_QUERY = ["ArrayQuery1", r"begin!*'();:@ &=+$,/?#[]end", None, ""]
 
 @pytest.fixture
 def client() -> Iterator[Any]:
-    with make_client(PACKAGE) as c:
+    # AutoRest's own fixture: AutoRestUrlTestService("", ...), an empty global path parameter
+    with make_client(PACKAGE, global_string_path="") as c:
         yield c
 
 
@@ -117,7 +119,7 @@ def test_base64_url(client: Any) -> None:
 
 def test_queries_byte(client: Any) -> None:
     client.queries.byte_empty()
-    client.queries.byte_multi_byte(BYTES)
+    client.queries.byte_multi_byte(byte_query=BYTES)
     client.queries.byte_null()
 
 
@@ -168,8 +170,8 @@ def test_queries_string(client: Any) -> None:
 
 
 def test_queries_enum(client: Any) -> None:
-    client.queries.enum_valid(models(PACKAGE).UriColor.GREEN_COLOR)
-    client.queries.enum_null(None)
+    client.queries.enum_valid(enum_query=models(PACKAGE).UriColor.GREEN_COLOR)
+    client.queries.enum_null(enum_query=None)
 
 
 def test_queries_unicode(client: Any) -> None:
@@ -177,19 +179,21 @@ def test_queries_unicode(client: Any) -> None:
 
 
 def test_array_string_csv(client: Any) -> None:
-    client.queries.array_string_csv_empty([])
-    client.queries.array_string_csv_null(None)
-    client.queries.array_string_csv_valid(ARRAY_QUERY)
+    client.queries.array_string_csv_empty(array_query=[])
+    client.queries.array_string_csv_null(array_query=None)
+    client.queries.array_string_csv_valid(array_query=ARRAY_QUERY)
 
 
 def test_array_string_miscellaneous(client: Any) -> None:
-    client.queries.array_string_pipes_valid(ARRAY_QUERY)
-    client.queries.array_string_ssv_valid(ARRAY_QUERY)
-    client.queries.array_string_tsv_valid(ARRAY_QUERY)
+    client.queries.array_string_pipes_valid(array_query=ARRAY_QUERY)
+    client.queries.array_string_ssv_valid(array_query=ARRAY_QUERY)
+    client.queries.array_string_tsv_valid(array_query=ARRAY_QUERY)
 
 
 def test_array_string_no_collection_format(client: Any) -> None:
-    client.queries.array_string_no_collection_format_empty(["hello", "nihao", "bonjour"])
+    client.queries.array_string_no_collection_format_empty(
+        array_query=["hello", "nihao", "bonjour"]
+    )
 
 
 def test_get_all_with_values() -> None:
@@ -197,21 +201,30 @@ def test_get_all_with_values() -> None:
         PACKAGE, global_string_path="globalStringPath", global_string_query="globalStringQuery"
     ) as c:
         c.path_items.get_all_with_values(
-            "pathItemStringPath", "localStringPath", "pathItemStringQuery", "localStringQuery"
+            "pathItemStringPath",
+            "localStringPath",
+            path_item_string_query="pathItemStringQuery",
+            local_string_query="localStringQuery",
         )
 
 
 def test_get_global_and_local_query_null() -> None:
     with make_client(PACKAGE, global_string_path="globalStringPath") as c:
         c.path_items.get_global_and_local_query_null(
-            "pathItemStringPath", "localStringPath", "pathItemStringQuery", None
+            "pathItemStringPath",
+            "localStringPath",
+            path_item_string_query="pathItemStringQuery",
+            local_string_query=None,
         )
 
 
 def test_get_global_query_null() -> None:
     with make_client(PACKAGE, global_string_path="globalStringPath") as c:
         c.path_items.get_global_query_null(
-            "pathItemStringPath", "localStringPath", "pathItemStringQuery", "localStringQuery"
+            "pathItemStringPath",
+            "localStringPath",
+            path_item_string_query="pathItemStringQuery",
+            local_string_query="localStringQuery",
         )
 
 
@@ -220,5 +233,8 @@ def test_get_local_path_item_query_null() -> None:
         PACKAGE, global_string_path="globalStringPath", global_string_query="globalStringQuery"
     ) as c:
         c.path_items.get_local_path_item_query_null(
-            "pathItemStringPath", "localStringPath", None, None
+            "pathItemStringPath",
+            "localStringPath",
+            path_item_string_query=None,
+            local_string_query=None,
         )

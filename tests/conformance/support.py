@@ -3,10 +3,13 @@ test server's cookie relay, and the marker for test-server quirks."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import re
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -57,26 +60,34 @@ class FakeCredential:
 
 
 class CookieRelay(urllib3.PoolManager):
-    """Sends back the last ``Set-Cookie`` once, on the next request.
+    """Sends back the last ``Set-Cookie`` once, on the next request (retries included).
 
-    The test server keeps the state of some LRO and paging scenarios in a cookie, which no ARM
-    service does; AutoRest's own acceptance tests add the same relay to their pipeline.
+    The test server keeps the state of some LRO, paging and retry scenarios in a cookie, which
+    no ARM service does; AutoRest's own acceptance tests add the same relay to their pipeline,
+    below the retry policy. Ours retries inside urllib3's connection pool, so the relay sits
+    where each attempt is sent.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._cookie: str | None = None
+        self.cookie: str | None = None
+        relay = self
 
-    def urlopen(self, method: str, url: str, redirect: bool = True, **kw: Any) -> Any:
-        headers = dict(kw.pop("headers", None) or {})
-        cookie, self._cookie = self._cookie, None
-        if cookie:
-            headers["Cookie"] = cookie
-        response = super().urlopen(method, url, redirect=redirect, headers=headers, **kw)
-        set_cookie = response.headers.get("Set-Cookie")
-        if set_cookie:
-            self._cookie = set_cookie
-        return response
+        class Pool(urllib3.HTTPConnectionPool):
+            def _make_request(  # type: ignore[override]
+                self, conn: Any, method: str, url: str, *args: Any, **kw: Any
+            ) -> Any:
+                headers = dict(kw.pop("headers", None) or {})
+                cookie, relay.cookie = relay.cookie, None
+                if cookie:
+                    headers["Cookie"] = cookie
+                response = super()._make_request(conn, method, url, *args, headers=headers, **kw)
+                set_cookie = response.headers.get("Set-Cookie")
+                if set_cookie:
+                    relay.cookie = set_cookie.split(";", 1)[0]
+                return response
+
+        self.pool_classes_by_scheme = {**self.pool_classes_by_scheme, "http": Pool}
 
 
 def client(name: str, *, subscription_id: str = SUBSCRIPTION_ID, **options: Any) -> Any:
@@ -87,9 +98,26 @@ def client(name: str, *, subscription_id: str = SUBSCRIPTION_ID, **options: Any)
     return package(name).AutoRestClient(FakeCredential(), subscription_id, **options)
 
 
+class QuirkSeen(Exception):
+    """The scenario failed exactly the way its listed test-server quirk makes it fail."""
+
+
 def quirk(reason: str) -> pytest.MarkDecorator:
     """A scenario that fails only because the test server does what no ARM service does.
 
-    An expected failure, strict: if it starts passing, the run fails and the quirk is removed.
+    An expected failure, strict and narrow: it must fail with :class:`QuirkSeen` (raised by
+    :func:`quirk_seen_on` for the quirk's own symptom). Any other failure is a failure, and a
+    pass fails the run until the marker is removed.
     """
-    return pytest.mark.xfail(strict=True, reason=f"test-server quirk: {reason}")
+    return pytest.mark.xfail(strict=True, raises=QuirkSeen, reason=f"test-server quirk: {reason}")
+
+
+@contextlib.contextmanager
+def quirk_seen_on(error: type[BaseException], match: str) -> Iterator[None]:
+    """Turn ``error`` whose text matches ``match`` (the quirk's symptom) into QuirkSeen."""
+    try:
+        yield
+    except error as exc:
+        if not re.search(match, str(exc)):
+            raise
+        raise QuirkSeen(str(exc)) from exc

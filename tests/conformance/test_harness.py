@@ -86,6 +86,18 @@ def test_an_operation_the_generator_cannot_build_costs_only_itself(tmp_path: Pat
     assert probe.stdout.split() == ["True", "False"], probe.stderr
 
 
+def test_a_file_that_generates_nothing_leaves_no_earlier_package(tmp_path: Path) -> None:
+    stale = tmp_path / "clients" / "tiny_client"
+    stale.mkdir(parents=True)
+    (stale / "__init__.py").write_text("")
+    swagger = tmp_path / "tiny.json"
+    nothing = {**SWAGGER, "paths": {"/widgets/bad": SWAGGER["paths"]["/widgets/bad"]}}
+    swagger.write_text(json.dumps(nothing))
+    result = generate_file(swagger, "tiny_client", tmp_path / "clients", tmp_path / "work")
+    assert result.generated == []
+    assert not stale.exists()
+
+
 def _results(**outcomes: tuple[str, str]) -> dict[str, dict[str, Any]]:
     return {
         f"tests/conformance/scenarios_lro.py::{name}": {"outcome": o, "reason": r}
