@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,14 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         elif report.failed:
             crash = getattr(report.longrepr, "reprcrash", None)
             reason = crash.message if crash is not None else str(report.longrepr)[-300:]
-        _RESULTS[report.nodeid] = {"outcome": outcome, "reason": " ".join(reason.split())[:300]}
+        _RESULTS[report.nodeid] = {"outcome": outcome, "reason": _stable(reason)[:300]}
+
+
+def _stable(text: str) -> str:
+    """The reason without what changes from run to run (addresses, request ids, the port)."""
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x...", " ".join(text.split()))
+    text = re.sub(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", "<uuid>", text)
+    return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -142,6 +142,9 @@ def test_the_baseline_is_a_floor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     }
     assert run.check_baseline([generation], quirk_passes) == 1
     assert run.check_baseline([generation], {}) == 1  # nothing ran
+    only_b = _results(test_b=("passed", ""))
+    assert run.check_baseline([generation], only_b) == 1  # test_a is missing
+    assert run.check_baseline([generation], only_b, partial=True) == 0  # -k chose test_b
 
 
 @needs_node
