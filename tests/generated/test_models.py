@@ -9,7 +9,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from vmss_runcommands import UNSET, DeserializationError
+from vmss_runcommands import DeserializationError
 from vmss_runcommands.models import (
     ExecutionState,
     RunCommandInputParameter,
@@ -25,30 +25,30 @@ from vmss_runcommands.runtime.serialization import format_datetime, parse_dateti
 text = st.text(max_size=30)
 identity = st.builds(
     RunCommandManagedIdentity,
-    client_id=st.one_of(st.just(UNSET), text),
-    object_id=st.one_of(st.just(UNSET), text),
+    client_id=st.one_of(st.none(), text),
+    object_id=st.one_of(st.none(), text),
 )
 parameters = st.lists(st.builds(RunCommandInputParameter, name=text, value=text), max_size=3)
 source = st.builds(
     VirtualMachineRunCommandScriptSource,
-    script=st.one_of(st.just(UNSET), text),
-    script_uri=st.one_of(st.just(UNSET), text),
-    command_id=st.one_of(st.just(UNSET), text),
-    script_uri_managed_identity=st.one_of(st.just(UNSET), identity),
+    script=st.one_of(st.none(), text),
+    script_uri=st.one_of(st.none(), text),
+    command_id=st.one_of(st.none(), text),
+    script_uri_managed_identity=st.one_of(st.none(), identity),
 )
 run_commands = st.builds(
     VirtualMachineRunCommand,
     location=text,
-    tags=st.one_of(st.just(UNSET), st.dictionaries(text, text, max_size=3)),
-    source=st.one_of(st.just(UNSET), source),
-    parameters=st.one_of(st.just(UNSET), parameters),
-    protected_parameters=st.one_of(st.just(UNSET), parameters),
-    async_execution=st.one_of(st.just(UNSET), st.booleans()),
-    run_as_user=st.one_of(st.just(UNSET), text),
-    run_as_password=st.one_of(st.just(UNSET), text),
-    timeout_in_seconds=st.one_of(st.just(UNSET), st.integers(-(2**31), 2**31 - 1)),
-    output_blob_managed_identity=st.one_of(st.just(UNSET), identity),
-    treat_failure_as_deployment_failure=st.one_of(st.just(UNSET), st.booleans()),
+    tags=st.one_of(st.none(), st.dictionaries(text, text, max_size=3)),
+    source=st.one_of(st.none(), source),
+    parameters=st.one_of(st.none(), parameters),
+    protected_parameters=st.one_of(st.none(), parameters),
+    async_execution=st.one_of(st.none(), st.booleans()),
+    run_as_user=st.one_of(st.none(), text),
+    run_as_password=st.one_of(st.none(), text),
+    timeout_in_seconds=st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1)),
+    output_blob_managed_identity=st.one_of(st.none(), identity),
+    treat_failure_as_deployment_failure=st.one_of(st.none(), st.booleans()),
 )
 
 
@@ -65,8 +65,8 @@ def test_unset_fields_are_not_sent_and_flattened_fields_are_nested(
     wire = model.to_dict()
     top_level = {"location", "tags"}
     assert set(wire) <= top_level | {"properties"}
-    assert ("tags" in wire) == (model.tags is not UNSET)
-    if model.source is UNSET and model.run_as_password is UNSET and "properties" in wire:
+    assert ("tags" in wire) == (model.tags is not None)
+    if model.source is None and model.run_as_password is None and "properties" in wire:
         assert "source" not in wire["properties"] and "runAsPassword" not in wire["properties"]
 
 
@@ -205,7 +205,9 @@ def test_null_means_absent() -> None:
     model = VirtualMachineRunCommand.from_dict(
         {"location": "x", "tags": None, "properties": {"source": None, "exitCode": None}}
     )
-    assert model.tags is UNSET and model.source is UNSET
+    assert model.tags is None and model.source is None
+    # An absent field is not sent as null; the unknown key is kept as it came.
+    assert model.to_dict() == {"location": "x", "properties": {"exitCode": None}}
 
 
 def test_unknown_keys_are_kept_and_sent_back() -> None:
