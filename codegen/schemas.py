@@ -232,10 +232,10 @@ class SchemaResolver:
         if kind in ("object", None) and isinstance(extra, dict) and extra:
             values = Located(located.document, f"{located.pointer}/additionalProperties", extra)
             return SchemaType("dict", item=self.type_of(values, inline_name + "Value"))
-        if kind == "object":
-            return SchemaType("dict", item=SchemaType("any"))  # a free-form object
-        if kind in (None, "file"):
-            return SchemaType("any")  # any JSON value
+        if kind in ("object", None, "file"):
+            # A free-form object: any JSON value, as services do not always send an object
+            # there (deploymentScripts' outputs hold strings where the spec says object).
+            return SchemaType("any")
         raise SpecError(f"{located.where}: unsupported type {kind!r}")
 
     def _located(self, ref: str) -> Located:

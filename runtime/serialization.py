@@ -671,6 +671,7 @@ class _Shape:
         "nullable",
         "paths",
         "read_extra",
+        "read_nulls",
         "top_keys",
     )
 
@@ -689,6 +690,12 @@ class _Shape:
         ]
         paths = {f.name: _wire_path(f) for f in fields}
         self.paths = paths
+        nulls_field = next(
+            (f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None
+        )
+        self.read_nulls: Callable[[Any], Any] | None = (
+            operator.attrgetter(nulls_field) if nulls_field else None
+        )
         # Wire paths of the x-nullable fields: a null received there is sent back.
         self.nullable = tuple((f.name, paths[f.name]) for f in fields if f.metadata.get("nullable"))
         leaves = [path[-1] for path in paths.values()]
@@ -852,41 +859,25 @@ def _wrap_unstructure(
     """The unstructure hook of a model: its generated top-level function, each flattened
     container's function nested under the container's wire key, then the unknown keys, then
     the fields ``wire_nulls`` names, as JSON null."""
-    plain = _wrap_unstructure_fields(shape, parts)
-    if not any(f.metadata.get(WIRE_NULLS) for f in attrs.fields(shape.model)):
-        return plain
-    paths, name = shape.paths, shape.name
-
-    def unstructure(obj: Any) -> dict[str, Any]:
-        result: dict[str, Any] = plain(obj)
-        nulls = obj.wire_nulls
-        if nulls:
-            for field_name in nulls:
-                path = paths.get(field_name)
-                if path is None:
-                    raise ValueError(f"{name}.wire_nulls names {field_name!r}, not a field")
-                if field_name not in sent:
-                    continue  # read-only: never sent
-                target = result
-                for step in path[:-1]:
-                    target = target.setdefault(step, {})
-                target[path[-1]] = None
-        return result
-
-    return unstructure
-
-
-def _wrap_unstructure_fields(
-    shape: _Shape, parts: list[tuple[tuple[str, ...], UnstructureHook]]
-) -> UnstructureHook:
-    name, layout = shape.name, shape.layout
+    name, layout, paths = shape.name, shape.layout, shape.paths
     top = parts[0][1] if parts and not parts[0][0] else _no_fields
     nested = [(path, fn) for path, fn in parts if path]
-    extra = shape.read_extra
-    if extra is None:
-        if not nested:
-            return top
-        extra = _no_unknown_keys
+    extra = shape.read_extra or _no_unknown_keys
+    nulls_of = shape.read_nulls or _no_unknown_keys
+    if shape.read_extra is None and shape.read_nulls is None and not nested:
+        return top
+
+    def put_nulls(result: dict[str, Any], nulls: Iterable[str]) -> None:
+        for field_name in nulls:
+            path = paths.get(field_name)
+            if path is None:
+                raise ValueError(f"{name}.wire_nulls names {field_name!r}, not a field")
+            if field_name not in sent:
+                continue  # read-only: never sent
+            target = result
+            for step in path[:-1]:
+                target = target.setdefault(step, {})
+            target[path[-1]] = None
 
     if not nested:
 
@@ -895,6 +886,9 @@ def _wrap_unstructure_fields(
             unknown = extra(obj)
             if unknown:
                 _merge_unknown(result, unknown, layout, name)
+            nulls = nulls_of(obj)
+            if nulls:
+                put_nulls(result, nulls)
             return result
 
     elif len(nested) == 1 and len(nested[0][0]) == 1:
@@ -908,6 +902,9 @@ def _wrap_unstructure_fields(
             unknown = extra(obj)
             if unknown:
                 _merge_unknown(result, unknown, layout, name)
+            nulls = nulls_of(obj)
+            if nulls:
+                put_nulls(result, nulls)
             return result
 
     else:
@@ -924,6 +921,9 @@ def _wrap_unstructure_fields(
             unknown = extra(obj)
             if unknown:
                 _merge_unknown(result, unknown, layout, name)
+            nulls = nulls_of(obj)
+            if nulls:
+                put_nulls(result, nulls)
             return result
 
     return unstructure

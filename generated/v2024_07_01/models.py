@@ -91,7 +91,7 @@ class ApiErrorBase:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -132,7 +132,7 @@ class InnerError:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -185,7 +185,7 @@ class ApiError:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -222,7 +222,7 @@ class CloudError:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -275,7 +275,7 @@ class InstanceViewStatus:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -312,7 +312,7 @@ class RunCommandInputParameter:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -355,7 +355,7 @@ class RunCommandManagedIdentity:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -421,7 +421,7 @@ class VirtualMachineRunCommandInstanceView:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -474,7 +474,7 @@ class VirtualMachineRunCommandScriptSource:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -683,7 +683,7 @@ class VirtualMachineRunCommand:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -877,7 +877,7 @@ class VirtualMachineRunCommandUpdate:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
@@ -918,7 +918,7 @@ class VirtualMachineRunCommandsListResult:
         factory=dict, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
-        factory=frozenset, repr=False, eq=False, metadata={"wire_nulls": True}
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
