@@ -281,3 +281,19 @@ def _all_wire(spec: dict[str, Any]) -> list[str]:
 def test_every_definition_of_the_fixture_is_generated(zoo: ModuleType) -> None:
     for name in _all_wire(zoo_spec()):
         assert hasattr(zoo, name), name
+
+
+def test_import_keeps_the_subtypes_nothing_names(tmp_path: Path) -> None:
+    from codegen.importer import import_api_version
+
+    upstream = tmp_path / "upstream"
+    write_zoo(upstream)
+    spec_root = tmp_path / "spec"
+    spec_root.mkdir()
+    (spec_root / "codegen.yaml").write_text((upstream / "codegen.yaml").read_text())
+    import_api_version(
+        upstream / API_VERSION / "zoo.json", spec_root, select=["Pets_CreateOrUpdate"]
+    )
+    bundled = json.loads((spec_root / API_VERSION / "zoo.json").read_text())
+    assert {"Pet", "Dog", "Cat", "Lion"} <= set(bundled["definitions"])
+    assert "Zoo" not in bundled["definitions"]  # not reached by the selected operation
