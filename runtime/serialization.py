@@ -1197,6 +1197,23 @@ def _subtype_tables(models: frozenset[type]) -> dict[type, tuple[str, dict[str, 
     return tables
 
 
+def _subtype_for(cls: type, data: Mapping[Any, Any]) -> type:
+    """The subclass of ``cls`` whose discriminator value ``data`` carries (else ``cls``)."""
+    pending: list[type] = list(cls.__subclasses__())
+    while pending:
+        sub = pending.pop()
+        pending.extend(sub.__subclasses__())
+        for field in attrs.fields(sub):
+            if field.metadata.get("discriminator") and field.default is not attrs.NOTHING:
+                value = (
+                    field.default.value if isinstance(field.default, enum.Enum) else field.default
+                )
+                wire = data.get(field.metadata.get("wire", field.name))
+                if isinstance(wire, str) and wire.casefold() == str(value).casefold():
+                    return sub
+    return cls
+
+
 def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     """Find where ``data`` stops matching ``cls``; returns (wire path, reason). Values are never
     included in the reason: they may be secrets."""
@@ -1209,6 +1226,7 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     if attrs.has(cls):
         if not isinstance(data, Mapping):
             return path, f"expected an object, got {type(data).__name__}"
+        cls = _subtype_for(cls, data)
         if not all(isinstance(key, str) for key in data):
             return path, "object keys must be strings"
         for field in attrs.fields(cls):

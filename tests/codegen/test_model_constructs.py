@@ -114,6 +114,34 @@ def test_an_unknown_kind_stays_the_base_with_its_extra_keys(zoo: ModuleType) -> 
     assert parrot.to_dict() == wire
 
 
+def test_a_bad_value_inside_a_subtype_is_named_by_its_wire_path(zoo: ModuleType) -> None:
+    with pytest.raises(Exception, match=r"pets\[0\]\.lives") as info:
+        zoo.Zoo.from_dict({"pets": [{"kind": "Cat", "name": "a", "lives": "many"}]})
+    assert "many" not in str(info.value)  # values may be secrets: never in the message
+    with pytest.raises(Exception, match=r"properties\.barkVolume"):
+        zoo.Pet.from_dict({"kind": "Dog", "name": "x", "properties": {"barkVolume": "loud"}})
+
+
+@given(
+    kind=st.sampled_from(["Dog", "Cat", "Lion", "Parrot"]),
+    name=st.text(max_size=8),
+    number=st.integers(-(2**31), 2**31 - 1),
+)
+def test_any_pet_round_trips_as_its_subtype(
+    zoo: ModuleType, kind: str, name: str, number: int
+) -> None:
+    extra = {
+        "Dog": {"properties": {"barkVolume": number}},
+        "Cat": {"lives": number},
+        "Lion": {"lives": number, "prideSize": number},
+        "Parrot": {"words": number},
+    }[kind]
+    wire = {"kind": kind, "name": name, **extra}
+    pet = zoo.Pet.from_dict(wire)
+    assert type(pet).__name__ == (kind if kind != "Parrot" else "Pet")
+    assert json.loads(json.dumps(pet.to_dict())) == wire
+
+
 # -- inline object schemas ------------------------------------------------------------------
 
 
