@@ -84,6 +84,7 @@ class Field:
     discriminator: bool = False  # the property that tells a polymorphic model's subtypes apart
     default: str | None = None  # a Python expression: a subtype's discriminator value
     init: bool = True  # False: not a constructor argument (a subtype's discriminator)
+    constant: bool = False  # a required single-value enum: always sent, never asked for
 
     @property
     def annotation(self) -> str:
@@ -121,6 +122,8 @@ class Field:
             items.append('"nullable": True')
         if self.discriminator:
             items.append('"discriminator": True')
+        if self.constant:
+            items.append('"constant": True')
         return "{" + ", ".join(items) + "}"
 
 

@@ -186,19 +186,29 @@ class Normalizer:
         )
         python_name = raw.get("x-ms-client-name") or schema_field.wire_name
         field_type = self._type_ref(schema_field.type)
+        required = schema_field.required and not read_only
+        constant = None
+        if field_type.kind == "enum" and required:
+            enum = self._enums[field_type.name]
+            if not enum.extensible and len(enum.members) == 1:
+                # A required single-value enum is a constant: always sent, never asked for.
+                constant = f"{enum.name}.{enum.members[0].name}"
         return [
             Field(
                 python_name=naming.python_identifier(str(python_name)),
                 wire_name=schema_field.wire_name,
                 type=field_type,
                 accepts_str=field_type.kind == "enum" and self._enums[field_type.name].extensible,
-                required=schema_field.required and not read_only,
+                required=required,
                 read_only=read_only,
                 secret=secret,
                 flattened_from=(),
                 description=_text(raw.get("description") or target_raw.get("description")),
                 source=prop.where,
                 nullable=schema_field.nullable,
+                default=constant,
+                init=constant is None,
+                constant=constant is not None,
             )
         ]
 

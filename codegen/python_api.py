@@ -66,7 +66,10 @@ def model_docstring(model: Model) -> str:
         if f.required and f.init:
             notes.append("Required.")
         elif not f.init:
-            notes.append(f"Always {f.default}: tells this subtype apart on the wire.")
+            notes.append(
+                f"Always {f.default}"
+                + (": a constant." if f.constant else ": tells this subtype apart on the wire.")
+            )
         else:
             notes.append("None when absent.")
         entries.append((f.python_name, " ".join([f.description or "", *notes]).strip()))

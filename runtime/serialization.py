@@ -1150,8 +1150,10 @@ class Codec:
                     field.name: override(
                         rename=field.metadata.get("wire", field.name),
                         unstruct_hook=self._unstructure_hook(field.type, keep_readonly),
-                        # A subtype's discriminator is its default, and must be sent all the same.
-                        omit_if_default=False if field.metadata.get("discriminator") else None,
+                        # A subtype's discriminator or a constant is its default, and is sent.
+                        omit_if_default=False
+                        if field.metadata.get("discriminator") or field.metadata.get("constant")
+                        else None,
                     )
                     for field in group
                     if keep_readonly or not field.metadata.get("read_only")

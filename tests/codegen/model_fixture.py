@@ -122,7 +122,16 @@ def zoo_spec() -> dict[str, Any]:
             "Cat": {
                 "x-ms-discriminator-value": "Cat",
                 "allOf": [{"$ref": "#/definitions/Pet"}],
-                "properties": {"lives": {"type": "integer"}},
+                "required": ["diet"],
+                "properties": {
+                    "lives": {"type": "integer"},
+                    # A required single-value enum: a constant.
+                    "diet": {
+                        "type": "string",
+                        "enum": ["Meat"],
+                        "x-ms-enum": {"name": "Diet", "modelAsString": False},
+                    },
+                },
             },
             "Lion": {
                 "x-ms-discriminator-value": "Lion",

@@ -80,10 +80,12 @@ def test_polymorphic_base_and_subtypes_are_classes_and_structuring_picks_the_sub
     assert type(dog) is zoo.Dog
     assert (dog.name, dog.bark_volume, dog.kind) == ("rex", 11, zoo.PetKind.DOG)
     assert dog.to_dict() == wire
-    lion = zoo.Pet.from_dict({"kind": "Lion", "name": "leo", "lives": 9, "prideSize": 4})
+    lion = zoo.Pet.from_dict(
+        {"kind": "Lion", "name": "leo", "lives": 9, "prideSize": 4, "diet": "Meat"}
+    )
     assert type(lion) is zoo.Lion and (lion.lives, lion.pride_size) == (9, 4)
     # The subtype's constructor sets the discriminator itself; it is always sent.
-    assert zoo.Cat(name="tom").to_dict() == {"kind": "Cat", "name": "tom"}
+    assert zoo.Cat(name="tom").to_dict() == {"kind": "Cat", "name": "tom", "diet": "Meat"}
     with pytest.raises(TypeError):
         zoo.Cat(name="tom", kind="Dog")
 
@@ -92,8 +94,11 @@ def test_subtypes_are_picked_inside_lists_and_maps_and_sent_as_their_subtype(
     zoo: ModuleType,
 ) -> None:
     wire = {
-        "pets": [{"kind": "Cat", "name": "a", "lives": 3}, {"kind": "Dog", "name": "b"}],
-        "stars": {"best": {"kind": "Lion", "name": "c", "prideSize": 2}},
+        "pets": [
+            {"kind": "Cat", "name": "a", "lives": 3, "diet": "Meat"},
+            {"kind": "Dog", "name": "b"},
+        ],
+        "stars": {"best": {"kind": "Lion", "name": "c", "prideSize": 2, "diet": "Meat"}},
     }
     parsed = zoo.Zoo.from_dict(wire)
     assert [type(p) for p in parsed.pets] == [zoo.Cat, zoo.Dog]
@@ -132,8 +137,8 @@ def test_any_pet_round_trips_as_its_subtype(
 ) -> None:
     extra = {
         "Dog": {"properties": {"barkVolume": number}},
-        "Cat": {"lives": number},
-        "Lion": {"lives": number, "prideSize": number},
+        "Cat": {"lives": number, "diet": "Meat"},
+        "Lion": {"lives": number, "prideSize": number, "diet": "Meat"},
         "Parrot": {"words": number},
     }[kind]
     wire = {"kind": kind, "name": name, **extra}
@@ -260,6 +265,14 @@ def test_the_same_x_ms_enum_name_with_other_values_is_a_clear_error(tmp_path: Pa
     with pytest.raises(SpecError, match=r"enum Tier .*defined with other values") as info:
         render_tree(spec_root, tmp_path / "out")
     assert "backupTier" in str(info.value) or "tier" in str(info.value)
+
+
+def test_a_required_single_value_enum_is_a_constant_always_sent(zoo: ModuleType) -> None:
+    cat = zoo.Cat(name="tom")
+    assert cat.diet is zoo.Diet.MEAT
+    assert cat.to_dict()["diet"] == "Meat"
+    with pytest.raises(TypeError):
+        zoo.Cat(name="tom", diet="Fish")
 
 
 # -- names and references -------------------------------------------------------------------
