@@ -225,6 +225,30 @@ def test_x_nullable_null_survives_a_round_trip_and_absent_stays_absent(zoo: Modu
     assert zoo.Zoo.from_dict({}).to_dict() == {}
 
 
+@given(
+    opened=st.dates(),
+    interval=st.timedeltas(
+        min_value=datetime.timedelta(days=-999), max_value=datetime.timedelta(days=999)
+    ),
+    logo=st.binary(max_size=16),
+    visitors=st.integers(-(2**63), 2**63 - 1),
+    motto=st.none() | st.text(max_size=8),
+)
+def test_formatted_fields_round_trip_through_json(
+    zoo: ModuleType,
+    opened: datetime.date,
+    interval: datetime.timedelta,
+    logo: bytes,
+    visitors: int,
+    motto: str | None,
+) -> None:
+    model = zoo.Zoo(
+        opened=opened, feeding_interval=interval, logo=logo, visitors=visitors, motto=motto
+    )
+    back = zoo.Zoo.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert back == model
+
+
 def test_maps_have_typed_values_and_free_form_objects_stay_json(zoo: ModuleType) -> None:
     wire = {"headcount": {"lions": 3}, "extra": {"any": [1, {"x": None}]}, "anything": [1, "a"]}
     parsed = zoo.Zoo.from_dict(wire)

@@ -299,3 +299,21 @@ def test_repr_is_short_and_truncated() -> None:
     assert text_form.startswith("VirtualMachineRunCommand(location='westus', source=")
     assert len(text_form) <= 1024
     assert "UNSET" not in text_form
+
+
+def test_a_patch_sends_only_what_was_set_and_send_null_removes_a_value() -> None:
+    from vmss_runcommands import send_null
+
+    update = VirtualMachineRunCommandUpdate(run_as_user="ops")
+    assert update.timeout_in_seconds is None
+    assert update.to_dict() == {"properties": {"runAsUser": "ops"}}
+    send_null(update, "timeout_in_seconds", "tags")
+    assert json.loads(json.dumps(update.to_dict())) == {
+        "tags": None,
+        "properties": {"runAsUser": "ops", "timeoutInSeconds": None},
+    }
+    # Reading the same wire form back: null is absent, as for any field.
+    back = VirtualMachineRunCommandUpdate.from_dict(update.to_dict())
+    assert back.timeout_in_seconds is None and back.run_as_user == "ops"
+    with pytest.raises(ValueError, match="read-only"):
+        send_null(update, "provisioning_state")
