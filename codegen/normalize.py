@@ -76,8 +76,8 @@ class Normalizer:
             kind = located.value.get("type", "string") if isinstance(located.value, dict) else ""
             if kind != "string":
                 # Integer, number and boolean enums are their primitive: values round-trip
-                # exactly and the spec's list stays in the docs.
-                return TypeRef(_PRIMITIVE_KINDS.get(str(kind), "any"))  # type: ignore[arg-type]
+                # exactly, and a value the service adds later reads like any other.
+                return TypeRef(_PRIMITIVE_KINDS.get(str(kind), "any"))
             return TypeRef("enum", self._enum_for(located).name)
         if schema_type.kind == "model":
             return TypeRef("model", self._model_name(schema_type.name))
