@@ -189,8 +189,11 @@ class _Reach:
             if isinstance(parts, list) and any(
                 isinstance(p, dict) and p.get("$ref") == local for p in parts
             ):
+                newly = (document, child) not in self._polymorphic
                 self._polymorphic.add((document, child))
                 self._follow(f"#/definitions/{child}", document)
+                if newly:  # reached before it was known to be a subtype: its own subtypes
+                    self._subtypes(document, child, definitions)
 
     def _examples(self, examples: dict[str, Any], document: str) -> None:
         for entry in examples.values():

@@ -328,6 +328,14 @@ def _definition_order(models: dict[str, Model]) -> list[Model]:
     state: dict[str, int] = {}  # 1 = in progress, 2 = done
     forward: dict[str, set[str]] = {name: set() for name in models}
 
+    def base_pending(name: str) -> bool:
+        base = models[name].base
+        while base is not None and base in models:
+            if state.get(base) == 1:
+                return True
+            base = models[base].base
+        return False
+
     def visit(name: str) -> None:
         state[name] = 1
         base = models[name].base
@@ -337,7 +345,9 @@ def _definition_order(models: dict[str, Model]) -> list[Model]:
             for dep in sorted(f.type.referenced):
                 if dep not in models:
                     continue
-                if state.get(dep) == 1:
+                if state.get(dep) == 1 or (dep not in state and base_pending(dep)):
+                    # A cycle, or a subtype whose base is still being defined (a polymorphic
+                    # model holding one of its own subtypes): quoted, resolved at the end.
                     forward[name].add(dep)
                 elif dep not in state:
                     visit(dep)

@@ -102,6 +102,8 @@ def zoo_spec() -> dict[str, Any]:
                     },
                     "name": {"type": "string"},
                     "id": {"type": "string", "readOnly": True},
+                    # The base holding one of its own subtypes.
+                    "rival": {"$ref": "#/definitions/Cat"},
                 },
             },
             "Dog": {

@@ -110,6 +110,13 @@ def test_subtypes_are_picked_inside_lists_and_maps_and_sent_as_their_subtype(
     }
 
 
+def test_a_base_may_hold_one_of_its_own_subtypes(zoo: ModuleType) -> None:
+    wire = {"kind": "Dog", "name": "a", "rival": {"kind": "Lion", "name": "b", "diet": "Meat"}}
+    dog = zoo.Pet.from_dict(wire)
+    assert type(dog) is zoo.Dog and type(dog.rival) is zoo.Lion
+    assert dog.to_dict() == wire
+
+
 def test_an_unknown_kind_stays_the_base_with_its_extra_keys(zoo: ModuleType) -> None:
     wire = {"kind": "Parrot", "name": "polly", "words": 40, "properties": {"color": "green"}}
     parrot = zoo.Pet.from_dict(wire)
