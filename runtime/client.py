@@ -27,6 +27,7 @@ from .polling import (
     lost_response_token,
     normalize_final_state_via,
     same_origin,
+    token_api_version,
 )
 from .redact import redact_url
 from .retry import RetryPolicy
@@ -427,6 +428,14 @@ class ArmClient:
             )
         if state.method != method.upper():
             raise ValueError(f"This continuation token is for a {state.method}, not a {method}")
+        token_version = token_api_version(state)
+        if token_version is not None and token_version != self.api_version:
+            # Polling and the final GET would use the token's api-version while the result is
+            # read with this client's models: refuse rather than mix two versions.
+            raise ValueError(
+                f"This continuation token was made with api-version {token_version!r}; this "
+                f"client uses {self.api_version!r}. Resume it with a client of that api-version."
+            )
         if not same_origin(state.url, self.base_url):
             raise ValueError(
                 f"This continuation token points at {redact_url(state.url)}, "
