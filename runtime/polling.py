@@ -555,6 +555,51 @@ class ArmPollingMethod(Generic[T]):
             secret_fields=secret_fields,
         )
 
+    @classmethod
+    def from_resource_response(
+        cls,
+        response: HttpResponse,
+        *,
+        method: str,
+        pipeline: PollingPipeline,
+        deserialize: Callable[[Any], T] | None,
+        operation_id: str,
+        client_request_id: str,
+        final_state_via: str | None = None,
+        request_timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+        secret_fields: frozenset[str] = frozenset(),
+    ) -> ArmPollingMethod[T]:
+        """Follow a PUT or PATCH through its resource, from a ``200`` GET of that resource.
+
+        For a write whose own answer was lost: its ``provisioningState`` says how far it got,
+        and the resource is polled (with ``GET``) until it is terminal, as for a token from
+        :func:`lost_response_token`.
+        """
+        body = None
+        with contextlib.suppress(DecodeError):
+            body = _json_or_none(response, secret_fields)
+        state = PollingState(
+            operation_id=operation_id,
+            method=method.upper(),
+            url=response.request.url,
+            algorithm=_ALG_BODY,
+            poll_url=None,
+            location_url=None,
+            client_request_id=client_request_id,
+            final_state_via=normalize_final_state_via(final_state_via),
+            status=_body_status(response, body),
+        )
+        return cls(
+            state,
+            pipeline=pipeline,
+            deserialize=deserialize,
+            last_response=response,
+            request_timeout=request_timeout,
+            retry_policy=retry_policy,
+            secret_fields=secret_fields,
+        )
+
     # -- read-only views --
 
     @property
