@@ -469,13 +469,20 @@ class ArmClient:
         Raises ``lost`` (with its continuation token) when the resource cannot be read, and
         the new error when the second attempt fails too: a write is never sent a third time.
         """
+        # The caller's headers go along, but not the write's preconditions (If-Match,
+        # If-None-Match): they are about the write, and would change what the GET answers.
+        headers = {
+            name: value
+            for name, value in (options.headers or {}).items()
+            if not name.lower().startswith("if-")
+        }
         try:
             found = self._send(
                 "GET",
                 url,
                 None,
                 (200, 404),
-                options.headers,
+                headers,
                 client_request_id,
                 options.timeout,
                 policy,

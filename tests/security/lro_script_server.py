@@ -25,7 +25,7 @@ NOT_SCRIPTED = json.dumps(
 
 @dataclass(frozen=True)
 class Reply:
-    status: int
+    status: int  # 0: cut the connection without answering
     body: Any = None  # bytes as they are, anything else as JSON, None for no body
     headers: Mapping[str, str] = field(default_factory=dict)
 
@@ -35,6 +35,7 @@ class Seen:
     method: str
     path: str
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class _Server(ThreadingHTTPServer):
@@ -60,10 +61,14 @@ class _Handler(BaseHTTPRequestHandler):
         length = min(int(self.headers.get("Content-Length") or 0), 1 << 20)
         body = self.rfile.read(length) if length else b""
         with self.server.lock:
-            self.server.seen.append(Seen(self.command, self.path, body))
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            self.server.seen.append(Seen(self.command, self.path, body, headers))
             reply = self.server.script.popleft() if self.server.script else None
         if reply is None:
             reply = Reply(405, NOT_SCRIPTED, {"Content-Type": "application/json"})
+        if reply.status == 0:
+            self.close_connection = True
+            return
         if reply.body is None:
             payload = b""
         elif isinstance(reply.body, bytes):
