@@ -700,9 +700,12 @@ class ArmPollingMethod(Generic[T]):
         self._finished = True
         if self._deserialize is None:
             return
-        if self._last_response is None:
+        response = self._last_response
+        if response is None:
             raise ValueError("polling=False needs the initial response; a resumed poller has none")
-        self._resource = self._result_from(self._last_response)
+        if self._state.method in ("DELETE", "POST") and not response.body.strip():
+            return  # a 202 Accepted without a body: there is nothing to return yet
+        self._resource = self._result_from(response)
 
     def _complete(self) -> None:
         status = self._state.status

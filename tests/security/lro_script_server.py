@@ -52,6 +52,7 @@ class _Server(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 5
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:

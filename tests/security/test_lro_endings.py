@@ -268,3 +268,37 @@ def test_a_non_json_ending_of_an_operation_without_a_model_is_not_an_error(
 ) -> None:
     server.reply(Reply(202, None, LOCATION), Reply(200, b"done", {"Content-Type": "text/plain"}))
     assert begin(client, "POST", model=False).result(timeout=10) is None
+
+
+@pytest.mark.parametrize("method", ["DELETE", "POST"])
+def test_polling_false_on_a_body_less_accepted_delete_or_post_is_none(
+    client: ArmClient, server: ScriptServer, method: str
+) -> None:
+    server.reply(Reply(202, None, LOCATION))
+    poller = client.begin_lro(
+        method,
+        client.base_url + PATH + QUERY,
+        body=None,
+        expected_status=(200, 202, 204),
+        deserialize=Thing.from_dict,
+        operation_id=f"Things_{method}",
+        polling=False,
+    )
+    assert poller.result(timeout=10) is None
+    assert server.trail() == [f"{method} {PATH}"]
+
+
+def test_polling_false_on_a_delete_answered_with_a_body_returns_it(
+    client: ArmClient, server: ScriptServer
+) -> None:
+    server.reply(Reply(200, {"name": "t1"}))
+    poller = client.begin_lro(
+        "DELETE",
+        client.base_url + PATH + QUERY,
+        body=None,
+        expected_status=(200, 202, 204),
+        deserialize=Thing.from_dict,
+        operation_id="Things_DELETE",
+        polling=False,
+    )
+    assert result_data(poller) == {"name": "t1"}
