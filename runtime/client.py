@@ -381,8 +381,9 @@ class ArmClient:
             )
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
-        try:
-            response = self._send(
+
+        def send_write() -> HttpResponse:
+            return self._send(
                 method,
                 url,
                 body,
@@ -392,6 +393,9 @@ class ArmClient:
                 options.timeout,
                 self._initial_request_policy(method, poll_policy),
             )
+
+        try:
+            response = send_write()
         except ServiceResponseError as error:
             # The request went out and may have started the operation: never send it blindly
             # again. A PUT or PATCH is reconciled with its resource; otherwise the token
@@ -412,7 +416,7 @@ class ArmClient:
                 # the token, rather than spent on more requests.
                 raise
             response, took_effect = self._reconcile_lost_write(
-                error, method, url, body, expected_status, options, client_request_id, poll_policy
+                error, send_write, method, url, body, options, client_request_id, poll_policy
             )
         else:
             took_effect = False
@@ -454,10 +458,10 @@ class ArmClient:
     def _reconcile_lost_write(
         self,
         lost: ServiceResponseError,
+        send_write: Callable[[], HttpResponse],
         method: str,
         url: str,
         body: bytes,
-        expected_status: Collection[int],
         options: RequestOptions,
         client_request_id: str,
         policy: RetryPolicy,
@@ -487,7 +491,13 @@ class ArmClient:
                 options.timeout,
                 policy,
             )
-        except AzureError:
+        except AzureError as unreadable:
+            _LOGGER.info(
+                "The answer to %s %s was lost and the resource could not be read (%s)",
+                method.upper(),
+                redact_url(url),
+                type(unreadable).__name__,
+            )
             raise lost from None
         decision = decide_lost_write(body, found, self._secret_fields)
         _LOGGER.info(
@@ -500,16 +510,7 @@ class ArmClient:
         if decision is LostWriteDecision.POLL:
             return found, True
         try:
-            again = self._send(
-                method,
-                url,
-                body,
-                expected_status,
-                options.headers,
-                client_request_id,
-                options.timeout,
-                self._initial_request_policy(method, policy),
-            )
+            again = send_write()
         except ServiceResponseError as error:
             error.continuation_token = lost.continuation_token
             raise

@@ -45,8 +45,10 @@ __all__ = [
     "PollingTimeoutError",
     "decode_continuation_token",
     "encode_continuation_token",
+    "is_terminal_status",
     "lost_response_token",
     "normalize_final_state_via",
+    "provisioning_state",
     "retry_after_seconds",
     "same_origin",
     "token_api_version",
@@ -394,7 +396,8 @@ def retry_after_seconds(response: HttpResponse) -> float | None:
     return requested_delay(response.headers)
 
 
-def _is_terminal(status: str) -> bool:
+def is_terminal_status(status: str) -> bool:
+    """Whether an LRO status (``Succeeded``, ``Failed``, ``Canceled``, any case) is final."""
     return status.lower() in _TERMINAL_STATES
 
 
@@ -423,7 +426,8 @@ def _select_algorithm(
     return _ALG_NONE, None
 
 
-def _provisioning_state(body: Any) -> str | None:
+def provisioning_state(body: Any) -> str | None:
+    """``properties.provisioningState`` of a decoded ARM resource, ``None`` without one."""
     if not isinstance(body, dict):
         return None
     properties = body.get("properties")
@@ -438,7 +442,7 @@ def _body_status(response: HttpResponse, body: Any) -> str:
         return "InProgress"
     if response.status_code == 204:
         return "Succeeded"
-    state = _provisioning_state(body)
+    state = provisioning_state(body)
     if state is not None:
         return state
     return "InProgress" if response.status_code == 201 else "Succeeded"
@@ -621,7 +625,7 @@ class ArmPollingMethod(Generic[T]):
 
     def is_terminal(self) -> bool:
         """Whether the service reported succeeded, failed or canceled (any case)."""
-        return _is_terminal(self._state.status)
+        return is_terminal_status(self._state.status)
 
     def finished(self) -> bool:
         """Whether the result (or the failure) is final; no more requests will be made."""
@@ -826,7 +830,7 @@ class ArmPollingMethod(Generic[T]):
     def _deletion_status(self, response: HttpResponse) -> str:
         if response.status_code in (204, 404):
             return "Succeeded"
-        state = _provisioning_state(_json_or_none(response, self._secret_fields))
+        state = provisioning_state(_json_or_none(response, self._secret_fields))
         if state is not None and (state.lower() == "deleting" or _is_failed(state)):
             return state
         raise HttpResponseError(

@@ -21,10 +21,9 @@ from enum import Enum
 from typing import Any
 
 from .http import HttpResponse
+from .polling import is_terminal_status, provisioning_state
 
 __all__ = ["LostWriteDecision", "decide_lost_write", "holds_what_was_sent"]
-
-_TERMINAL_STATES = frozenset({"succeeded", "failed", "canceled", "cancelled"})
 
 
 class LostWriteDecision(Enum):
@@ -48,9 +47,8 @@ def decide_lost_write(
         # Nothing readable to compare with: resending could run the operation twice, while
         # polling reads the resource until it says where it stands.
         return LostWriteDecision.POLL
-    properties = resource.get("properties")
-    state = properties.get("provisioningState") if isinstance(properties, dict) else None
-    if isinstance(state, str) and state.lower() not in _TERMINAL_STATES:
+    state = provisioning_state(resource)
+    if state is not None and not is_terminal_status(state):
         return LostWriteDecision.POLL
     try:
         expected = json.loads(sent) if sent else None

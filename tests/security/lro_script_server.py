@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from vmss_runcommands.runtime.client import ArmClient
+
 NOT_SCRIPTED = json.dumps(
     {"error": {"code": "MethodNotAllowed", "message": "not scripted"}}
 ).encode()
@@ -128,3 +130,10 @@ def script_server() -> Iterator[ScriptServer]:
         yield server
     finally:
         server.close()
+
+
+def arm_client(server: ScriptServer, **options: Any) -> ArmClient:
+    """An ``ArmClient`` without credential on ``server``, polling without delay."""
+    options.setdefault("api_version", "2024-07-01")
+    options.setdefault("polling_interval", 0)
+    return ArmClient(None, "sub", base_url=server.base, sdk_moniker="test/0", **options)

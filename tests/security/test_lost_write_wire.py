@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from lro_script_server import Reply, ScriptServer, script_server
+from lro_script_server import Reply, ScriptServer, arm_client, script_server
 from vmss_runcommands.runtime.client import ArmClient, RequestOptions
 from vmss_runcommands.runtime.exceptions import ServiceResponseError
 
@@ -28,15 +28,7 @@ def server() -> Iterator[ScriptServer]:
 
 @pytest.fixture
 def client(server: ScriptServer) -> Iterator[ArmClient]:
-    made = ArmClient(
-        None,
-        "sub",
-        base_url=server.base,
-        api_version="1",
-        sdk_moniker="test/0",
-        secret_fields=frozenset({"secret"}),
-        polling_interval=0,
-    )
+    made = arm_client(server, api_version="1", secret_fields=frozenset({"secret"}))
     yield made
     made.close()
 

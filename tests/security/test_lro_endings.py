@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from lro_script_server import Reply, ScriptServer, script_server
+from lro_script_server import Reply, ScriptServer, arm_client, script_server
 from vmss_runcommands.runtime.client import ArmClient
 from vmss_runcommands.runtime.exceptions import DecodeError
 from vmss_runcommands.runtime.polling import LROPoller
@@ -31,14 +31,7 @@ def server() -> Iterator[ScriptServer]:
 
 @pytest.fixture
 def client(server: ScriptServer) -> Iterator[ArmClient]:
-    made = ArmClient(
-        None,
-        "sub",
-        base_url=server.base,
-        api_version="2024-07-01",
-        sdk_moniker="test/0",
-        polling_interval=0,
-    )
+    made = arm_client(server)
     yield made
     made.close()
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
-from lro_script_server import Reply, ScriptServer, script_server
-from vmss_runcommands.runtime.client import ArmClient
+from lro_script_server import Reply, ScriptServer, arm_client, script_server
 from vmss_runcommands.runtime.exceptions import ServiceResponseError
 from vmss_runcommands.runtime.paging import (
     DEFAULT_MAX_EMPTY_PAGES,
@@ -43,7 +42,7 @@ def test_endless_empty_pages_from_a_server_stop_at_the_default_bound(server: Scr
             for n in range(DEFAULT_MAX_EMPTY_PAGES + 20)
         )
     )
-    client = ArmClient(None, "sub", base_url=server.base, api_version="1", sdk_moniker="t/0")
+    client = arm_client(server, api_version="1")
     with client:
         pages = client.paged(client.base_url + LIST + "?api-version=1", item_from_dict=dict)
         with pytest.raises(TooManyEmptyPagesError) as caught:
