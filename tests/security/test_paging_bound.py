@@ -105,3 +105,9 @@ def test_the_error_token_carries_on_where_it_stopped() -> None:
 def test_a_bad_bound_is_refused(value: object, error: type[Exception]) -> None:
     with pytest.raises(error, match="max_empty_pages"):
         ItemPaged(Endless(), max_empty_pages=value)  # type: ignore[arg-type]
+
+
+def test_the_error_is_importable_with_the_others() -> None:
+    import vmss_runcommands
+
+    assert vmss_runcommands.TooManyEmptyPagesError is TooManyEmptyPagesError
