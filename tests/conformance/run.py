@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -52,7 +53,13 @@ FILES: dict[str, tuple[str, str]] = {
 BASELINE = HERE / "baseline.json"
 
 
+def exit_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl-C, so the server is stopped by pid."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+
 def main(argv: list[str] | None = None) -> int:
+    exit_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--build", type=Path, default=ROOT / "build" / "conformance")
     parser.add_argument("--cache", type=Path, default=ROOT / "build" / "autorest-testserver")

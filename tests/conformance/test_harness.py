@@ -164,9 +164,8 @@ def test_the_preload_makes_every_server_listen_on_127_0_0_1(host_argument: str) 
     assert out.strip() == "127.0.0.1"
 
 
-@needs_node
-def test_the_server_is_found_on_its_port_and_stopped_by_pid(tmp_path: Path) -> None:
-    # A stand-in for the test server's cli.js that logs the way it does.
+def _stand_in_server(tmp_path: Path) -> Path:
+    """A stand-in for the test server's cli.js that logs the way it does."""
     cli = tmp_path / "package" / "dist" / "cli" / "cli.js"
     cli.parent.mkdir(parents=True)
     cli.write_text(
@@ -174,6 +173,12 @@ def test_the_server_is_found_on_its_port_and_stopped_by_pid(tmp_path: Path) -> N
         "s.listen(Number(process.argv[4]), () =>"
         " console.log('\\x1b[32minfo\\x1b[39m: Started server on port ' + s.address().port));"
     )
+    return tmp_path / "package"
+
+
+@needs_node
+def test_the_server_is_found_on_its_port_and_stopped_by_pid(tmp_path: Path) -> None:
+    _stand_in_server(tmp_path)
     server = TestServer(tmp_path / "package", tmp_path / "run" / "server.log")
     with server:
         assert server.base_url.startswith("http://127.0.0.1:")
@@ -184,3 +189,30 @@ def test_the_server_is_found_on_its_port_and_stopped_by_pid(tmp_path: Path) -> N
         os.kill(pid, 0)
     with pytest.raises(RuntimeError, match="not running"):
         _ = server.base_url
+
+
+@needs_node
+def test_a_terminated_run_still_stops_the_server(tmp_path: Path) -> None:
+    package = _stand_in_server(tmp_path)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time, pathlib; sys.path[:0] = [sys.argv[1]];"
+            "import run; from testserver import TestServer; run.exit_on_sigterm();"
+            "s = TestServer(pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]));"
+            "s.__enter__(); print(s.pid, flush=True); time.sleep(60)",
+            str(HERE),
+            str(package),
+            str(tmp_path / "run" / "server.log"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    server_pid = int(child.stdout.readline())
+    os.kill(server_pid, 0)  # running
+    child.terminate()
+    assert child.wait(timeout=30) == 128 + 15
+    with pytest.raises(ProcessLookupError):
+        os.kill(server_pid, 0)
