@@ -91,7 +91,7 @@ def test_api_versions_of_any_form_import_generate_and_order(
     sys.path.insert(0, str(out.parent))
     try:
         package = importlib.import_module("widgets_any")
-        assert package.API_VERSIONS == tuple(folders)
+        assert tuple(folders) == package.API_VERSIONS
         assert package.DEFAULT_API_VERSION == "2024-01-01-preview"
         client = package.WidgetsClient(object(), "sub", api_version="1.0.0")
         assert client.api_version == "1.0.0"
