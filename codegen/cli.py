@@ -136,7 +136,11 @@ def _warn_unselected(spec_root: Path) -> None:
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", type=Path, help="upstream operations file, e.g. runCommand.json")
     _select_option(parser)
-    parser.add_argument("--version", help="the api-version (default: the source's folder name)")
+    parser.add_argument(
+        "--version",
+        help="the api-version, any form such as 2024-07-01, 2024-01-01-preview or 1.0.0 "
+        "(default: Azure's folder name, else info.version, else 'unversioned')",
+    )
     _spec_option(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing api-version")
 

@@ -90,7 +90,8 @@ def _types(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
         if isinstance(kind, str):
             yield f"{pointer}/type", kind
         for key, value in node.items():
-            if key in _NOT_SCHEMAS or key.startswith("x-") or key in ("enum", "default"):
+            extension = key.startswith("x-") and key != "x-ms-paths"
+            if key in _NOT_SCHEMAS or extension or key in ("enum", "default"):
                 continue
             if key == "properties" and isinstance(value, dict):
                 # Property names are free text ("type" is a common one): descend into each.
