@@ -28,7 +28,15 @@ SUITE = (
     "tests/generated",
     *(
         f"tests/emulator/test_emu_{name}.py"
-        for name in ("validation", "lifecycle", "list", "secrets", "execution", "faults")
+        for name in (
+            "api_versions",
+            "validation",
+            "lifecycle",
+            "list",
+            "secrets",
+            "execution",
+            "faults",
+        )
     ),
 )
 UPSTREAM = "specification/compute/resource-manager/Microsoft.Compute/Compute/stable"
