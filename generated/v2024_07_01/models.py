@@ -9,11 +9,9 @@ from typing import Any
 import attrs
 
 from ..runtime.serialization import (
-    UNSET,
     ClosedEnum,
     Codec,
     ExtensibleEnum,
-    Unset,
     model_repr,
     wire_model,
 )
@@ -88,31 +86,37 @@ class ApiErrorBase:
     """A detail entry of an error.
 
     Attributes:
-        code: Machine-readable error code.
-        message: Human-readable error message.
-        target: What the error is about.
+        code: Machine-readable error code. None when absent.
+        message: Human-readable error message. None when absent.
+        target: What the error is about. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    code: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "code", "read_only": False, "secret": False}
+    code: str | None = attrs.field(
+        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
     )
-    message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "message", "read_only": False, "secret": False}
+    message: str | None = attrs.field(
+        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
     )
-    target: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
+    target: str | None = attrs.field(
+        default=None, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -127,27 +131,33 @@ class InnerError:
     """Internal diagnostics of an error.
 
     Attributes:
-        errordetail: Internal message or exception dump.
-        exceptiontype: Exception type.
+        errordetail: Internal message or exception dump. None when absent.
+        exceptiontype: Exception type. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    errordetail: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "errordetail", "read_only": False, "secret": False}
+    errordetail: str | None = attrs.field(
+        default=None, metadata={"wire": "errordetail", "read_only": False, "secret": False}
     )
-    exceptiontype: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
+    exceptiontype: str | None = attrs.field(
+        default=None, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -162,39 +172,45 @@ class ApiError:
     """An error reported by the service.
 
     Attributes:
-        code: Machine-readable error code.
-        details: More specific errors behind this one.
-        innererror: Internal diagnostics.
-        message: Human-readable error message.
-        target: What the error is about, such as a field name.
+        code: Machine-readable error code. None when absent.
+        details: More specific errors behind this one. None when absent.
+        innererror: Internal diagnostics. None when absent.
+        message: Human-readable error message. None when absent.
+        target: What the error is about, such as a field name. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    code: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "code", "read_only": False, "secret": False}
+    code: str | None = attrs.field(
+        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
     )
-    details: list[ApiErrorBase] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "details", "read_only": False, "secret": False}
+    details: list[ApiErrorBase] | None = attrs.field(
+        default=None, metadata={"wire": "details", "read_only": False, "secret": False}
     )
-    innererror: InnerError | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "innererror", "read_only": False, "secret": False}
+    innererror: InnerError | None = attrs.field(
+        default=None, metadata={"wire": "innererror", "read_only": False, "secret": False}
     )
-    message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "message", "read_only": False, "secret": False}
+    message: str | None = attrs.field(
+        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
     )
-    target: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
+    target: str | None = attrs.field(
+        default=None, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -209,23 +225,29 @@ class CloudError:
     """Error envelope returned by Compute.
 
     Attributes:
-        error: An error reported by the service.
+        error: An error reported by the service. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    error: ApiError | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
+    error: ApiError | None = attrs.field(
+        default=None, metadata={"wire": "error", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -240,39 +262,45 @@ class InstanceViewStatus:
     """One status entry of an instance view.
 
     Attributes:
-        code: Status code, such as ProvisioningState/succeeded.
-        display_status: Short, localizable label.
-        level: Severity of the status.
-        message: Detailed message, including alerts and errors.
-        time: When the status was recorded.
+        code: Status code, such as ProvisioningState/succeeded. None when absent.
+        display_status: Short, localizable label. None when absent.
+        level: Severity of the status. None when absent.
+        message: Detailed message, including alerts and errors. None when absent.
+        time: When the status was recorded. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    code: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "code", "read_only": False, "secret": False}
+    code: str | None = attrs.field(
+        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
     )
-    display_status: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "displayStatus", "read_only": False, "secret": False}
+    display_status: str | None = attrs.field(
+        default=None, metadata={"wire": "displayStatus", "read_only": False, "secret": False}
     )
-    level: StatusLevelTypes | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "level", "read_only": False, "secret": False}
+    level: StatusLevelTypes | None = attrs.field(
+        default=None, metadata={"wire": "level", "read_only": False, "secret": False}
     )
-    message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "message", "read_only": False, "secret": False}
+    message: str | None = attrs.field(
+        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
     )
-    time: datetime.datetime | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "time", "read_only": False, "secret": False}
+    time: datetime.datetime | None = attrs.field(
+        default=None, metadata={"wire": "time", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -420,6 +448,9 @@ class RunCommandInputParameter:
         value: Parameter value. Required.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
@@ -427,12 +458,15 @@ class RunCommandInputParameter:
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
     )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
+    )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -523,27 +557,33 @@ class RunCommandManagedIdentity:
     assigned identity.
 
     Attributes:
-        client_id: Client id (a GUID) of the user-assigned identity.
-        object_id: Object id (a GUID) of the user-assigned identity.
+        client_id: Client id (a GUID) of the user-assigned identity. None when absent.
+        object_id: Object id (a GUID) of the user-assigned identity. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    client_id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "clientId", "read_only": False, "secret": False}
+    client_id: str | None = attrs.field(
+        default=None, metadata={"wire": "clientId", "read_only": False, "secret": False}
     )
-    object_id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "objectId", "read_only": False, "secret": False}
+    object_id: str | None = attrs.field(
+        default=None, metadata={"wire": "objectId", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -589,51 +629,58 @@ class VirtualMachineRunCommandInstanceView:
     """What happened when the script ran.
 
     Attributes:
-        end_time: When the script ended.
-        error: Standard error of the script.
-        execution_message: Messages about the script configuration or its execution.
-        execution_state: Where the script execution stands.
-        exit_code: Exit code of the script.
-        output: Standard output of the script.
-        start_time: When the script started.
-        statuses: Status entries reported for the run command.
+        end_time: When the script ended. None when absent.
+        error: Standard error of the script. None when absent.
+        execution_message: Messages about the script configuration or its execution. None
+            when absent.
+        execution_state: Where the script execution stands. None when absent.
+        exit_code: Exit code of the script. None when absent.
+        output: Standard output of the script. None when absent.
+        start_time: When the script started. None when absent.
+        statuses: Status entries reported for the run command. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    end_time: datetime.datetime | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "endTime", "read_only": False, "secret": False}
+    end_time: datetime.datetime | None = attrs.field(
+        default=None, metadata={"wire": "endTime", "read_only": False, "secret": False}
     )
-    error: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
+    error: str | None = attrs.field(
+        default=None, metadata={"wire": "error", "read_only": False, "secret": False}
     )
-    execution_message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "executionMessage", "read_only": False, "secret": False}
+    execution_message: str | None = attrs.field(
+        default=None, metadata={"wire": "executionMessage", "read_only": False, "secret": False}
     )
-    execution_state: ExecutionState | str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "executionState", "read_only": False, "secret": False}
+    execution_state: ExecutionState | str | None = attrs.field(
+        default=None, metadata={"wire": "executionState", "read_only": False, "secret": False}
     )
-    exit_code: int | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "exitCode", "read_only": False, "secret": False}
+    exit_code: int | None = attrs.field(
+        default=None, metadata={"wire": "exitCode", "read_only": False, "secret": False}
     )
-    output: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "output", "read_only": False, "secret": False}
+    output: str | None = attrs.field(
+        default=None, metadata={"wire": "output", "read_only": False, "secret": False}
     )
-    start_time: datetime.datetime | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "startTime", "read_only": False, "secret": False}
+    start_time: datetime.datetime | None = attrs.field(
+        default=None, metadata={"wire": "startTime", "read_only": False, "secret": False}
     )
-    statuses: list[InstanceViewStatus] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "statuses", "read_only": False, "secret": False}
+    statuses: list[InstanceViewStatus] | None = attrs.field(
+        default=None, metadata={"wire": "statuses", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -649,38 +696,44 @@ class VirtualMachineRunCommandScriptSource:
     one.
 
     Attributes:
-        command_id: Id of a predefined built-in command.
-        script: Inline script text.
+        command_id: Id of a predefined built-in command. None when absent.
+        script: Inline script text. None when absent.
         script_uri: URI to download the script from: a public URI or a storage blob SAS URI
-            with read access.
+            with read access. None when absent.
         script_uri_managed_identity: Identity used to read scriptUri when it is a storage
-            blob; an empty object selects the system-assigned identity.
+            blob; an empty object selects the system-assigned identity. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    command_id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "commandId", "read_only": False, "secret": False}
+    command_id: str | None = attrs.field(
+        default=None, metadata={"wire": "commandId", "read_only": False, "secret": False}
     )
-    script: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "script", "read_only": False, "secret": False}
+    script: str | None = attrs.field(
+        default=None, metadata={"wire": "script", "read_only": False, "secret": False}
     )
-    script_uri: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "scriptUri", "read_only": False, "secret": False}
+    script_uri: str | None = attrs.field(
+        default=None, metadata={"wire": "scriptUri", "read_only": False, "secret": False}
     )
-    script_uri_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    script_uri_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
     )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
+    )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -695,57 +748,63 @@ class VirtualMachineRunCommand:
     """A run command on a virtual machine.
 
     Attributes:
+        id: Fully qualified resource id. Read-only: set by the service, never sent. None
+            when absent.
         location: Azure region of the resource. Required.
-        id: Fully qualified resource id. Read-only: set by the service, never sent.
-        name: Resource name. Read-only: set by the service, never sent.
-        tags: Resource tags.
-        type: Resource type. Read-only: set by the service, never sent.
+        name: Resource name. Read-only: set by the service, never sent. None when absent.
+        tags: Resource tags. None when absent.
+        type: Resource type. Read-only: set by the service, never sent. None when absent.
         async_execution: When true, provisioning completes as soon as the script starts
-            instead of when it ends.
+            instead of when it ends. None when absent.
         error_blob_managed_identity: Identity used to write errorBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         error_blob_uri: Append blob that receives the error stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            errorBlobManagedIdentity.
+            errorBlobManagedIdentity. None when absent.
         instance_view: Execution state, exit code and output streams; returned when asked
-            for with $expand=instanceView. Read-only: set by the service, never sent.
+            for with $expand=instanceView. Read-only: set by the service, never sent. None
+            when absent.
         output_blob_managed_identity: Identity used to write outputBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         output_blob_uri: Append blob that receives the output stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            outputBlobManagedIdentity.
-        parameters: Parameters passed to the script.
+            outputBlobManagedIdentity. None when absent.
+        parameters: Parameters passed to the script. None when absent.
         protected_parameters: Parameters passed to the script that the service never
-            returns. Secret: left out of repr, logs and error messages.
+            returns. Secret: left out of repr, logs and error messages. None when absent.
         provisioning_state: Provisioning state, set by the service. It reflects script
             failures only when treatFailureAsDeploymentFailure is true; otherwise read the
-            instance view. Read-only: set by the service, never sent.
+            instance view. Read-only: set by the service, never sent. None when absent.
         run_as_password: Password of the runAsUser account. Secret: left out of repr, logs
-            and error messages.
-        run_as_user: User account that runs the script on the virtual machine.
-        source: The script to run.
-        timeout_in_seconds: How long the script may run, in seconds.
+            and error messages. None when absent.
+        run_as_user: User account that runs the script on the virtual machine. None when
+            absent.
+        source: The script to run. None when absent.
+        timeout_in_seconds: How long the script may run, in seconds. None when absent.
         treat_failure_as_deployment_failure: When true, a failing script marks the
-            provisioning state Failed.
+            provisioning state Failed. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
+    id: str | None = attrs.field(
+        default=None, metadata={"wire": "id", "read_only": True, "secret": False}
+    )
     location: str = attrs.field(metadata={"wire": "location", "read_only": False, "secret": False})
-    id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "id", "read_only": True, "secret": False}
+    name: str | None = attrs.field(
+        default=None, metadata={"wire": "name", "read_only": True, "secret": False}
     )
-    name: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "name", "read_only": True, "secret": False}
+    tags: dict[str, str] | None = attrs.field(
+        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
     )
-    tags: dict[str, str] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "tags", "read_only": False, "secret": False}
+    type: str | None = attrs.field(
+        default=None, metadata={"wire": "type", "read_only": True, "secret": False}
     )
-    type: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "type", "read_only": True, "secret": False}
-    )
-    async_execution: bool | Unset = attrs.field(
-        default=UNSET,
+    async_execution: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "asyncExecution",
             "flatten": ("properties",),
@@ -753,8 +812,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    error_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    error_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobManagedIdentity",
             "flatten": ("properties",),
@@ -762,8 +821,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    error_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    error_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobUri",
             "flatten": ("properties",),
@@ -771,8 +830,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    instance_view: VirtualMachineRunCommandInstanceView | Unset = attrs.field(
-        default=UNSET,
+    instance_view: VirtualMachineRunCommandInstanceView | None = attrs.field(
+        default=None,
         metadata={
             "wire": "instanceView",
             "flatten": ("properties",),
@@ -780,8 +839,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    output_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    output_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobManagedIdentity",
             "flatten": ("properties",),
@@ -789,8 +848,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    output_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    output_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobUri",
             "flatten": ("properties",),
@@ -798,8 +857,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         metadata={
             "wire": "parameters",
             "flatten": ("properties",),
@@ -807,8 +866,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    protected_parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    protected_parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "protectedParameters",
@@ -817,8 +876,8 @@ class VirtualMachineRunCommand:
             "secret": True,
         },
     )
-    provisioning_state: str | Unset = attrs.field(
-        default=UNSET,
+    provisioning_state: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "provisioningState",
             "flatten": ("properties",),
@@ -826,8 +885,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    run_as_password: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_password: str | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "runAsPassword",
@@ -836,8 +895,8 @@ class VirtualMachineRunCommand:
             "secret": True,
         },
     )
-    run_as_user: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_user: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "runAsUser",
             "flatten": ("properties",),
@@ -845,8 +904,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    source: VirtualMachineRunCommandScriptSource | Unset = attrs.field(
-        default=UNSET,
+    source: VirtualMachineRunCommandScriptSource | None = attrs.field(
+        default=None,
         metadata={
             "wire": "source",
             "flatten": ("properties",),
@@ -854,8 +913,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    timeout_in_seconds: int | Unset = attrs.field(
-        default=UNSET,
+    timeout_in_seconds: int | None = attrs.field(
+        default=None,
         metadata={
             "wire": "timeoutInSeconds",
             "flatten": ("properties",),
@@ -863,8 +922,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    treat_failure_as_deployment_failure: bool | Unset = attrs.field(
-        default=UNSET,
+    treat_failure_as_deployment_failure: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "treatFailureAsDeploymentFailure",
             "flatten": ("properties",),
@@ -875,12 +934,15 @@ class VirtualMachineRunCommand:
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
     )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
+    )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -895,43 +957,48 @@ class VirtualMachineRunCommandUpdate:
     """The changeable settings of a run command.
 
     Attributes:
-        tags: Resource tags.
+        tags: Resource tags. None when absent.
         async_execution: When true, provisioning completes as soon as the script starts
-            instead of when it ends.
+            instead of when it ends. None when absent.
         error_blob_managed_identity: Identity used to write errorBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         error_blob_uri: Append blob that receives the error stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            errorBlobManagedIdentity.
+            errorBlobManagedIdentity. None when absent.
         instance_view: Execution state, exit code and output streams; returned when asked
-            for with $expand=instanceView. Read-only: set by the service, never sent.
+            for with $expand=instanceView. Read-only: set by the service, never sent. None
+            when absent.
         output_blob_managed_identity: Identity used to write outputBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         output_blob_uri: Append blob that receives the output stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            outputBlobManagedIdentity.
-        parameters: Parameters passed to the script.
+            outputBlobManagedIdentity. None when absent.
+        parameters: Parameters passed to the script. None when absent.
         protected_parameters: Parameters passed to the script that the service never
-            returns. Secret: left out of repr, logs and error messages.
+            returns. Secret: left out of repr, logs and error messages. None when absent.
         provisioning_state: Provisioning state, set by the service. It reflects script
             failures only when treatFailureAsDeploymentFailure is true; otherwise read the
-            instance view. Read-only: set by the service, never sent.
+            instance view. Read-only: set by the service, never sent. None when absent.
         run_as_password: Password of the runAsUser account. Secret: left out of repr, logs
-            and error messages.
-        run_as_user: User account that runs the script on the virtual machine.
-        source: The script to run.
-        timeout_in_seconds: How long the script may run, in seconds.
+            and error messages. None when absent.
+        run_as_user: User account that runs the script on the virtual machine. None when
+            absent.
+        source: The script to run. None when absent.
+        timeout_in_seconds: How long the script may run, in seconds. None when absent.
         treat_failure_as_deployment_failure: When true, a failing script marks the
-            provisioning state Failed.
+            provisioning state Failed. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    tags: dict[str, str] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "tags", "read_only": False, "secret": False}
+    tags: dict[str, str] | None = attrs.field(
+        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
     )
-    async_execution: bool | Unset = attrs.field(
-        default=UNSET,
+    async_execution: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "asyncExecution",
             "flatten": ("properties",),
@@ -939,8 +1006,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    error_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    error_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobManagedIdentity",
             "flatten": ("properties",),
@@ -948,8 +1015,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    error_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    error_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobUri",
             "flatten": ("properties",),
@@ -957,8 +1024,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    instance_view: VirtualMachineRunCommandInstanceView | Unset = attrs.field(
-        default=UNSET,
+    instance_view: VirtualMachineRunCommandInstanceView | None = attrs.field(
+        default=None,
         metadata={
             "wire": "instanceView",
             "flatten": ("properties",),
@@ -966,8 +1033,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    output_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    output_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobManagedIdentity",
             "flatten": ("properties",),
@@ -975,8 +1042,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    output_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    output_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobUri",
             "flatten": ("properties",),
@@ -984,8 +1051,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         metadata={
             "wire": "parameters",
             "flatten": ("properties",),
@@ -993,8 +1060,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    protected_parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    protected_parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "protectedParameters",
@@ -1003,8 +1070,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": True,
         },
     )
-    provisioning_state: str | Unset = attrs.field(
-        default=UNSET,
+    provisioning_state: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "provisioningState",
             "flatten": ("properties",),
@@ -1012,8 +1079,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    run_as_password: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_password: str | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "runAsPassword",
@@ -1022,8 +1089,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": True,
         },
     )
-    run_as_user: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_user: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "runAsUser",
             "flatten": ("properties",),
@@ -1031,8 +1098,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    source: VirtualMachineRunCommandScriptSource | Unset = attrs.field(
-        default=UNSET,
+    source: VirtualMachineRunCommandScriptSource | None = attrs.field(
+        default=None,
         metadata={
             "wire": "source",
             "flatten": ("properties",),
@@ -1040,8 +1107,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    timeout_in_seconds: int | Unset = attrs.field(
-        default=UNSET,
+    timeout_in_seconds: int | None = attrs.field(
+        default=None,
         metadata={
             "wire": "timeoutInSeconds",
             "flatten": ("properties",),
@@ -1049,8 +1116,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    treat_failure_as_deployment_failure: bool | Unset = attrs.field(
-        default=UNSET,
+    treat_failure_as_deployment_failure: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "treatFailureAsDeploymentFailure",
             "flatten": ("properties",),
@@ -1061,12 +1128,15 @@ class VirtualMachineRunCommandUpdate:
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
     )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
+    )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -1081,27 +1151,33 @@ class VirtualMachineRunCommandsListResult:
     """One page of run commands.
 
     Attributes:
+        next_link: URL of the next page; absent on the last page. None when absent.
         value: The run commands on this page. Required.
-        next_link: URL of the next page; absent on the last page.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
+    next_link: str | None = attrs.field(
+        default=None, metadata={"wire": "nextLink", "read_only": False, "secret": False}
+    )
     value: list[VirtualMachineRunCommand] = attrs.field(
         metadata={"wire": "value", "read_only": False, "secret": False}
     )
-    next_link: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "nextLink", "read_only": False, "secret": False}
-    )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
