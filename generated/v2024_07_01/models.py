@@ -315,31 +315,37 @@ class RunCommandParameterDefinition:
     """One parameter a catalogue command takes.
 
     Attributes:
+        default_value: Value used when none is given. None when absent.
         name: Parameter name. Required.
+        required: Whether a value must be given. None when absent.
         type: Parameter type. Required.
-        default_value: Value used when none is given.
-        required: Whether a value must be given.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
+    default_value: str | None = attrs.field(
+        default=None, metadata={"wire": "defaultValue", "read_only": False, "secret": False}
+    )
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
+    required: bool | None = attrs.field(
+        default=None, metadata={"wire": "required", "read_only": False, "secret": False}
+    )
     type: str = attrs.field(metadata={"wire": "type", "read_only": False, "secret": False})
-    default_value: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "defaultValue", "read_only": False, "secret": False}
-    )
-    required: bool | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "required", "read_only": False, "secret": False}
-    )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -359,10 +365,13 @@ class RunCommandDocument:
         id: Id to pass as commandId. Required.
         label: Short name for display. Required.
         os_type: Operating system the command is written for. Required.
+        parameters: Parameters the script takes. None when absent.
         script: Lines of the script. Required.
-        parameters: Parameters the script takes.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
     schema: str = attrs.field(metadata={"wire": "$schema", "read_only": False, "secret": False})
@@ -374,21 +383,24 @@ class RunCommandDocument:
     os_type: OperatingSystemTypes = attrs.field(
         metadata={"wire": "osType", "read_only": False, "secret": False}
     )
+    parameters: list[RunCommandParameterDefinition] | None = attrs.field(
+        default=None, metadata={"wire": "parameters", "read_only": False, "secret": False}
+    )
     script: list[str] = attrs.field(
         metadata={"wire": "script", "read_only": False, "secret": False}
     )
-    parameters: list[RunCommandParameterDefinition] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "parameters", "read_only": False, "secret": False}
-    )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -410,6 +422,9 @@ class RunCommandDocumentBase:
         os_type: Operating system the command is written for. Required.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
     schema: str = attrs.field(metadata={"wire": "$schema", "read_only": False, "secret": False})
@@ -424,12 +439,15 @@ class RunCommandDocumentBase:
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
     )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
+    )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -482,30 +500,37 @@ class RunCommandInput:
 
     Attributes:
         command_id: Catalogue id of the command, such as RunPowerShellScript. Required.
-        parameters: Parameters handed to the script.
-        script: Lines of script that replace the catalogue command's own script.
+        parameters: Parameters handed to the script. None when absent.
+        script: Lines of script that replace the catalogue command's own script. None when
+            absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
     command_id: str = attrs.field(
         metadata={"wire": "commandId", "read_only": False, "secret": False}
     )
-    parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "parameters", "read_only": False, "secret": False}
+    parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None, metadata={"wire": "parameters", "read_only": False, "secret": False}
     )
-    script: list[str] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "script", "read_only": False, "secret": False}
+    script: list[str] | None = attrs.field(
+        default=None, metadata={"wire": "script", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -520,27 +545,33 @@ class RunCommandListResult:
     """One page of catalogue entries.
 
     Attributes:
+        next_link: URL of the next page; absent on the last page. None when absent.
         value: The entries on this page. Required.
-        next_link: URL of the next page; absent on the last page.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
+    next_link: str | None = attrs.field(
+        default=None, metadata={"wire": "nextLink", "read_only": False, "secret": False}
+    )
     value: list[RunCommandDocumentBase] = attrs.field(
         metadata={"wire": "value", "read_only": False, "secret": False}
     )
-    next_link: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "nextLink", "read_only": False, "secret": False}
-    )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
@@ -599,22 +630,29 @@ class RunCommandResult:
 
     Attributes:
         value: Output of the run as status entries (standard output and standard error).
+            None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    value: list[InstanceViewStatus] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "value", "read_only": False, "secret": False}
+    value: list[InstanceViewStatus] | None = attrs.field(
+        default=None, metadata={"wire": "value", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=dict, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     @classmethod
