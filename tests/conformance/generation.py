@@ -59,8 +59,11 @@ def operation_ids(document: dict[str, Any]) -> list[str]:
     return found
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, folder: Path) -> str:
+    """The error, with the folder of the copied file left out (it is this machine's path)."""
     text = " ".join(str(exc).split())
+    for prefix in {str(folder.resolve()), str(folder)}:
+        text = text.replace(prefix + "/", "")
     return f"{type(exc).__name__}: {text}"[:300]
 
 
@@ -101,7 +104,7 @@ def generate_file(swagger: Path, package: str, clients: Path, work: Path) -> Fil
             try:
                 render([operation])
             except Exception as exc:  # every generator failure is a finding to report
-                result.failures[operation] = _describe(exc)
+                result.failures[operation] = _describe(exc, version_dir)
             else:
                 result.generated.append(operation)
         if not result.generated:
@@ -115,7 +118,9 @@ def generate_file(swagger: Path, package: str, clients: Path, work: Path) -> Fil
                 try:
                     files = render([*accepted, operation])
                 except Exception as exc:
-                    result.failures[operation] = "together with the others: " + _describe(exc)
+                    result.failures[operation] = "together with the others: " + _describe(
+                        exc, version_dir
+                    )
                 else:
                     accepted.append(operation)
             result.generated = accepted
@@ -128,7 +133,7 @@ def generate_file(swagger: Path, package: str, clients: Path, work: Path) -> Fil
                 path.write_text(text, encoding="utf-8", newline="\n")
             format_tree(target)
         except Exception as exc:
-            result.package_error = _describe(exc)
+            result.package_error = _describe(exc, version_dir)
             return result
     shutil.copytree(
         runtime_folder(), target / "runtime", ignore=shutil.ignore_patterns("__pycache__")
