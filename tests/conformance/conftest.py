@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 _RESULTS: dict[str, dict[str, Any]] = {}
+_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -31,8 +32,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def _stable(text: str) -> str:
-    """The reason without what changes from run to run (addresses, request ids, the port)."""
-    text = re.sub(r"0x[0-9a-fA-F]+", "0x...", " ".join(text.split()))
+    """The reason without what changes from run to run or machine to machine (addresses,
+    request ids, the port, the checkout's path)."""
+    text = " ".join(text.split()).replace(f"{_ROOT}/", "")
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x...", text)
     text = re.sub(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", "<uuid>", text)
     return re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:<port>", text)
 
