@@ -160,7 +160,9 @@ def _offer_gib(case: str) -> Handler:
                 conn.sendall(frame)
             conn.sendall(b"0\r\n\r\n")
         else:
-            conn.sendall(_head(200, {"Content-Length": str(len(_BOMB[0])), "Content-Encoding": "gzip"}))
+            conn.sendall(
+                _head(200, {"Content-Length": str(len(_BOMB[0])), "Content-Encoding": "gzip"})
+            )
             conn.sendall(_BOMB[0])
 
     return handle

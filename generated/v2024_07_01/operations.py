@@ -41,6 +41,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a scale set virtual machine, or replaces an existing one,
         and runs it. (operation VirtualMachineScaleSetVMRunCommands_CreateOrUpdate)
@@ -59,9 +60,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -89,6 +93,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PUT",
@@ -122,6 +127,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a scale set virtual machine. (operation
         VirtualMachineScaleSetVMRunCommands_Delete)
@@ -139,9 +145,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -169,6 +178,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -201,6 +211,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes selected settings of an existing run command on a scale set virtual machine.
         (operation VirtualMachineScaleSetVMRunCommands_Update)
@@ -219,9 +230,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -249,6 +263,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -279,6 +294,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a scale set virtual machine, optionally with its instance
         view. (operation VirtualMachineScaleSetVMRunCommands_Get)
@@ -291,9 +307,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             VirtualMachineRunCommand
@@ -322,6 +341,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -343,6 +363,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on one virtual machine of a scale set. (operation
         VirtualMachineScaleSetVMRunCommands_List)
@@ -354,9 +375,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -385,6 +409,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,

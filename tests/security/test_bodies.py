@@ -183,3 +183,21 @@ def test_many_threads_each_get_their_own_limit(good: HostileServer) -> None:
         for thread in threads:
             thread.join(timeout=10)
     assert len(errors) == 4
+
+
+def test_the_generated_client_caps_bodies_per_client_and_per_call() -> None:
+    from vmss_runcommands import RunCommandsClient
+    from vmss_runcommands.emulator import ArmEmulator
+
+    with ArmEmulator() as emu:
+        tight = RunCommandsClient(
+            emu.credential, emu.subscription_id, base_url=emu.base_url, max_response_body=4
+        )
+        with tight, pytest.raises(ResponseBodyTooLargeError):
+            list(tight.virtual_machine_scale_set_vm_run_commands.list("rg", "vmss", "0"))
+        roomy = RunCommandsClient(emu.credential, emu.subscription_id, base_url=emu.base_url)
+        with roomy:
+            ops = roomy.virtual_machine_scale_set_vm_run_commands
+            assert list(ops.list("rg", "vmss", "0")) == []
+            with pytest.raises(ResponseBodyTooLargeError):
+                list(ops.list("rg", "vmss", "0", max_response_body=4))
