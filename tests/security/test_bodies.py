@@ -7,6 +7,7 @@ import gzip
 import json
 import socket
 import threading
+import time
 import tracemalloc
 
 import pytest
@@ -201,3 +202,34 @@ def test_the_generated_client_caps_bodies_per_client_and_per_call() -> None:
             assert list(ops.list("rg", "vmss", "0")) == []
             with pytest.raises(ResponseBodyTooLargeError):
                 list(ops.list("rg", "vmss", "0", max_response_body=4))
+
+
+def test_an_endless_body_on_a_retried_answer_is_not_drained(good: HostileServer) -> None:
+    # urllib3 reads a retried response's body to the end before the next attempt; an endless
+    # one would hold the call (no timeout given here) for as long as the server likes.
+    from hostile import routes
+    from vmss_runcommands.runtime.retry import RetryPolicy
+
+    attempts = [0]
+
+    def throttled_then_ok(conn: socket.socket, request: Request) -> None:
+        attempts[0] += 1
+        if attempts[0] == 1:
+            conn.sendall(
+                response_bytes(
+                    503, b"", {"Transfer-Encoding": "chunked", "Retry-After": "0"}, length=False
+                )
+            )
+            block = b"%x\r\n%s\r\n" % (65536, b"x" * 65536)
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                conn.sendall(block)
+        else:
+            conn.sendall(response_bytes(200, b"{}"))
+
+    good.handler = routes({"GET /": throttled_then_ok})
+    with make_client(good, retry_policy=RetryPolicy(backoff_factor=0)) as client:
+        started = time.monotonic()
+        response = client.send("GET", good.base_url + "/rc", expected_status=(200,))
+    assert response.json() == {}
+    assert time.monotonic() - started < 10
