@@ -9,11 +9,12 @@ compressed body cannot expand unboundedly in one step.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import urllib3
 
-from .exceptions import ResponseBodyTooLargeError
+from .exceptions import ResponseBodyTooLargeError, ServiceResponseTimeoutError
 from .http import HttpRequest
 from .redact import redact_url
 
@@ -35,10 +36,20 @@ def asks_for_compression(headers: Mapping[str, str]) -> bool:
 
 
 def read_body(
-    raw: urllib3.BaseHTTPResponse, *, limit: int, decode: bool, request: HttpRequest
+    raw: urllib3.BaseHTTPResponse,
+    *,
+    limit: int,
+    decode: bool,
+    request: HttpRequest,
+    give_up_at: float | None = None,
 ) -> bytes:
     """The whole body of ``raw`` (inflated when ``decode``), or :class:`ResponseBodyTooLargeError`
-    as soon as it is known to exceed ``limit`` bytes. Releases the connection when done."""
+    as soon as it is known to exceed ``limit`` bytes. Releases the connection when done.
+
+    ``give_up_at`` (``time.monotonic()``) is checked between reads as well, for pools that do
+    not bound each read by it (a caller-supplied ``pool_manager``):
+    :class:`ServiceResponseTimeoutError` once it has passed.
+    """
     announced = raw.headers.get("Content-Length")
     encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
     if announced is not None and not (decode and encoded):
@@ -51,6 +62,11 @@ def read_body(
     chunks: list[bytes] = []
     total = 0
     while True:
+        if give_up_at is not None and time.monotonic() >= give_up_at:
+            raise ServiceResponseTimeoutError(
+                f"The call's time limit passed while reading the response to {request.method} "
+                f"{redact_url(request.url)}"
+            )
         chunk = raw.read1(CHUNK_BYTES, decode_content=decode)
         if not chunk:
             break

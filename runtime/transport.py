@@ -155,7 +155,9 @@ class Urllib3Transport:
             with call_deadline(give_up_at):
                 raw = self._open(request, policy, timeout, give_up_at, decode)
                 try:
-                    body = read_body(raw, limit=limit, decode=decode, request=request)
+                    body = read_body(
+                        raw, limit=limit, decode=decode, request=request, give_up_at=give_up_at
+                    )
                 except BaseException:
                     raw.close()
                     raise

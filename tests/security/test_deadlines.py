@@ -122,3 +122,21 @@ def test_a_trickled_poll_ends_at_the_limit_with_a_token(how: str, good: HostileS
             poller.result(timeout=None if how == "deadline" else LIMIT)
     assert _elapsed_since(started) < LIMIT + SLACK
     assert decode_continuation_token(caught.value.continuation_token).poll_url == operation
+
+
+def test_a_caller_supplied_pool_still_gets_a_wall_clock_bound_on_the_body(
+    good: HostileServer,
+) -> None:
+    import urllib3
+
+    good.handler = trickle(HEAD, BODY)
+    with make_client(good, read_timeout=5.0, pool_manager=urllib3.PoolManager()) as client:
+        started = time.monotonic()
+        with pytest.raises(ServiceResponseTimeoutError):
+            client.send(
+                "GET",
+                good.base_url + "/rc",
+                expected_status=(200,),
+                options=RequestOptions(timeout=LIMIT),
+            )
+    assert _elapsed_since(started) < LIMIT + SLACK
