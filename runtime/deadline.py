@@ -4,7 +4,8 @@ urllib3's timeouts bound each socket operation, so a server that trickles one by
 half second never trips them. Here the limit is an instant on ``time.monotonic()``: the pools
 made by :func:`deadline_pool_classes` cap the connect timeout by the time left, and every
 ``recv`` of the response (status line, headers and body) runs with the time left as its
-socket timeout and fails once it is gone. The instant is per thread, set by
+socket timeout and fails once it is gone. Without a call limit, the read timeout is the
+wall-clock limit of each attempt's whole answer. The instant is per thread, set by
 :func:`call_deadline` around one call, so pooled connections shared between threads stay
 unaffected.
 """
@@ -101,6 +102,11 @@ class _HTTPConnection(HTTPConnection):
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
         at = current_deadline()
+        # The read timeout (what urllib3 set for this attempt) bounds the whole answer --
+        # status line, headers and body -- not each recv: without a call limit, too.
+        if isinstance(self.timeout, int | float):
+            answer_by = time.monotonic() + self.timeout
+            at = answer_by if at is None else min(at, answer_by)
         sock = self.sock
         if at is None or sock is None:
             return super().getresponse()

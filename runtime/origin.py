@@ -149,6 +149,11 @@ def is_loopback_host(host: str) -> bool:
 def token_allowed(url: str) -> bool:
     """Whether a bearer token may go to ``url``: https, or plain http to a loopback host only.
     ``False`` for any URL :func:`origin_of` refuses."""
+    if url.startswith("https://") and url.isprintable():
+        # What every request has: only the authority needs a look (a full parse per URL
+        # would cost each request of a fan-out far more).
+        authority = raw_authority(url)
+        return bool(authority) and not any(char in _FORBIDDEN_IN_AUTHORITY for char in authority)
     try:
         origin = origin_of(url)
     except UnsafeURLError:

@@ -140,3 +140,14 @@ def test_a_caller_supplied_pool_still_gets_a_wall_clock_bound_on_the_body(
                 options=RequestOptions(timeout=LIMIT),
             )
     assert _elapsed_since(started) < LIMIT + SLACK
+
+
+def test_without_a_call_timeout_the_read_timeout_bounds_the_whole_answer(
+    good: HostileServer,
+) -> None:
+    good.handler = trickle(HEAD, BODY)
+    with make_client(good, read_timeout=LIMIT) as client:
+        started = time.monotonic()
+        with pytest.raises(ServiceResponseTimeoutError):
+            client.send("GET", good.base_url + "/rc", expected_status=(200,))
+    assert _elapsed_since(started) < LIMIT + SLACK

@@ -70,6 +70,10 @@ def test_plain_http_only_to_real_loopback() -> None:
         "http://localhost.evil.example/x",
         "http://10.0.0.1/x",
         "http://127.0.0.1:1\\@127.0.0.1:2/x",
+        "https://evil.example\\@management.azure.com/x",
+        "https://user@management.azure.com/x",
+        "https://management.azure.com\t/x",
+        "https:///x",
     ):
         assert not token_allowed(url), url
     assert not is_loopback_host("a.localhost")
