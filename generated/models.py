@@ -17,6 +17,7 @@ from .v2024_07_01.models import (
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandsListResult,
     VirtualMachineRunCommandUpdate,
+    VirtualMachineScaleSet,
 )
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
     "VirtualMachineRunCommandsListResult",
+    "VirtualMachineScaleSet",
 ]
