@@ -103,9 +103,18 @@ def outcome_document(outcome: InstanceOutcome) -> dict[str, Any]:
     if outcome.result is not None:
         document.update(result_document(outcome.result))
         document["instanceId"] = outcome.instance_id
-    if outcome.error is not None:
+    if isinstance(outcome.error, TimeoutError) and outcome.continuation_token is not None:
+        document["error"] = (
+            "Timed out (--wait-timeout); the run command keeps running. Save this output "
+            "to a FILE and wait for it again with: vmss-runcommands fan-out --resume FILE"
+        )
+    elif outcome.error is not None:
         document["error"] = _first_line(outcome.error)
+    if outcome.error is not None:
         document["errorType"] = type(outcome.error).__name__
+    if outcome.continuation_token is not None:
+        # The run was accepted: `fan-out --resume` waits for it again with this token.
+        document["continuationToken"] = outcome.continuation_token
     if outcome.attempts > 1:
         document["attempts"] = outcome.attempts
     return document
