@@ -29,7 +29,6 @@ from .parser import PROG, TOKEN_VARIABLE, UsageError
 from .resume import fan_out_document, fan_out_plan, read_resume_file
 from .secrets import mask, secret_values
 from .status import StatusLine, progress_text
-from .targets import check_target
 from .values import expand_instance_ids
 
 __all__ = ["execute"]
@@ -303,11 +302,6 @@ def _check_before_connecting(args: argparse.Namespace) -> None:
     check_parameters(args)
     if args.command == "fan-out":
         if args.resume is None:
-            check_target(args)
-            if args.script is None and args.script_uri is None and args.command_id is None:
-                raise UsageError(
-                    "one of the arguments --script --script-uri --command-id is required"
-                )
             try:
                 args.instance_ids = expand_instance_ids(args.instance_ids)
             except ValueError as exc:
@@ -316,8 +310,6 @@ def _check_before_connecting(args: argparse.Namespace) -> None:
                 raise UsageError("argument --instance-ids: no instance ids given")
         else:
             read_resume_file(args)
-    else:
-        check_target(args)
 
 
 def _where(args: argparse.Namespace) -> tuple[str, str, str, str]:

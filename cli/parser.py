@@ -15,7 +15,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
 
-__all__ = ["DEFAULT_RUN_NAME", "UsageError", "build_parser"]
+__all__ = ["DEFAULT_RUN_NAME", "UsageError", "build_parser", "subparser"]
 
 PROG = "vmss-runcommands"
 DEFAULT_RUN_NAME = "vmss-runcommands"
@@ -225,6 +225,15 @@ def build_parser() -> argparse.ArgumentParser:
     _wait_timeout(fan_out, "seconds to wait for each instance")
     for sub in subparsers:
         _common_options(sub)
+    return parser
+
+
+def subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The parser of one subcommand (for its usage line)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
     return parser
 
 

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from .parser import UsageError
 
-__all__ = ["check_target", "parse_id"]
+__all__ = ["check_target", "check_target_options", "parse_id"]
 
 _RUN_COMMAND_ID = (
     "/subscriptions/SUB/resourceGroups/GROUP/providers/Microsoft.Compute/"
@@ -38,6 +38,20 @@ def parse_id(resource_id: str, *, instance_only: bool) -> tuple[str, tuple[str, 
         raise UsageError(f"argument --ids: {resource_id!r} is not an id of the form {shape}")
     picked = (segments[3], segments[7], segments[9]) + (() if instance_only else (segments[11],))
     return segments[1], picked
+
+
+def check_target_options(args: argparse.Namespace) -> None:
+    """What argparse would check if the options were required: that each command names what
+    it works on (fan-out --resume takes it from the file, checked later)."""
+    if args.command == "fan-out":
+        if args.resume is None:
+            check_target(args)
+            if args.script is None and args.script_uri is None and args.command_id is None:
+                raise UsageError(
+                    "one of the arguments --script --script-uri --command-id is required"
+                )
+        return
+    check_target(args)
 
 
 def check_target(args: argparse.Namespace) -> None:

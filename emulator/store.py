@@ -570,4 +570,4 @@ class RunCommandStore:
 
 def _has_source(properties: Mapping[str, Any]) -> bool:
     source = properties.get("source") or {}
-    return any(source.get(key) for key in ("script", "scriptUri", "commandId"))
+    return any(key in source for key in ("script", "scriptUri", "commandId"))
