@@ -397,6 +397,13 @@ class ArmApi:
         return int(token)
 
     def _operation_get(self, request: Request, route: Route, api_version: str) -> Response:
+        if not self._store.has_operation(route.operation_id, normalize_location(route.location)):
+            raise ArmError(
+                404,
+                "OperationNotFound",
+                f"The operation '{route.operation_id}' was not found in location "
+                f"'{route.location}'.",
+            )
         self._urls.verify(request)
         status = self._store.poll(route.operation_id, normalize_location(route.location))
         monitor = (request.query_value("monitor") or "").lower() == "true"

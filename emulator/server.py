@@ -275,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _write(self, response: Response) -> None:
         status = response.status
         has_body = status >= 200 and status not in _NO_BODY_STATUSES
-        self.send_response(status)
+        self.send_response(status, response.reason)
         for name, value in response.headers:
             if name.lower() in ("content-length", "transfer-encoding"):
                 continue

@@ -52,6 +52,7 @@ class OperationUrls:
         self._signed = signed
         self.service_api_version = service_api_version
         self._key = os.urandom(32)
+        self._issued: dict[str, str] = {}
 
     def path(self, location: str, operation_id: str) -> str:
         return (
@@ -66,9 +67,12 @@ class OperationUrls:
         prefix = "monitor=true&" if monitor else ""
         if not self._signed:
             return f"{self._base_url()}{path}?{prefix}api-version={api_version}"
-        payload = _b64(os.urandom(_PAYLOAD_BYTES))
-        issued = str(int(time.time() * 1000))
-        cert = _b64(os.urandom(_CERT_BYTES))
+        # The same operation always gets the same URL (a retried DELETE joins the one under
+        # way and must see the same links); the opaque parts are derived from its id.
+        seed = self._key + operation_id.encode()
+        payload = _b64(hashlib.shake_256(b"p" + seed).digest(_PAYLOAD_BYTES))
+        issued = self._issued.setdefault(operation_id, str(int(time.time() * 1000)))
+        cert = _b64(hashlib.shake_256(b"c" + seed).digest(_CERT_BYTES))
         signed = self._sign(path, monitor, payload, self.service_api_version, issued, cert)
         return (
             f"{self._base_url()}{path}?{prefix}p={payload}"

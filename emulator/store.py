@@ -371,6 +371,12 @@ class RunCommandStore:
         for execution in executions:
             self._execute(execution)
 
+    def has_operation(self, operation_id: str, location: str) -> bool:
+        """Whether the operation exists (in that location)."""
+        with self._lock:
+            operation = self._operations.get(operation_id)
+            return operation is not None and operation.location == location
+
     def poll(self, operation_id: str, location: str) -> OperationStatus:
         """Count one poll of an operation and complete it once it was polled enough."""
         with self._lock:
@@ -459,7 +465,7 @@ class RunCommandStore:
             result.failed and treat_failure and not asynchronous
         )
         finished = terminal_instance_view(result, started, ended, provisioned=not failed)
-        if not self._lenient and not _has_source(rc.properties):
+        if not self._lenient and _empty_source(rc.properties):
             # What the service did with an empty source: provisioning succeeded and the
             # view stays "Running" with exit code 0, the failure only in executionMessage.
             rc.instance_view = stuck_instance_view(started)
@@ -568,6 +574,10 @@ class RunCommandStore:
             self._generation += 1
 
 
-def _has_source(properties: Mapping[str, Any]) -> bool:
-    source = properties.get("source") or {}
-    return any(key in source for key in ("script", "scriptUri", "commandId"))
+def _empty_source(properties: Mapping[str, Any]) -> bool:
+    """A ``source`` was sent and names no script (no source at all runs the executor)."""
+    source = properties.get("source")
+    return isinstance(source, dict) and not any(key in source for key in _SCRIPT_KEYS)
+
+
+_SCRIPT_KEYS = ("script", "scriptUri", "commandId")

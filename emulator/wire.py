@@ -50,6 +50,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     disconnect: bool = False
     delay: float = 0.0
+    reason: str | None = None  # None: the server's choice (empty, as Compute sends)
 
     def header(self, name: str) -> str | None:
         """Header value by case-insensitive name."""
