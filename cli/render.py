@@ -72,8 +72,13 @@ def write_json(document: Any, stream: TextIO) -> None:
 
 
 def resource_document(resource: VirtualMachineRunCommand) -> dict[str, Any]:
-    """The resource's wire form, read-only fields included (as az shows it)."""
-    document: dict[str, Any] = masked(resource.to_dict(keep_readonly=True))
+    """The resource as az shows it: read-only fields included and ``properties`` flattened
+    into the top level (so ``--query instanceView.exitCode`` reads as it does with az)."""
+    wire: dict[str, Any] = masked(resource.to_dict(keep_readonly=True))
+    properties = wire.pop("properties", None)
+    document = dict(wire)
+    if isinstance(properties, dict):
+        document.update(properties)
     return document
 
 

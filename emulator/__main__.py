@@ -31,6 +31,16 @@ def _scale_set(value: str) -> tuple[str, str, str]:
     return group, name, region
 
 
+def _write_private(path: str, text: str) -> None:
+    """Write ``text`` readable by its owner only, whole or not at all: a script waiting for
+    the file never reads half of it."""
+    staged = f"{path}.{os.getpid()}.tmp"
+    descriptor = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(staged, path)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, serve until Ctrl-C or SIGTERM, return the exit code."""
     parser = argparse.ArgumentParser(
@@ -105,9 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         environment = emu.environment(token_lifetime=_PRINTED_TOKEN_LIFETIME)
         lines = [f"export {name}={value}" for name, value in environment.items()]
         if args.env_file:
-            descriptor = os.open(args.env_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-                file.write("\n".join(lines) + "\n")
+            _write_private(args.env_file, "\n".join(lines) + "\n")
         for line in lines:
             print(line, flush=True)
         print("# Paste the lines above into your shell; Ctrl-C stops the emulator.", flush=True)

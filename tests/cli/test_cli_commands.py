@@ -41,7 +41,7 @@ def test_create_waits_and_prints_the_resource_as_json(cli: Cli) -> None:
     assert done.returncode == 0, done.stderr
     resource = json.loads(done.stdout)
     assert resource["name"] == "cmd" and resource["location"] == "westus"
-    properties = resource["properties"]
+    properties = resource  # properties are flattened, as az shows them
     assert properties["provisioningState"] == "Succeeded"
     assert properties["parameters"] == [
         {"name": "A", "value": "1"},
@@ -63,7 +63,7 @@ def test_create_reads_the_script_from_a_file(cli: Cli, tmp_path: Path) -> None:
     script.write_text("echo from a file")
     done = cli("create", *where("1", "file"), "--script", f"@{script}", "-l", "westus")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["properties"]["source"]["script"] == "echo from a file"
+    assert json.loads(done.stdout)["source"]["script"] == "echo from a file"
 
 
 def test_create_without_location_takes_the_scale_sets_region(cli: Cli) -> None:
@@ -107,7 +107,7 @@ def test_show_json_without_instance_view_has_none(cli: Cli) -> None:
     cli("create", *where("3", "plain"), "--script", "echo", "-l", "westus")
     done = cli("show", *where("3", "plain"))
     assert done.returncode == 0, done.stderr
-    assert "instanceView" not in json.loads(done.stdout)["properties"]
+    assert "instanceView" not in json.loads(done.stdout)
 
 
 def test_list_prints_every_run_command_of_the_instance(cli: Cli) -> None:
@@ -117,7 +117,7 @@ def test_list_prints_every_run_command_of_the_instance(cli: Cli) -> None:
     assert as_json.returncode == 0, as_json.stderr
     listed = json.loads(as_json.stdout)
     assert [item["name"] for item in listed] == ["one", "two"]
-    assert all(item["properties"]["instanceView"]["exitCode"] == 0 for item in listed)
+    assert all(item["instanceView"]["exitCode"] == 0 for item in listed)
     as_table = cli("list", *where("4"), "-o", "table")
     assert [line.split()[0] for line in as_table.stdout.splitlines()[2:]] == ["one", "two"]
 
