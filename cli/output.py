@@ -6,7 +6,9 @@ urllib3, and the tool says which extra to install when an option needs one.
 
 from __future__ import annotations
 
+import importlib
 import json
+from types import ModuleType
 from typing import Any, TextIO
 
 from .parser import UsageError
@@ -25,27 +27,30 @@ def _missing(option: str, package: str) -> UsageError:
     )
 
 
+def _optional(module: str, option: str, package: str) -> ModuleType:
+    # Imported by name: neither package ships type information, and only these options
+    # need them.
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise _missing(option, package) from None
+
+
 def require_extras(query: str | None, output: str) -> None:
     """Refuse, before anything is sent, an option whose package is not installed."""
     if query is not None:
         compile_query(query)
     if output == "yaml":
-        try:
-            import yaml  # noqa: F401
-        except ImportError:
-            raise _missing("--output yaml", "PyYAML") from None
+        _optional("yaml", "--output yaml", "PyYAML")
 
 
 def compile_query(query: str) -> Any:
     """The compiled JMESPath expression; a usage error when it does not parse."""
-    try:
-        import jmespath
-        from jmespath.exceptions import JMESPathError
-    except ImportError:
-        raise _missing("--query", "jmespath") from None
+    jmespath = _optional("jmespath", "--query", "jmespath")
+    errors = _optional("jmespath.exceptions", "--query", "jmespath")
     try:
         return jmespath.compile(query)
-    except JMESPathError as exc:
+    except errors.JMESPathError as exc:
         raise UsageError(f"argument --query: not a valid JMESPath expression: {exc}") from None
 
 
@@ -66,8 +71,7 @@ def emit(document: Any, output: str, stream: TextIO, *, query: str | None = None
     elif output == "jsonc":
         stream.write(_coloured(result) + "\n")
     elif output == "yaml":
-        import yaml
-
+        yaml = _optional("yaml", "--output yaml", "PyYAML")
         stream.write(yaml.safe_dump(_plain(result), sort_keys=False, allow_unicode=True))
     elif output == "tsv":
         stream.write(tsv(result))

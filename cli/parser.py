@@ -13,7 +13,8 @@ from . import exit_codes, values
 # TYPE_CHECKING constant as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import NoReturn
+    from collections.abc import Sequence
+    from typing import Any, NoReturn
 
 __all__ = ["DEFAULT_RUN_NAME", "UsageError", "build_parser", "subparser"]
 
@@ -71,19 +72,31 @@ def _refuse_repeat(
 class _Once(argparse._StoreAction):
     """``store``, but a second occurrence is a usage error instead of silently winning."""
 
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         _refuse_repeat(parser, namespace, self)
         super().__call__(parser, namespace, values, option_string)
 
 
 class _OnceTrue(argparse._StoreTrueAction):
-    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
         _refuse_repeat(parser, namespace, self)
         super().__call__(parser, namespace, values, option_string)
 
 
 class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.register("action", None, _Once)
         self.register("action", "store", _Once)

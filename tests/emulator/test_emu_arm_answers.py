@@ -37,7 +37,7 @@ def _common_headers(response: urllib3.BaseHTTPResponse) -> None:
 
 def _pretty_crlf(response: urllib3.BaseHTTPResponse) -> Any:
     text = response.data.decode()
-    assert text.startswith("{\r\n  \"")
+    assert text.startswith('{\r\n  "')
     assert "\n" not in text.replace("\r\n", "")
     return json.loads(text)
 

@@ -250,9 +250,7 @@ def test_running_with_exit_code_0_and_a_failure_message_is_a_failure(
     assert "failed" in result.execution_message
     assert result.run_command.instance_view.execution_state == "Running"
     with pytest.raises(RunCommandFailedError):
-        run_and_wait(
-            client, RG, VMSS, "7", "no-script", wire, timeout=30, raise_on_failure=True
-        )
+        run_and_wait(client, RG, VMSS, "7", "no-script", wire, timeout=30, raise_on_failure=True)
 
 
 def test_a_plain_running_view_is_still_waited_for(client: RunCommandsClient) -> None:
