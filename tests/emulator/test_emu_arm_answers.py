@@ -232,3 +232,24 @@ def test_the_listening_socket_has_a_real_backlog(emu: ArmEmulator) -> None:
         for connection in sockets:
             connection.close()
     assert answers == [b"HTTP/1.1 401 \r\n"] * 200
+
+
+def test_emu_client_polls_promptly_without_any_knob() -> None:
+    from vmss_runcommands.models import (
+        VirtualMachineRunCommand,
+        VirtualMachineRunCommandScriptSource,
+    )
+
+    with ArmEmulator(polls_before_done=3, operation_seconds=None) as emu:
+        assert emu.credential() is emu.credential
+        client = emu.client()
+        ops = client.virtual_machine_scale_set_vm_run_commands
+        body = VirtualMachineRunCommand(
+            location="westus", source=VirtualMachineRunCommandScriptSource(script="x")
+        )
+        # Four status polls: at the default 30 s interval (no Retry-After comes) the 10 s
+        # timeout would pass first.
+        result = ops.begin_create_or_update("rg", "ss", "0", "cmd", body).result(timeout=10)
+        assert result.provisioning_state == "Succeeded"
+        assert len([r for r in emu.requests if "/operations/" in r.path]) == 4
+        client.close()
