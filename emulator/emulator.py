@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from .api_versions import generated_api_versions
 from .arm import ArmApi, parse_route
 from .credential import EmulatorCredential
 from .execution import Executor, default_executor
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from .. import RunCommandsClient
 
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
-DEFAULT_API_VERSIONS = ("2024-07-01",)
+# Every api-version the package was generated for; no edit here when one is added.
+DEFAULT_API_VERSIONS = generated_api_versions()
 DEFAULT_OPERATION_SECONDS = 1.0
 CLIENT_POLLING_INTERVAL = 0.05
 """The polling interval of :meth:`ArmEmulator.client` (ARM sends no Retry-After, so the
@@ -82,7 +84,7 @@ class ArmEmulator:
         default_region: the region of every scale set not placed with :meth:`add_scale_set`.
         page_size: run commands per LIST page.
         subscription_id: the only subscription that exists.
-        api_versions: accepted ``api-version`` values.
+        api_versions: accepted ``api-version`` values (default: every generated one).
         ssl_context: a server-side context to serve https instead of http.
         host: a loopback address to listen on; anything else raises ``ValueError``.
         port: the port to listen on; ``0`` picks a free one.

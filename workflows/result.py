@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from ..models import VirtualMachineRunCommand
-from ..runtime.serialization import UNSET
 
 __all__ = [
     "TERMINAL_EXECUTION_STATES",
@@ -62,7 +61,7 @@ class RunResult:
     ) -> RunResult:
         """Read the instance view of ``resource`` (``Unknown`` state when it has none)."""
         view = resource.instance_view
-        if view is UNSET:
+        if view is None:
             return cls(
                 instance_id=instance_id,
                 run_command_name=run_command_name,
@@ -75,20 +74,20 @@ class RunResult:
                 execution_message="",
                 run_command=resource,
             )
-        state = "Unknown" if view.execution_state is UNSET else str(view.execution_state)
-        message = "" if view.execution_message is UNSET else view.execution_message
+        state = "Unknown" if view.execution_state is None else str(view.execution_state)
+        message = view.execution_message or ""
         if _stuck_after_failure(state, message):
             state = "Failed"
         return cls(
             instance_id=instance_id,
             run_command_name=run_command_name,
             execution_state=state,
-            exit_code=None if view.exit_code is UNSET else view.exit_code,
-            output="" if view.output is UNSET else view.output,
-            error="" if view.error is UNSET else view.error,
-            start_time=None if view.start_time is UNSET else view.start_time,
-            end_time=None if view.end_time is UNSET else view.end_time,
-            execution_message="" if view.execution_message is UNSET else view.execution_message,
+            exit_code=view.exit_code,
+            output=view.output or "",
+            error=view.error or "",
+            start_time=view.start_time,
+            end_time=view.end_time,
+            execution_message=message,
             run_command=resource,
         )
 
