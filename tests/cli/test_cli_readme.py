@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -41,10 +42,8 @@ def test_the_readme_cli_section_works_as_written(tmp_path: Path) -> None:
     try:
         out, err = process.communicate(timeout=120)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)  # the emulator, should the block fail
-        except ProcessLookupError:
-            pass
     assert process.returncode == 0, err
     lines = out.splitlines()
     # run -o table: the header, then the row of instance 3
