@@ -344,7 +344,7 @@ class RunCommandStore:
 
     def get(self, ref: ResourceRef, *, expand: bool) -> dict[str, Any]:
         """The public body of one run command; counts as a poll of its running operation."""
-        self._observe(lambda key: key == ref.key)
+        self._observe(lambda key: key == ref.key, only=ref.key)
         with self._lock:
             return self._public(self._require(ref), expand=expand)
 
@@ -357,13 +357,20 @@ class RunCommandStore:
             found.sort(key=lambda rc: (rc.ref.name.lower(), rc.ref.name))
             return [self._public(rc, expand=expand) for rc in found]
 
-    def _observe(self, selects: Callable[[ResourceKey], bool]) -> None:
+    def _observe(
+        self, selects: Callable[[ResourceKey], bool], *, only: ResourceKey | None = None
+    ) -> None:
         with self._lock:
+            if only is not None:  # one resource: a lookup, not a scan of every resource
+                found = self._resources.get(only)
+                candidates = [] if found is None else [(only, found)]
+            else:
+                candidates = list(self._resources.items())
             executions = [
                 execution
                 for execution in (
                     self._count_poll(self._operations[rc.active_operation])
-                    for key, rc in list(self._resources.items())
+                    for key, rc in candidates
                     if rc.active_operation is not None and selects(key)
                 )
                 if execution is not None
