@@ -53,6 +53,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a virtual machine, or replaces it; the virtual machine runs
         the script as part of the operation. (operation
@@ -71,9 +72,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -100,6 +104,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PUT",
@@ -132,6 +137,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a virtual machine. (operation
         VirtualMachineRunCommands_Delete)
@@ -148,9 +154,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -177,6 +186,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -208,6 +218,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes some fields of an existing run command on a virtual machine. (operation
         VirtualMachineRunCommands_Update)
@@ -225,9 +236,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -254,6 +268,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -281,6 +296,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> RunCommandDocument:
         """Reads one built-in run command of a region's catalogue, with its script and
         parameters. (operation VirtualMachineRunCommands_Get)
@@ -289,9 +305,12 @@ class VirtualMachineRunCommandsOperations:
             location: Azure region whose run-command catalogue is read.
             command_id: Id of the catalogue entry, such as RunShellScript.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             RunCommandDocument
@@ -317,6 +336,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -338,6 +358,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a virtual machine; `$expand=instanceView` includes how its
         last run went. (operation VirtualMachineRunCommands_GetByVirtualMachine)
@@ -349,9 +370,12 @@ class VirtualMachineRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             VirtualMachineRunCommand
@@ -379,6 +403,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -397,6 +422,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[RunCommandDocumentBase]:
         """Lists the built-in run commands a region offers. (operation
         VirtualMachineRunCommands_List)
@@ -404,9 +430,12 @@ class VirtualMachineRunCommandsOperations:
         Args:
             location: Azure region whose run-command catalogue is read.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[RunCommandDocumentBase]: iterate for items; pages are fetched as
@@ -432,6 +461,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,
@@ -451,6 +481,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on a virtual machine. (operation
         VirtualMachineRunCommands_ListByVirtualMachine)
@@ -461,9 +492,12 @@ class VirtualMachineRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -491,6 +525,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,
@@ -525,6 +560,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a scale set virtual machine, or replaces an existing one,
         and runs it. (operation VirtualMachineScaleSetVMRunCommands_CreateOrUpdate)
@@ -543,9 +579,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -573,6 +612,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PUT",
@@ -606,6 +646,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a scale set virtual machine. (operation
         VirtualMachineScaleSetVMRunCommands_Delete)
@@ -623,9 +664,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -653,6 +697,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -685,6 +730,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes selected settings of an existing run command on a scale set virtual machine.
         (operation VirtualMachineScaleSetVMRunCommands_Update)
@@ -703,9 +749,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -733,6 +782,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -763,6 +813,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a scale set virtual machine, optionally with its instance
         view. (operation VirtualMachineScaleSetVMRunCommands_Get)
@@ -775,9 +826,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             VirtualMachineRunCommand
@@ -806,6 +860,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -827,6 +882,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on one virtual machine of a scale set. (operation
         VirtualMachineScaleSetVMRunCommands_List)
@@ -838,9 +894,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -869,6 +928,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,
@@ -902,6 +962,7 @@ class VirtualMachineScaleSetVMsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on one
         virtual machine of a scale set. (operation VirtualMachineScaleSetVMs_RunCommand)
@@ -920,9 +981,12 @@ class VirtualMachineScaleSetVMsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -949,6 +1013,7 @@ class VirtualMachineScaleSetVMsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "POST",
@@ -1052,6 +1117,7 @@ class VirtualMachinesOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on a
         virtual machine. (operation VirtualMachines_RunCommand)
@@ -1069,9 +1135,12 @@ class VirtualMachinesOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1097,6 +1166,7 @@ class VirtualMachinesOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "POST",
