@@ -1050,6 +1050,7 @@ class VirtualMachineScaleSetsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> VirtualMachineScaleSet:
         """Reads a virtual machine scale set; this binding models only what run commands need
         from it (its region). (operation VirtualMachineScaleSets_Get)
@@ -1058,9 +1059,12 @@ class VirtualMachineScaleSetsOperations:
             resource_group_name: Name of the resource group that holds the scale set.
             vm_scale_set_name: Name of the virtual machine scale set.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             VirtualMachineScaleSet
@@ -1086,6 +1090,7 @@ class VirtualMachineScaleSetsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
