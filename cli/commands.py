@@ -33,6 +33,8 @@ from .values import expand_instance_ids
 
 __all__ = ["execute"]
 
+_AZURE_WAIT_INTERVAL = 30.0
+_EMULATOR_WAIT_INTERVAL = 0.1
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 Handler = Callable[[argparse.Namespace, Connection], int]
@@ -147,7 +149,9 @@ def _delete(args: argparse.Namespace, connection: Connection) -> int:
 
 
 def _wait(args: argparse.Namespace, connection: Connection) -> int:
-    interval = args.interval if args.interval is not None else connection.polling_interval * 3
+    interval = args.interval
+    if interval is None:  # az waits 30 s between reads; an emulator answers at once
+        interval = _EMULATOR_WAIT_INTERVAL if connection.emulator else _AZURE_WAIT_INTERVAL
     condition = compile_query(args.custom) if args.custom is not None else None
     deadline = time.monotonic() + args.timeout
     ops = connection.client.virtual_machine_scale_set_vm_run_commands
