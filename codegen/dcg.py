@@ -59,12 +59,16 @@ def _located_error(exc: ValueError, raw: Any, where: str) -> str:
     errors: list[dict[str, Any]] = errors_of() if callable(errors_of) else []
     if not errors:
         return f"{where}: not a valid schema ({exc})"
-    # A keyword may take several forms (a schema or a boolean, a string or a list); the error
-    # that went deepest into the document is the one that says what is wrong.
-    error = max(errors, key=lambda e: len(_pointer(raw, e.get("loc", ()))))
+    # A keyword may take several forms (a schema or a boolean, a string or a list): the error
+    # that went deepest into the document says what is wrong, and a value that is no JSON
+    # object where a schema belongs says it best.
+    error = max(
+        errors,
+        key=lambda e: (len(_pointer(raw, e.get("loc", ()))), e.get("type") == "model_type"),
+    )
     pointer = _pointer(raw, error.get("loc", ()))
-    if not pointer:
-        return f"{where}: expected a schema (a JSON object)"
+    if error.get("type") == "model_type":
+        return f"{where}{pointer}: expected a schema"
     keyword = pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
     message = str(error.get("msg", "invalid value"))
     return f"{where}{pointer}: {keyword} is not valid: {message[:1].lower()}{message[1:]}"

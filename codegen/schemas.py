@@ -142,8 +142,13 @@ class SchemaResolver:
             if node.where in seen:
                 raise SpecError(f"{node.where}: circular $ref")
             seen.add(node.where)
-            document, pointer = self._refs.target(node.schema.ref, node.where)
-            node = self._at(f"{document}#{pointer}")
+            ref = node.schema.ref
+            document, pointer = self._refs.target(ref, node.where)
+            try:
+                located = self._spec.resolve(f"#{pointer}", document)
+            except SpecError as exc:
+                raise SpecError(f"{node.where}/$ref: $ref {ref!r} names nothing ({exc})") from exc
+            node = self._node(located)
         return node
 
     # -- naming ---------------------------------------------------------------------------------
