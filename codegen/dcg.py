@@ -16,9 +16,9 @@ What it does not do, and stays ours:
   ``normalize``), and ``paths``, parameters and responses (``operations``);
 - reading files: ``load`` reads only local files under the spec folder; a remote ``$ref`` is
   given its canonical URL here but never fetched;
-- naming: its class names differ from AutoRest's for ``Foo-Bar`` or ``Standard_A2m_v2``, it numbers
-  a repeated class name from 1 where we number from 2, and its snake_case differs for ``VMs`` and
-  ``$expand``, so ``naming`` names classes and fields;
+- naming: its helpers would rename ``Foo-Bar`` and ``Standard_A2m_v2`` (we keep the spec's
+  names), number a repeated class name from 1 (we number from 2) and snake_case ``VMs`` and
+  ``$expand`` otherwise than AutoRest, so ``naming`` names classes and fields;
 - generating models: as a whole-file generator it reads JSON Schema rather than Swagger 2.0 and
   loses discriminators, inline objects and definitions only another file reaches.
 
