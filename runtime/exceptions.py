@@ -8,10 +8,17 @@ passed through :mod:`.redact` first.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+if sys.version_info >= (3, 11):
+    from typing import Self
+else:
+    from typing_extensions import Self
+
+from .azure_core_compat import azure_core_twin
 from .http import HttpResponse
 from .redact import redact_json_bytes, redact_json_value
 
@@ -26,17 +33,33 @@ _REQUEST_ID_HEADERS = (
 
 
 class AzureError(Exception):
-    """Base of every error raised by the runtime."""
+    """Base of every error raised by the runtime.
+
+    With azure-core installed, every instance is also an instance of azure-core's exception of
+    the same name, so ``except azure.core.exceptions.HttpResponseError`` catches it too (see
+    :mod:`.azure_core_compat`).
+    """
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        return super().__new__(azure_core_twin(cls), *args)  # type: ignore[arg-type]
 
     client_request_id: str | None = None
     """The ``x-ms-client-request-id`` of the failed request, when one was sent: the id a
     support ticket asks for, also when no response ever came back."""
 
     def __init__(self, message: str, *, inner_exception: BaseException | None = None) -> None:
-        super().__init__(message)
+        # Exception's own __init__, not the next in line: in an azure-core twin that would be
+        # azure-core's, which resets the fields set here.
+        Exception.__init__(self, message)
         self.message = message
         self.inner_exception = inner_exception
         self.continuation_token: str | None = None
+        # The fields azure-core's AzureError sets, read by its raise_with_traceback().
+        exc_type, exc_value, exc_traceback = sys.exc_info()
+        self.exc_type: type[BaseException] | None = exc_type or type(inner_exception)
+        self.exc_value = exc_value
+        self.exc_traceback = exc_traceback
+        self.exc_msg = f"{message}, {self.exc_type.__name__}: {exc_value}"
 
     def __str__(self) -> str:
         if self.client_request_id:
@@ -189,6 +212,9 @@ class HttpResponseError(AzureError):
         if error is None and response is not None and self._parses_error_body:
             error = _parse_error_body(response)
         self.error = error
+        # azure-core's HttpResponseError.model: the parsed error body, as azure-mgmt clients
+        # with ARMErrorFormat leave it for callers that read ``error.model``.
+        self.model: ErrorDetail | None = error
         self.request_id = _response_header(response, "x-ms-request-id")
         self.client_request_id = _response_header(
             response, "x-ms-client-request-id"
