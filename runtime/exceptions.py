@@ -11,12 +11,8 @@ import json
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-if sys.version_info >= (3, 11):
-    from typing import Self
-else:
-    from typing_extensions import Self
+from types import TracebackType
+from typing import Any, TypeVar, cast
 
 from .azure_core_compat import azure_core_twin
 from .http import HttpResponse
@@ -32,6 +28,9 @@ _REQUEST_ID_HEADERS = (
 )
 
 
+_E = TypeVar("_E", bound="AzureError")
+
+
 class AzureError(Exception):
     """Base of every error raised by the runtime.
 
@@ -40,8 +39,8 @@ class AzureError(Exception):
     :mod:`.azure_core_compat`).
     """
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
-        return super().__new__(azure_core_twin(cls), *args)  # type: ignore[arg-type]
+    def __new__(cls: type[_E], *args: Any, **kwargs: Any) -> _E:
+        return cast(_E, Exception.__new__(azure_core_twin(cls), *args))
 
     client_request_id: str | None = None
     """The ``x-ms-client-request-id`` of the failed request, when one was sent: the id a
@@ -56,10 +55,13 @@ class AzureError(Exception):
         self.continuation_token: str | None = None
         # The fields azure-core's AzureError sets, read by its raise_with_traceback().
         exc_type, exc_value, exc_traceback = sys.exc_info()
-        self.exc_type: type[BaseException] | None = exc_type or type(inner_exception)
-        self.exc_value = exc_value
-        self.exc_traceback = exc_traceback
-        self.exc_msg = f"{message}, {self.exc_type.__name__}: {exc_value}"
+        self.exc_type: type[BaseException] | None = exc_type or (
+            None if inner_exception is None else type(inner_exception)
+        )
+        self.exc_value: BaseException | None = exc_value
+        self.exc_traceback: TracebackType | None = exc_traceback
+        shown_type = self.exc_type.__name__ if self.exc_type else "NoneType"
+        self.exc_msg = f"{message}, {shown_type}: {exc_value}"
 
     def __str__(self) -> str:
         if self.client_request_id:

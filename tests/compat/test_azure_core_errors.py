@@ -96,7 +96,9 @@ def test_a_subclass_azure_core_does_not_know_maps_to_its_nearest_ancestor() -> N
     assert not hasattr(core, "OperationFailedError")
     error = ours.map_error(_response(404, b""))
     assert isinstance(error, core.ResourceNotFoundError)
-    assert issubclass(type(OperationFailedError.__new__(OperationFailedError)), core.HttpResponseError)
+    failed = OperationFailedError.__new__(OperationFailedError)
+    assert isinstance(failed, OperationFailedError)
+    assert isinstance(failed, core.HttpResponseError)
 
 
 def test_a_twin_pickles_and_copies_as_itself() -> None:
@@ -113,7 +115,10 @@ def test_an_lro_failure_is_caught_by_azure_core(emulator: ArmEmulator) -> None:
 
     emulator.faults.add(Fault.operation_failed(), path_contains="/operations/")
     with RunCommandsClient(
-        emulator.credential, emulator.subscription_id, base_url=emulator.base_url, polling_interval=0
+        emulator.credential,
+        emulator.subscription_id,
+        base_url=emulator.base_url,
+        polling_interval=0,
     ) as client:
         poller = client.virtual_machine_scale_set_vm_run_commands.begin_create_or_update(
             RG,
