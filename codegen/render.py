@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import python_api
+from . import compat, python_api
 from .client_signature import client_signature
 from .config import GeneratorConfig
 from .ir import ApiVersion
@@ -57,6 +57,8 @@ def render_api_version(
             model_docs={m.name: python_api.model_docstring(m) for m in api.models},
             enum_notes={e.name: python_api.enum_notes(e) for e in api.enums},
             forward_models=[m.name for m in api.models if m.forward_refs],
+            nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
+            uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
         ),
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
@@ -65,6 +67,7 @@ def render_api_version(
             },
             operation_imports=python_api.operation_imports(api),
             uses_lro=any(op.long_running for op in operations),
+            uses_resume_overloads=any(op.long_running and op.body for op in operations),
             uses_paging=any(op.paging for op in operations),
             uses_body=any(op.body for op in operations),
         ),

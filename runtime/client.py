@@ -13,6 +13,15 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .call_options import (
+    CallPipeline,
+    MethodPoller,
+    PipelineResponse,
+    PollingMethod,
+    RawResponseHook,
+    check_polling,
+    quiet_logger,
+)
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import DecodeError, ServiceRequestError, ServiceResponseError, map_error
@@ -23,6 +32,7 @@ from .polling import (
     DEFAULT_RETRY_AFTER_MAX,
     ArmPollingMethod,
     LROPoller,
+    PollingPipeline,
     decode_continuation_token,
     lost_response_token,
     normalize_final_state_via,
@@ -56,12 +66,15 @@ class PathParam:
 @dataclass(frozen=True)
 class RequestOptions:
     """Per-call settings: extra headers (win over the defaults), a per-attempt timeout in
-    seconds, the ``x-ms-client-request-id`` to send, and a retry policy for this call."""
+    seconds, the ``x-ms-client-request-id`` to send, a retry policy for this call, and the
+    azure-core options ``raw_response_hook`` and ``logging_enable`` (see :mod:`.call_options`)."""
 
     headers: Mapping[str, str] | None = None
     timeout: float | None = None
     client_request_id: str | None = None
     retry_policy: RetryPolicy | None = None
+    raw_response_hook: RawResponseHook | None = None
+    logging_enable: bool | None = None
 
     def __post_init__(self) -> None:
         # Checked here, before anything is sent, so a bad option names itself instead of
@@ -82,6 +95,14 @@ class RequestOptions:
             raise TypeError(
                 "retry_policy must be a RetryPolicy or None, "
                 f"not {type(self.retry_policy).__name__}"
+            )
+        if self.raw_response_hook is not None and not callable(self.raw_response_hook):
+            raise TypeError(
+                f"raw_response_hook must be callable, not {type(self.raw_response_hook).__name__}"
+            )
+        if self.logging_enable is not None and not isinstance(self.logging_enable, bool):
+            raise TypeError(
+                f"logging_enable must be a bool, not {type(self.logging_enable).__name__}"
             )
 
 
@@ -105,6 +126,7 @@ class ArmClient:
         *,
         base_url: str | None = None,
         cloud: str | None = None,
+        cloud_setting: str | None = None,
         api_version: str,
         sdk_moniker: str,
         secret_fields: frozenset[str] = frozenset(),
@@ -121,7 +143,7 @@ class ArmClient:
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
         self.subscription_id: str = subscription_id
-        self.cloud: AzureCloud | None = None if cloud is None else cloud_by_name(cloud)
+        self.cloud: AzureCloud | None = _cloud(cloud, cloud_setting)
         self.base_url: str = _endpoint(base_url, self.cloud)
         if not isinstance(api_version, str) or not api_version.strip():
             raise ValueError("api_version must be a non-empty str")
@@ -139,6 +161,7 @@ class ArmClient:
         # (policy, the same without read retries) for the first request of an LRO; kept
         # because making a RetryPolicy validates every field.
         self._initial_policy: tuple[RetryPolicy, RetryPolicy] | None = None
+        self._quiet_pipeline: Pipeline | None = None
         self._owns_transport = transport is None
         self._transport = transport or Urllib3Transport(
             pool_manager=pool_manager,
@@ -242,7 +265,26 @@ class ArmClient:
             options.client_request_id,
             options.timeout,
             options.retry_policy,
+            self._pipeline_for(options),
         )
+
+    def _pipeline_for(self, options: RequestOptions) -> PollingPipeline:
+        """The client's pipeline, quiet for ``logging_enable=False``, with the call's hook."""
+        pipeline: PollingPipeline = self.pipeline
+        if options.logging_enable is False:
+            quiet = self._quiet_pipeline
+            if quiet is None:
+                quiet = self._quiet_pipeline = Pipeline(
+                    self._transport,
+                    auth=self.pipeline.auth,
+                    user_agent=lambda: self.pipeline.user_agent,
+                    secret_fields=self._secret_fields,
+                    logger=quiet_logger(),
+                )
+            pipeline = quiet
+        if options.raw_response_hook is not None:
+            pipeline = CallPipeline(pipeline, options.raw_response_hook)
+        return pipeline
 
     def _send(
         self,
@@ -254,6 +296,7 @@ class ArmClient:
         client_request_id: str | None,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
+        pipeline: PollingPipeline | None = None,
     ) -> HttpResponse:
         headers = {"Accept": _ACCEPT}
         if body is not None:
@@ -263,7 +306,7 @@ class ArmClient:
                 del headers[existing]
             headers[name] = value
         request = HttpRequest(method.upper(), url, headers=headers, body=body)
-        response = self.pipeline.run(
+        response = (pipeline or self.pipeline).run(
             request,
             client_request_id=client_request_id,
             timeout=timeout,
@@ -294,7 +337,7 @@ class ArmClient:
         deserialize: Callable[[Any], T],
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | PollingMethod[T] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -312,7 +355,7 @@ class ArmClient:
         deserialize: None,
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | PollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -329,7 +372,7 @@ class ArmClient:
         deserialize: Callable[[Any], Any] | None,
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | PollingMethod[Any] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -343,6 +386,7 @@ class ArmClient:
         ``base_url``, is a ``ValueError``. ``deadline`` bounds the whole operation in seconds.
         """
         options = options or _NO_OPTIONS
+        check_polling(polling)
         interval = self.polling_interval if polling_interval is None else polling_interval
         check_seconds("polling_interval", interval)
         if deadline is not None:
@@ -353,11 +397,17 @@ class ArmClient:
         max_retry_after = policy.retry_after_max if policy else DEFAULT_RETRY_AFTER_MAX
         # Explicit, so that a poll cut to fit a deadline keeps this call's retry rules.
         poll_policy = options.retry_policy or self._transport.retry_policy
+        pipeline = self._pipeline_for(options)
         if continuation_token is not None:
+            if not isinstance(polling, bool):
+                raise ValueError(
+                    "continuation_token resumes with this package's own polling; "
+                    "pass polling=True (the default) to resume"
+                )
             self._check_token(continuation_token, method, operation_id, polling)
             return LROPoller.from_continuation_token(
                 continuation_token,
-                pipeline=self.pipeline,
+                pipeline=pipeline,
                 deserialize=deserialize,
                 operation_id=operation_id,
                 polling_interval=interval,
@@ -379,6 +429,7 @@ class ArmClient:
                 client_request_id,
                 options.timeout,
                 self._initial_request_policy(method, poll_policy),
+                pipeline,
             )
         except ServiceResponseError as error:
             # The request went out and may have started the operation: resume by watching
@@ -391,9 +442,16 @@ class ArmClient:
                 final_state_via=final_state_via,
             )
             raise
+        if not isinstance(polling, bool):
+            return MethodPoller(
+                polling,
+                self,
+                PipelineResponse(response.request, response),
+                functools.partial(self._deserialize_pipeline_response, deserialize),
+            )
         polling_method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
             response,
-            pipeline=self.pipeline,
+            pipeline=pipeline,
             deserialize=deserialize,
             operation_id=operation_id,
             client_request_id=client_request_id,
@@ -409,6 +467,13 @@ class ArmClient:
             max_retry_after=max_retry_after,
             deadline=deadline,
         )
+
+    def _deserialize_pipeline_response(
+        self, deserialize: Callable[[Any], Any] | None, pipeline_response: PipelineResponse
+    ) -> Any:
+        if deserialize is None:
+            return None
+        return self.deserialize(pipeline_response.http_response, deserialize)
 
     def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
         if method.upper() == "DELETE":
@@ -545,6 +610,19 @@ def _check_path_value(python_name: str, value: object) -> None:
         # quote() leaves dots alone and a "." or ".." segment would be collapsed by URL
         # normalization, addressing the parent resource instead.
         raise ValueError(f"{python_name} must not be {value!r}")
+
+
+def _cloud(cloud: str | None, cloud_setting: str | None) -> AzureCloud | None:
+    """``cloud=``, or ``cloud_setting=`` (azure-mgmt-*'s name for it); both must agree."""
+    chosen = None if cloud is None else cloud_by_name(cloud)
+    if cloud_setting is None:
+        return chosen
+    setting = cloud_by_name(cloud_setting)
+    if chosen is not None and chosen != setting:
+        raise ValueError(
+            f"cloud {chosen.name!r} and cloud_setting {setting.name!r} disagree; pass only one"
+        )
+    return setting
 
 
 def _endpoint(base_url: object, cloud: AzureCloud | None) -> str:

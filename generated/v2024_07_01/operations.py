@@ -3,8 +3,9 @@
 """Operations of api-version 2024-07-01."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
+from ..runtime.call_options import PollingMethod, RawResponseHook
 from ..runtime.client import ArmClient, PathParam, RequestOptions
 from ..runtime.paging import ItemPaged
 from ..runtime.polling import LROPoller
@@ -25,15 +26,57 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_create_or_update(
         self,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_id: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -41,6 +84,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a scale set virtual machine, or replaces an existing one,
         and runs it. (operation VirtualMachineScaleSetVMRunCommands_CreateOrUpdate)
@@ -52,7 +97,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The run command to create or replace.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -62,6 +108,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -89,6 +138,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PUT",
@@ -114,7 +165,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         instance_id: str,
         run_command_name: str,
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -122,6 +173,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a scale set virtual machine. (operation
         VirtualMachineScaleSetVMRunCommands_Delete)
@@ -132,7 +185,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             instance_id: Instance id of the virtual machine inside the scale set.
             run_command_name: Name of the run command on that virtual machine.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -142,6 +196,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -169,6 +226,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -185,15 +244,57 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             options=options,
         )
 
+    @overload
     def begin_update(
         self,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_id: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -201,6 +302,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes selected settings of an existing run command on a scale set virtual machine.
         (operation VirtualMachineScaleSetVMRunCommands_Update)
@@ -212,7 +315,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The settings to change.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -222,6 +326,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -249,6 +356,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -279,6 +388,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a scale set virtual machine, optionally with its instance
         view. (operation VirtualMachineScaleSetVMRunCommands_Get)
@@ -294,6 +405,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             VirtualMachineRunCommand
@@ -322,6 +436,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -343,6 +459,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on one virtual machine of a scale set. (operation
         VirtualMachineScaleSetVMRunCommands_List)
@@ -357,6 +475,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -385,6 +506,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.paged(
             url,
