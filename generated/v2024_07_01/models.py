@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from ..runtime.model_compat import PLAIN_DICT, nested_dict_error
 from ..runtime.serialization import (
     UNSET,
     ClosedEnum,
@@ -97,6 +98,11 @@ class ApiErrorBase:
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ApiErrorBase":
         """Build from the wire form; raises DeserializationError naming the bad field."""
@@ -131,6 +137,11 @@ class InnerError:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "InnerError":
@@ -172,12 +183,24 @@ class ApiError:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.innererror) is PLAIN_DICT:
+            raise nested_dict_error(self, "innererror")
+        if type(self.details) is list and PLAIN_DICT in map(type, self.details):
+            raise nested_dict_error(self, "details")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ApiError":
@@ -203,12 +226,22 @@ class CloudError:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.error) is PLAIN_DICT:
+            raise nested_dict_error(self, "error")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CloudError":
@@ -257,6 +290,11 @@ class InstanceViewStatus:
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "InstanceViewStatus":
         """Build from the wire form; raises DeserializationError naming the bad field."""
@@ -287,6 +325,11 @@ class RunCommandInputParameter:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInputParameter":
@@ -324,6 +367,11 @@ class RunCommandManagedIdentity:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandManagedIdentity":
@@ -377,12 +425,22 @@ class VirtualMachineRunCommandInstanceView:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.statuses) is list and PLAIN_DICT in map(type, self.statuses):
+            raise nested_dict_error(self, "statuses")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandInstanceView":
@@ -424,12 +482,22 @@ class VirtualMachineRunCommandScriptSource:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.script_uri_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "script_uri_managed_identity")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandScriptSource":
@@ -624,12 +692,34 @@ class VirtualMachineRunCommand:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.error_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "error_blob_managed_identity")
+        if type(self.instance_view) is PLAIN_DICT:
+            raise nested_dict_error(self, "instance_view")
+        if type(self.output_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "output_blob_managed_identity")
+        if type(self.source) is PLAIN_DICT:
+            raise nested_dict_error(self, "source")
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
+        if type(self.protected_parameters) is list and PLAIN_DICT in map(
+            type, self.protected_parameters
+        ):
+            raise nested_dict_error(self, "protected_parameters")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommand":
@@ -810,12 +900,34 @@ class VirtualMachineRunCommandUpdate:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.error_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "error_blob_managed_identity")
+        if type(self.instance_view) is PLAIN_DICT:
+            raise nested_dict_error(self, "instance_view")
+        if type(self.output_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "output_blob_managed_identity")
+        if type(self.source) is PLAIN_DICT:
+            raise nested_dict_error(self, "source")
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
+        if type(self.protected_parameters) is list and PLAIN_DICT in map(
+            type, self.protected_parameters
+        ):
+            raise nested_dict_error(self, "protected_parameters")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandUpdate":
@@ -845,12 +957,22 @@ class VirtualMachineRunCommandsListResult:
         factory=dict, metadata={"additional_properties": True}
     )
 
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
+            raise nested_dict_error(self, "value")
+
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form: camelCase keys, unset fields left out, read-only fields left out
         unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandsListResult":
