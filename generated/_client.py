@@ -47,7 +47,7 @@ class RunCommandsClient(_Newest):
     ) -> _Self:
         subpackage = _subpackage(api_version)
         if subpackage == _SUBPACKAGES[DEFAULT_API_VERSION]:
-            return super().__new__(cls)
+            return object.__new__(cls)
         # Not an instance of this class, so Python does not call __init__ below on it.
         versioned = importlib.import_module(f".{subpackage}", __package__)
         return cast(_Self, versioned.RunCommandsClient(*args, **kwargs))

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import urllib3
@@ -405,7 +405,7 @@ class ArmClient:
                     "pass polling=True (the default) to resume"
                 )
             self._check_token(continuation_token, method, operation_id, polling)
-            return LROPoller.from_continuation_token(
+            resumed = LROPoller[Any].from_continuation_token(
                 continuation_token,
                 pipeline=pipeline,
                 deserialize=deserialize,
@@ -417,6 +417,7 @@ class ArmClient:
                 retry_policy=poll_policy,
                 secret_fields=self._secret_fields,
             )
+            return resumed
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
         try:
@@ -449,16 +450,19 @@ class ArmClient:
                 PipelineResponse(response.request, response),
                 functools.partial(self._deserialize_pipeline_response, deserialize),
             )
-        polling_method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
-            response,
-            pipeline=pipeline,
-            deserialize=deserialize,
-            operation_id=operation_id,
-            client_request_id=client_request_id,
-            final_state_via=final_state_via,
-            request_timeout=options.timeout,
-            retry_policy=poll_policy,
-            secret_fields=self._secret_fields,
+        polling_method: ArmPollingMethod[Any] = cast(
+            Any,
+            ArmPollingMethod.from_initial_response(
+                response,
+                pipeline=pipeline,
+                deserialize=deserialize,
+                operation_id=operation_id,
+                client_request_id=client_request_id,
+                final_state_via=final_state_via,
+                request_timeout=options.timeout,
+                retry_policy=poll_policy,
+                secret_fields=self._secret_fields,
+            ),
         )
         return LROPoller(
             polling_method,
@@ -544,19 +548,21 @@ class ArmClient:
         items_key: str,
         next_link_key: str | None,
     ) -> tuple[list[T], str | None]:
-        body = self._decode_json(response)
-        if not isinstance(body, dict):
+        decoded = self._decode_json(response)
+        if not isinstance(decoded, dict):
             raise self._decode_error(response, "The page is not a JSON object")
-        raw_items = body.get(items_key)
+        body = cast("dict[str, Any]", decoded)
+        raw_items: Any = body.get(items_key)
         if raw_items is None:
             raw_items = []
         if not isinstance(raw_items, list):
             raise self._decode_error(response, f"The page's {items_key!r} member is not a list")
+        raw_list: list[Any] = cast(Any, raw_items)
         items = [
             self._build(item_from_dict, item, response, path=f"{items_key}[{index}]")
-            for index, item in enumerate(raw_items)
+            for index, item in enumerate(raw_list)
         ]
-        next_link = body.get(next_link_key) if next_link_key else None
+        next_link: Any = body.get(next_link_key) if next_link_key else None
         if next_link is not None and not isinstance(next_link, str):
             raise self._decode_error(response, f"The page's {next_link_key!r} is not a string")
         return items, next_link or None
@@ -654,7 +660,8 @@ def _check_base_url(base_url: object) -> str:
 def _check_headers(headers: object) -> None:
     if not isinstance(headers, Mapping):
         raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
-    for name, value in headers.items():
+    entries: Mapping[object, object] = cast("Mapping[object, object]", headers)
+    for name, value in entries.items():
         if not isinstance(name, str):
             raise TypeError(f"headers: a header name must be a str, not {type(name).__name__}")
         if not name.strip():

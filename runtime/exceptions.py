@@ -109,9 +109,11 @@ class ErrorDetail:
         """
         if not isinstance(obj, Mapping):
             return None
-        inner = obj.get("error")
+        node = cast("Mapping[str, Any]", obj)
+        inner: object = node.get("error")
         if isinstance(inner, Mapping):
-            obj = inner
+            node = cast("Mapping[str, Any]", inner)
+        obj = node
         code = _optional_text(obj.get("code"))
         message = _optional_text(obj.get("message"))
         if not (code or message):
@@ -122,15 +124,17 @@ class ErrorDetail:
             for detail in (cls.from_json(entry) for entry in _list_or_empty(raw_details))
             if detail is not None
         )
-        innererror = obj.get("innererror")
+        innererror: object = obj.get("innererror")
         return cls(
             code=code,
             message=message,
             target=_optional_text(obj.get("target")),
             details=details,
-            innererror=innererror if isinstance(innererror, Mapping) else None,
+            innererror=cast("Mapping[str, Any]", innererror)
+            if isinstance(innererror, Mapping)
+            else None,
             additional_info=tuple(
-                entry
+                cast("Mapping[str, Any]", entry)
                 for entry in _list_or_empty(obj.get("additionalInfo"))
                 if isinstance(entry, Mapping)
             ),
@@ -164,7 +168,7 @@ class ErrorDetail:
         return self.format()
 
     def __repr__(self) -> str:
-        hidden = []
+        hidden: list[str] = []
         if self.innererror:
             hidden.append("innererror=<not shown>")
         if self.additional_info:
@@ -191,7 +195,10 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _list_or_empty(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+    if isinstance(value, list):
+        items: list[Any] = cast(Any, value)  # pyright narrows to list[Unknown]
+        return items
+    return []
 
 
 class HttpResponseError(AzureError):

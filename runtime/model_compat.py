@@ -14,10 +14,16 @@ check per field, ``dict in map(type, ...)`` for lists and dicts, both in C) and 
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 
-__all__ = ["PLAIN_DICT", "nested_dict_error"]
+__all__ = ["PLAIN_DICT", "empty_extra", "nested_dict_error"]
+
+empty_extra: Callable[[], dict[str, Any]] = dict
+"""The factory of ``additional_properties``: ``dict`` itself (no Python call per model), typed
+so that type checkers know the field's type (``factory=dict`` is ``dict[Unknown, Unknown]``)."""
 
 PLAIN_DICT: type[object] = dict
 """``dict``, typed so that comparing a model-typed value's class with it is not flagged as a

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from ..runtime.model_compat import PLAIN_DICT, nested_dict_error
+from ..runtime.model_compat import PLAIN_DICT, empty_extra, nested_dict_error
 from ..runtime.serialization import (
     UNSET,
     ClosedEnum,
@@ -88,7 +88,7 @@ class ApiErrorBase:
         default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -128,7 +128,7 @@ class InnerError:
         default=UNSET, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -180,7 +180,7 @@ class ApiError:
         default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -223,7 +223,7 @@ class CloudError:
         default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -280,7 +280,7 @@ class InstanceViewStatus:
         default=UNSET, metadata={"wire": "time", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -316,7 +316,7 @@ class RunCommandInputParameter:
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
     value: str = attrs.field(metadata={"wire": "value", "read_only": False, "secret": False})
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -358,7 +358,7 @@ class RunCommandManagedIdentity:
         default=UNSET, metadata={"wire": "objectId", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     __repr__ = model_repr
@@ -422,7 +422,7 @@ class VirtualMachineRunCommandInstanceView:
         default=UNSET, metadata={"wire": "statuses", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -479,7 +479,7 @@ class VirtualMachineRunCommandScriptSource:
         metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -689,7 +689,7 @@ class VirtualMachineRunCommand:
         },
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -897,7 +897,7 @@ class VirtualMachineRunCommandUpdate:
         },
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -954,7 +954,7 @@ class VirtualMachineRunCommandsListResult:
         default=UNSET, metadata={"wire": "nextLink", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
 
     def __attrs_post_init__(self) -> None:
