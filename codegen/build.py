@@ -11,15 +11,14 @@ from .load import Located, SpecError, load_spec
 from .normalize import Normalizer
 from .operations import build_operations
 from .provenance import spec_provenance
-from .schemas import resolve_definitions
+from .schemas import SchemaResolver
 
 
 def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
     api_version = version_dir.name
     spec = load_spec(version_dir / config.entry)
     info = spec.entry_document.get("info") or {}
-    schemas = resolve_definitions(spec)
-    normalizer = Normalizer(spec, schemas, config)
+    normalizer = Normalizer(spec, SchemaResolver(spec), config)
     groups = build_operations(spec, normalizer, config)
     roots: list[TypeRef] = []
     for group in groups:

@@ -12,7 +12,9 @@ _WORD_BOUNDARY = re.compile(r"([a-z\d])([A-Z])")
 _NOT_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
 
 # Names that would shadow attributes every generated model or client relies on.
-_RESERVED = frozenset({"to_dict", "from_dict", "self", "cls", "additional_properties"})
+_RESERVED = frozenset(
+    {"to_dict", "from_dict", "self", "cls", "additional_properties", "wire_nulls"}
+)
 
 
 def snake_case(name: str) -> str:
@@ -37,9 +39,14 @@ def python_identifier(name: str) -> str:
     return ident
 
 
+# AutoRest splits a word after digits followed by letters: ``A2m`` is ``A2`` and ``m``.
+_DIGITS_THEN_LETTERS = re.compile(r"(\d+)([a-zA-Z]+)")
+
+
 def enum_member_name(value: str) -> str:
-    """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``."""
-    return snake_case(value).upper()
+    """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``;
+    ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2`` (as AutoRest derives them)."""
+    return snake_case(_DIGITS_THEN_LETTERS.sub(r"\1_\2", value)).upper()
 
 
 def class_name(name: str) -> str:

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
         ServiceResponseError,
         ServiceResponseTimeoutError,
     )
-    from .runtime.paging import ItemPaged
+    from .runtime.paging import ItemPaged, TooManyEmptyPagesError
     from .runtime.polling import LROPoller, OperationFailedError, PollingTimeoutError
     from .runtime.retry import RetryPolicy
-    from .runtime.serialization import UNSET, Unset
+    from .runtime.serialization import UNSET, Unset, send_null
 else:
     # Imported on first use (PEP 562): importing a subpackage -- the command-line tool, the
     # emulator -- does not pay for the client, its models and the HTTP stack.
@@ -51,12 +51,14 @@ else:
         "ServiceResponseError": ".runtime.exceptions",
         "ServiceResponseTimeoutError": ".runtime.exceptions",
         "ItemPaged": ".runtime.paging",
+        "TooManyEmptyPagesError": ".runtime.paging",
         "LROPoller": ".runtime.polling",
         "OperationFailedError": ".runtime.polling",
         "PollingTimeoutError": ".runtime.polling",
         "RetryPolicy": ".runtime.retry",
         "UNSET": ".runtime.serialization",
         "Unset": ".runtime.serialization",
+        "send_null": ".runtime.serialization",
         "API_VERSIONS": "._client",
         "DEFAULT_API_VERSION": "._client",
         "RunCommandsClient": "._client",
@@ -97,6 +99,8 @@ __all__ = [
     "ServiceRequestTimeoutError",
     "ServiceResponseError",
     "ServiceResponseTimeoutError",
+    "TooManyEmptyPagesError",
     "Unset",
     "__version__",
+    "send_null",
 ]

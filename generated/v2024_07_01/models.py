@@ -10,11 +10,9 @@ import attrs
 
 from ..runtime.model_compat import PLAIN_DICT, empty_extra, nested_dict_error
 from ..runtime.serialization import (
-    UNSET,
     ClosedEnum,
     Codec,
     ExtensibleEnum,
-    Unset,
     model_repr,
     wire_model,
 )
@@ -71,31 +69,37 @@ class ApiErrorBase:
     """A detail entry of an error.
 
     Attributes:
-        code: Machine-readable error code.
-        message: Human-readable error message.
-        target: What the error is about.
+        code: Machine-readable error code. None when absent.
+        message: Human-readable error message. None when absent.
+        target: What the error is about. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    code: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "code", "read_only": False, "secret": False}
+    code: str | None = attrs.field(
+        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
     )
-    message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "message", "read_only": False, "secret": False}
+    message: str | None = attrs.field(
+        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
     )
-    target: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
+    target: str | None = attrs.field(
+        default=None, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -115,27 +119,33 @@ class InnerError:
     """Internal diagnostics of an error.
 
     Attributes:
-        errordetail: Internal message or exception dump.
-        exceptiontype: Exception type.
+        errordetail: Internal message or exception dump. None when absent.
+        exceptiontype: Exception type. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    errordetail: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "errordetail", "read_only": False, "secret": False}
+    errordetail: str | None = attrs.field(
+        default=None, metadata={"wire": "errordetail", "read_only": False, "secret": False}
     )
-    exceptiontype: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
+    exceptiontype: str | None = attrs.field(
+        default=None, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -155,32 +165,38 @@ class ApiError:
     """An error reported by the service.
 
     Attributes:
-        code: Machine-readable error code.
-        details: More specific errors behind this one.
-        innererror: Internal diagnostics.
-        message: Human-readable error message.
-        target: What the error is about, such as a field name.
+        code: Machine-readable error code. None when absent.
+        details: More specific errors behind this one. None when absent.
+        innererror: Internal diagnostics. None when absent.
+        message: Human-readable error message. None when absent.
+        target: What the error is about, such as a field name. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    code: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "code", "read_only": False, "secret": False}
+    code: str | None = attrs.field(
+        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
     )
-    details: list[ApiErrorBase] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "details", "read_only": False, "secret": False}
+    details: list[ApiErrorBase] | None = attrs.field(
+        default=None, metadata={"wire": "details", "read_only": False, "secret": False}
     )
-    innererror: InnerError | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "innererror", "read_only": False, "secret": False}
+    innererror: InnerError | None = attrs.field(
+        default=None, metadata={"wire": "innererror", "read_only": False, "secret": False}
     )
-    message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "message", "read_only": False, "secret": False}
+    message: str | None = attrs.field(
+        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
     )
-    target: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "target", "read_only": False, "secret": False}
+    target: str | None = attrs.field(
+        default=None, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -193,8 +209,8 @@ class ApiError:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -214,16 +230,22 @@ class CloudError:
     """Error envelope returned by Compute.
 
     Attributes:
-        error: An error reported by the service.
+        error: An error reported by the service. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    error: ApiError | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
+    error: ApiError | None = attrs.field(
+        default=None, metadata={"wire": "error", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -234,8 +256,8 @@ class CloudError:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -255,39 +277,45 @@ class InstanceViewStatus:
     """One status entry of an instance view.
 
     Attributes:
-        code: Status code, such as ProvisioningState/succeeded.
-        display_status: Short, localizable label.
-        level: Severity of the status.
-        message: Detailed message, including alerts and errors.
-        time: When the status was recorded.
+        code: Status code, such as ProvisioningState/succeeded. None when absent.
+        display_status: Short, localizable label. None when absent.
+        level: Severity of the status. None when absent.
+        message: Detailed message, including alerts and errors. None when absent.
+        time: When the status was recorded. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    code: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "code", "read_only": False, "secret": False}
+    code: str | None = attrs.field(
+        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
     )
-    display_status: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "displayStatus", "read_only": False, "secret": False}
+    display_status: str | None = attrs.field(
+        default=None, metadata={"wire": "displayStatus", "read_only": False, "secret": False}
     )
-    level: StatusLevelTypes | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "level", "read_only": False, "secret": False}
+    level: StatusLevelTypes | None = attrs.field(
+        default=None, metadata={"wire": "level", "read_only": False, "secret": False}
     )
-    message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "message", "read_only": False, "secret": False}
+    message: str | None = attrs.field(
+        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
     )
-    time: datetime.datetime | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "time", "read_only": False, "secret": False}
+    time: datetime.datetime | None = attrs.field(
+        default=None, metadata={"wire": "time", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -311,6 +339,9 @@ class RunCommandInputParameter:
         value: Parameter value. Required.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
@@ -318,12 +349,15 @@ class RunCommandInputParameter:
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
+    )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -345,27 +379,33 @@ class RunCommandManagedIdentity:
     assigned identity.
 
     Attributes:
-        client_id: Client id (a GUID) of the user-assigned identity.
-        object_id: Object id (a GUID) of the user-assigned identity.
+        client_id: Client id (a GUID) of the user-assigned identity. None when absent.
+        object_id: Object id (a GUID) of the user-assigned identity. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    client_id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "clientId", "read_only": False, "secret": False}
+    client_id: str | None = attrs.field(
+        default=None, metadata={"wire": "clientId", "read_only": False, "secret": False}
     )
-    object_id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "objectId", "read_only": False, "secret": False}
+    object_id: str | None = attrs.field(
+        default=None, metadata={"wire": "objectId", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -385,44 +425,51 @@ class VirtualMachineRunCommandInstanceView:
     """What happened when the script ran.
 
     Attributes:
-        end_time: When the script ended.
-        error: Standard error of the script.
-        execution_message: Messages about the script configuration or its execution.
-        execution_state: Where the script execution stands.
-        exit_code: Exit code of the script.
-        output: Standard output of the script.
-        start_time: When the script started.
-        statuses: Status entries reported for the run command.
+        end_time: When the script ended. None when absent.
+        error: Standard error of the script. None when absent.
+        execution_message: Messages about the script configuration or its execution. None
+            when absent.
+        execution_state: Where the script execution stands. None when absent.
+        exit_code: Exit code of the script. None when absent.
+        output: Standard output of the script. None when absent.
+        start_time: When the script started. None when absent.
+        statuses: Status entries reported for the run command. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    end_time: datetime.datetime | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "endTime", "read_only": False, "secret": False}
+    end_time: datetime.datetime | None = attrs.field(
+        default=None, metadata={"wire": "endTime", "read_only": False, "secret": False}
     )
-    error: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "error", "read_only": False, "secret": False}
+    error: str | None = attrs.field(
+        default=None, metadata={"wire": "error", "read_only": False, "secret": False}
     )
-    execution_message: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "executionMessage", "read_only": False, "secret": False}
+    execution_message: str | None = attrs.field(
+        default=None, metadata={"wire": "executionMessage", "read_only": False, "secret": False}
     )
-    execution_state: ExecutionState | str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "executionState", "read_only": False, "secret": False}
+    execution_state: ExecutionState | str | None = attrs.field(
+        default=None, metadata={"wire": "executionState", "read_only": False, "secret": False}
     )
-    exit_code: int | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "exitCode", "read_only": False, "secret": False}
+    exit_code: int | None = attrs.field(
+        default=None, metadata={"wire": "exitCode", "read_only": False, "secret": False}
     )
-    output: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "output", "read_only": False, "secret": False}
+    output: str | None = attrs.field(
+        default=None, metadata={"wire": "output", "read_only": False, "secret": False}
     )
-    start_time: datetime.datetime | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "startTime", "read_only": False, "secret": False}
+    start_time: datetime.datetime | None = attrs.field(
+        default=None, metadata={"wire": "startTime", "read_only": False, "secret": False}
     )
-    statuses: list[InstanceViewStatus] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "statuses", "read_only": False, "secret": False}
+    statuses: list[InstanceViewStatus] | None = attrs.field(
+        default=None, metadata={"wire": "statuses", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -433,8 +480,8 @@ class VirtualMachineRunCommandInstanceView:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -455,31 +502,37 @@ class VirtualMachineRunCommandScriptSource:
     one.
 
     Attributes:
-        command_id: Id of a predefined built-in command.
-        script: Inline script text.
+        command_id: Id of a predefined built-in command. None when absent.
+        script: Inline script text. None when absent.
         script_uri: URI to download the script from: a public URI or a storage blob SAS URI
-            with read access.
+            with read access. None when absent.
         script_uri_managed_identity: Identity used to read scriptUri when it is a storage
-            blob; an empty object selects the system-assigned identity.
+            blob; an empty object selects the system-assigned identity. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    command_id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "commandId", "read_only": False, "secret": False}
+    command_id: str | None = attrs.field(
+        default=None, metadata={"wire": "commandId", "read_only": False, "secret": False}
     )
-    script: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "script", "read_only": False, "secret": False}
+    script: str | None = attrs.field(
+        default=None, metadata={"wire": "script", "read_only": False, "secret": False}
     )
-    script_uri: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "scriptUri", "read_only": False, "secret": False}
+    script_uri: str | None = attrs.field(
+        default=None, metadata={"wire": "scriptUri", "read_only": False, "secret": False}
     )
-    script_uri_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    script_uri_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -490,8 +543,8 @@ class VirtualMachineRunCommandScriptSource:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -511,57 +564,63 @@ class VirtualMachineRunCommand:
     """A run command on a virtual machine.
 
     Attributes:
+        id: Fully qualified resource id. Read-only: set by the service, never sent. None
+            when absent.
         location: Azure region of the resource. Required.
-        id: Fully qualified resource id. Read-only: set by the service, never sent.
-        name: Resource name. Read-only: set by the service, never sent.
-        tags: Resource tags.
-        type: Resource type. Read-only: set by the service, never sent.
+        name: Resource name. Read-only: set by the service, never sent. None when absent.
+        tags: Resource tags. None when absent.
+        type: Resource type. Read-only: set by the service, never sent. None when absent.
         async_execution: When true, provisioning completes as soon as the script starts
-            instead of when it ends.
+            instead of when it ends. None when absent.
         error_blob_managed_identity: Identity used to write errorBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         error_blob_uri: Append blob that receives the error stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            errorBlobManagedIdentity.
+            errorBlobManagedIdentity. None when absent.
         instance_view: Execution state, exit code and output streams; returned when asked
-            for with $expand=instanceView. Read-only: set by the service, never sent.
+            for with $expand=instanceView. Read-only: set by the service, never sent. None
+            when absent.
         output_blob_managed_identity: Identity used to write outputBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         output_blob_uri: Append blob that receives the output stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            outputBlobManagedIdentity.
-        parameters: Parameters passed to the script.
+            outputBlobManagedIdentity. None when absent.
+        parameters: Parameters passed to the script. None when absent.
         protected_parameters: Parameters passed to the script that the service never
-            returns. Secret: left out of repr, logs and error messages.
+            returns. Secret: left out of repr, logs and error messages. None when absent.
         provisioning_state: Provisioning state, set by the service. It reflects script
             failures only when treatFailureAsDeploymentFailure is true; otherwise read the
-            instance view. Read-only: set by the service, never sent.
+            instance view. Read-only: set by the service, never sent. None when absent.
         run_as_password: Password of the runAsUser account. Secret: left out of repr, logs
-            and error messages.
-        run_as_user: User account that runs the script on the virtual machine.
-        source: The script to run.
-        timeout_in_seconds: How long the script may run, in seconds.
+            and error messages. None when absent.
+        run_as_user: User account that runs the script on the virtual machine. None when
+            absent.
+        source: The script to run. None when absent.
+        timeout_in_seconds: How long the script may run, in seconds. None when absent.
         treat_failure_as_deployment_failure: When true, a failing script marks the
-            provisioning state Failed.
+            provisioning state Failed. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
+    id: str | None = attrs.field(
+        default=None, metadata={"wire": "id", "read_only": True, "secret": False}
+    )
     location: str = attrs.field(metadata={"wire": "location", "read_only": False, "secret": False})
-    id: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "id", "read_only": True, "secret": False}
+    name: str | None = attrs.field(
+        default=None, metadata={"wire": "name", "read_only": True, "secret": False}
     )
-    name: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "name", "read_only": True, "secret": False}
+    tags: dict[str, str] | None = attrs.field(
+        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
     )
-    tags: dict[str, str] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "tags", "read_only": False, "secret": False}
+    type: str | None = attrs.field(
+        default=None, metadata={"wire": "type", "read_only": True, "secret": False}
     )
-    type: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "type", "read_only": True, "secret": False}
-    )
-    async_execution: bool | Unset = attrs.field(
-        default=UNSET,
+    async_execution: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "asyncExecution",
             "flatten": ("properties",),
@@ -569,8 +628,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    error_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    error_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobManagedIdentity",
             "flatten": ("properties",),
@@ -578,8 +637,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    error_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    error_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobUri",
             "flatten": ("properties",),
@@ -587,8 +646,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    instance_view: VirtualMachineRunCommandInstanceView | Unset = attrs.field(
-        default=UNSET,
+    instance_view: VirtualMachineRunCommandInstanceView | None = attrs.field(
+        default=None,
         metadata={
             "wire": "instanceView",
             "flatten": ("properties",),
@@ -596,8 +655,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    output_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    output_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobManagedIdentity",
             "flatten": ("properties",),
@@ -605,8 +664,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    output_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    output_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobUri",
             "flatten": ("properties",),
@@ -614,8 +673,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         metadata={
             "wire": "parameters",
             "flatten": ("properties",),
@@ -623,8 +682,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    protected_parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    protected_parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "protectedParameters",
@@ -633,8 +692,8 @@ class VirtualMachineRunCommand:
             "secret": True,
         },
     )
-    provisioning_state: str | Unset = attrs.field(
-        default=UNSET,
+    provisioning_state: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "provisioningState",
             "flatten": ("properties",),
@@ -642,8 +701,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    run_as_password: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_password: str | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "runAsPassword",
@@ -652,8 +711,8 @@ class VirtualMachineRunCommand:
             "secret": True,
         },
     )
-    run_as_user: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_user: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "runAsUser",
             "flatten": ("properties",),
@@ -661,8 +720,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    source: VirtualMachineRunCommandScriptSource | Unset = attrs.field(
-        default=UNSET,
+    source: VirtualMachineRunCommandScriptSource | None = attrs.field(
+        default=None,
         metadata={
             "wire": "source",
             "flatten": ("properties",),
@@ -670,8 +729,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    timeout_in_seconds: int | Unset = attrs.field(
-        default=UNSET,
+    timeout_in_seconds: int | None = attrs.field(
+        default=None,
         metadata={
             "wire": "timeoutInSeconds",
             "flatten": ("properties",),
@@ -679,8 +738,8 @@ class VirtualMachineRunCommand:
             "secret": False,
         },
     )
-    treat_failure_as_deployment_failure: bool | Unset = attrs.field(
-        default=UNSET,
+    treat_failure_as_deployment_failure: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "treatFailureAsDeploymentFailure",
             "flatten": ("properties",),
@@ -690,6 +749,9 @@ class VirtualMachineRunCommand:
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -712,8 +774,8 @@ class VirtualMachineRunCommand:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -733,43 +795,48 @@ class VirtualMachineRunCommandUpdate:
     """The changeable settings of a run command.
 
     Attributes:
-        tags: Resource tags.
+        tags: Resource tags. None when absent.
         async_execution: When true, provisioning completes as soon as the script starts
-            instead of when it ends.
+            instead of when it ends. None when absent.
         error_blob_managed_identity: Identity used to write errorBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         error_blob_uri: Append blob that receives the error stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            errorBlobManagedIdentity.
+            errorBlobManagedIdentity. None when absent.
         instance_view: Execution state, exit code and output streams; returned when asked
-            for with $expand=instanceView. Read-only: set by the service, never sent.
+            for with $expand=instanceView. Read-only: set by the service, never sent. None
+            when absent.
         output_blob_managed_identity: Identity used to write outputBlobUri; an empty object
-            selects the system-assigned identity.
+            selects the system-assigned identity. None when absent.
         output_blob_uri: Append blob that receives the output stream: a SAS URI with read,
             append, create and write access, or a blob reachable with
-            outputBlobManagedIdentity.
-        parameters: Parameters passed to the script.
+            outputBlobManagedIdentity. None when absent.
+        parameters: Parameters passed to the script. None when absent.
         protected_parameters: Parameters passed to the script that the service never
-            returns. Secret: left out of repr, logs and error messages.
+            returns. Secret: left out of repr, logs and error messages. None when absent.
         provisioning_state: Provisioning state, set by the service. It reflects script
             failures only when treatFailureAsDeploymentFailure is true; otherwise read the
-            instance view. Read-only: set by the service, never sent.
+            instance view. Read-only: set by the service, never sent. None when absent.
         run_as_password: Password of the runAsUser account. Secret: left out of repr, logs
-            and error messages.
-        run_as_user: User account that runs the script on the virtual machine.
-        source: The script to run.
-        timeout_in_seconds: How long the script may run, in seconds.
+            and error messages. None when absent.
+        run_as_user: User account that runs the script on the virtual machine. None when
+            absent.
+        source: The script to run. None when absent.
+        timeout_in_seconds: How long the script may run, in seconds. None when absent.
         treat_failure_as_deployment_failure: When true, a failing script marks the
-            provisioning state Failed.
+            provisioning state Failed. None when absent.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
-    tags: dict[str, str] | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "tags", "read_only": False, "secret": False}
+    tags: dict[str, str] | None = attrs.field(
+        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
     )
-    async_execution: bool | Unset = attrs.field(
-        default=UNSET,
+    async_execution: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "asyncExecution",
             "flatten": ("properties",),
@@ -777,8 +844,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    error_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    error_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobManagedIdentity",
             "flatten": ("properties",),
@@ -786,8 +853,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    error_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    error_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "errorBlobUri",
             "flatten": ("properties",),
@@ -795,8 +862,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    instance_view: VirtualMachineRunCommandInstanceView | Unset = attrs.field(
-        default=UNSET,
+    instance_view: VirtualMachineRunCommandInstanceView | None = attrs.field(
+        default=None,
         metadata={
             "wire": "instanceView",
             "flatten": ("properties",),
@@ -804,8 +871,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    output_blob_managed_identity: RunCommandManagedIdentity | Unset = attrs.field(
-        default=UNSET,
+    output_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobManagedIdentity",
             "flatten": ("properties",),
@@ -813,8 +880,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    output_blob_uri: str | Unset = attrs.field(
-        default=UNSET,
+    output_blob_uri: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "outputBlobUri",
             "flatten": ("properties",),
@@ -822,8 +889,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         metadata={
             "wire": "parameters",
             "flatten": ("properties",),
@@ -831,8 +898,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    protected_parameters: list[RunCommandInputParameter] | Unset = attrs.field(
-        default=UNSET,
+    protected_parameters: list[RunCommandInputParameter] | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "protectedParameters",
@@ -841,8 +908,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": True,
         },
     )
-    provisioning_state: str | Unset = attrs.field(
-        default=UNSET,
+    provisioning_state: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "provisioningState",
             "flatten": ("properties",),
@@ -850,8 +917,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    run_as_password: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_password: str | None = attrs.field(
+        default=None,
         repr=False,
         metadata={
             "wire": "runAsPassword",
@@ -860,8 +927,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": True,
         },
     )
-    run_as_user: str | Unset = attrs.field(
-        default=UNSET,
+    run_as_user: str | None = attrs.field(
+        default=None,
         metadata={
             "wire": "runAsUser",
             "flatten": ("properties",),
@@ -869,8 +936,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    source: VirtualMachineRunCommandScriptSource | Unset = attrs.field(
-        default=UNSET,
+    source: VirtualMachineRunCommandScriptSource | None = attrs.field(
+        default=None,
         metadata={
             "wire": "source",
             "flatten": ("properties",),
@@ -878,8 +945,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    timeout_in_seconds: int | Unset = attrs.field(
-        default=UNSET,
+    timeout_in_seconds: int | None = attrs.field(
+        default=None,
         metadata={
             "wire": "timeoutInSeconds",
             "flatten": ("properties",),
@@ -887,8 +954,8 @@ class VirtualMachineRunCommandUpdate:
             "secret": False,
         },
     )
-    treat_failure_as_deployment_failure: bool | Unset = attrs.field(
-        default=UNSET,
+    treat_failure_as_deployment_failure: bool | None = attrs.field(
+        default=None,
         metadata={
             "wire": "treatFailureAsDeploymentFailure",
             "flatten": ("properties",),
@@ -898,6 +965,9 @@ class VirtualMachineRunCommandUpdate:
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -920,8 +990,8 @@ class VirtualMachineRunCommandUpdate:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
@@ -941,20 +1011,26 @@ class VirtualMachineRunCommandsListResult:
     """One page of run commands.
 
     Attributes:
+        next_link: URL of the next page; absent on the last page. None when absent.
         value: The run commands on this page. Required.
-        next_link: URL of the next page; absent on the last page.
         additional_properties: Wire keys this model does not know, kept so that they survive
             a round trip; those found inside a flattened container sit under its wire key.
+        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
+            are None are otherwise left out. Filled with the x-nullable fields the service
+            sent as null.
     """
 
+    next_link: str | None = attrs.field(
+        default=None, metadata={"wire": "nextLink", "read_only": False, "secret": False}
+    )
     value: list[VirtualMachineRunCommand] = attrs.field(
         metadata={"wire": "value", "read_only": False, "secret": False}
     )
-    next_link: str | Unset = attrs.field(
-        default=UNSET, metadata={"wire": "nextLink", "read_only": False, "secret": False}
-    )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
+    )
+    wire_nulls: frozenset[str] = attrs.field(
+        default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
     def __attrs_post_init__(self) -> None:
@@ -965,8 +1041,8 @@ class VirtualMachineRunCommandsListResult:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, unset fields left out, read-only fields left out
-        unless ``keep_readonly``."""
+        """The wire form: camelCase keys, fields that are None left out (unless named in
+        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:

@@ -68,7 +68,7 @@ def test_create_or_update_is_one_put_polls_and_a_final_get(
     assert result.provisioning_state == "Succeeded"
     assert result.location == "westus"
     assert result.name == "hello"
-    assert result.run_as_password is not None and not result.run_as_password  # not echoed: UNSET
+    assert result.run_as_password is None  # not echoed by the service: absent
     methods = [m for m, _ in _paths(emulator)]
     assert methods[0] == "PUT" and methods[-1] == "GET"
     polls = [p for m, p in _paths(emulator) if "/operations/" in p]
