@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .ir import Model
+from dataclasses import dataclass
+
+from .ir import ApiVersion, Field, Model
 
 
 def nested_model_fields(
@@ -16,3 +18,26 @@ def nested_model_fields(
         if kind == "model" or (field.type.item is not None and field.type.item.kind == "model"):
             found[kind].append(field.python_name)
     return tuple(found["model"]), tuple(found["list"]), tuple(found["dict"])
+
+
+@dataclass(frozen=True)
+class PropertiesView:
+    """azure-mgmt's ``properties`` object of a model whose fields x-ms-client-flatten hoisted
+    out of its wire ``properties``: rendered as a class of typed properties reading and writing
+    the model's own fields (see the models template)."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+
+def properties_views(api: ApiVersion) -> dict[str, PropertiesView | None]:
+    """For each model, the view of its fields flattened out of ``properties``; ``None`` when it
+    has none, already has a ``properties`` field, or the view's name is taken."""
+    taken = {m.name for m in api.models} | {e.name for e in api.enums}
+    views: dict[str, PropertiesView | None] = {}
+    for model in api.models:
+        fields = tuple(f for f in model.fields if f.flattened_from == ("properties",))
+        name = f"{model.name}Properties"
+        clash = any(f.python_name == "properties" for f in model.fields) or name in taken
+        views[model.name] = PropertiesView(name, fields) if fields and not clash else None
+    return views

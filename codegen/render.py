@@ -47,7 +47,14 @@ def render_api_version(
 ) -> dict[str, str]:
     env = _environment()
     common = {"api": api, "header": header(api, versions), "distribution": config.distribution}
-    model_names = sorted([*(e.name for e in api.enums), *(m.name for m in api.models)])
+    views = compat.properties_views(api)
+    model_names = sorted(
+        [
+            *(e.name for e in api.enums),
+            *(m.name for m in api.models),
+            *(v.name for v in views.values() if v),
+        ]
+    )
     operations = [op for group in api.groups for op in group.operations]
     files = {
         "__init__.py": env.get_template("version_init.py.jinja").render(**common),
@@ -58,6 +65,7 @@ def render_api_version(
             enum_notes={e.name: python_api.enum_notes(e) for e in api.enums},
             forward_models=[m.name for m in api.models if m.forward_refs],
             nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
+            properties_views=views,
             uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
         ),
         "operations.py": env.get_template("operations.py.jinja").render(
@@ -102,7 +110,13 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
         ),
         "models.py": env.get_template("package_models.py.jinja").render(
             **common,
-            model_names=sorted([*(e.name for e in latest.enums), *(m.name for m in latest.models)]),
+            model_names=sorted(
+                [
+                    *(e.name for e in latest.enums),
+                    *(m.name for m in latest.models),
+                    *(v.name for v in compat.properties_views(latest).values() if v),
+                ]
+            ),
         ),
         "py.typed": "",
     }

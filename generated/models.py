@@ -14,9 +14,11 @@ from .v2024_07_01.models import (
     StatusLevelTypes,
     VirtualMachineRunCommand,
     VirtualMachineRunCommandInstanceView,
+    VirtualMachineRunCommandProperties,
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandsListResult,
     VirtualMachineRunCommandUpdate,
+    VirtualMachineRunCommandUpdateProperties,
 )
 
 __all__ = [
@@ -31,7 +33,9 @@ __all__ = [
     "StatusLevelTypes",
     "VirtualMachineRunCommand",
     "VirtualMachineRunCommandInstanceView",
+    "VirtualMachineRunCommandProperties",
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
+    "VirtualMachineRunCommandUpdateProperties",
     "VirtualMachineRunCommandsListResult",
 ]

@@ -29,8 +29,10 @@ __all__ = [
     "StatusLevelTypes",
     "VirtualMachineRunCommand",
     "VirtualMachineRunCommandInstanceView",
+    "VirtualMachineRunCommandProperties",
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
+    "VirtualMachineRunCommandUpdateProperties",
     "VirtualMachineRunCommandsListResult",
 ]
 
@@ -788,6 +790,141 @@ class VirtualMachineRunCommand:
         """Build from the wire form; raises DeserializationError naming the bad field."""
         return CODEC.structure(data, cls)
 
+    @property
+    def properties(self) -> "VirtualMachineRunCommandProperties":
+        """azure-mgmt's ``properties`` object: a view of this model's fields that live in the
+        wire's ``properties`` (reading or setting through it reads or sets them here)."""
+        return VirtualMachineRunCommandProperties(self)
+
+
+class VirtualMachineRunCommandProperties:
+    """The ``properties`` of a VirtualMachineRunCommand, grouped as azure-mgmt-compute groups them.
+
+    A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
+    an attribute here sets it on the VirtualMachineRunCommand. Get one from ``.properties``.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: VirtualMachineRunCommand) -> None:
+        self._model = model
+
+    @property
+    def async_execution(self) -> bool | None:
+        return self._model.async_execution
+
+    @async_execution.setter
+    def async_execution(self, value: bool | None) -> None:
+        self._model.async_execution = value
+
+    @property
+    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.error_blob_managed_identity
+
+    @error_blob_managed_identity.setter
+    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.error_blob_managed_identity = value
+
+    @property
+    def error_blob_uri(self) -> str | None:
+        return self._model.error_blob_uri
+
+    @error_blob_uri.setter
+    def error_blob_uri(self, value: str | None) -> None:
+        self._model.error_blob_uri = value
+
+    @property
+    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
+        return self._model.instance_view
+
+    @instance_view.setter
+    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
+        self._model.instance_view = value
+
+    @property
+    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.output_blob_managed_identity
+
+    @output_blob_managed_identity.setter
+    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.output_blob_managed_identity = value
+
+    @property
+    def output_blob_uri(self) -> str | None:
+        return self._model.output_blob_uri
+
+    @output_blob_uri.setter
+    def output_blob_uri(self, value: str | None) -> None:
+        self._model.output_blob_uri = value
+
+    @property
+    def parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.parameters
+
+    @parameters.setter
+    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.parameters = value
+
+    @property
+    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.protected_parameters
+
+    @protected_parameters.setter
+    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.protected_parameters = value
+
+    @property
+    def provisioning_state(self) -> str | None:
+        return self._model.provisioning_state
+
+    @provisioning_state.setter
+    def provisioning_state(self, value: str | None) -> None:
+        self._model.provisioning_state = value
+
+    @property
+    def run_as_password(self) -> str | None:
+        return self._model.run_as_password
+
+    @run_as_password.setter
+    def run_as_password(self, value: str | None) -> None:
+        self._model.run_as_password = value
+
+    @property
+    def run_as_user(self) -> str | None:
+        return self._model.run_as_user
+
+    @run_as_user.setter
+    def run_as_user(self, value: str | None) -> None:
+        self._model.run_as_user = value
+
+    @property
+    def source(self) -> VirtualMachineRunCommandScriptSource | None:
+        return self._model.source
+
+    @source.setter
+    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
+        self._model.source = value
+
+    @property
+    def timeout_in_seconds(self) -> int | None:
+        return self._model.timeout_in_seconds
+
+    @timeout_in_seconds.setter
+    def timeout_in_seconds(self, value: int | None) -> None:
+        self._model.timeout_in_seconds = value
+
+    @property
+    def treat_failure_as_deployment_failure(self) -> bool | None:
+        return self._model.treat_failure_as_deployment_failure
+
+    @treat_failure_as_deployment_failure.setter
+    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
+        self._model.treat_failure_as_deployment_failure = value
+
+    def __repr__(self) -> str:
+        # Values are left out: some are secrets; the model's own repr masks them.
+        return f"<VirtualMachineRunCommandProperties of {self._model.__class__.__name__}>"
+
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
@@ -1003,6 +1140,141 @@ class VirtualMachineRunCommandUpdate:
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandUpdate":
         """Build from the wire form; raises DeserializationError naming the bad field."""
         return CODEC.structure(data, cls)
+
+    @property
+    def properties(self) -> "VirtualMachineRunCommandUpdateProperties":
+        """azure-mgmt's ``properties`` object: a view of this model's fields that live in the
+        wire's ``properties`` (reading or setting through it reads or sets them here)."""
+        return VirtualMachineRunCommandUpdateProperties(self)
+
+
+class VirtualMachineRunCommandUpdateProperties:
+    """The ``properties`` of a VirtualMachineRunCommandUpdate, grouped as azure-mgmt-compute groups them.
+
+    A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
+    an attribute here sets it on the VirtualMachineRunCommandUpdate. Get one from ``.properties``.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: VirtualMachineRunCommandUpdate) -> None:
+        self._model = model
+
+    @property
+    def async_execution(self) -> bool | None:
+        return self._model.async_execution
+
+    @async_execution.setter
+    def async_execution(self, value: bool | None) -> None:
+        self._model.async_execution = value
+
+    @property
+    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.error_blob_managed_identity
+
+    @error_blob_managed_identity.setter
+    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.error_blob_managed_identity = value
+
+    @property
+    def error_blob_uri(self) -> str | None:
+        return self._model.error_blob_uri
+
+    @error_blob_uri.setter
+    def error_blob_uri(self, value: str | None) -> None:
+        self._model.error_blob_uri = value
+
+    @property
+    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
+        return self._model.instance_view
+
+    @instance_view.setter
+    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
+        self._model.instance_view = value
+
+    @property
+    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.output_blob_managed_identity
+
+    @output_blob_managed_identity.setter
+    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.output_blob_managed_identity = value
+
+    @property
+    def output_blob_uri(self) -> str | None:
+        return self._model.output_blob_uri
+
+    @output_blob_uri.setter
+    def output_blob_uri(self, value: str | None) -> None:
+        self._model.output_blob_uri = value
+
+    @property
+    def parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.parameters
+
+    @parameters.setter
+    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.parameters = value
+
+    @property
+    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.protected_parameters
+
+    @protected_parameters.setter
+    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.protected_parameters = value
+
+    @property
+    def provisioning_state(self) -> str | None:
+        return self._model.provisioning_state
+
+    @provisioning_state.setter
+    def provisioning_state(self, value: str | None) -> None:
+        self._model.provisioning_state = value
+
+    @property
+    def run_as_password(self) -> str | None:
+        return self._model.run_as_password
+
+    @run_as_password.setter
+    def run_as_password(self, value: str | None) -> None:
+        self._model.run_as_password = value
+
+    @property
+    def run_as_user(self) -> str | None:
+        return self._model.run_as_user
+
+    @run_as_user.setter
+    def run_as_user(self, value: str | None) -> None:
+        self._model.run_as_user = value
+
+    @property
+    def source(self) -> VirtualMachineRunCommandScriptSource | None:
+        return self._model.source
+
+    @source.setter
+    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
+        self._model.source = value
+
+    @property
+    def timeout_in_seconds(self) -> int | None:
+        return self._model.timeout_in_seconds
+
+    @timeout_in_seconds.setter
+    def timeout_in_seconds(self, value: int | None) -> None:
+        self._model.timeout_in_seconds = value
+
+    @property
+    def treat_failure_as_deployment_failure(self) -> bool | None:
+        return self._model.treat_failure_as_deployment_failure
+
+    @treat_failure_as_deployment_failure.setter
+    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
+        self._model.treat_failure_as_deployment_failure = value
+
+    def __repr__(self) -> str:
+        # Values are left out: some are secrets; the model's own repr masks them.
+        return f"<VirtualMachineRunCommandUpdateProperties of {self._model.__class__.__name__}>"
 
 
 @wire_model

@@ -100,3 +100,31 @@ def test_models_and_absent_fields_are_still_accepted_and_decoding_is_unchanged()
     assert isinstance(decoded.source, VirtualMachineRunCommandScriptSource)
     assert isinstance(decoded.parameters, list)
     assert isinstance(decoded.parameters[0], RunCommandInputParameter)
+
+
+def test_the_properties_view_reads_and_writes_the_flattened_fields() -> None:
+    from vmss_runcommands.models import VirtualMachineRunCommandProperties
+
+    rc = VirtualMachineRunCommand.from_dict(WIRE)
+    props = rc.properties
+    assert isinstance(props, VirtualMachineRunCommandProperties)
+    # the anchor's spelling and the flattened one are the same object
+    assert props.instance_view is rc.instance_view is not None
+    assert props.instance_view.exit_code == 0
+    assert props.source is rc.source and props.provisioning_state == "Succeeded"
+    props.timeout_in_seconds = 120
+    props.source = VirtualMachineRunCommandScriptSource(script="echo changed")
+    assert rc.timeout_in_seconds == 120
+    assert rc.to_dict()["properties"]["source"] == {"script": "echo changed"}
+    assert rc.to_dict()["properties"]["timeoutInSeconds"] == 120
+    # flattened fields stay first-class: the view adds nothing to the wire form
+    assert "location" not in dir(props) and rc.as_dict()["location"] == "westus"
+
+
+def test_the_properties_view_never_shows_values() -> None:
+    rc = VirtualMachineRunCommand(location="w", run_as_password="never-shown-password")
+    assert rc.properties.run_as_password == "never-shown-password"
+    assert "never-shown" not in repr(rc.properties)
+    assert repr(rc.properties) == (
+        "<VirtualMachineRunCommandProperties of VirtualMachineRunCommand>"
+    )

@@ -11,3 +11,6 @@ VirtualMachineRunCommand(source="echo hi")  # expect-error
 VirtualMachineRunCommandScriptSource(script=["echo", "hi"])  # expect-error
 rc = VirtualMachineRunCommand.from_dict({"location": "westus"})
 rc.instance_view.exit_code  # expect-error
+rc.properties.instance_view.exit_code  # expect-error
+rc.properties.timeout_in_seconds = "600"  # expect-error
+rc.properties.locaton  # expect-error

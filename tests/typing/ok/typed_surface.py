@@ -65,6 +65,11 @@ assert_type(rc, VirtualMachineRunCommand)
 view = rc.instance_view
 if view:
     print(view.exit_code, view.output)
+# azure-mgmt's grouping, the same objects
+anchor_view = rc.properties.instance_view
+if anchor_view is not None:
+    assert_type(anchor_view.exit_code, int | None)
+rc.properties.timeout_in_seconds = 600
 assert_type(rc.as_dict(), dict[str, Any])
 for item in ops.list("rg", "ss", "0"):
     assert_type(item, VirtualMachineRunCommand)
