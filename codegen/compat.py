@@ -27,7 +27,9 @@ class PropertiesView:
     the model's own fields (see the models template)."""
 
     name: str
-    fields: tuple[Field, ...]
+    # (attribute name on the view, the model's field): a field renamed properties_<x> because
+    # <x> clashed with a top-level field is <x> again on the view, as azure-mgmt names it.
+    fields: tuple[tuple[str, Field], ...]
 
 
 def properties_views(api: ApiVersion) -> dict[str, PropertiesView | None]:
@@ -36,8 +38,18 @@ def properties_views(api: ApiVersion) -> dict[str, PropertiesView | None]:
     taken = {m.name for m in api.models} | {e.name for e in api.enums}
     views: dict[str, PropertiesView | None] = {}
     for model in api.models:
-        fields = tuple(f for f in model.fields if f.flattened_from == ("properties",))
+        top = {f.python_name for f in model.fields}
+        fields = tuple(
+            (_view_name(f.python_name, top), f)
+            for f in model.fields
+            if f.flattened_from == ("properties",)
+        )
         name = f"{model.name}Properties"
         clash = any(f.python_name == "properties" for f in model.fields) or name in taken
         views[model.name] = PropertiesView(name, fields) if fields and not clash else None
     return views
+
+
+def _view_name(python_name: str, taken: set[str]) -> str:
+    unprefixed = python_name.removeprefix("properties_")
+    return unprefixed if unprefixed != python_name and unprefixed in taken else python_name

@@ -375,7 +375,7 @@ class RunCommandParameterDefinition:
     )
     type: str = attrs.field(metadata={"wire": "type", "read_only": False, "secret": False})
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -387,6 +387,11 @@ class RunCommandParameterDefinition:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandParameterDefinition":
@@ -430,11 +435,16 @@ class RunCommandDocument:
         metadata={"wire": "script", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
 
     __repr__ = model_repr
 
@@ -442,6 +452,11 @@ class RunCommandDocument:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocument":
@@ -477,7 +492,7 @@ class RunCommandDocumentBase:
         metadata={"wire": "osType", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -489,6 +504,11 @@ class RunCommandDocumentBase:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocumentBase":
@@ -565,11 +585,16 @@ class RunCommandInput:
         default=None, metadata={"wire": "script", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
 
     __repr__ = model_repr
 
@@ -577,6 +602,11 @@ class RunCommandInput:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInput":
@@ -606,11 +636,16 @@ class RunCommandListResult:
         metadata={"wire": "value", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
+            raise nested_dict_error(self, "value")
 
     __repr__ = model_repr
 
@@ -618,6 +653,11 @@ class RunCommandListResult:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandListResult":
@@ -692,11 +732,16 @@ class RunCommandResult:
         default=None, metadata={"wire": "value", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
+            raise nested_dict_error(self, "value")
 
     __repr__ = model_repr
 
@@ -704,6 +749,11 @@ class RunCommandResult:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandResult":

@@ -37,14 +37,54 @@ class VirtualMachineRunCommandsOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_create_or_update(
         self,
         resource_group_name: str,
         vm_name: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -52,6 +92,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a virtual machine, or replaces it; the virtual machine runs
         the script as part of the operation. (operation
@@ -63,7 +105,8 @@ class VirtualMachineRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The run command to create or replace.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -73,6 +116,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -99,6 +145,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PUT",
@@ -123,7 +171,7 @@ class VirtualMachineRunCommandsOperations:
         vm_name: str,
         run_command_name: str,
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -131,6 +179,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a virtual machine. (operation
         VirtualMachineRunCommands_Delete)
@@ -140,7 +190,8 @@ class VirtualMachineRunCommandsOperations:
             vm_name: Name of the virtual machine.
             run_command_name: Name of the run command on that virtual machine.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -150,6 +201,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -176,6 +230,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -192,14 +248,54 @@ class VirtualMachineRunCommandsOperations:
             options=options,
         )
 
+    @overload
     def begin_update(
         self,
         resource_group_name: str,
         vm_name: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -207,6 +303,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes some fields of an existing run command on a virtual machine. (operation
         VirtualMachineRunCommands_Update)
@@ -217,7 +315,8 @@ class VirtualMachineRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The fields to change.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -227,6 +326,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -253,6 +355,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -280,6 +384,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> RunCommandDocument:
         """Reads one built-in run command of a region's catalogue, with its script and
         parameters. (operation VirtualMachineRunCommands_Get)
@@ -291,6 +397,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             RunCommandDocument
@@ -316,6 +425,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -337,6 +448,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a virtual machine; `$expand=instanceView` includes how its
         last run went. (operation VirtualMachineRunCommands_GetByVirtualMachine)
@@ -351,6 +464,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             VirtualMachineRunCommand
@@ -378,6 +494,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -396,6 +514,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> ItemPaged[RunCommandDocumentBase]:
         """Lists the built-in run commands a region offers. (operation
         VirtualMachineRunCommands_List)
@@ -406,6 +526,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             ItemPaged[RunCommandDocumentBase]: iterate for items; pages are fetched as
@@ -431,6 +554,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.paged(
             url,
@@ -450,6 +575,8 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on a virtual machine. (operation
         VirtualMachineRunCommands_ListByVirtualMachine)
@@ -463,6 +590,9 @@ class VirtualMachineRunCommandsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -490,6 +620,8 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.paged(
             url,
@@ -1008,14 +1140,54 @@ class VirtualMachineScaleSetVMsOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_run_command(
         self,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_id: str,
-        parameters: RunCommandInput | Mapping[str, Any] | None,
+        parameters: RunCommandInput | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    @overload
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -1023,6 +1195,8 @@ class VirtualMachineScaleSetVMsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on one
         virtual machine of a scale set. (operation VirtualMachineScaleSetVMs_RunCommand)
@@ -1034,7 +1208,8 @@ class VirtualMachineScaleSetVMsOperations:
             parameters: What to run: a catalogue command id, optionally a script and its
                 parameters.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -1044,6 +1219,9 @@ class VirtualMachineScaleSetVMsOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1070,6 +1248,8 @@ class VirtualMachineScaleSetVMsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "POST",
@@ -1095,13 +1275,51 @@ class VirtualMachinesOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_run_command(
         self,
         resource_group_name: str,
         vm_name: str,
-        parameters: RunCommandInput | Mapping[str, Any] | None,
+        parameters: RunCommandInput | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    @overload
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -1109,6 +1327,8 @@ class VirtualMachinesOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on a
         virtual machine. (operation VirtualMachines_RunCommand)
@@ -1119,7 +1339,8 @@ class VirtualMachinesOperations:
             parameters: What to run: a catalogue command id, optionally a script and its
                 parameters.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -1129,6 +1350,9 @@ class VirtualMachinesOperations:
             timeout: Per-request timeout in seconds.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1154,6 +1378,8 @@ class VirtualMachinesOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "POST",
