@@ -143,3 +143,31 @@ def test_without_azure_core_errors_are_our_classes_themselves(
     error = ours.map_error(_response(404, b""))
     assert type(error) is ours.ResourceNotFoundError
     assert not isinstance(error, core.AzureError)
+
+
+def test_azure_core_is_imported_at_the_first_error_not_at_import() -> None:
+    import subprocess
+    import sys
+
+    program = """
+import sys
+from vmss_runcommands import RunCommandsClient
+from vmss_runcommands.models import VirtualMachineRunCommand
+from vmss_runcommands.runtime.exceptions import map_error
+from vmss_runcommands.runtime.http import HttpRequest, HttpResponse
+
+class Credential:
+    def get_token(self, *scopes, **kwargs):
+        raise AssertionError("not called")
+
+client = RunCommandsClient(Credential(), "sub")
+VirtualMachineRunCommand(location="westus")
+before = "azure.core" in sys.modules
+request = HttpRequest("GET", "https://management.azure.com/x")
+map_error(HttpResponse(status_code=404, reason="", headers={}, body=b"", request=request))
+print(before, "azure.core" in sys.modules)
+"""
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]
