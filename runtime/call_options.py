@@ -25,7 +25,8 @@ from collections.abc import Callable
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from .http import HttpRequest, HttpResponse
-from .polling import LROPoller, PollingPipeline
+from .pipeline import Pipeline
+from .polling import LROPoller
 from .retry import RetryPolicy
 
 __all__ = [
@@ -113,7 +114,7 @@ class CallPipeline:
 
     __slots__ = ("_hook", "_pipeline")
 
-    def __init__(self, pipeline: PollingPipeline, hook: RawResponseHook) -> None:
+    def __init__(self, pipeline: Pipeline, hook: RawResponseHook) -> None:
         if not callable(hook):
             raise TypeError(f"raw_response_hook must be callable, not {type(hook).__name__}")
         self._pipeline = pipeline
@@ -126,12 +127,14 @@ class CallPipeline:
         client_request_id: str | None = None,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         response = self._pipeline.run(
             request,
             client_request_id=client_request_id,
             timeout=timeout,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         self._hook(PipelineResponse(response.request, response))
         return response

@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .body import DEFAULT_MAX_RESPONSE_BODY
 from .call_options import (
     CallPipeline,
     MethodPoller,
@@ -33,24 +34,24 @@ from .exceptions import (
     ServiceResponseTimeoutError,
     map_error,
 )
+from .headers import check_header
 from .http import HttpRequest, HttpResponse
+from .origin import UnsafeURLError, origin_of, same_origin
 from .paging import ItemPaged
 from .pipeline import Pipeline, build_user_agent, new_client_request_id
 from .polling import (
     DEFAULT_RETRY_AFTER_MAX,
     ArmPollingMethod,
     LROPoller,
-    PollingPipeline,
     decode_continuation_token,
     lost_response_token,
     normalize_final_state_via,
-    same_origin,
     token_api_version,
 )
 from .reconcile import LostWriteDecision, decide_lost_write
 from .redact import redact_url
 from .retry import RetryPolicy
-from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport
+from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport, check_body_limit
 
 __all__ = ["ArmClient", "PathParam", "RequestOptions"]
 
@@ -77,14 +78,16 @@ class PathParam:
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """Per-call settings: extra headers (win over the defaults), a per-attempt timeout in
-    seconds, the ``x-ms-client-request-id`` to send, a retry policy for this call, and the
+    """Per-call settings: extra headers (win over the defaults), a wall-clock timeout in
+    seconds for the whole call (attempts, waits and the response read), the
+    ``x-ms-client-request-id`` to send, a retry policy, a response body cap in bytes, and the
     azure-core options ``raw_response_hook`` and ``logging_enable`` (see :mod:`.call_options`)."""
 
     headers: Mapping[str, str] | None = None
     timeout: float | None = None
     client_request_id: str | None = None
     retry_policy: RetryPolicy | None = None
+    max_response_body: int | None = None
     raw_response_hook: RawResponseHook | None = None
     logging_enable: bool | None = None
 
@@ -103,11 +106,14 @@ class RequestOptions:
                 )
             if not request_id.strip():
                 raise ValueError("client_request_id must not be empty or whitespace-only")
+            check_header("x-ms-client-request-id", request_id, "client_request_id")
         if self.retry_policy is not None and not isinstance(self.retry_policy, RetryPolicy):
             raise TypeError(
                 "retry_policy must be a RetryPolicy or None, "
                 f"not {type(self.retry_policy).__name__}"
             )
+        if self.max_response_body is not None:
+            check_body_limit("max_response_body", self.max_response_body)
         if self.raw_response_hook is not None and not callable(self.raw_response_hook):
             raise TypeError(
                 f"raw_response_hook must be callable, not {type(self.raw_response_hook).__name__}"
@@ -152,6 +158,7 @@ class ArmClient:
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
         self.subscription_id: str = subscription_id
@@ -168,6 +175,12 @@ class ArmClient:
             raise TypeError(
                 f"retry_policy must be a RetryPolicy or None, not {type(retry_policy).__name__}"
             )
+        if user_agent is not None:
+            if not isinstance(user_agent, str):
+                raise TypeError(
+                    f"user_agent must be a str or None, not {type(user_agent).__name__}"
+                )
+            check_header("User-Agent", user_agent, "user_agent")
         self._secret_fields = frozenset(secret_fields)
         self._retry_policy = retry_policy
         # (policy, the same without read retries) for the first request of an LRO; kept
@@ -182,6 +195,7 @@ class ArmClient:
             read_timeout=read_timeout,
             retry_policy=retry_policy,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         auth = None
         if credential is not None:
@@ -277,12 +291,13 @@ class ArmClient:
             options.client_request_id,
             options.timeout,
             options.retry_policy,
+            options.max_response_body,
             self._pipeline_for(options),
         )
 
-    def _pipeline_for(self, options: RequestOptions) -> PollingPipeline:
+    def _pipeline_for(self, options: RequestOptions) -> Pipeline | CallPipeline:
         """The client's pipeline, quiet for ``logging_enable=False``, with the call's hook."""
-        pipeline: PollingPipeline = self.pipeline
+        pipeline = self.pipeline
         if options.logging_enable is False:
             quiet = self._quiet_pipeline
             if quiet is None:
@@ -295,7 +310,7 @@ class ArmClient:
                 )
             pipeline = quiet
         if options.raw_response_hook is not None:
-            pipeline = CallPipeline(pipeline, options.raw_response_hook)
+            return CallPipeline(pipeline, options.raw_response_hook)
         return pipeline
 
     def _send(
@@ -308,7 +323,8 @@ class ArmClient:
         client_request_id: str | None,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
-        pipeline: PollingPipeline | None = None,
+        max_response_body: int | None = None,
+        pipeline: Pipeline | CallPipeline | None = None,
     ) -> HttpResponse:
         headers = {"Accept": _ACCEPT}
         if body is not None:
@@ -318,12 +334,22 @@ class ArmClient:
                 del headers[existing]
             headers[name] = value
         request = HttpRequest(method.upper(), url, headers=headers, body=body)
-        response = (pipeline or self.pipeline).run(
-            request,
-            client_request_id=client_request_id,
-            timeout=timeout,
-            retry_policy=retry_policy,
-        )
+        runner = pipeline or self.pipeline
+        if max_response_body is None:
+            response = runner.run(
+                request,
+                client_request_id=client_request_id,
+                timeout=timeout,
+                retry_policy=retry_policy,
+            )
+        else:
+            response = runner.run(
+                request,
+                client_request_id=client_request_id,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
+            )
         if response.status_code not in expected_status:
             raise map_error(response, secret_fields=self._secret_fields)
         return response
@@ -441,8 +467,10 @@ class ArmClient:
                 expected_status,
                 options.headers,
                 client_request_id,
-                options.timeout,
+                # The operation's deadline bounds its first request too.
+                _earlier(options.timeout, deadline),
                 self._initial_request_policy(method, poll_policy),
+                options.max_response_body,
                 pipeline,
             )
 
@@ -562,6 +590,7 @@ class ArmClient:
                 client_request_id,
                 options.timeout,
                 policy,
+                options.max_response_body,
                 self._pipeline_for(options),
             )
         except AzureError as unreadable:
@@ -767,9 +796,13 @@ def _endpoint(base_url: object, cloud: AzureCloud | None) -> str:
 def _check_base_url(base_url: object) -> str:
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
+    try:
+        origin_of(base_url.strip())
+    except UnsafeURLError as error:
+        raise ValueError(
+            f"base_url must be an absolute http or https URL with a plain host: {error}"
+        ) from None
     parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an absolute http or https URL, not {base_url!r}")
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
     return base_url.strip().rstrip("/")
@@ -787,6 +820,7 @@ def _check_headers(headers: object) -> None:
         if not isinstance(value, str):
             # Only the type is named: the value may be a credential.
             raise TypeError(f"headers[{name!r}] must be a str, not {type(value).__name__}")
+        check_header(name, value, "headers")
 
 
 def _encode_query(query: Mapping[str, str | None]) -> str:
@@ -833,6 +867,12 @@ def _with_api_version(url: str, api_version: str) -> str:
     ]
     kept.append(f"api-version={quote(api_version, safe='')}")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def _earlier(timeout: float | None, deadline: float | None) -> float | None:
+    if timeout is None:
+        return deadline
+    return timeout if deadline is None else min(timeout, deadline)
 
 
 def _initial_request_policy(method: str, policy: RetryPolicy) -> RetryPolicy:

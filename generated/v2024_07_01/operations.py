@@ -53,6 +53,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -73,6 +74,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -92,6 +94,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
@@ -113,9 +116,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -145,6 +151,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -179,6 +186,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[None]:
@@ -198,9 +206,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -230,6 +241,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -264,6 +276,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -284,6 +297,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -303,6 +317,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
@@ -323,9 +338,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -355,6 +373,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -384,6 +403,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> RunCommandDocument:
@@ -394,9 +414,12 @@ class VirtualMachineRunCommandsOperations:
             location: Azure region whose run-command catalogue is read.
             command_id: Id of the catalogue entry, such as RunShellScript.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -425,6 +448,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -448,6 +472,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> VirtualMachineRunCommand:
@@ -461,9 +486,12 @@ class VirtualMachineRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -494,6 +522,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -514,6 +543,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> ItemPaged[RunCommandDocumentBase]:
@@ -523,9 +553,12 @@ class VirtualMachineRunCommandsOperations:
         Args:
             location: Azure region whose run-command catalogue is read.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -554,6 +587,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -575,6 +609,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
@@ -587,9 +622,12 @@ class VirtualMachineRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -620,6 +658,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -657,6 +696,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -678,6 +718,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -698,6 +739,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
@@ -719,9 +761,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -752,6 +797,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -787,6 +833,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[None]:
@@ -807,9 +854,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -840,6 +890,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -875,6 +926,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -896,6 +948,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]: ...
@@ -916,6 +969,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
@@ -937,9 +991,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -970,6 +1027,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -1002,6 +1060,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> VirtualMachineRunCommand:
@@ -1016,9 +1075,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -1050,6 +1112,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -1073,6 +1136,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
@@ -1086,9 +1150,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -1120,6 +1187,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -1156,6 +1224,7 @@ class VirtualMachineScaleSetVMsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]: ...
@@ -1176,6 +1245,7 @@ class VirtualMachineScaleSetVMsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]: ...
@@ -1195,6 +1265,7 @@ class VirtualMachineScaleSetVMsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]:
@@ -1216,9 +1287,12 @@ class VirtualMachineScaleSetVMsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -1248,6 +1322,7 @@ class VirtualMachineScaleSetVMsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
@@ -1290,6 +1365,7 @@ class VirtualMachinesOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]: ...
@@ -1309,6 +1385,7 @@ class VirtualMachinesOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]: ...
@@ -1327,6 +1404,7 @@ class VirtualMachinesOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
         raw_response_hook: RawResponseHook | None = None,
         logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]:
@@ -1347,9 +1425,12 @@ class VirtualMachinesOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
             raw_response_hook: Called with each response of this call (a PipelineResponse:
                 http_response has the status, headers and body), errors included.
             logging_enable: False keeps this call out of the log; True logs as configured.
@@ -1378,6 +1459,7 @@ class VirtualMachinesOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
             raw_response_hook=raw_response_hook,
             logging_enable=logging_enable,
         )
