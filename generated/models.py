@@ -26,6 +26,7 @@ from .v2024_07_01.models import (
     VirtualMachineRunCommandsListResult,
     VirtualMachineRunCommandUpdate,
     VirtualMachineRunCommandUpdateProperties,
+    VirtualMachineScaleSet,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "VirtualMachineRunCommandUpdate",
     "VirtualMachineRunCommandUpdateProperties",
     "VirtualMachineRunCommandsListResult",
+    "VirtualMachineScaleSet",
 ]

@@ -42,10 +42,11 @@ def test_a_404_from_the_service_is_caught_by_azure_cores_class(client: RunComman
     assert type(error).__name__ == "ResourceNotFoundError"
     # the fields ported code reads, as azure-core's HttpResponseError has them
     assert error.status_code == 404
-    assert error.reason == "Not Found"
+    assert isinstance(error.reason, str)  # the status line's reason phrase, as azure-core's
     assert error.error is not None and error.error.code == "ResourceNotFound"
     assert error.error.message
     assert error.response is not None and error.response.status_code == 404
+    assert error.reason == error.response.reason
     assert error.response.text()
     assert error.model is error.error
     assert error.continuation_token is None

@@ -3,7 +3,6 @@
 from collections.abc import Mapping
 from typing import Any
 
-from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator, ExecutionResult
 
 
@@ -12,11 +11,7 @@ def fake_script(run_command: Mapping[str, Any]) -> ExecutionResult:  # the wire 
 
 
 with ArmEmulator(executor=fake_script) as emu:
-    # The emulator answers Retry-After: 0, which (as in azure-core) means "use your own
-    # polling_interval"; 0 keeps tests fast.
-    client = RunCommandsClient(
-        emu.credential, emu.subscription_id, base_url=emu.base_url, polling_interval=0
-    )
+    client = emu.client()  # a RunCommandsClient that polls every 0.05 s
     ...
 
 from vmss_runcommands.emulator import ArmEmulator, Fault
