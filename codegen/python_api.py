@@ -316,8 +316,9 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
     else:
         returns = result.name if result is not None else "None"
     resume_overloads: tuple[tuple[str, str], ...] = ()
-    if op.long_running is not None and op.body is not None:
-        body = next(p for p in op.positional_parameters if p.location == "body")
+    body = next((p for p in op.positional_parameters if p.location == "body"), None)
+    # A keyword-only (optional) body is already omittable when resuming: no overloads then.
+    if op.long_running is not None and body is not None:
         # Omittable when resuming, if nothing positional follows it.
         omitted = " = None" if op.positional_parameters[-1] is body else ""
         resume_overloads = (
