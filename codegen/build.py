@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import __version__, naming
 from .config import GeneratorConfig
-from .ir import ApiVersion, TypeRef
+from .ir import ApiVersion, OperationGroup, Parameter, TypeRef
 from .load import Located, SpecError, load_spec
 from .normalize import Normalizer
 from .operations import build_operations
@@ -28,7 +28,10 @@ def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
                 roots.append(op.body.type)
             if op.result is not None:
                 roots.append(op.result)
-            roots.extend(p.type for p in (*op.query_parameters, *op.header_parameters))
+            roots.extend(
+                p.type
+                for p in (*op.path_parameters, *op.query_parameters, *op.header_parameters)
+            )
     roots.extend(_error_types(spec, normalizer, config))
     collected = normalizer.collect(roots)
     secrets = sorted({f.wire_name for m in collected.models for f in m.fields if f.secret})
@@ -45,6 +48,7 @@ def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
         enums=tuple(collected.enums),
         groups=groups,
         secret_wire_names=tuple(secrets),
+        client_parameters=_client_parameters(groups),
         provenance={
             "api_version": api_version,
             "generator": f"vmss-runcommands-codegen {__version__}",
@@ -74,6 +78,21 @@ def _error_types(spec, normalizer: Normalizer, config: GeneratorConfig) -> list[
                     )
                 )
     return found
+
+
+def _client_parameters(groups: tuple[OperationGroup, ...]) -> tuple[Parameter, ...]:
+    found: dict[str, Parameter] = {}
+    for group in groups:
+        for op in group.operations:
+            for p in (
+                *op.host_parameters,
+                *op.path_parameters,
+                *op.query_parameters,
+                *op.header_parameters,
+            ):
+                if p.client_level and p.wire_name not in ("api-version", "subscriptionId"):
+                    found.setdefault(p.wire_name, p)
+    return tuple(found.values())
 
 
 def _secret_exists(name: str, normalizer: Normalizer) -> bool:

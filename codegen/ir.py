@@ -6,7 +6,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 TypeKind = Literal[
-    "str", "int", "float", "bool", "datetime", "any", "model", "enum", "list", "dict"
+    "str",
+    "int",
+    "float",
+    "bool",
+    "datetime",
+    "date",
+    "duration",
+    "bytes",
+    "any",
+    "model",
+    "enum",
+    "list",
+    "dict",
 ]
 
 _PYTHON_PRIMITIVES = {
@@ -15,6 +27,9 @@ _PYTHON_PRIMITIVES = {
     "float": "float",
     "bool": "bool",
     "datetime": "datetime.datetime",
+    "date": "datetime.date",
+    "duration": "datetime.timedelta",
+    "bytes": "bytes",
     "any": "Any",
 }
 
@@ -125,12 +140,37 @@ class Parameter:
     description: str
     client_level: bool  # supplied by the client (subscription id, api-version), not the caller
     constant: str | None = None  # a required single-value enum: always sent, never asked for
+    # How the value is written on the wire (path, query, header); see runtime/params.py.
+    wire_format: str = ""  # "date-time-rfc1123", "unix-time", "base64url", or "" (the default)
+    collection_format: str = ""  # arrays: "csv", "ssv", "tsv", "pipes" or "multi"
+    skip_url_encoding: bool = False  # x-ms-skip-url-encoding: the value is sent as it is
+    header_prefix: str = ""  # x-ms-header-collection-prefix: a dict sent as prefixed headers
+    accepts_str: bool = False  # an extensible enum: plain strings are accepted as well
+    group: str = ""  # x-ms-parameter-grouping: the class the caller passes this value in
+    content_type: str = ""  # a body's media type when it is not JSON
+    default: str | None = None  # an optional value's spec default, as a Python literal
 
     @property
     def annotation(self) -> str:
         if self.location == "body" and self.type.kind == "model":
             return f"{self.type.name} | Mapping[str, Any]"
-        return self.type.annotation
+        if self.location == "body" and self.type.kind == "list" and self.type.item is not None:
+            if self.type.item.kind == "model":
+                return f"Sequence[{self.type.item.name} | Mapping[str, Any]]"
+        text = self.type.annotation
+        if self.type.kind == "list" and self.location != "body":
+            text = f"Sequence[{self.type.item.annotation if self.type.item else 'Any'}]"
+        return f"{text} | str" if self.accepts_str else text
+
+
+@dataclass(frozen=True)
+class ParameterGroup:
+    """x-ms-parameter-grouping: a class bundling some of an operation's parameters."""
+
+    class_name: str
+    python_name: str  # the operation's argument
+    required: bool
+    members: tuple[Parameter, ...]
 
 
 @dataclass(frozen=True)
@@ -138,6 +178,9 @@ class Paging:
     item_type: TypeRef
     items_key: str
     next_link_key: str | None
+    # x-ms-pageable operationName: next pages are requested as this operation's URL.
+    next_operation_id: str | None = None
+    next_operation: Operation | None = None
 
 
 @dataclass(frozen=True)
@@ -160,20 +203,32 @@ class Operation:
     result: TypeRef | None  # None: the operation returns nothing
     long_running: LongRunning | None
     paging: Paging | None
+    # Per success status, the type its body holds (None: no body); differs from ``result``
+    # only when statuses disagree (several schemas, or some statuses without one).
+    status_results: tuple[tuple[int, TypeRef | None], ...] = ()
+    # HEAD without a schema: the answer is whether the resource exists (404 -> False).
+    returns_exists: bool = False
+    # Literal query values an x-ms-paths key carries after its "?".
+    fixed_query: tuple[tuple[str, str], ...] = ()
+    # x-ms-parameterized-host: the host template and its path parameters.
+    host_template: str = ""
+    host_parameters: tuple[Parameter, ...] = ()
+    groups: tuple[ParameterGroup, ...] = ()
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
         """Required caller-supplied values, in spec order: path, then query/header, then body."""
-        path = [p for p in self.path_parameters if not p.client_level]
+        path = [p for p in self.path_parameters if not p.client_level and not p.group]
+        path += [p for p in self.host_parameters if not p.client_level]
         required = [p for p in self._caller_query_and_headers if p.required]
-        body = (self.body,) if self.body and self.body.required else ()
+        body = (self.body,) if self.body and self.body.required and not self.body.group else ()
         return (*path, *required, *body)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
         """Optional caller-supplied values: keyword-only, defaulting to None (not sent)."""
         optional = [p for p in self._caller_query_and_headers if not p.required]
-        if self.body and not self.body.required:
+        if self.body and not self.body.required and not self.body.group:
             optional.append(self.body)
         return tuple(optional)
 
@@ -182,7 +237,7 @@ class Operation:
         return [
             p
             for p in (*self.query_parameters, *self.header_parameters)
-            if not p.client_level and p.constant is None
+            if not p.client_level and p.constant is None and not p.group
         ]
 
 
@@ -205,6 +260,8 @@ class ApiVersion:
     groups: tuple[OperationGroup, ...]
     secret_wire_names: tuple[str, ...]
     provenance: dict[str, object] = field(default_factory=dict)
+    # Client-level parameters other than subscriptionId and api-version: constructor options.
+    client_parameters: tuple[Parameter, ...] = ()
 
     @property
     def uses_datetime(self) -> bool:
