@@ -28,9 +28,9 @@ def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
                 roots.append(op.body.type)
             if op.result is not None:
                 roots.append(op.result)
+            roots.extend(t for _, t in op.status_results if t is not None)
             roots.extend(
-                p.type
-                for p in (*op.path_parameters, *op.query_parameters, *op.header_parameters)
+                p.type for p in (*op.path_parameters, *op.query_parameters, *op.header_parameters)
             )
     roots.extend(_error_types(spec, normalizer, config))
     collected = normalizer.collect(roots)

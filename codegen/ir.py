@@ -154,9 +154,9 @@ class Parameter:
     def annotation(self) -> str:
         if self.location == "body" and self.type.kind == "model":
             return f"{self.type.name} | Mapping[str, Any]"
-        if self.location == "body" and self.type.kind == "list" and self.type.item is not None:
-            if self.type.item.kind == "model":
-                return f"Sequence[{self.type.item.name} | Mapping[str, Any]]"
+        item = self.type.item
+        if self.location == "body" and self.type.kind == "list" and item and item.kind == "model":
+            return f"Sequence[{item.name} | Mapping[str, Any]]"
         text = self.type.annotation
         if self.type.kind == "list" and self.location != "body":
             text = f"Sequence[{self.type.item.annotation if self.type.item else 'Any'}]"
@@ -218,7 +218,11 @@ class Operation:
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
         """Required caller-supplied values, in spec order: path, then query/header, then body."""
-        path = [p for p in self.path_parameters if not p.client_level and not p.group]
+        path = [
+            p
+            for p in self.path_parameters
+            if not p.client_level and not p.group and p.constant is None
+        ]
         path += [p for p in self.host_parameters if not p.client_level]
         required = [p for p in self._caller_query_and_headers if p.required]
         body = (self.body,) if self.body and self.body.required and not self.body.group else ()

@@ -247,6 +247,8 @@ def _parameters(
     yield from merged.values()
 
 
+_SCALARS = ("string", "integer", "number", "boolean", "file")
+
 # Swagger "format" -> the runtime's wire format (runtime/params.py), where it is not the default.
 _WIRE_FORMATS = {
     "date-time-rfc1123": "date-time-rfc1123",
@@ -291,9 +293,7 @@ def _value_type(
         return TypeRef("list", item=item)
     if node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
         inner = node["additionalProperties"]
-        inner_located = Located(
-            located.document, located.pointer + "/additionalProperties", inner
-        )
+        inner_located = Located(located.document, located.pointer + "/additionalProperties", inner)
         return TypeRef("dict", item=_value_type(spec, normalizer, inner_located, inner, name))
     if isinstance(node.get("enum"), list) and all(isinstance(v, str) for v in node["enum"]):
         # An inline enum without x-ms-enum is named after its parameter.
@@ -345,9 +345,7 @@ def _parameter(
         schema = Located(located.document, located.pointer + "/schema", node.get("schema", {}))
         target = spec.deref(schema.value, schema.document, schema.pointer)
         raw = target.value if isinstance(target.value, dict) else {}
-        if raw.get("type") in ("string", "integer", "number", "boolean", "file") and not (
-            "enum" in raw
-        ):
+        if raw.get("type") in _SCALARS and "enum" not in raw:
             type_ref = _scalar_type(raw, schema.where)
             if raw.get("format") == "binary" or raw.get("type") == "file":
                 content_type = "application/octet-stream"
@@ -364,11 +362,9 @@ def _parameter(
         accepts_str = bool(x_ms_enum.get("modelAsString", False))
     default = node.get("default")
     literal = None
-    if (not node.get("required") or client_level) and isinstance(
-        default, (str, int, float, bool)
-    ):
-        if type_ref.kind in ("str", "int", "float", "bool"):
-            literal = repr(default)
+    scalar_default = isinstance(default, (str, int, float, bool))
+    if (not node.get("required") or client_level) and scalar_default:
+        literal = repr(default) if type_ref.kind in ("str", "int", "float", "bool") else None
     collection = ""
     if type_ref.kind == "list" and location != "body":
         collection = str(node.get("collectionFormat") or "csv")
@@ -432,9 +428,7 @@ def _responses(
         located = Located(response.document, response.pointer + "/schema", schema)
         target = spec.deref(schema, located.document, located.pointer)
         node = target.value if isinstance(target.value, dict) else {}
-        if node.get("type") in ("string", "integer", "number", "boolean", "file") and not (
-            "enum" in node
-        ):
+        if node.get("type") in _SCALARS and "enum" not in node:
             results.append((status, _scalar_type(node, located.where)))
         else:
             results.append((status, normalizer.type_for_schema_node(located)))

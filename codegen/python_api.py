@@ -273,7 +273,9 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         else (p.python_name, f"{p.annotation} | None = None")
         for p in op.keyword_parameters
     ]
-    keywords += [(g.python_name, f"{g.class_name} | None = None") for g in op.groups if not g.required]
+    keywords += [
+        (g.python_name, f"{g.class_name} | None = None") for g in op.groups if not g.required
+    ]
     sources = {p.python_name: p.python_name for p in _all_parameters(op)}
     for g in op.groups:
         for m in g.members:
@@ -405,9 +407,11 @@ def _next_url(op: Operation, next_op: Operation, sources: dict[str, str]) -> str
         )
     query = [f"{p.wire_name!r}: {_value(next_op, p, values)}" for p in next_op.query_parameters]
     query += [f"{name!r}: {value!r}" for name, value in next_op.fixed_query]
+    path = "".join(f"{v}, " for v in path_values)
+    absolute = ", absolute=True" if next_op.host_template else ""
+    query_text = ", ".join(query)
     return (
-        f"lambda link: self._client.format_url({template!r}, ({''.join(v + ', ' for v in path_values)}), "
-        f"{{{', '.join(query)}}}{', absolute=True' if next_op.host_template else ''})"
+        f"lambda link: self._client.format_url({template!r}, ({path}), {{{query_text}}}{absolute})"
     )
 
 
@@ -495,7 +499,9 @@ def _operation_docstring(op: Operation, returns: str) -> str:
     args = [(p.python_name, p.description) for p in op.positional_parameters]
     args += [(g.python_name, "Parameters grouped in one object.") for g in op.groups if g.required]
     args += [(p.python_name, p.description) for p in op.keyword_parameters]
-    args += [(g.python_name, "Parameters grouped in one object.") for g in op.groups if not g.required]
+    args += [
+        (g.python_name, "Parameters grouped in one object.") for g in op.groups if not g.required
+    ]
     if op.long_running is not None:
         args += [
             (
@@ -573,7 +579,14 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
         ("params", ("Raw", "header_collection", "wire_join", "wire_list", "wire_value")),
         (
             "bodies",
-            ("binary_body", "dict_of", "json_body", "list_of", "model_list_body", *_READERS.values()),
+            (
+                "binary_body",
+                "dict_of",
+                "json_body",
+                "list_of",
+                "model_list_body",
+                *_READERS.values(),
+            ),
         ),
     ):
         used = sorted(n for n in names if re.search(rf"\b{n}\b", text))

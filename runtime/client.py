@@ -199,7 +199,8 @@ class ArmClient:
         """``base_url`` + ``template`` with every placeholder filled + the query string.
 
         With ``absolute`` the template starts with scheme and host (x-ms-parameterized-host)
-        instead of following ``base_url``; ``{$scheme}`` there is ``base_url``'s scheme. Path values must be non-empty ``str`` (``TypeError``/``ValueError`` naming the Python
+        instead of following ``base_url``; ``{$scheme}`` there is ``base_url``'s scheme.
+        Path values must be non-empty ``str`` (``TypeError``/``ValueError`` naming the Python
         parameter otherwise) and are percent-encoded whole, so ``/``, ``?`` or ``#`` inside a
         name cannot reach another resource; ``"."`` and ``".."`` are refused outright. Query
         entries whose value is ``None`` are dropped.

@@ -18,7 +18,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import overload
 
-__all__ = ["SEPARATORS", "Joined", "Raw", "header_collection", "wire_join", "wire_list", "wire_value"]
+__all__ = [
+    "SEPARATORS",
+    "Joined",
+    "Raw",
+    "header_collection",
+    "wire_join",
+    "wire_list",
+    "wire_value",
+]
 
 # collectionFormat -> the separator azure-core joins array elements with.
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
@@ -70,7 +78,7 @@ def _duration(value: datetime.timedelta) -> str:
     if seconds.is_integer():
         time_part += f"{int(seconds):02}S"
     else:
-        time_part += ("%09.6f" % seconds).rstrip("0") + "S"
+        time_part += f"{seconds:09.6f}".rstrip("0") + "S"
     return "P" + date_part + time_part
 
 
