@@ -671,9 +671,22 @@ def _path_text(param: PathParam) -> str:
         return _separator(value.separator).join(_quote(part) for part in value.parts)
     if isinstance(value, Raw):
         _check_path_value(param.python_name, value.text)
-        return value.text
+        return _check_raw(param.python_name, value.text)
     _check_path_value(param.python_name, value)
     return _quote(str(value))
+
+
+_UNSAFE_RAW = re.compile(r"[\x00-\x20\x7f#]")
+
+
+def _check_raw(name: str, text: str) -> str:
+    """A value sent unencoded (x-ms-skip-url-encoding) may be a service's next link: it must
+    not end the URL early (``#``), split the request line or inject a header."""
+    if _UNSAFE_RAW.search(text):
+        raise ValueError(
+            f"{name} has a space, control character or '#' that cannot be sent unencoded"
+        )
+    return text
 
 
 def _separator(separator: str | None) -> str:
@@ -695,7 +708,7 @@ def _encode_query(query: Mapping[str, str | Joined | Raw | None]) -> str:
                 joined = _separator(value.separator).join(_quote(p) for p in value.parts)
                 pairs.append(f"{name}={joined}")
         elif isinstance(value, Raw):
-            pairs.append(f"{name}={value.text}")
+            pairs.append(f"{name}={_check_raw(key, value.text)}")
         elif isinstance(value, str):
             pairs.append(f"{name}={_quote(value)}")
         else:
