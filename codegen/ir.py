@@ -213,6 +213,7 @@ class Operation:
     # x-ms-parameterized-host: the host template and its path parameters.
     host_template: str = ""
     host_parameters: tuple[Parameter, ...] = ()
+    host_first: bool = False  # positionInOperation: host parameters before the path's
     groups: tuple[ParameterGroup, ...] = ()
 
     @property
@@ -223,7 +224,8 @@ class Operation:
             for p in self.path_parameters
             if not p.client_level and not p.group and p.constant is None
         ]
-        path += [p for p in self.host_parameters if not p.client_level]
+        host = [p for p in self.host_parameters if not p.client_level]
+        path = [*host, *path] if self.host_first else [*path, *host]
         required = [p for p in self._caller_query_and_headers if p.required]
         body = (self.body,) if self.body and self.body.required and not self.body.group else ()
         return (*path, *required, *body)

@@ -23,9 +23,23 @@ from .normalize import Normalizer
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head")
 
-# Keyword arguments every generated operation accepts; spec parameters must not shadow them.
+# Keyword arguments every generated operation accepts and the names its body assigns; spec
+# parameters must not shadow them.
 RESERVED_KEYWORDS = frozenset(
-    {"polling", "polling_interval", "continuation_token", "headers", "timeout", "client_request_id"}
+    {
+        "polling",
+        "polling_interval",
+        "continuation_token",
+        "deadline",
+        "headers",
+        "timeout",
+        "client_request_id",
+        "retry_policy",
+        "url",
+        "options",
+        "response",
+        "link",
+    }
 )
 
 
@@ -157,6 +171,10 @@ def _operation(
         fixed_query=fixed_query,
         host_template=host_template,
         host_parameters=host_parameters,
+        host_first=(spec.entry_document.get("x-ms-parameterized-host") or {}).get(
+            "positionInOperation"
+        )
+        == "first",
         groups=groups,
     )
 
@@ -184,8 +202,6 @@ def _host(spec: SpecSet, normalizer: Normalizer) -> tuple[str, tuple[Parameter, 
         located = spec.deref(entry, spec.entry, f"/x-ms-parameterized-host/parameters/{index}")
         via_ref = isinstance(entry, dict) and "$ref" in entry
         parameters.append(_parameter(spec, normalizer, located, via_ref=via_ref))
-    if host.get("positionInOperation") == "first":
-        pass  # method-level host parameters come first among the path values either way
     return template, tuple(parameters)
 
 

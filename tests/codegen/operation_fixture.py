@@ -106,6 +106,7 @@ def spec() -> dict[str, Any]:
                     _q("$filter", "string", **{"x-ms-client-name": "filterExpression"}),
                     _q("raw", "string", **{"x-ms-skip-url-encoding": True}),
                     _q("top", "integer", default=30),
+                    _q("url", "string"),
                     {
                         "name": "mode",
                         "in": "query",
@@ -467,10 +468,10 @@ HOST_SPEC = {
         ],
     },
     "paths": {
-        "/items": {
+        "/items/{item}": {
             "get": {
                 "operationId": "Items_Get",
-                "parameters": [],
+                "parameters": [{"name": "item", "in": "path", "required": True, "type": "string"}],
                 "responses": {"200": {"description": "ok"}},
             }
         }

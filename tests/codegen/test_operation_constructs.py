@@ -171,6 +171,7 @@ def test_query_parameters_are_serialized_as_azure_core_does(
         colors=["Red", "Blue"],
         filter_expression="name eq 'a&b'",
         raw="a%2Cb",
+        url_parameter="shadows nothing",
     )
     sent = _query(server)
     assert ("int", "0") in sent and ("long", str(2**40)) in sent
@@ -187,6 +188,7 @@ def test_query_parameters_are_serialized_as_azure_core_does(
     assert ("colors", "Red,Blue") in sent
     assert ("$filter", "name eq 'a&b'") in sent
     assert ("top", "30") in sent  # the spec's default is sent
+    assert ("url", "shadows nothing") in sent  # renamed: the method body has its own url
     assert ("mode", "strict") in sent and ("on", "true") in sent  # constants, never asked for
     raw_query = urlsplit(server.requests[-1].path).query
     assert "csv=a%2Cb,," in raw_query  # elements encoded, separators literal, None -> ""
@@ -338,11 +340,12 @@ def test_parameterized_host(
     with host.HostClient(
         FakeCredential(), "sub", suffix=f"0.0.1:{port}", base_url=server.url
     ) as made:
-        made.items.get("127")
-        assert server.requests[-1].path == "/items"
+        assert list(typing.get_type_hints(type(made.items).get))[:2] == ["account_name", "item"]
+        made.items.get("127", "i 1")  # positionInOperation: first
+        assert server.requests[-1].path == "/items/i%201"
         assert server.requests[-1].headers["host"] == f"127.0.0.1:{port}"
         with pytest.raises(ValueError, match="account_name must not be None"):
-            made.items.get(None)
+            made.items.get(None, "i")
     client_module = importlib.import_module(f"{host.__name__}.runtime.client")
     with host.HostClient(FakeCredential(), "sub") as default:
         assert default._client.parameters == {"suffix": "example.test"}  # the spec default
