@@ -253,13 +253,17 @@ def _parameters(
                 )
                 parameter = replace(parameter, group=naming.class_name(str(name)))
             merged[(parameter.wire_name, parameter.location)] = parameter
-    names = [p.python_name for p in merged.values() if not p.client_level and not p.group]
-    names += [naming.python_identifier(p.group) for p in merged.values() if p.group]
-    for name in set(names):
-        if names.count(name) > 1 and not any(
-            naming.python_identifier(p.group) == name for p in merged.values() if p.group
-        ):
-            raise SpecError(f"{spec.entry}#{pointer}: two parameters map to {name}")
+    # The method's arguments: ungrouped parameters, then one per group; and each group's fields.
+    arguments = [p.python_name for p in merged.values() if not p.client_level and not p.group]
+    arguments += sorted({naming.python_identifier(p.group) for p in merged.values() if p.group})
+    groups = {p.group for p in merged.values() if p.group}
+    for names in (
+        arguments,
+        *([p.python_name for p in merged.values() if p.group == g] for g in groups),
+    ):
+        for name in names:
+            if names.count(name) > 1:
+                raise SpecError(f"{spec.entry}#{pointer}: two parameters map to {name}")
     yield from merged.values()
 
 
