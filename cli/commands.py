@@ -33,7 +33,7 @@ Handler = Callable[[argparse.Namespace, Connection], int]
 def execute(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Run the parsed command; every failure becomes a message on stderr and an exit status."""
     secrets = secret_values(argv)
-    _configure_logging(args.debug)
+    _configure_logging(args.debug, secrets)
     context = _context(args)
     connection: Connection | None = None
     try:
@@ -288,10 +288,22 @@ def _print_error(message: str, secrets: Sequence[str]) -> None:
     print(mask(message, secrets), file=sys.stderr)
 
 
-def _configure_logging(debug: bool) -> None:
+class _MaskingFormatter(logging.Formatter):
+    """Masks the secret values of the command line in every line it formats: the runtime
+    masks secret fields by name, but a service may repeat a rejected value in a message."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__(_LOG_FORMAT)
+        self._secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask(super().format(record), self._secrets)
+
+
+def _configure_logging(debug: bool, secrets: Sequence[str]) -> None:
     if debug:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+        handler.setFormatter(_MaskingFormatter(secrets))
         root = logging.getLogger()
         root.addHandler(handler)
         root.setLevel(logging.DEBUG)

@@ -216,7 +216,7 @@ _RUNTIME_EXPORTS = (
             "ServiceResponseTimeoutError",
         ),
     ),
-    (".runtime.paging", ("ItemPaged",)),
+    (".runtime.paging", ("ItemPaged", "TooManyEmptyPagesError")),
     (".runtime.polling", ("LROPoller", "OperationFailedError", "PollingTimeoutError")),
     (".runtime.retry", ("RetryPolicy",)),
     (".runtime.serialization", ("UNSET", "Unset")),

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         ServiceResponseError,
         ServiceResponseTimeoutError,
     )
-    from .runtime.paging import ItemPaged
+    from .runtime.paging import ItemPaged, TooManyEmptyPagesError
     from .runtime.polling import LROPoller, OperationFailedError, PollingTimeoutError
     from .runtime.retry import RetryPolicy
     from .runtime.serialization import UNSET, Unset
@@ -51,6 +51,7 @@ else:
         "ServiceResponseError": ".runtime.exceptions",
         "ServiceResponseTimeoutError": ".runtime.exceptions",
         "ItemPaged": ".runtime.paging",
+        "TooManyEmptyPagesError": ".runtime.paging",
         "LROPoller": ".runtime.polling",
         "OperationFailedError": ".runtime.polling",
         "PollingTimeoutError": ".runtime.polling",
@@ -97,6 +98,7 @@ __all__ = [
     "ServiceRequestTimeoutError",
     "ServiceResponseError",
     "ServiceResponseTimeoutError",
+    "TooManyEmptyPagesError",
     "Unset",
     "__version__",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,7 +16,14 @@ import urllib3
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
-from .exceptions import DecodeError, ServiceRequestError, ServiceResponseError, map_error
+from .exceptions import (
+    AzureError,
+    DecodeError,
+    ServiceRequestError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+    map_error,
+)
 from .http import HttpRequest, HttpResponse
 from .paging import ItemPaged
 from .params import Joined, Raw
@@ -28,7 +36,9 @@ from .polling import (
     lost_response_token,
     normalize_final_state_via,
     same_origin,
+    token_api_version,
 )
+from .reconcile import LostWriteDecision, decide_lost_write
 from .redact import redact_url
 from .retry import RetryPolicy
 from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport
@@ -36,6 +46,8 @@ from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport
 __all__ = ["ArmClient", "PathParam", "RequestOptions"]
 
 T = TypeVar("T")
+
+_LOGGER = logging.getLogger(__name__)
 
 _ACCEPT = "application/json, text/json"
 _CLIENT_REQUEST_ID = "x-ms-client-request-id"
@@ -389,8 +401,9 @@ class ArmClient:
             )
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
-        try:
-            response = self._send(
+
+        def send_write() -> HttpResponse:
+            return self._send(
                 method,
                 url,
                 body,
@@ -400,9 +413,13 @@ class ArmClient:
                 options.timeout,
                 self._initial_request_policy(method, poll_policy),
             )
+
+        try:
+            response = send_write()
         except ServiceResponseError as error:
-            # The request went out and may have started the operation: resume by watching
-            # the resource instead of sending it again.
+            # The request went out and may have started the operation: never send it blindly
+            # again. A PUT or PATCH is reconciled with its resource; otherwise the token
+            # resumes by watching the resource.
             error.continuation_token = lost_response_token(
                 operation_id=operation_id,
                 method=method,
@@ -410,18 +427,46 @@ class ArmClient:
                 client_request_id=client_request_id,
                 final_state_via=final_state_via,
             )
-            raise
-        polling_method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
-            response,
-            pipeline=self.pipeline,
-            deserialize=deserialize,
-            operation_id=operation_id,
-            client_request_id=client_request_id,
-            final_state_via=final_state_via,
-            request_timeout=options.timeout,
-            retry_policy=poll_policy,
-            secret_fields=self._secret_fields,
-        )
+            if (
+                method.upper() not in ("PUT", "PATCH")
+                or body is None
+                or isinstance(error, ServiceResponseTimeoutError)
+            ):
+                # A timeout is the caller's limit (or a slow service): it is reported, with
+                # the token, rather than spent on more requests.
+                raise
+            response, took_effect = self._reconcile_lost_write(
+                error, send_write, method, url, body, options, client_request_id, poll_policy
+            )
+        else:
+            took_effect = False
+        polling_method: ArmPollingMethod[Any]
+        if took_effect:
+            # The lost write took effect: follow it through its resource.
+            polling_method = ArmPollingMethod.from_resource_response(
+                response,
+                method=method,
+                pipeline=self.pipeline,
+                deserialize=deserialize,
+                operation_id=operation_id,
+                client_request_id=client_request_id,
+                final_state_via=final_state_via,
+                request_timeout=options.timeout,
+                retry_policy=poll_policy,
+                secret_fields=self._secret_fields,
+            )
+        else:
+            polling_method = ArmPollingMethod.from_initial_response(
+                response,
+                pipeline=self.pipeline,
+                deserialize=deserialize,
+                operation_id=operation_id,
+                client_request_id=client_request_id,
+                final_state_via=final_state_via,
+                request_timeout=options.timeout,
+                retry_policy=poll_policy,
+                secret_fields=self._secret_fields,
+            )
         return LROPoller(
             polling_method,
             polling=polling,
@@ -429,6 +474,67 @@ class ArmClient:
             max_retry_after=max_retry_after,
             deadline=deadline,
         )
+
+    def _reconcile_lost_write(
+        self,
+        lost: ServiceResponseError,
+        send_write: Callable[[], HttpResponse],
+        method: str,
+        url: str,
+        body: bytes,
+        options: RequestOptions,
+        client_request_id: str,
+        policy: RetryPolicy,
+    ) -> tuple[HttpResponse, bool]:
+        """After the answer to a PUT/PATCH was lost: ``(GET of its resource, True)`` when the
+        write took effect (the caller polls the resource), else ``(answer to sending it once
+        more, False)``.
+
+        Raises ``lost`` (with its continuation token) when the resource cannot be read, and
+        the new error when the second attempt fails too: a write is never sent a third time.
+        """
+        # The caller's headers go along, but not the write's preconditions (If-Match,
+        # If-None-Match): they are about the write, and would change what the GET answers.
+        headers = {
+            name: value
+            for name, value in (options.headers or {}).items()
+            if not name.lower().startswith("if-")
+        }
+        try:
+            found = self._send(
+                "GET",
+                url,
+                None,
+                (200, 404),
+                headers,
+                client_request_id,
+                options.timeout,
+                policy,
+            )
+        except AzureError as unreadable:
+            _LOGGER.info(
+                "The answer to %s %s was lost and the resource could not be read (%s)",
+                method.upper(),
+                redact_url(url),
+                type(unreadable).__name__,
+            )
+            raise lost from None
+        decision = decide_lost_write(body, found, self._secret_fields)
+        _LOGGER.info(
+            "The answer to %s %s was lost; the resource %s: %s",
+            method.upper(),
+            redact_url(url),
+            "is absent" if found.status_code == 404 else "exists",
+            decision.value,
+        )
+        if decision is LostWriteDecision.POLL:
+            return found, True
+        try:
+            again = send_write()
+        except ServiceResponseError as error:
+            error.continuation_token = lost.continuation_token
+            raise
+        return again, False
 
     def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
         if method.upper() == "DELETE":
@@ -447,6 +553,14 @@ class ArmClient:
             )
         if state.method != method.upper():
             raise ValueError(f"This continuation token is for a {state.method}, not a {method}")
+        token_version = token_api_version(state)
+        if token_version is not None and token_version != self.api_version:
+            # Polling and the final GET would use the token's api-version while the result is
+            # read with this client's models: refuse rather than mix two versions.
+            raise ValueError(
+                f"This continuation token was made with api-version {token_version!r}; this "
+                f"client uses {self.api_version!r}. Resume it with a client of that api-version."
+            )
         if not same_origin(state.url, self.base_url):
             raise ValueError(
                 f"This continuation token points at {redact_url(state.url)}, "

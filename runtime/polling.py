@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Protocol, TypeVar, cast, overload
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from .checks import check_seconds
 from .exceptions import (
@@ -45,10 +45,13 @@ __all__ = [
     "PollingTimeoutError",
     "decode_continuation_token",
     "encode_continuation_token",
+    "is_terminal_status",
     "lost_response_token",
     "normalize_final_state_via",
+    "provisioning_state",
     "retry_after_seconds",
     "same_origin",
+    "token_api_version",
 ]
 
 T = TypeVar("T")
@@ -272,6 +275,10 @@ def decode_continuation_token(token: str) -> PollingState:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         envelope = json.loads(raw.decode("utf-8"))
+    except RecursionError as exc:
+        # A token is text from outside: JSON nested deeper than the parser can follow is a
+        # bad token like any other, not an interpreter error.
+        raise _bad_token("its JSON is nested too deeply") from exc
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
         raise _bad_token("not base64url-encoded JSON (truncated or not made by this SDK?)") from exc
     if not isinstance(envelope, dict) or envelope.get("kind") != _TOKEN_KIND:
@@ -282,6 +289,12 @@ def decode_continuation_token(token: str) -> PollingState:
     if not isinstance(data, dict) or envelope.get("sum") != _checksum(data):
         raise _bad_token("checksum mismatch (the token was modified or corrupted)")
     return _state_from_token_data(data)
+
+
+def token_api_version(state: PollingState) -> str | None:
+    """The ``api-version`` the operation URL of a token was built with, ``None`` without one."""
+    values = parse_qs(urlsplit(state.url).query).get("api-version")
+    return values[-1] if values else None
 
 
 def _state_from_token_data(data: dict[str, Any]) -> PollingState:
@@ -383,7 +396,8 @@ def retry_after_seconds(response: HttpResponse) -> float | None:
     return requested_delay(response.headers)
 
 
-def _is_terminal(status: str) -> bool:
+def is_terminal_status(status: str) -> bool:
+    """Whether an LRO status (``Succeeded``, ``Failed``, ``Canceled``, any case) is final."""
     return status.lower() in _TERMINAL_STATES
 
 
@@ -412,7 +426,8 @@ def _select_algorithm(
     return _ALG_NONE, None
 
 
-def _provisioning_state(body: Any) -> str | None:
+def provisioning_state(body: Any) -> str | None:
+    """``properties.provisioningState`` of a decoded ARM resource, ``None`` without one."""
     if not isinstance(body, dict):
         return None
     properties = body.get("properties")
@@ -427,7 +442,7 @@ def _body_status(response: HttpResponse, body: Any) -> str:
         return "InProgress"
     if response.status_code == 204:
         return "Succeeded"
-    state = _provisioning_state(body)
+    state = provisioning_state(body)
     if state is not None:
         return state
     return "InProgress" if response.status_code == 201 else "Succeeded"
@@ -544,6 +559,51 @@ class ArmPollingMethod(Generic[T]):
             secret_fields=secret_fields,
         )
 
+    @classmethod
+    def from_resource_response(
+        cls,
+        response: HttpResponse,
+        *,
+        method: str,
+        pipeline: PollingPipeline,
+        deserialize: Callable[[Any], T] | None,
+        operation_id: str,
+        client_request_id: str,
+        final_state_via: str | None = None,
+        request_timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+        secret_fields: frozenset[str] = frozenset(),
+    ) -> ArmPollingMethod[T]:
+        """Follow a PUT or PATCH through its resource, from a ``200`` GET of that resource.
+
+        For a write whose own answer was lost: its ``provisioningState`` says how far it got,
+        and the resource is polled (with ``GET``) until it is terminal, as for a token from
+        :func:`lost_response_token`.
+        """
+        body = None
+        with contextlib.suppress(DecodeError):
+            body = _json_or_none(response, secret_fields)
+        state = PollingState(
+            operation_id=operation_id,
+            method=method.upper(),
+            url=response.request.url,
+            algorithm=_ALG_BODY,
+            poll_url=None,
+            location_url=None,
+            client_request_id=client_request_id,
+            final_state_via=normalize_final_state_via(final_state_via),
+            status=_body_status(response, body),
+        )
+        return cls(
+            state,
+            pipeline=pipeline,
+            deserialize=deserialize,
+            last_response=response,
+            request_timeout=request_timeout,
+            retry_policy=retry_policy,
+            secret_fields=secret_fields,
+        )
+
     # -- read-only views --
 
     @property
@@ -565,7 +625,7 @@ class ArmPollingMethod(Generic[T]):
 
     def is_terminal(self) -> bool:
         """Whether the service reported succeeded, failed or canceled (any case)."""
-        return _is_terminal(self._state.status)
+        return is_terminal_status(self._state.status)
 
     def finished(self) -> bool:
         """Whether the result (or the failure) is final; no more requests will be made."""
@@ -642,21 +702,42 @@ class ArmPollingMethod(Generic[T]):
     def finish_without_polling(self) -> None:
         """``polling=False``: the result is the initial response's body, as it stands."""
         self._finished = True
-        if self._state.method == "DELETE" or self._deserialize is None:
+        if self._deserialize is None:
             return
-        if self._last_response is None:
+        response = self._last_response
+        if response is None:
             raise ValueError("polling=False needs the initial response; a resumed poller has none")
-        self._resource = self._deserialize_response(self._last_response)
+        if self._state.method in ("DELETE", "POST") and not response.body.strip():
+            return  # a 202 Accepted without a body: there is nothing to return yet
+        self._resource = self._result_from(response)
 
     def _complete(self) -> None:
         status = self._state.status
         if _is_failed(status):
             raise self._failure()
         self._finished = True
-        if self._state.method == "DELETE" or self._deserialize is None:
+        if self._deserialize is None:
             return
-        final = self._final_response()
-        self._resource = self._deserialize_response(final)
+        if self._state.method == "DELETE" and self._state.algorithm == _ALG_BODY:
+            # A DELETE polled through its resource ends when the resource is gone: the
+            # last answer is a 404 or 204, not a result.
+            return
+        self._resource = self._result_from(self._final_response())
+
+    def _result_from(self, response: HttpResponse) -> T | None:
+        """The operation's result from its final response.
+
+        A DELETE or POST may end with ``204 No Content`` even when it declares a model: its
+        result is then ``None``, as in azure-core. Any other final answer without a body, or
+        one that is not JSON, is a ``DecodeError`` -- never a half-built result.
+        """
+        if (
+            response.status_code == 204
+            and self._state.method in ("DELETE", "POST")
+            and not response.body.strip()
+        ):
+            return None
+        return self._deserialize_response(response)
 
     def _failure(self) -> OperationFailedError:
         response = self._last_response
@@ -677,20 +758,28 @@ class ArmPollingMethod(Generic[T]):
         )
 
     def _final_url(self) -> str | None:
-        """Where the result lives; ``None`` means the last response is the result."""
+        """Where the result lives; ``None`` means the last response is the result.
+
+        As azure-core's ``LROBasePolling``/``ARMPolling``: only polling through an operation
+        status (Azure-AsyncOperation, Operation-Location) needs a final GET, since the status
+        body is not the resource; ``final-state-via: original-uri`` asks for one explicitly.
+        Location and body polling end on the result itself, and a first answer that was
+        already terminal is its own result -- so a PUT to something that cannot be read back
+        with a GET still completes.
+        """
         state = self._state
         via = state.final_state_via
-        if via == "location" and state.location_url is not None:
-            return state.location_url
+        if state.algorithm == _ALG_NONE:
+            return None
         if via == "original-uri":
             return state.url
-        if (
-            via in ("azure-async-operation", "operation-location")
-            and state.method == "POST"
-            and state.algorithm in _STATUS_BODY_ALGORITHMS
-        ):
+        if state.algorithm not in _STATUS_BODY_ALGORITHMS:
             return None
-        if state.algorithm in _STATUS_BODY_ALGORITHMS and self._last_response is not None:
+        if via == "location" and state.location_url is not None:
+            return state.location_url
+        if via in ("azure-async-operation", "operation-location") and state.method == "POST":
+            return None
+        if self._last_response is not None:
             body = self._body(self._last_response)
             resource_location = body.get("resourceLocation") if isinstance(body, dict) else None
             if isinstance(resource_location, str) and resource_location:
@@ -741,7 +830,7 @@ class ArmPollingMethod(Generic[T]):
     def _deletion_status(self, response: HttpResponse) -> str:
         if response.status_code in (204, 404):
             return "Succeeded"
-        state = _provisioning_state(_json_or_none(response, self._secret_fields))
+        state = provisioning_state(_json_or_none(response, self._secret_fields))
         if state is not None and (state.lower() == "deleting" or _is_failed(state)):
             return state
         raise HttpResponseError(
@@ -969,7 +1058,7 @@ class LROPoller(Generic[T]):
                 f"This continuation token belongs to operation {state.operation_id!r}, "
                 f"not {operation_id!r}"
             )
-        if state.algorithm == _ALG_NONE and deserialize is not None and state.method != "DELETE":
+        if state.algorithm == _ALG_NONE and deserialize is not None:
             raise ValueError(
                 f"Operation {state.operation_id} finished with its first response; its result "
                 "was in that response and cannot be recovered from a continuation token"

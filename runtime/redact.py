@@ -143,3 +143,27 @@ def _redact_query_pair(pair: str) -> str:
     if not separator or name.lower() in _KEPT_QUERY_PARAMETERS:
         return pair
     return f"{name}={REDACTED}"
+
+
+# ``?name=value`` or ``&name=value`` anywhere in free text, e.g. a URL inside a log message.
+_QUERY_PAIR_IN_TEXT = re.compile(r"([?&]([^=&\s\"'#?]+)=)([^&\s\"'#)\]>]*)")
+
+
+def mask_query_values(text: str) -> str:
+    """Mask every query value except ``api-version`` in the URLs found in free text."""
+    if "=" not in text:
+        return text
+    return _QUERY_PAIR_IN_TEXT.sub(_mask_pair, text)
+
+
+def _mask_pair(match: re.Match[str]) -> str:
+    if match.group(2).lower() in _KEPT_QUERY_PARAMETERS or not match.group(3):
+        return match.group(0)
+    return f"{match.group(1)}{REDACTED}"
+
+
+def mask_sas_signatures(text: str) -> str:
+    """Mask the ``sig=`` value of every SAS URL in ``text`` (a model's repr, a message)."""
+    if "sig=" not in text.lower():
+        return text
+    return _SAS_SIGNATURE.sub(rf"\1{REDACTED}", text)

@@ -38,7 +38,7 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .exceptions import DeserializationError
-from .redact import redact_json_value
+from .redact import mask_sas_signatures, redact_json_value
 
 T = TypeVar("T")
 
@@ -204,7 +204,8 @@ def model_repr(self: object) -> str:
             secrets = [f.metadata.get("wire", f.name) for f in fields if f.metadata.get("secret")]
             value = redact_json_value(value, secrets)
         parts.append(f"{field.name}={value!r}")
-    text = f"{type(self).__name__}({', '.join(parts)})"
+    # A SAS URL (scriptUri, outputBlobUri, ...) carries its credential in ``sig=``.
+    text = mask_sas_signatures(f"{type(self).__name__}({', '.join(parts)})")
     if len(text) > _REPR_LIMIT:
         text = text[: _REPR_LIMIT - 4] + "...)"
     return text

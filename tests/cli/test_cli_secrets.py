@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from cli_support import RG, VMSS, Cli
-from vmss_runcommands.emulator import ArmEmulator
+from vmss_runcommands.emulator import ArmEmulator, Fault
 
 PASSWORD = "Hunter2-pa55word"
 PROTECTED = "pr0tected-value"
@@ -148,3 +148,31 @@ def test_a_password_without_a_value_and_no_terminal_is_a_usage_error(cli: Cli) -
     )
     assert done.returncode == 2
     assert "no terminal to ask on" in done.stderr
+
+
+def test_secrets_the_service_echoes_in_an_error_are_masked_at_debug(
+    cli: Cli, emulator: ArmEmulator
+) -> None:
+    # A service that repeats the value it rejected: in the error body, its message and logs.
+    echoed = f"The password '{PASSWORD}' and parameter value {PROTECTED} were rejected"
+    emulator.faults.add(
+        Fault.error(400, "InvalidParameter", echoed), method="PUT", path_contains="/runCommands/"
+    )
+    done = cli(
+        "create",
+        *GROUP,
+        "--instance-id",
+        "4",
+        "--name",
+        "echoed",
+        "--script",
+        "echo hi",
+        "-l",
+        "westus",
+        *SECRET_ARGS,
+        "--debug",
+    )
+    assert done.returncode != 0
+    assert "InvalidParameter" in done.stderr and "were rejected" in done.stderr
+    assert "Response body" in done.stderr  # the DEBUG log really shows the error body
+    assert_not_shown(done.stdout, done.stderr)

@@ -136,51 +136,7 @@ def test_a_reset_before_processing_is_retried_for_idempotent_methods(rig: Rig) -
     assert rig.trail(start) == ["GET rc 0 [reset]", "GET rc 200"]
 
 
-def test_a_reset_of_a_patch_is_not_retried(rig: Rig, emu: ArmEmulator) -> None:
-    create(rig)
-    start = rig.mark()
-    rig.emu.faults.add(Fault.reset(), method="PATCH")
-    with pytest.raises(ServiceResponseError) as info:
-        rig.ops.begin_update(
-            RG, VMSS, INSTANCE, "cmd", VirtualMachineRunCommandUpdate(timeout_in_seconds=60)
-        )
-    assert info.value.client_request_id
-    assert rig.trail(start) == ["PATCH rc 0 [reset]"]
-    (stored,) = emu.run_commands.values()
-    assert "timeoutInSeconds" not in stored["properties"] or (
-        stored["properties"]["timeoutInSeconds"] != 60
-    )
-
-
-def test_a_put_whose_answer_was_lost_resumes_from_its_token_without_a_second_put(
-    rig: Rig,
-) -> None:
-    rig.emu.faults.add(Fault.reset(processed=True), method="PUT")
-    with pytest.raises(ServiceResponseError) as info:
-        rig.ops.begin_create_or_update(RG, VMSS, INSTANCE, "cmd", run_command())
-    # Not resent: a second PUT would meet its own operation (409) and lose it.
-    assert rig.trail() == ["PUT rc 0 [reset after processing]"]
-    token = info.value.continuation_token
-    assert token is not None
-    resumed = rig.ops.begin_create_or_update(
-        RG, VMSS, INSTANCE, "cmd", None, continuation_token=token
-    )
-    assert resumed.result(timeout=30).provisioning_state == "Succeeded"
-    # Resumed by reading the resource itself: its provisioningState says when it is done.
-    assert rig.trail() == ["PUT rc 0 [reset after processing]", "GET rc 200", "GET rc 200"]
-
-
-def test_a_put_cut_off_before_it_took_effect_resumes_to_not_found(rig: Rig) -> None:
-    rig.emu.faults.add(Fault.reset(), method="PUT")
-    with pytest.raises(ServiceResponseError) as info:
-        rig.ops.begin_create_or_update(RG, VMSS, INSTANCE, "cmd", run_command())
-    assert info.value.continuation_token is not None
-    resumed = rig.ops.begin_create_or_update(
-        RG, VMSS, INSTANCE, "cmd", None, continuation_token=info.value.continuation_token
-    )
-    with pytest.raises(ResourceNotFoundError):  # nothing was created: send the PUT again
-        resumed.result(timeout=30)
-    assert rig.trail() == ["PUT rc 0 [reset]", "GET rc 404"]
+# A PUT or PATCH whose answer is lost: see test_lost_write.py.
 
 
 def test_a_delete_whose_answers_were_all_lost_resumes_until_the_resource_is_gone(

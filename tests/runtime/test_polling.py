@@ -229,7 +229,7 @@ def test_post_without_polling_headers_finishes_with_initial_body(clock: FakeCloc
     assert pipeline.requests == []
 
 
-def test_location_polling_refreshes_location_and_gets_original_url_for_put(
+def test_location_polling_refreshes_location_and_ends_on_the_last_poll_for_put(
     clock: FakeClock,
 ) -> None:
     second = LOCATION_URL.replace("op1", "op2")
@@ -237,11 +237,11 @@ def test_location_polling_refreshes_location_and_gets_original_url_for_put(
         Reply(202, None, {"Location": second}),
         Reply(202, None),
         Reply(200, {"foo": "bar"}),
-        Reply(200, resource("Succeeded")),
     )
     poller = make_poller(initial(202, None, {"Location": LOCATION_URL}), pipeline, clock)
-    assert poller.result() == resource("Succeeded")
-    assert pipeline.urls == [LOCATION_URL, second, second, URL]
+    assert poller.result() == {"foo": "bar"}
+    # As azure-core's LocationPolling: no GET of the original URL after Location polling.
+    assert pipeline.urls == [LOCATION_URL, second, second]
 
 
 def test_post_with_location_takes_result_from_the_location_poll(clock: FakeClock) -> None:
@@ -260,14 +260,12 @@ def test_body_polling_uses_provisioning_state_of_the_original_url(clock: FakeClo
     assert pipeline.urls == [URL, URL]  # the last poll was a 200 of the original URL
 
 
-def test_body_polling_201_succeeded_still_gets_the_resource(clock: FakeClock) -> None:
-    pipeline = FakePipeline(
-        Reply(201, resource("Succeeded")), Reply(200, resource("Succeeded", x=1))
-    )
+def test_body_polling_ends_on_the_poll_that_reported_success(clock: FakeClock) -> None:
+    pipeline = FakePipeline(Reply(201, resource("Succeeded", x=1)))
     poller = make_poller(initial(201, {"name": "rc"}), pipeline, clock)
     assert poller.status() == "InProgress"  # 201 without provisioningState
     assert poller.result() == resource("Succeeded", x=1)
-    assert pipeline.urls == [URL, URL]
+    assert pipeline.urls == [URL]  # that poll was the resource itself: no second GET
 
 
 @pytest.mark.parametrize(
