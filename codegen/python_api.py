@@ -353,6 +353,8 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
             paging_extra.append(f"body={body_expression}")
         if op.paging.next_operation is not None:
             paging_extra.append(f"next_url={_next_url(op, op.paging.next_operation, sources)}")
+        elif not any(p.wire_name == "api-version" for p in op.query_parameters):
+            paging_extra.append("replace_api_version=False")
     if op.long_running is not None:
         if op.paging is not None:
             deserialize = (

@@ -585,6 +585,7 @@ class ArmClient:
         method: str = "GET",
         body: bytes | None = None,
         next_url: Callable[[str], str] | None = None,
+        replace_api_version: bool = True,
     ) -> ItemPaged[T]:
         """A lazy ``ItemPaged`` over ``url`` and its ``nextLink`` chain.
 
@@ -594,8 +595,14 @@ class ArmClient:
         foreign ``nextLink`` raises ``ServiceRequestError`` instead of receiving the bearer
         token. A relative link is resolved against the endpoint. ``next_url`` turns a link
         into the URL of another operation (x-ms-pageable ``operationName``) instead.
-        ``next_link_key=None`` means a single page.
+        ``next_link_key=None`` means a single page. For an operation without an api-version
+        (``replace_api_version=False``) next links are followed as they are. When ``url`` is
+        not on ``base_url`` (a parameterized host), its own origin is the endpoint.
         """
+        endpoint = self.base_url
+        if not url.startswith(self.base_url + "/"):
+            parts = urlsplit(url)
+            endpoint = f"{parts.scheme}://{parts.netloc}"
 
         def fetch(link: str | None) -> tuple[list[T], str | None]:
             if link is None:
@@ -603,7 +610,11 @@ class ArmClient:
                     method, url, body=body, expected_status=(200,), options=options
                 )
             else:
-                page_url = self._next_page_url(link) if next_url is None else next_url(link)
+                page_url = (
+                    self._next_page_url(link, endpoint, api_version=replace_api_version)
+                    if next_url is None
+                    else next_url(link)
+                )
                 response = self.send("GET", page_url, expected_status=(200,), options=options)
             return self._page(response, item_from_dict, items_key, next_link_key)
 
@@ -654,14 +665,17 @@ class ArmClient:
             raise ValueError(f"The page's {next_link_key!r} is not a string")
         return [item_from_dict(item) for item in raw_items], next_link or None
 
-    def _next_page_url(self, link: str) -> str:
-        absolute = urljoin(self.base_url + "/", link)
-        if not same_origin(absolute, self.base_url):
+    def _next_page_url(
+        self, link: str, endpoint: str | None = None, *, api_version: bool = True
+    ) -> str:
+        endpoint = endpoint or self.base_url
+        absolute = urljoin(endpoint + "/", link)
+        if not same_origin(absolute, endpoint):
             raise ServiceRequestError(
                 f"Refusing to follow nextLink {redact_url(absolute)}: it is not on this "
-                f"client's endpoint {self.base_url}"
+                f"client's endpoint {endpoint}"
             )
-        return _with_api_version(absolute, self.api_version)
+        return _with_api_version(absolute, self.api_version) if api_version else absolute
 
     def _page(
         self,

@@ -474,6 +474,24 @@ HOST_SPEC = {
                 "parameters": [{"name": "item", "in": "path", "required": True, "type": "string"}],
                 "responses": {"200": {"description": "ok"}},
             }
+        },
+        "/items": {
+            "get": {
+                "operationId": "Items_List",
+                "parameters": [],
+                "x-ms-pageable": {"nextLinkName": "nextLink"},
+                "responses": {
+                    "200": {"description": "ok", "schema": {"$ref": "#/definitions/ItemPage"}}
+                },
+            }
+        },
+    },
+    "definitions": {
+        "ItemPage": {
+            "properties": {
+                "value": {"type": "array", "items": {"type": "string"}},
+                "nextLink": {"type": "string"},
+            }
         }
     },
     "parameters": {

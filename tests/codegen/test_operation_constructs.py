@@ -338,7 +338,11 @@ def test_parameterized_host(
     port = urlsplit(server.url).port
     # The host template is "{accountName}.{suffix}"; the scheme follows base_url.
     with host.HostClient(
-        FakeCredential(), "sub", suffix=f"0.0.1:{port}", base_url=server.url
+        # base_url names the same server another way: only its scheme is used here.
+        FakeCredential(),
+        "sub",
+        suffix=f"0.0.1:{port}",
+        base_url=f"http://localhost:{port}",
     ) as made:
         assert list(typing.get_type_hints(type(made.items).get))[:2] == ["account_name", "item"]
         made.items.get("127", "i 1")  # positionInOperation: first
@@ -346,6 +350,12 @@ def test_parameterized_host(
         assert server.requests[-1].headers["host"] == f"127.0.0.1:{port}"
         with pytest.raises(ValueError, match="account_name must not be None"):
             made.items.get(None, "i")
+        # Next links are followed on the parameterized host, as they are: no api-version here.
+        server.reply(200, json.dumps({"value": ["a"], "nextLink": "/items?page=2"}).encode())
+        server.reply(200, json.dumps({"value": ["b"]}).encode())
+        assert list(made.items.list("127")) == ["a", "b"]
+        assert server.requests[-1].path == "/items?page=2"
+        assert server.requests[-1].headers["host"] == f"127.0.0.1:{port}"
     client_module = importlib.import_module(f"{host.__name__}.runtime.client")
     with host.HostClient(FakeCredential(), "sub") as default:
         assert default._client.parameters == {"suffix": "example.test"}  # the spec default
