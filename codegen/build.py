@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__, naming
@@ -11,6 +12,7 @@ from .load import Located, SpecError, load_spec
 from .normalize import Normalizer
 from .operations import build_operations
 from .provenance import spec_provenance
+from .python_api import CLIENT_ARGUMENTS
 from .schemas import resolve_definitions
 
 
@@ -92,7 +94,12 @@ def _client_parameters(groups: tuple[OperationGroup, ...]) -> tuple[Parameter, .
             ):
                 if p.client_level and p.wire_name not in ("api-version", "subscriptionId"):
                     found.setdefault(p.wire_name, p)
-    return tuple(found.values())
+    # The client's own arguments keep their names; a spec parameter named the same is renamed.
+    taken = {"credential", "subscription_id", "api_version", *CLIENT_ARGUMENTS}
+    return tuple(
+        replace(p, python_name=f"{p.python_name}_parameter") if p.python_name in taken else p
+        for p in found.values()
+    )
 
 
 def _secret_exists(name: str, normalizer: Normalizer) -> bool:

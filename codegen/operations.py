@@ -183,7 +183,8 @@ def _group_and_verb(spec: SpecSet, operation_id: str) -> tuple[str, str]:
     group, _, verb = operation_id.rpartition("_")
     if not group:
         group, verb = spec.entry_document.get("info", {}).get("title", "Client"), operation_id
-    return group, verb
+    # "httpRedirects_Get" and "HttpRedirects_Put" belong to one group.
+    return naming.class_name(group[:1].upper() + group[1:]), verb
 
 
 def _host(spec: SpecSet, normalizer: Normalizer) -> tuple[str, tuple[Parameter, ...]]:
@@ -268,6 +269,13 @@ def _parameters(
 
 
 _SCALARS = ("string", "integer", "number", "boolean", "file")
+
+
+def _named_enum(node: dict[str, Any]) -> bool:
+    """An inline body or response enum is a class only when x-ms-enum names it; otherwise
+    (a test value, a constant) it is its scalar type, as AutoRest has it."""
+    return "enum" in node and bool((node.get("x-ms-enum") or {}).get("name"))
+
 
 # Swagger "format" -> the runtime's wire format (runtime/params.py), where it is not the default.
 _WIRE_FORMATS = {
@@ -365,7 +373,7 @@ def _parameter(
         schema = Located(located.document, located.pointer + "/schema", node.get("schema", {}))
         target = spec.deref(schema.value, schema.document, schema.pointer)
         raw = target.value if isinstance(target.value, dict) else {}
-        if raw.get("type") in _SCALARS and "enum" not in raw:
+        if raw.get("type") in _SCALARS and not _named_enum(raw):
             type_ref = _scalar_type(raw, schema.where)
             if raw.get("format") == "binary" or raw.get("type") == "file":
                 content_type = "application/octet-stream"
@@ -448,10 +456,13 @@ def _responses(
         located = Located(response.document, response.pointer + "/schema", schema)
         target = spec.deref(schema, located.document, located.pointer)
         node = target.value if isinstance(target.value, dict) else {}
-        if node.get("type") in _SCALARS and "enum" not in node:
+        if node.get("type") in _SCALARS and not _named_enum(node):
             results.append((status, _scalar_type(node, located.where)))
         else:
             results.append((status, normalizer.type_for_schema_node(located)))
+    if not statuses and "default" in responses:
+        # Only a default (error) response: any 200 is the expected answer, as in AutoRest.
+        return (200,), ((200, None),)
     if not statuses:
         raise SpecError(f"{spec.entry}#{pointer}: no success response")
     return tuple(statuses), tuple(results)

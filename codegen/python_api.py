@@ -38,6 +38,10 @@ class OperationSurface:
     paging_extra: list[str]  # extra keyword arguments of client.paged(...)
 
     @property
+    def every_status_has_a_body(self) -> bool:
+        return all(read != "None" for _, read in self.status_readers)
+
+    @property
     def annotations(self) -> list[str]:
         return [a for _, a in (*self.positional, *self.keywords)]
 
@@ -179,6 +183,9 @@ def client_parameters(api: ApiVersion) -> list[tuple[str, str, str]]:
         found.append((p.python_name, annotation, p.wire_name))
     # Keyword-only arguments without a default first, as a reader expects.
     return sorted(found, key=lambda item: "=" in item[1])
+
+
+CLIENT_ARGUMENTS = frozenset(option.name for option in CLIENT_OPTIONS)
 
 
 def client_docstring(api: ApiVersion) -> str:
