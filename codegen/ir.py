@@ -193,7 +193,7 @@ class Operation:
     operation_id: str
     method_name: str
     http_method: str
-    path: str
+    path: str  # an x-ms-paths key keeps its literal query ("/things?kind=round")
     description: str
     path_parameters: tuple[Parameter, ...]
     query_parameters: tuple[Parameter, ...]
@@ -208,8 +208,6 @@ class Operation:
     status_results: tuple[tuple[int, TypeRef | None], ...] = ()
     # HEAD without a schema: the answer is whether the resource exists (404 -> False).
     returns_exists: bool = False
-    # Literal query values an x-ms-paths key carries after its "?".
-    fixed_query: tuple[tuple[str, str], ...] = ()
     # x-ms-parameterized-host: the host template and its path parameters.
     host_template: str = ""
     host_parameters: tuple[Parameter, ...] = ()

@@ -125,11 +125,6 @@ def _operation(
 ) -> tuple[str, Operation]:
     operation_id: str = raw["operationId"]
     group, verb = _group_and_verb(spec, operation_id)
-    path, _, fixed = path.partition("?")  # x-ms-paths: "path?literal=query"
-    fixed_query = tuple(
-        (name, value)
-        for name, _, value in (pair.partition("=") for pair in fixed.split("&") if pair)
-    )
     host_template, host_parameters = _host(spec, normalizer)
     parameters = list(_parameters(spec, normalizer, item, raw, pointer))
     body = next((p for p in parameters if p.location == "body"), None)
@@ -168,7 +163,6 @@ def _operation(
         paging=paging,
         status_results=() if uniform else status_results,
         returns_exists=http_method == "HEAD" and not results,
-        fixed_query=fixed_query,
         host_template=host_template,
         host_parameters=host_parameters,
         host_first=(spec.entry_document.get("x-ms-parameterized-host") or {}).get(

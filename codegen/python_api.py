@@ -301,7 +301,6 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
             continue
         path_values.append((p.wire_name, p.python_name, _value(op, p, sources)))
     query_values = [(p.wire_name, _value(op, p, sources)) for p in op.query_parameters]
-    query_values += [(name, repr(value)) for name, value in op.fixed_query]
     header_items = [
         f"{p.wire_name!r}: {_value(op, p, sources)}"
         for p in op.header_parameters
@@ -415,7 +414,6 @@ def _next_url(op: Operation, next_op: Operation, sources: dict[str, str]) -> str
             f"PathParam({p.wire_name!r}, {p.python_name!r}, {_value(next_op, p, values)})"
         )
     query = [f"{p.wire_name!r}: {_value(next_op, p, values)}" for p in next_op.query_parameters]
-    query += [f"{name!r}: {value!r}" for name, value in next_op.fixed_query]
     path = "".join(f"{v}, " for v in path_values)
     absolute = ", absolute=True" if next_op.host_template else ""
     query_text = ", ".join(query)

@@ -251,7 +251,10 @@ class ArmClient:
         else:
             url = self.base_url + filled
         query_string = _encode_query(query)
-        return f"{url}?{query_string}" if query_string else url
+        if not query_string:
+            return url
+        # An x-ms-paths template may carry a literal query of its own.
+        return f"{url}&{query_string}" if "?" in filled else f"{url}?{query_string}"
 
     def send(
         self,

@@ -168,7 +168,11 @@ def spec() -> dict[str, Any]:
         "/params/location": {
             "get": _get(
                 "Params_Location",
-                [{"$ref": "#/parameters/ClientQuery"}, {"$ref": "#/parameters/MethodQuery"}],
+                [
+                    {"$ref": "#/parameters/ClientQuery"},
+                    {"$ref": "#/parameters/MethodQuery"},
+                    {"$ref": "#/parameters/CloudHeader"},
+                ],
             )
         },
         "/bodies/list": {
@@ -269,6 +273,27 @@ def spec() -> dict[str, Any]:
                         "schema": {"$ref": "#/definitions/Sprocket"},
                     },
                     "204": {"description": "nothing"},
+                    "default": ERROR,
+                },
+            }
+        },
+        "/bodies/default": {
+            "get": {
+                "operationId": "Bodies_OnlyDefault",
+                "parameters": [API],
+                "responses": {"default": ERROR},
+            }
+        },
+        "/bodies/either": {
+            "get": {
+                "operationId": "Bodies_Either",
+                "parameters": [API],
+                "responses": {
+                    "200": {"description": "a widget", "schema": WIDGET},
+                    "201": {
+                        "description": "a sprocket",
+                        "schema": {"$ref": "#/definitions/Sprocket"},
+                    },
                     "default": ERROR,
                 },
             }
@@ -394,6 +419,8 @@ def spec() -> dict[str, Any]:
         "x-ms-paths": {
             "/things?kind=round": {"get": _get("Things_ListRound", [])},
             "/things?kind=square": {"get": _get("Things_ListSquare", [])},
+            # Another spelling of the same group name.
+            "/things?count": {"get": _get("things_Count", [])},
         },
         "parameters": {
             "ApiVersion": {
@@ -403,6 +430,8 @@ def spec() -> dict[str, Any]:
                 "type": "string",
             },
             "ClientQuery": {"name": "region", "in": "query", "required": True, "type": "string"},
+            # Named like the client's own cloud= option.
+            "CloudHeader": {"name": "cloud", "in": "header", "required": False, "type": "string"},
             "MethodQuery": {
                 "name": "zone",
                 "in": "query",

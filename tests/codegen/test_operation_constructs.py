@@ -242,10 +242,19 @@ def test_parameter_grouping(
         operations.ParamsGroupedParameters()  # name is required
 
 
-def test_parameter_location_client_versus_method(client: Any, server: RecordingServer) -> None:
-    client.params.location("z1")
-    assert ("region", "west/1") in _query(server) and ("zone", "z1") in _query(server)
-    assert "region" not in typing.get_type_hints(type(client.params).location)
+def test_parameter_location_client_versus_method(
+    packages: tuple[ModuleType, ModuleType], server: RecordingServer
+) -> None:
+    server.clear()
+    with packages[0].OpsClient(
+        FakeCredential(), "sub", region="r", cloud_parameter="c", base_url=server.url
+    ) as made:
+        made.params.location("z1")
+        assert made._client.base_url == server.url  # cloud= is still the client's own option
+    assert ("region", "r") in _query(server) and ("zone", "z1") in _query(server)
+    assert server.requests[-1].headers["cloud"] == "c"
+    hints = typing.get_type_hints(type(made.params).location)
+    assert "region" not in hints and "cloud" not in hints and "zone" in hints
 
 
 def test_array_and_primitive_bodies_and_results(
@@ -305,6 +314,23 @@ def test_several_success_codes_with_different_schemas(
     assert client.bodies.several() is None
 
 
+def test_all_statuses_with_a_body_and_only_a_default_response(
+    packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
+) -> None:
+    models = _models(packages[0])
+    exceptions = importlib.import_module(f"{packages[0].__name__}.runtime.exceptions")
+    hints = typing.get_type_hints(type(client.bodies).either)
+    assert set(typing.get_args(hints["return"])) == {models.Widget, models.Sprocket}
+    server.reply(201, b'{"teeth": 1}')
+    assert client.bodies.either() == models.Sprocket(teeth=1)
+    server.reply(200, b"")
+    assert client.bodies.only_default() is None  # no success response declared: 200 is it
+    server.reply(400, b'{"code": "Bad", "message": "no"}')
+    with pytest.raises(exceptions.HttpResponseError) as raised:
+        client.bodies.only_default()
+    assert raised.value.status_code == 400
+
+
 def test_head_operation_returns_whether_it_exists(
     packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
 ) -> None:
@@ -323,11 +349,13 @@ def test_head_operation_returns_whether_it_exists(
 def test_x_ms_paths_distinguish_operations_by_query(client: Any, server: RecordingServer) -> None:
     client.things.list_round()
     client.things.list_square()
+    client.things.count()  # "things_Count" is in the same group as "Things_ListRound"
     sent = [
         (urlsplit(r.path).path, dict(parse_qsl(urlsplit(r.path).query))["kind"])
-        for r in server.requests
+        for r in server.requests[:2]
     ]
-    assert sent == [("/things", "round"), ("/things", "square")]
+    assert sent[:2] == [("/things", "round"), ("/things", "square")]
+    assert server.requests[-1].path == f"/things?count&api-version={API_VERSION}"
 
 
 def test_parameterized_host(
@@ -410,7 +438,7 @@ def test_paging_through_another_operation_with_a_fragment_link(
     server.reply(200, _page(["b"]))
     assert [w.name for w in client.pages.fragment("t 1")] == ["a", "b"]
     # The next operation's URL, with the link as its x-ms-skip-url-encoding path parameter.
-    assert server.requests[1].path == f"/pages/tenants/t%201/next?page=2?api-version={API_VERSION}"
+    assert server.requests[1].path == f"/pages/tenants/t%201/next?page=2&api-version={API_VERSION}"
 
 
 def test_long_running_pageable_result_is_a_pager(client: Any, server: RecordingServer) -> None:
