@@ -16,7 +16,6 @@ import attrs
 
 from ..models import VirtualMachineRunCommand
 from ..runtime.redact import redact_json_value
-from ..runtime.serialization import UNSET
 from ..workflows import FanOutSummary, InstanceOutcome, RunResult
 from .secrets import MASK
 
@@ -153,12 +152,12 @@ def resource_table(resources: Sequence[VirtualMachineRunCommand]) -> str:
                 _text(resource.name),
                 _text(resource.location),
                 _text(resource.provisioning_state),
-                "" if view is UNSET else _text(view.execution_state),
-                "" if view is UNSET else _text(view.exit_code),
+                "" if view is None else _text(view.execution_state),
+                "" if view is None else _text(view.exit_code),
             ]
         )
     text = table(_RESOURCE_COLUMNS, rows)
-    if len(resources) == 1 and resources[0].instance_view is not UNSET:
+    if len(resources) == 1 and resources[0].instance_view is not None:
         view = resources[0].instance_view
         text += _streams(_text(view.output), _text(view.error))
     return text
@@ -236,4 +235,4 @@ def _first_line(error: BaseException) -> str:
 
 
 def _text(value: object) -> str:
-    return "" if value is None or value is UNSET else str(value)
+    return "" if value is None else str(value)

@@ -1,7 +1,8 @@
 """The generator: reads spec/, builds an intermediate model, renders generated/.
 
-Stages, one module each: ``load`` (files and ``$ref``s) -> ``schemas`` (definitions, through
-datamodel-code-generator) -> ``normalize`` (x-ms-* extensions, flattening, secrets) ->
+Stages, one module each: ``load`` (files and ``$ref``s) -> ``schemas`` (every definition,
+inline schema and discriminator, read from the documents) -> ``normalize`` (x-ms-* extensions,
+flattening, secrets) ->
 ``operations`` (paths) -> ``ir`` (the intermediate model) -> ``render`` (Jinja) ->
 ``format`` (ruff).
 """

@@ -7,21 +7,30 @@ from pathlib import Path
 
 from . import __version__, naming
 from .config import GeneratorConfig
+from .errors import check_spec, relocate
 from .ir import ApiVersion, OperationGroup, Parameter, TypeRef
 from .load import Located, SpecError, load_spec
 from .normalize import Normalizer
 from .operations import build_operations
 from .provenance import spec_provenance
 from .python_api import CLIENT_ARGUMENTS
-from .schemas import resolve_definitions
+from .schemas import SchemaResolver
 
 
 def build_api_version(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
+    """The intermediate model of ``version_dir``; a ``SpecError`` names the file under it."""
+    try:
+        return _build(version_dir, config)
+    except SpecError as exc:
+        raise relocate(exc, version_dir) from exc
+
+
+def _build(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
     api_version = version_dir.name
     spec = load_spec(version_dir / config.entry)
+    check_spec(spec)
     info = spec.entry_document.get("info") or {}
-    schemas = resolve_definitions(spec)
-    normalizer = Normalizer(spec, schemas, config)
+    normalizer = Normalizer(spec, SchemaResolver(spec), config)
     groups = build_operations(spec, normalizer, config)
     roots: list[TypeRef] = []
     for group in groups:

@@ -111,6 +111,7 @@ class _Reach:
         self.examples: set[str] = set()
         self.missing: set[str] = set()
         self._skeletons: dict[str, dict[str, Any]] = {}
+        self._polymorphic: set[tuple[str, str]] = set()  # definitions with a discriminator
 
     def documents(self) -> set[str]:
         return {document for document, _ in self._units} | self.whole
@@ -169,6 +170,30 @@ class _Reach:
             raise SpecError(f"{document}: $ref {ref!r} names no such {tokens[0][:-1]}")
         names.add(tokens[1])
         self.visit(component[tokens[1]], target)
+        if tokens[0] == "definitions":
+            self._subtypes(target, tokens[1], component)
+
+    def _subtypes(self, document: str, name: str, definitions: dict[str, Any]) -> None:
+        """A polymorphic definition (``discriminator``) reaches its allOf subtypes: a response
+        may hold any of them, though nothing refers to them by name."""
+        node = definitions.get(name)
+        if not isinstance(node, dict):
+            return
+        if node.get("discriminator"):
+            self._polymorphic.add((document, name))
+        if (document, name) not in self._polymorphic:
+            return
+        local = f"#/definitions/{name}"
+        for child, schema in definitions.items():
+            parts = schema.get("allOf") if isinstance(schema, dict) else None
+            if isinstance(parts, list) and any(
+                isinstance(p, dict) and p.get("$ref") == local for p in parts
+            ):
+                newly = (document, child) not in self._polymorphic
+                self._polymorphic.add((document, child))
+                self._follow(f"#/definitions/{child}", document)
+                if newly:  # reached before it was known to be a subtype: its own subtypes
+                    self._subtypes(document, child, definitions)
 
     def _examples(self, examples: dict[str, Any], document: str) -> None:
         for entry in examples.values():

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
+from .config import CONFIG_FILE, load_config, unselected_operations
 from .diff import diff_api_versions
+from .errors import error_line
 from .format import FormatterError
-from .generate import check, regenerate
+from .generate import api_version_dirs, check, regenerate
 from .importer import import_api_version
 from .load import SpecError
 from .sides import build_side
@@ -35,8 +39,30 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except (SpecError, FormatterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        print(error_line(str(exc), _subject(args)), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a generator bug or an input nothing checked: still no traceback
+        if os.environ.get(TRACEBACK_VARIABLE):
+            traceback.print_exc()
+        what = f"unexpected {type(exc).__name__} ({exc}); set {TRACEBACK_VARIABLE}=1 for details"
+        print(error_line(what, _subject(args)), file=sys.stderr)
+        return 1
+
+
+TRACEBACK_VARIABLE = "CODEGEN_TRACEBACK"
+
+
+def _subject(args: argparse.Namespace) -> str:
+    """What a command reads, to locate an error that does not say where it is."""
+    if args.command == "import":
+        return Path(args.source).as_posix()
+    if args.command == "diff":
+        return Path(args.old).as_posix()
+    return (
+        f"{Path(args.spec).as_posix()}/{CONFIG_FILE}"
+        if args.command == "vendor"
+        else (f"{Path(args.spec).as_posix()}/")
+    )
 
 
 def _spec_option(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +80,8 @@ def _select_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="GLOB",
-        help="operationIds to take, repeatable (default: the operations in codegen.yaml)",
+        help="operationIds to take, repeatable (default: the operations in codegen.yaml); "
+        "import writes them into codegen.yaml, so generate binds the same",
     )
 
 
@@ -72,6 +99,7 @@ def _generate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _generate(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    _warn_unselected(args.spec)
     if args.check:
         differences = check(args.spec, args.out)
         if differences:
@@ -92,10 +120,27 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warn_unselected(spec_root: Path) -> None:
+    """Operations a spec folder describes but codegen.yaml does not bind are never silent."""
+    config = load_config(spec_root / CONFIG_FILE)
+    found = unselected_operations(api_version_dirs(spec_root, config.entry), config)
+    for version, operations in found.items():
+        print(
+            f"warning: {spec_root.as_posix()}/{version} has {len(operations)} operation(s) that "
+            f"the operations of {CONFIG_FILE} do not select, so they are not generated: "
+            f"{', '.join(operations)}",
+            file=sys.stderr,
+        )
+
+
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("source", type=Path, help="upstream operations file, e.g. runCommand.json")
     _select_option(parser)
-    parser.add_argument("--version", help="the api-version (default: the source's folder name)")
+    parser.add_argument(
+        "--version",
+        help="the api-version, any form such as 2024-07-01, 2024-01-01-preview or 1.0.0 "
+        "(default: Azure's folder name, else info.version, else 'unversioned')",
+    )
     _spec_option(parser)
     parser.add_argument("--force", action="store_true", help="replace an existing api-version")
 
@@ -106,6 +151,11 @@ def _import(args: argparse.Namespace) -> int:
     )
     for note in report.notes:
         print(f"warning: {note}", file=sys.stderr)
+    if report.selection_written is not None:
+        print(
+            f"{args.spec.as_posix()}/{CONFIG_FILE}: operations are now "
+            f"{', '.join(report.selection_written)} (what generate binds)"
+        )
     folder = f"{args.spec.as_posix()}/{report.api_version}/"
     print(f"imported {len(report.operations)} operation(s) into {folder}:")
     for operation in report.operations:

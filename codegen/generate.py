@@ -26,19 +26,32 @@ class Difference:
     kind: str  # "changed", "missing" (should exist), "extra" (should not exist)
 
 
-def api_version_dirs(spec_root: Path) -> list[Path]:
+def api_version_dirs(spec_root: Path, entry: str | None = None) -> list[Path]:
+    """The api-version folders of ``spec_root``, oldest first: every folder holding the entry
+    file (any folder not hidden when ``entry`` is None), whatever its version's form."""
+    if not spec_root.is_dir():
+        raise SpecError(f"spec folder not found at {spec_root.as_posix()}#")
     dirs = sorted(
-        (p for p in spec_root.iterdir() if p.is_dir() and p.name[:4].isdigit()),
-        key=lambda p: naming.api_version_order(p.name),
+        (
+            p
+            for p in spec_root.iterdir()
+            if p.is_dir()
+            and not p.name.startswith((".", "_"))
+            and (entry is None or (p / entry).is_file())
+        ),
+        key=lambda p: (naming.api_version_order(p.name), p.name),
     )
     if not dirs:
-        raise SpecError(f"no api-version folder (such as 2024-07-01) under {spec_root.name}/")
+        raise SpecError(
+            f"no api-version folder (such as 2024-07-01) holding {entry or 'a description'} "
+            f"at {spec_root.as_posix()}/#"
+        )
     return dirs
 
 
 def build_all(spec_root: Path) -> list[ApiVersion]:
     config = load_config(spec_root / "codegen.yaml")
-    return [build_api_version(d, config) for d in api_version_dirs(spec_root)]
+    return [build_api_version(d, config) for d in api_version_dirs(spec_root, config.entry)]
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,7 @@ def render_tree(spec_root: Path, target: Path, **overrides: Any) -> None:
     """Write the complete, formatted output for ``spec_root`` into the empty folder ``target``;
     ``overrides`` replace settings of codegen.yaml (a vendored copy's package name)."""
     config = dataclasses.replace(load_config(spec_root / "codegen.yaml"), **overrides)
-    versions = [build_api_version(d, config) for d in api_version_dirs(spec_root)]
+    versions = [build_api_version(d, config) for d in api_version_dirs(spec_root, config.entry)]
     for relative, text in render_package(versions, config).items():
         path = target / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,12 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .bundle import Bundle, make_bundle
-from .config import GeneratorConfig, load_config
+from .bundle import Bundle, make_bundle, operation_ids
+from .config import CONFIG_FILE, GeneratorConfig, load_config, write_operations
+from .errors import relocate
 from .load import SpecError, SpecSet, load_spec
 
 PROVENANCE_FILE = "provenance.json"
-API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-[a-z]+)?$")
+# Azure's resource-manager folders are dates (``2024-07-01``, ``2024-01-01-preview``).
+DATED_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$")
+# Any api-version a service may use (``1.0.0``, ``7.4``, ``v2``): safe as a folder name, a module
+# name once ``.``/``-`` become ``_``, and a query value.
+API_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Data-plane layouts name the folder after the version too (``stable/7.4/``).
+RELEASE_FOLDERS = frozenset({"stable", "preview"})
+# The folder (and api-version value) of a description that names no api-version anywhere.
+UNVERSIONED = "unversioned"
 UPSTREAM_ROOT = "specification"
 
 
@@ -39,6 +48,9 @@ class ImportReport:
     operations: tuple[str, ...]
     files: tuple[str, ...]
     notes: tuple[str, ...]  # things the user should know: missing examples, version quirks
+    # The selection written into codegen.yaml (what generate binds from now on); None when the
+    # selection was codegen.yaml's already.
+    selection_written: tuple[str, ...] | None = None
 
 
 def upstream_api_version(
@@ -48,18 +60,27 @@ def upstream_api_version(
 
     Azure's layout puts the api-version in the folder name (``stable/2024-07-01/``); the
     document's ``info.version`` sometimes disagrees with it, and the folder is what the service
-    is called with, so the folder wins.
+    is called with, so the folder wins. Outside that layout ``info.version`` is the api-version
+    whatever its form (``1.0.0``); a description without any is imported as ``unversioned``.
     """
     notes: list[str] = []
-    folder = source.resolve().parent.name
-    info_version = str((spec.entry_document.get("info") or {}).get("version") or "")
+    folder_path = source.resolve().parent
+    folder = folder_path.name
+    folder_is_version = bool(DATED_VERSION.match(folder)) or (
+        folder_path.parent.name in RELEASE_FOLDERS and bool(API_VERSION.match(folder))
+    )
+    raw_info = (spec.entry_document.get("info") or {}).get("version")
+    info_version = "" if raw_info is None else str(raw_info).strip()
     if override is not None:
         if not API_VERSION.match(override):
-            raise SpecError(f"--version {override!r} is not an api-version such as 2024-07-01")
-        if API_VERSION.match(folder) and folder != override:
+            raise SpecError(
+                f"--version {override!r} is not an api-version: use letters, digits, '.', '-' "
+                "and '_' (such as 2024-07-01, 2024-01-01-preview or 1.0.0)"
+            )
+        if folder_is_version and folder != override:
             notes.append(f"--version {override} overrides the folder name {folder}")
         return override, notes
-    if API_VERSION.match(folder):
+    if folder_is_version:
         if info_version and info_version != folder:
             notes.append(
                 f"info.version {info_version} disagrees with the folder name {folder}; "
@@ -69,10 +90,16 @@ def upstream_api_version(
     if API_VERSION.match(info_version):
         notes.append(f"folder {folder} is not an api-version; using info.version {info_version}")
         return info_version, notes
-    raise SpecError(
-        f"cannot tell the api-version of {source.name}: neither its folder ({folder}) nor "
-        f"info.version ({info_version or 'absent'}) is one; pass --version"
+    if info_version:
+        raise SpecError(
+            f"info.version {info_version!r} cannot name a folder and a module; pass --version "
+            f"at {spec.entry}#/info/version"
+        )
+    notes.append(
+        f"{source.name} names no api-version (neither its folder {folder} nor info.version); "
+        f"imported as {UNVERSIONED} (pass --version to name one)"
     )
+    return UNVERSIONED, notes
 
 
 def import_api_version(
@@ -87,10 +114,28 @@ def import_api_version(
     """Write ``spec_root/<api-version>/`` from the upstream operations file ``source``.
 
     ``config`` (default: ``spec_root/codegen.yaml``) gives the entry file name and the default
-    selection.
+    selection. ``select`` replaces that selection, and is written into ``spec_root``'s
+    codegen.yaml, so ``generate`` binds what was imported (only when ``config`` is not given).
     """
+    try:
+        return _import(source, spec_root, select, version, force, config)
+    except ImportRefused:
+        raise
+    except SpecError as exc:
+        raise relocate(exc, source.parent) from exc
+
+
+def _import(
+    source: Path,
+    spec_root: Path,
+    select: Sequence[str],
+    version: str | None,
+    force: bool,
+    config: GeneratorConfig | None,
+) -> ImportReport:
+    owns_config = config is None
     if config is None:
-        config = load_config(spec_root / "codegen.yaml")
+        config = load_config(spec_root / CONFIG_FILE)
     patterns = tuple(select) or config.operations
     # Only what the selected operations reach is read: upstream common files refer to many
     # files an import does not need.
@@ -107,17 +152,27 @@ def import_api_version(
     base = _upstream_root(spec)
     for missing in bundle.missing_examples:
         notes.append(f"example {_label(spec, base, missing)} is missing; imported without it")
+    left_out = [o for o in operation_ids(spec) if o not in bundle.operations]
+    if left_out:
+        notes.append(
+            f"{source.name} has {len(left_out)} operation(s) the selection does not take "
+            f"({', '.join(left_out)}); pass --select to take them"
+        )
     files = {name: _dump(document) for name, document in bundle.documents.items()}
     files[PROVENANCE_FILE] = _dump(
         _provenance(spec, bundle, base, api_version, patterns, notes, source)
     )
     _write_atomically(target, files)
+    written = None
+    if owns_config and select and write_operations(spec_root / CONFIG_FILE, patterns):
+        written = patterns
     return ImportReport(
         api_version=api_version,
         folder=target,
         operations=bundle.operations,
         files=tuple(sorted(files)),
         notes=tuple(notes),
+        selection_written=written,
     )
 
 

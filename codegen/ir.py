@@ -80,15 +80,35 @@ class Field:
 
     # Set for fields whose enum is extensible: plain strings are accepted as well.
     accepts_str: bool = False
+    nullable: bool = False  # x-nullable: a JSON null the service sent is sent back
+    discriminator: bool = False  # the property that tells a polymorphic model's subtypes apart
+    default: str | None = None  # a Python expression: a subtype's discriminator value
+    init: bool = True  # False: not a constructor argument (a subtype's discriminator)
+    constant: bool = False  # a required single-value enum: always sent, never asked for
 
     @property
     def annotation(self) -> str:
         text = self.type.annotation
         if self.accepts_str:
             text = f"{text} | str"
-        if not self.required:
-            text = f"{text} | Unset"
+        if not self.required and self.default is None:
+            text = f"{text} | None"
         return repr(text) if self.forward_ref else text
+
+    @property
+    def attrs_arguments(self) -> str:
+        """The arguments of the field's ``attrs.field(...)``: absent optional fields are None."""
+        items = []
+        if self.default is not None:
+            items.append(f"default={self.default}")
+        elif not self.required:
+            items.append("default=None")
+        if not self.init:
+            items.append("init=False")
+        if self.secret:
+            items.append("repr=False")
+        items.append(f"metadata={self.metadata}")
+        return ", ".join(items)
 
     @property
     def metadata(self) -> str:
@@ -98,6 +118,12 @@ class Field:
             items.append(f'"flatten": {self.flattened_from!r}')
         items.append(f'"read_only": {self.read_only!r}')
         items.append(f'"secret": {self.secret!r}')
+        if self.nullable:
+            items.append('"nullable": True')
+        if self.discriminator:
+            items.append('"discriminator": True')
+        if self.constant:
+            items.append('"constant": True')
         return "{" + ", ".join(items) + "}"
 
 
@@ -109,6 +135,8 @@ class Model:
     source: str
     # Class names this model's annotations mention before they are defined (cycles).
     forward_refs: tuple[str, ...] = ()
+    # The polymorphic base (a model with a discriminator) this model is a subtype of.
+    base: str | None = None
 
 
 @dataclass(frozen=True)
@@ -269,4 +297,4 @@ class ApiVersion:
 
     @property
     def uses_datetime(self) -> bool:
-        return any("datetime" in f.type.annotation for model in self.models for f in model.fields)
+        return any("datetime." in f.type.annotation for model in self.models for f in model.fields)

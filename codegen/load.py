@@ -83,7 +83,7 @@ class SpecSet:
         try:
             document = json.loads(data)
         except ValueError as exc:
-            raise SpecError(f"{name} is not valid JSON: {exc}") from exc
+            raise SpecError(f"{name}#: not valid JSON ({exc})") from exc
         self.raw[name] = data
         self.documents[name] = document
         return True
@@ -97,7 +97,13 @@ class SpecSet:
             if key in seen:
                 raise SpecError(f"{located.where}: circular $ref")
             seen.add(key)
-            located = self.resolve(located.value["$ref"], located.document)
+            ref = located.value["$ref"]
+            try:
+                located = self.resolve(ref, located.document)
+            except SpecError as exc:
+                raise SpecError(
+                    f"{located.where}/$ref: $ref {ref!r} names nothing ({exc})"
+                ) from exc
         return located
 
     def file_hashes(self) -> dict[str, str]:
@@ -114,15 +120,23 @@ def load_spec(entry: Path, *, follow_refs: bool = True) -> SpecSet:
     if not entry.is_file():
         raise SpecError(f"spec file not found: {entry.name}")
     spec = SpecSet(root=entry.parent, entry=entry.name)
-    pending = [entry.name]
+    pending = [(entry.name, "")]
     while pending:
-        name = pending.pop()
-        if name in spec.documents or not spec.load(name) or not follow_refs:
+        name, referrer = pending.pop()
+        if name in spec.documents:
             continue
-        for ref in _refs(spec.documents[name]):
+        try:
+            loaded = spec.load(name)
+        except SpecError as exc:
+            if not referrer or not str(exc).startswith("referenced file"):
+                raise
+            raise SpecError(f"{referrer}: $ref to {name}, which does not exist") from exc
+        if not loaded or not follow_refs:
+            continue
+        for pointer, ref in _located_refs(spec.documents[name], ""):
             file_part = ref.partition("#")[0]
             if file_part:
-                pending.append(_join(name, file_part))
+                pending.append((_join(name, file_part), f"{name}#{pointer}/$ref"))
     return spec
 
 
@@ -155,6 +169,20 @@ def _walk(document: Any, pointer: str, name: str) -> Any:
         else:
             raise SpecError(f"{name}#{pointer}: no such node")
     return node
+
+
+def _located_refs(node: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """``(pointer of the object holding it, $ref)`` for every ``$ref`` under ``node``."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield pointer, value
+            else:
+                token = key.replace("~", "~0").replace("/", "~1")
+                yield from _located_refs(value, f"{pointer}/{token}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _located_refs(item, f"{pointer}/{index}")
 
 
 def _refs(node: Any) -> Iterator[str]:

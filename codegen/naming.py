@@ -12,7 +12,9 @@ _WORD_BOUNDARY = re.compile(r"([a-z\d])([A-Z])")
 _NOT_IDENTIFIER = re.compile(r"[^0-9a-zA-Z_]+")
 
 # Names that would shadow attributes every generated model or client relies on.
-_RESERVED = frozenset({"to_dict", "from_dict", "self", "cls", "additional_properties"})
+_RESERVED = frozenset(
+    {"to_dict", "from_dict", "self", "cls", "additional_properties", "wire_nulls"}
+)
 
 
 def snake_case(name: str) -> str:
@@ -37,9 +39,14 @@ def python_identifier(name: str) -> str:
     return ident
 
 
+# AutoRest splits a word after digits followed by letters: ``A2m`` is ``A2`` and ``m``.
+_DIGITS_THEN_LETTERS = re.compile(r"(\d+)([a-zA-Z]+)")
+
+
 def enum_member_name(value: str) -> str:
-    """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``."""
-    return snake_case(value).upper()
+    """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``;
+    ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2`` (as AutoRest derives them)."""
+    return snake_case(_DIGITS_THEN_LETTERS.sub(r"\1_\2", value)).upper()
 
 
 def class_name(name: str) -> str:
@@ -51,13 +58,28 @@ def class_name(name: str) -> str:
 
 
 def module_name_for_api_version(api_version: str) -> str:
-    """``2024-07-01`` -> ``v2024_07_01``; ``2024-07-01-preview`` -> ``v2024_07_01_preview``."""
-    return "v" + _NOT_IDENTIFIER.sub("_", api_version).strip("_").lower()
+    """``2024-07-01`` -> ``v2024_07_01``; ``2024-07-01-preview`` -> ``v2024_07_01_preview``;
+    ``1.0.0`` -> ``v1_0_0``; a version that already starts with a letter keeps it (``v2``,
+    ``unversioned``)."""
+    text = _NOT_IDENTIFIER.sub("_", api_version).strip("_").lower()
+    if not text:
+        raise ValueError(f"cannot derive a module name from api-version {api_version!r}")
+    if not text[0].isalpha() or keyword.iskeyword(text):
+        text = f"v{text}"
+    return text
 
 
-def api_version_order(version: str) -> tuple[str, int, str]:
-    """Sort key putting the newest api-version last; on the same date a stable version is newer
-    than its previews (``2024-07-01-preview`` < ``2024-07-01``). Works on module names too."""
-    text = version.removeprefix("v").replace("_", "-")
-    date, suffix = text[:10], text[10:]
-    return (date, 0 if suffix else 1, suffix)
+_VERSION_NUMBERS = re.compile(r"^v?(\d+(?:[-._]\d+)*)(?:[-._]?(.*))?$")
+
+
+def api_version_order(version: str) -> tuple[tuple[int, ...], int, str]:
+    """Sort key putting the newest api-version last: by the leading numbers (a date's year, month
+    and day; ``1.0.0``'s parts), then a stable version after its previews on the same numbers
+    (``2024-07-01-preview`` < ``2024-07-01``), then the suffix. A version without numbers sorts
+    first. Works on module names too (``v2024_07_01_preview``)."""
+    found = _VERSION_NUMBERS.match(version)
+    if found is None:
+        return ((), 0, version)
+    numbers = tuple(int(n) for n in re.split(r"[-._]", found.group(1)))
+    suffix = found.group(2) or ""
+    return (numbers, 0 if suffix else 1, suffix)

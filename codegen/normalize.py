@@ -21,7 +21,7 @@ from . import naming
 from .config import GeneratorConfig
 from .ir import EnumMember, EnumType, Field, Model, TypeRef
 from .load import Located, SpecError, SpecSet
-from .schemas import SchemaField, SchemaModel, SchemaType
+from .schemas import SchemaField, SchemaModel, SchemaResolver, SchemaType
 
 
 @dataclass
@@ -33,94 +33,68 @@ class ModelSet:
 
 
 class Normalizer:
-    def __init__(
-        self, spec: SpecSet, schemas: dict[str, SchemaModel], config: GeneratorConfig
-    ) -> None:
+    def __init__(self, spec: SpecSet, schemas: SchemaResolver, config: GeneratorConfig) -> None:
         self._spec = spec
-        self._schemas = schemas
+        self._resolver = schemas
+        self._schemas = schemas.models
         self._config = config
         self._fields_cache: dict[str, tuple[Field, ...]] = {}
         self._enums: dict[str, EnumType] = {}
         self._class_names: dict[str, str] = {}  # class name -> ref, to detect clashes
+        self._refs_by_name: dict[str, str] = {}
+        self._children: dict[str, list[str]] | None = None
 
     @property
     def schemas(self) -> dict[str, SchemaModel]:
         return self._schemas
 
     def model_name_for(self, ref: str) -> str:
-        return self._model_name(ref)
+        """The class name of the model at ``ref`` (without claiming it)."""
+        return naming.class_name(self._schemas[ref].class_name)
 
     # -- types ------------------------------------------------------------------------------
 
-    def type_for_schema_node(self, located: Located) -> TypeRef:
-        """The type of a parameter or response schema given as raw JSON (usually a ``$ref``)."""
-        target = self._spec.deref(located.value, located.document, located.pointer)
-        node = target.value
-        if not isinstance(node, dict):
-            raise SpecError(f"{located.where}: schema must be an object")
-        if target.where in self._schemas and not self._schemas[target.where].is_enum:
-            return TypeRef("model", self._model_name(target.where))
-        if node.get("type") == "array":
-            items = Located(target.document, target.pointer + "/items", node.get("items", {}))
-            return TypeRef("list", item=self.type_for_schema_node(items))
-        if "enum" in node:
-            return TypeRef("enum", self._enum_for(target).name)
-        return self._primitive(node, target)
+    def type_for_schema_node(self, located: Located, inline_name: str = "") -> TypeRef:
+        """The type of a parameter or response schema given as raw JSON (a ``$ref`` or inline)."""
+        if not inline_name:
+            tokens = [t for t in located.pointer.split("/") if t and t not in ("paths", "schema")]
+            inline_name = "".join(naming.class_name(t.replace("~1", "_")) for t in tokens[-3:])
+        raw = located.value
+        if isinstance(raw, dict) and "$ref" not in raw and "enum" in raw and "type" in raw:
+            if raw.get("type") != "string":
+                return TypeRef(_PRIMITIVE_KINDS[str(raw["type"])])
+            return TypeRef("enum", self._enum_for(located).name)
+        return self._type_ref(self._resolver.type_of(located, inline_name or "Model"))
 
-    def _primitive(self, node: dict[str, Any], where: Located) -> TypeRef:
-        kind = node.get("type", "object")
-        fmt = node.get("format", "")
-        if kind == "string":
-            return TypeRef("datetime") if fmt == "date-time" else TypeRef("str")
-        if kind == "integer":
-            return TypeRef("int")
-        if kind == "number":
-            return TypeRef("float")
-        if kind == "boolean":
-            return TypeRef("bool")
-        if kind == "object" and isinstance(node.get("additionalProperties"), dict):
-            inner = Located(
-                where.document,
-                where.pointer + "/additionalProperties",
-                node["additionalProperties"],
-            )
-            return TypeRef("dict", item=self.type_for_schema_node(inner))
-        if kind == "object":
-            return TypeRef("any")
-        raise SpecError(f"{where.where}: unsupported type {kind!r}")
-
-    def _field_type(self, schema_type: SchemaType, prop: Located) -> TypeRef:
-        node = self._spec.deref(prop.value, prop.document, prop.pointer)
+    def _type_ref(self, schema_type: SchemaType) -> TypeRef:
         if schema_type.kind == "primitive":
-            raw = node.value if isinstance(node.value, dict) else {}
-            if schema_type.name == "str" and raw.get("format") == "date-time":
-                return TypeRef("datetime")
             return TypeRef(schema_type.name)  # type: ignore[arg-type]
         if schema_type.kind == "any":
             return TypeRef("any")
         if schema_type.kind == "enum":
-            return TypeRef("enum", self._enum_for(node, fallback=schema_type.name).name)
+            located = self._located(schema_type.name)
+            kind = located.value.get("type", "string") if isinstance(located.value, dict) else ""
+            if kind != "string":
+                # Integer, number and boolean enums are their primitive: values round-trip
+                # exactly, and a value the service adds later reads like any other.
+                return TypeRef(_PRIMITIVE_KINDS.get(str(kind), "any"))
+            return TypeRef("enum", self._enum_for(located).name)
         if schema_type.kind == "model":
-            if (
-                self._schemas.get(schema_type.name, None) is not None
-                and self._schemas[schema_type.name].is_enum
-            ):
-                return TypeRef("enum", self._enum_for(node, fallback=schema_type.name).name)
             return TypeRef("model", self._model_name(schema_type.name))
         assert schema_type.item is not None
-        child_key = "items" if schema_type.kind == "list" else "additionalProperties"
-        raw = node.value if isinstance(node.value, dict) else {}
-        child = Located(node.document, f"{node.pointer}/{child_key}", raw.get(child_key, {}))
-        return TypeRef(schema_type.kind, item=self._field_type(schema_type.item, child))
+        return TypeRef(schema_type.kind, item=self._type_ref(schema_type.item))
 
     # -- enums --------------------------------------------------------------------------------
 
-    def _enum_for(self, node: Located, fallback: str = "") -> EnumType:
+    def _enum_for(self, node: Located) -> EnumType:
         raw = node.value
         if not isinstance(raw, dict) or not isinstance(raw.get("enum"), list):
             raise SpecError(f"{node.where}: expected an enum")
         x_ms_enum = raw.get("x-ms-enum") or {}
-        name = x_ms_enum.get("name") or self._fallback_enum_name(fallback, node)
+        schema = self._schemas.get(node.where)
+        name = x_ms_enum.get("name") or (
+            schema.class_name if schema is not None else node.pointer.rsplit("/", 1)[-1]
+        )
         name = naming.class_name(name)
         values_meta = {
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
@@ -128,7 +102,7 @@ class Normalizer:
         members = []
         for value in raw["enum"]:
             if not isinstance(value, str):
-                raise SpecError(f"{node.where}: only string enums are supported")
+                raise SpecError(f"{node.where}: a string enum lists {value!r}, not a string")
             meta = values_meta.get(value, {})
             member_name = naming.enum_member_name(str(meta.get("name") or value))
             members.append(EnumMember(member_name, value, str(meta.get("description", ""))))
@@ -143,27 +117,23 @@ class Normalizer:
         if existing is not None:
             if (existing.members, existing.extensible) != (enum.members, enum.extensible):
                 raise SpecError(
-                    f"{node.where}: enum {name} is defined differently at {existing.source}"
+                    f"{node.where}: enum {name} (x-ms-enum name) is defined with other values "
+                    f"at {existing.source}; give one of them another x-ms-enum name"
                 )
             return existing
         self._claim_class_name(name, f"enum {node.where}")
         self._enums[name] = enum
         return enum
 
-    def _fallback_enum_name(self, fallback: str, node: Located) -> str:
-        schema = self._schemas.get(fallback)
-        if schema is not None:
-            return schema.class_name
-        return node.pointer.rsplit("/", 1)[-1]
-
     # -- models -------------------------------------------------------------------------------
 
     def _model_name(self, ref: str) -> str:
         schema = self._schemas.get(ref)
-        if schema is None:
+        if schema is None or schema.is_enum:
             raise SpecError(f"{ref}: definition was not resolved")
         name = naming.class_name(schema.class_name)
         self._claim_class_name(name, ref)
+        self._refs_by_name[name] = ref
         return name
 
     def _claim_class_name(self, name: str, source: str) -> None:
@@ -181,23 +151,23 @@ class Normalizer:
         fields: dict[str, Field] = {}
         for base in schema.bases:
             for f in self.fields_of(base):
-                fields[".".join((*f.flattened_from, f.wire_name))] = f
+                fields[_key(f)] = f
+        for name in schema.inherited_required:
+            if name in fields and not fields[name].read_only:
+                fields[name] = replace(fields[name], required=True)
         for schema_field in schema.fields:
-            prop = self._property(located, schema_field.wire_name)
-            for f in self._expand(schema_field, prop, located):
-                key = ".".join((*f.flattened_from, f.wire_name))
-                fields[key] = f
+            for f in self._expand(schema_field, located):
+                fields[_key(f)] = f
         result = _dedupe_python_names(list(fields.values()))
         self._fields_cache[ref] = result
         return result
 
-    def _expand(self, schema_field: SchemaField, prop: Located, owner: Located) -> list[Field]:
+    def _expand(self, schema_field: SchemaField, owner: Located) -> list[Field]:
+        prop = schema_field.located
         raw = prop.value if isinstance(prop.value, dict) else {}
         target = self._spec.deref(raw, prop.document, prop.pointer)
         target_raw = target.value if isinstance(target.value, dict) else {}
-        read_only = bool(
-            schema_field.read_only or raw.get("readOnly") or target_raw.get("readOnly")
-        )
+        read_only = schema_field.read_only
         if raw.get("x-ms-client-flatten") and schema_field.type.kind == "model":
             inner = []
             for f in self.fields_of(schema_field.type.name):
@@ -215,19 +185,30 @@ class Normalizer:
             f"{definition}.{schema_field.wire_name}" in self._config.secrets
         )
         python_name = raw.get("x-ms-client-name") or schema_field.wire_name
-        field_type = self._field_type(schema_field.type, prop)
+        field_type = self._type_ref(schema_field.type)
+        required = schema_field.required and not read_only
+        constant = None
+        if field_type.kind == "enum" and required:
+            enum = self._enums[field_type.name]
+            if not enum.extensible and len(enum.members) == 1:
+                # A required single-value enum is a constant: always sent, never asked for.
+                constant = f"{enum.name}.{enum.members[0].name}"
         return [
             Field(
                 python_name=naming.python_identifier(str(python_name)),
                 wire_name=schema_field.wire_name,
                 type=field_type,
                 accepts_str=field_type.kind == "enum" and self._enums[field_type.name].extensible,
-                required=schema_field.required and not read_only,
+                required=required,
                 read_only=read_only,
                 secret=secret,
                 flattened_from=(),
                 description=_text(raw.get("description") or target_raw.get("description")),
                 source=prop.where,
+                nullable=schema_field.nullable,
+                default=constant,
+                init=constant is None,
+                constant=constant is not None,
             )
         ]
 
@@ -235,45 +216,77 @@ class Normalizer:
         document, _, pointer = ref.partition("#")
         return self._spec.resolve(f"#{pointer}", document)
 
-    def _property(self, model: Located, wire_name: str) -> Located:
-        """Find the raw property node, looking through allOf entries that are inline objects."""
-        node = model.value
-        if isinstance(node, dict):
-            props = node.get("properties")
-            if isinstance(props, dict) and wire_name in props:
-                return Located(
-                    model.document,
-                    f"{model.pointer}/properties/{_escape(wire_name)}",
-                    props[wire_name],
-                )
-            for index, part in enumerate(node.get("allOf", [])):
-                located = self._spec.deref(part, model.document, f"{model.pointer}/allOf/{index}")
-                try:
-                    return self._property(located, wire_name)
-                except SpecError:
-                    continue
-        raise SpecError(f"{model.where}: property {wire_name!r} not found")
+    # -- polymorphism -------------------------------------------------------------------------
+
+    def _discriminator(self, ref: str) -> str | None:
+        """The discriminator's wire name for ``ref``: its own, or one of its bases'."""
+        schema = self._schemas[ref]
+        if schema.discriminator:
+            return schema.discriminator
+        for base in schema.bases:
+            found = self._discriminator(base)
+            if found is not None:
+                return found
+        return None
+
+    def _polymorphic_base(self, ref: str) -> str | None:
+        """The allOf base that carries a discriminator: this model's Python superclass."""
+        for base in self._schemas[ref].bases:
+            if self._discriminator(base) is not None:
+                return base
+        return None
+
+    def _subtypes(self, ref: str) -> list[str]:
+        if self._children is None:
+            self._children = {}
+            for child, schema in self._schemas.items():
+                for base in schema.bases:
+                    self._children.setdefault(base, []).append(child)
+        return sorted(self._children.get(ref, []))
 
     def model(self, ref: str) -> Model:
         located = self._located(ref)
         raw = located.value if isinstance(located.value, dict) else {}
+        schema = self._schemas[ref]
+        fields = self.fields_of(ref)
+        base_ref = self._polymorphic_base(ref)
+        base_name = None
+        discriminator = self._discriminator(ref)
+        if discriminator is not None:
+            fields = tuple(
+                replace(f, discriminator=True) if _key(f) == discriminator else f for f in fields
+            )
+        if base_ref is not None:
+            base_name = self._model_name(base_ref)
+            inherited = {_key(f) for f in self.fields_of(base_ref)}
+            own = []
+            for f in fields:
+                if _key(f) == discriminator:
+                    value = schema.discriminator_value or located.pointer.rsplit("/", 1)[-1]
+                    own.append(replace(f, default=self._constant(f.type, value), init=False))
+                elif _key(f) not in inherited:
+                    own.append(f)
+            fields = tuple(own)
         return Model(
             name=self._model_name(ref),
             description=_text(raw.get("description")),
-            fields=self.fields_of(ref),
+            fields=fields,
             source=located.where,
+            base=base_name,
         )
+
+    def _constant(self, type_ref: TypeRef, value: str) -> str:
+        if type_ref.kind == "enum":
+            for member in self._enums[type_ref.name].members:
+                if member.value == value:
+                    return f"{type_ref.name}.{member.name}"
+        return repr(value)
 
     # -- reachability -------------------------------------------------------------------------
 
     def collect(self, roots: Iterable[TypeRef]) -> ModelSet:
-        """Models and enums reachable from ``roots``; models ordered so that a class is defined
-        before the classes that mention it (back references become forward refs)."""
-        refs_by_name = {
-            self._model_name(ref): ref
-            for ref, s in self._schemas.items()
-            if not s.is_enum and _is_definition(ref)
-        }
+        """Models and enums reachable from ``roots`` (with the subtypes of a polymorphic model);
+        ordered so that a class is defined before the classes that mention it."""
         wanted: dict[str, Model] = {}
         pending = [name for root in roots for name in root.referenced]
         enum_names: set[str] = set()
@@ -284,13 +297,30 @@ class Normalizer:
             if name in self._enums:
                 enum_names.add(name)
                 continue
-            model = self.model(refs_by_name[name])
+            ref = self._refs_by_name[name]
+            model = self.model(ref)
             wanted[name] = model
             for f in model.fields:
                 pending.extend(f.type.referenced)
+            if model.base is not None:
+                pending.append(model.base)
+            if self._discriminator(ref) is not None:
+                pending.extend(self._model_name(child) for child in self._subtypes(ref))
         ordered = _definition_order(wanted)
         enums = sorted((self._enums[n] for n in enum_names), key=lambda e: e.name)
         return ModelSet(models=ordered, enums=enums)
+
+
+_PRIMITIVE_KINDS: dict[str, Any] = {
+    "string": "str",
+    "integer": "int",
+    "number": "float",
+    "boolean": "bool",
+}
+
+
+def _key(f: Field) -> str:
+    return ".".join((*f.flattened_from, f.wire_name))
 
 
 def _definition_order(models: dict[str, Model]) -> list[Model]:
@@ -298,13 +328,26 @@ def _definition_order(models: dict[str, Model]) -> list[Model]:
     state: dict[str, int] = {}  # 1 = in progress, 2 = done
     forward: dict[str, set[str]] = {name: set() for name in models}
 
+    def base_pending(name: str) -> bool:
+        base = models[name].base
+        while base is not None and base in models:
+            if state.get(base) == 1:
+                return True
+            base = models[base].base
+        return False
+
     def visit(name: str) -> None:
         state[name] = 1
+        base = models[name].base
+        if base is not None and base in models and base not in state:
+            visit(base)
         for f in models[name].fields:
             for dep in sorted(f.type.referenced):
                 if dep not in models:
                     continue
-                if state.get(dep) == 1:
+                if state.get(dep) == 1 or (dep not in state and base_pending(dep)):
+                    # A cycle, or a subtype whose base is still being defined (a polymorphic
+                    # model holding one of its own subtypes): quoted, resolved at the end.
                     forward[name].add(dep)
                 elif dep not in state:
                     visit(dep)
@@ -320,7 +363,7 @@ def _definition_order(models: dict[str, Model]) -> list[Model]:
         fields = tuple(
             replace(f, forward_ref=bool(late & set(f.type.referenced))) for f in m.fields
         )
-        result.append(Model(m.name, m.description, fields, m.source, tuple(sorted(late))))
+        result.append(replace(m, fields=fields, forward_refs=tuple(sorted(late))))
     return result
 
 
@@ -338,15 +381,6 @@ def _dedupe_python_names(fields: list[Field]) -> tuple[Field, ...]:
     if len(set(names)) != len(names):
         raise SpecError(f"{fields[0].source}: field names clash after flattening: {sorted(names)}")
     return tuple(result)
-
-
-def _is_definition(ref: str) -> bool:
-    pointer = ref.partition("#")[2]
-    return pointer.startswith("/definitions/") and pointer.count("/") == 2
-
-
-def _escape(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
 
 
 def _text(value: Any) -> str:

@@ -84,16 +84,32 @@ def model_docstring(model: Model) -> str:
             notes.append("Read-only: set by the service, never sent.")
         if f.secret:
             notes.append("Secret: left out of repr, logs and error messages.")
-        if f.required:
+        if f.required and f.init:
             notes.append("Required.")
+        elif not f.init:
+            notes.append(
+                f"Always {f.default}"
+                + (": a constant." if f.constant else ": tells this subtype apart on the wire.")
+            )
+        else:
+            notes.append("None when absent.")
         entries.append((f.python_name, " ".join([f.description or "", *notes]).strip()))
-    entries.append(
-        (
-            "additional_properties",
-            "Wire keys this model does not know, kept so that they survive a round trip; "
-            "those found inside a flattened container sit under its wire key.",
+    if model.base is None:
+        entries.append(
+            (
+                "additional_properties",
+                "Wire keys this model does not know, kept so that they survive a round trip; "
+                "those found inside a flattened container sit under its wire key.",
+            )
         )
-    )
+        entries.append(
+            (
+                "wire_nulls",
+                "Names of fields sent as JSON null (a merge-patch removal); fields that are "
+                "None are otherwise left out. Filled with the x-nullable fields the service "
+                "sent as null.",
+            )
+        )
     return docstring(model.description, 4, (("Attributes", entries),))
 
 
@@ -226,7 +242,7 @@ _RUNTIME_EXPORTS = (
     (".runtime.paging", ("ItemPaged", "TooManyEmptyPagesError")),
     (".runtime.polling", ("LROPoller", "OperationFailedError", "PollingTimeoutError")),
     (".runtime.retry", ("RetryPolicy",)),
-    (".runtime.serialization", ("UNSET", "Unset")),
+    (".runtime.serialization", ("UNSET", "Unset", "send_null")),
 )
 
 

@@ -1,4 +1,4 @@
-"""In-process ARM emulator of the VMSS VM run-command operations (api-version 2024-07-01).
+"""In-process ARM emulator of the VMSS VM run-command operations (every generated api-version).
 
 It speaks HTTP only, on loopback, so any client -- this project's or another -- can be
 tested against it::

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
+from .api_versions import generated_api_versions
 from .arm import ArmApi, parse_route
 from .credential import EmulatorCredential
 from .execution import Executor, default_executor
@@ -20,7 +21,8 @@ from .store import ResourceKey, RunCommandStore
 from .wire import Request, Response
 
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
-DEFAULT_API_VERSIONS = ("2024-07-01",)
+# Every api-version the package was generated for; no edit here when one is added.
+DEFAULT_API_VERSIONS = generated_api_versions()
 
 
 def _loopback_address(host: str) -> str:
@@ -59,7 +61,7 @@ class ArmEmulator:
         retry_after: seconds sent as ``Retry-After`` on LRO responses; ``None`` sends none.
         page_size: run commands per LIST page.
         subscription_id: the only subscription that exists.
-        api_versions: accepted ``api-version`` values.
+        api_versions: accepted ``api-version`` values (default: every generated one).
         ssl_context: a server-side context to serve https instead of http.
         host: a loopback address to listen on; anything else raises ``ValueError``.
         port: the port to listen on; ``0`` picks a free one.

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from .runtime.paging import ItemPaged, TooManyEmptyPagesError
     from .runtime.polling import LROPoller, OperationFailedError, PollingTimeoutError
     from .runtime.retry import RetryPolicy
-    from .runtime.serialization import UNSET, Unset
+    from .runtime.serialization import UNSET, Unset, send_null
 else:
     # Imported on first use (PEP 562): importing a subpackage -- the command-line tool, the
     # emulator -- does not pay for the client, its models and the HTTP stack.
@@ -58,6 +58,7 @@ else:
         "RetryPolicy": ".runtime.retry",
         "UNSET": ".runtime.serialization",
         "Unset": ".runtime.serialization",
+        "send_null": ".runtime.serialization",
         "API_VERSIONS": "._client",
         "DEFAULT_API_VERSION": "._client",
         "RunCommandsClient": "._client",
@@ -101,4 +102,5 @@ __all__ = [
     "TooManyEmptyPagesError",
     "Unset",
     "__version__",
+    "send_null",
 ]

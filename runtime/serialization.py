@@ -11,13 +11,15 @@ inside a flattened container stay nested under the container's wire key
 A ``Codec`` has cattrs generate straight-line code for a model the first time the model is
 (un)structured, and keeps it: one structure function reading every field from its wire key,
 and one unstructure function per wire object (the model's top level and each flattened
-container). Field types are resolved while that code is generated -- ``X | Unset``, an
+container). Field types are resolved while that code is generated -- ``X | None``, an
 extensible enum's ``E | str``, lists and dicts each get one specialised hook -- so no value is
 dispatched on its type at run time.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import enum
 import json
@@ -51,7 +53,9 @@ _SEP = "\x00"
 
 
 class Unset(enum.Enum):
-    """The type of ``UNSET``: a field that was not given (and is not sent)."""
+    """The type of ``UNSET``. Fields that were not given, or that the service did not send,
+    read as None (and None is not sent); UNSET is kept for code written against the older
+    models, which compared with it."""
 
     UNSET = "UNSET"
 
@@ -63,6 +67,13 @@ class Unset(enum.Enum):
 
 
 UNSET: Final = Unset.UNSET
+
+_NONE = type(None)
+
+
+def _is_optional(tp: Any) -> bool:
+    args = typing.get_args(tp)
+    return _NONE in args or Unset in args
 
 
 class ExtensibleEnum(str, enum.Enum):
@@ -175,12 +186,72 @@ def format_datetime(value: datetime.datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+_DURATION = re.compile(
+    r"(?P<sign>-)?P(?:(?P<weeks>\d+(?:[.,]\d+)?)W)?(?:(?P<days>\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?:(?P<hours>\d+(?:[.,]\d+)?)H)?(?:(?P<minutes>\d+(?:[.,]\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:[.,]\d+)?)S)?)?"
+)
+
+
+def parse_duration(value: str) -> datetime.timedelta:
+    """An ISO-8601 duration (``P1DT2H``, ``PT30M``, ``PT0.5S``, ``P2W``) as a timedelta. Years
+    and months have no fixed length and are refused."""
+    match = _DURATION.fullmatch(value.strip())
+    if match is None or value.strip() in ("P", "-P") or value.strip().endswith("T"):
+        raise ValueError("not an ISO-8601 duration of weeks, days, hours, minutes, seconds")
+    parts = {
+        key: float(text.replace(",", "."))
+        for key, text in match.groupdict().items()
+        if text and key != "sign"
+    }
+    result = datetime.timedelta(**parts)
+    return -result if match["sign"] else result
+
+
+def format_duration(value: datetime.timedelta) -> str:
+    """A timedelta as an ISO-8601 duration: ``P1DT2H3M4.5S``; ``PT0S`` for zero."""
+    sign = "-" if value < datetime.timedelta(0) else ""
+    value = abs(value)
+    days, seconds, micro = value.days, value.seconds, value.microseconds
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{sign}P{days}D" if days else f"{sign}P"
+    clock = ""
+    if hours:
+        clock += f"{hours}H"
+    if minutes:
+        clock += f"{minutes}M"
+    if secs or micro:
+        clock += f"{secs}.{micro:06d}".rstrip("0").rstrip(".") + "S"
+    if clock:
+        text += "T" + clock
+    return text if text not in ("P", "-P") else "PT0S"
+
+
+def parse_date(value: str) -> datetime.date:
+    """An ISO-8601 full date, ``2024-07-01``."""
+    return datetime.date.fromisoformat(value.strip()[:10])
+
+
+def parse_bytes(value: str) -> bytes:
+    """Base64 (``format: byte``), also in its URL-safe form (``base64url``), padding optional."""
+    text = value.strip().replace("-", "+").replace("_", "/")
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+
+
+def format_bytes(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
 # -- model helpers ----------------------------------------------------------------------------
 
 _REPR_LIMIT = 1024
 
 ADDITIONAL_PROPERTIES = "additional_properties"
 """The metadata flag of the field that keeps a model's unknown wire keys."""
+
+WIRE_NULLS = "wire_nulls"
+"""The metadata flag of the field naming the fields sent as JSON null."""
 
 # cattrs receives the unknown keys under this name; incoming keys are sorted into known and
 # unknown before it is added, so no wire key can collide with it.
@@ -196,7 +267,7 @@ def model_repr(self: object) -> str:
         if not field.repr:
             continue
         value = getattr(self, field.name)
-        if value is UNSET:
+        if value is None or value is UNSET:
             continue
         if field.metadata.get(ADDITIONAL_PROPERTIES):
             if not value:
@@ -227,7 +298,7 @@ def wire_layout(model: type) -> Mapping[str, Any]:
 def _build_layout(model: type) -> dict[str, Any]:
     layout: dict[str, Any] = {}
     for field in attrs.fields(model):
-        if field.metadata.get(ADDITIONAL_PROPERTIES):
+        if field.metadata.get(ADDITIONAL_PROPERTIES) or field.metadata.get(WIRE_NULLS):
             continue
         path = (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
         node = layout
@@ -253,10 +324,10 @@ def wire_model(cls: type[T]) -> type[T]:
       attrs validator and ``on_setattr`` hook, with which attrs would route the assignment
       of every other field through a Python-level ``__setattr__`` as well.
     * attrs' own ``__ne__`` is dropped: ``object.__ne__`` inverts ``__eq__`` just the same,
-      in C, and the generated unstructure code compares each model-valued field with UNSET.
+      in C, and the generated unstructure code compares each model-valued field with None.
     """
     name = _extra_field_name(cls)
-    if name is not None:
+    if name is not None and not (name not in cls.__dict__ and _inherited_property(cls, name)):
         slot = cls.__dict__.get(name)
         if slot is None or not hasattr(slot, "__set__"):
             raise TypeError(f"{cls.__name__} must be an attrs class with slots=True")
@@ -264,6 +335,30 @@ def wire_model(cls: type[T]) -> type[T]:
     if "__ne__" in cls.__dict__:
         delattr(cls, "__ne__")
     return cls
+
+
+def _inherited_property(cls: type, name: str) -> bool:
+    """A subtype's unknown-keys field: its base's checked property already guards it."""
+    return any(isinstance(base.__dict__.get(name), property) for base in cls.__mro__[1:])
+
+
+def send_null(model: T, *fields: str) -> T:
+    """Have ``model`` send JSON null for ``fields`` (Python field names): how a merge-patch
+    (PATCH) removes a value. Fields left None are otherwise not sent at all. Returns ``model``."""
+    known = {
+        f.name: f
+        for f in attrs.fields(type(model))  # type: ignore[arg-type]
+        if not f.metadata.get(ADDITIONAL_PROPERTIES) and not f.metadata.get(WIRE_NULLS)
+    }
+    for name in fields:
+        field = known.get(name)
+        if field is None:
+            raise ValueError(f"{type(model).__name__} has no field {name!r} to send as null")
+        if field.metadata.get("read_only"):
+            raise ValueError(f"{type(model).__name__}.{name} is read-only: it is never sent")
+    current: frozenset[str] = getattr(model, WIRE_NULLS)
+    setattr(model, WIRE_NULLS, current | frozenset(fields))
+    return model
 
 
 def _checked_setter(slot: Any, name: str) -> Callable[[Any, Any], None]:
@@ -321,11 +416,11 @@ def _keep(value: Any, _: Any) -> Any:
 
 
 def _unset_union_member(tp: Any) -> Any | None:
-    """The type a union stands for: ``X | Unset`` -> X, ``SomeEnum | str [| Unset]`` -> SomeEnum
+    """The type a union stands for: ``X | None`` -> X, ``SomeEnum | str [| None]`` -> SomeEnum
     (extensible enums also accept plain strings); None for anything else."""
     if typing.get_origin(tp) not in (typing.Union, types.UnionType):
         return None
-    args = [a for a in typing.get_args(tp) if a is not Unset]
+    args = [a for a in typing.get_args(tp) if a is not _NONE and a is not Unset]
     if len(args) == 2 and str in args:
         other = args[0] if args[1] is str else args[1]
         if isinstance(other, type) and issubclass(other, enum.Enum):
@@ -341,8 +436,8 @@ def _is_enum(tp: Any) -> bool:
 
 # -- structure hooks of field types -----------------------------------------------------------
 #
-# One function per type and optionality: the ``_or_unset`` ones stand for ``X | Unset`` and read
-# a JSON null as UNSET (ARM sometimes sends null for a property it has no value for). The
+# One function per type and optionality: the ``_or_unset`` ones stand for ``X | None`` and read
+# a JSON null as None (ARM sometimes sends null for a property it has no value for). The
 # exact-class test comes first because it is what JSON decoding produces. Messages stay short:
 # the DeserializationError a caller sees is written by ``_diagnose``, which names the path.
 
@@ -361,7 +456,7 @@ def _str_or_unset(value: Any, _: Any) -> Any:
     if value.__class__ is str or isinstance(value, str):
         return value
     if value is None:
-        return UNSET
+        return None
     raise _bad("string", value)
 
 
@@ -376,7 +471,7 @@ def _int_or_unset(value: Any, _: Any) -> Any:
     if value.__class__ is int or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     if value is None:
-        return UNSET
+        return None
     raise _bad("integer", value)
 
 
@@ -390,7 +485,7 @@ def _bool_or_unset(value: Any, _: Any) -> Any:
     if value is True or value is False:
         return value
     if value is None:
-        return UNSET
+        return None
     raise _bad("boolean", value)
 
 
@@ -403,7 +498,7 @@ def _float(value: Any, _: Any) -> Any:
 
 
 def _float_or_unset(value: Any, _: Any) -> Any:
-    return UNSET if value is None else _float(value, _)
+    return None if value is None else _float(value, _)
 
 
 def _datetime(value: Any, _: Any) -> Any:
@@ -417,7 +512,35 @@ def _datetime(value: Any, _: Any) -> Any:
 def _datetime_or_unset(value: Any, _: Any) -> Any:
     if value.__class__ is str:
         return parse_datetime(value)
-    return UNSET if value is None else _datetime(value, _)
+    return None if value is None else _datetime(value, _)
+
+
+def _text_hook(parse: Callable[[str], Any], kind: type, label: str) -> StructureHook:
+    def structure(value: Any, _: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return parse(value)
+            except (ValueError, binascii.Error):
+                raise _bad(label, value) from None
+        if isinstance(value, kind) and not (
+            kind is datetime.date and isinstance(value, datetime.datetime)
+        ):
+            return value
+        raise _bad(label, value)
+
+    return structure
+
+
+def _or_none(hook: StructureHook) -> StructureHook:
+    def structure(value: Any, tp: Any) -> Any:
+        return None if value is None else hook(value, tp)
+
+    return structure
+
+
+_date = _text_hook(parse_date, datetime.date, "ISO-8601 date")
+_duration = _text_hook(parse_duration, datetime.timedelta, "ISO-8601 duration")
+_bytes = _text_hook(parse_bytes, bytes, "base64 string")
 
 
 def _any(value: Any, _: Any) -> Any:
@@ -425,7 +548,7 @@ def _any(value: Any, _: Any) -> Any:
 
 
 def _any_or_unset(value: Any, _: Any) -> Any:
-    return UNSET if value is None else value
+    return None if value is None else value
 
 
 # (required, optional) hooks of the scalar types.
@@ -435,6 +558,9 @@ _SCALARS: dict[Any, tuple[StructureHook, StructureHook]] = {
     bool: (_bool, _bool_or_unset),
     float: (_float, _float_or_unset),
     datetime.datetime: (_datetime, _datetime_or_unset),
+    datetime.date: (_date, _or_none(_date)),
+    datetime.timedelta: (_duration, _or_none(_duration)),
+    bytes: (_bytes, _or_none(_bytes)),
     Any: (_any, _any_or_unset),
 }
 
@@ -453,7 +579,7 @@ def _enum_hook(enum_type: type[enum.Enum], optional: bool) -> StructureHook:
             member = members.get(value)
             return member if member is not None else lookup(value)
         if value is None and optional:
-            return UNSET
+            return None
         if isinstance(value, str):
             return lookup(value)
         raise _bad("string", value)
@@ -465,7 +591,7 @@ def _list_hook(item: StructureHook, item_type: Any, optional: bool) -> Structure
     def structure(value: Any, _: Any) -> Any:
         if value.__class__ is not list:
             if value is None and optional:
-                return UNSET
+                return None
             if not isinstance(value, list):
                 raise _bad("array", value)
         return list(map(item, value, repeat(item_type)))
@@ -477,7 +603,7 @@ def _dict_hook(item: StructureHook, item_type: Any, optional: bool) -> Structure
     def structure(value: Any, _: Any) -> Any:
         if value.__class__ is not dict:
             if value is None and optional:
-                return UNSET
+                return None
             if not isinstance(value, Mapping):
                 raise _bad("object", value)
         result = {}
@@ -492,7 +618,7 @@ def _dict_hook(item: StructureHook, item_type: Any, optional: bool) -> Structure
 
 def _or_unset(hook: StructureHook) -> StructureHook:
     def structure(value: Any, tp: Any) -> Any:
-        return UNSET if value is None else hook(value, tp)
+        return None if value is None else hook(value, tp)
 
     return structure
 
@@ -541,20 +667,38 @@ class _Shape:
         "groups",
         "keys",
         "layout",
+        "model",
         "name",
+        "nullable",
+        "paths",
         "read_extra",
+        "read_nulls",
         "top_keys",
     )
 
     def __init__(self, model: type) -> None:
+        self.model = model
         self.name = model.__name__
         self.layout = wire_layout(model)
         self.extra_name = _extra_field_name(model)
         self.read_extra: Callable[[Any], Any] | None = (
             operator.attrgetter(self.extra_name) if self.extra_name else None
         )
-        fields = [f for f in attrs.fields(model) if f.name != self.extra_name]
+        fields = [
+            f
+            for f in attrs.fields(model)
+            if f.name != self.extra_name and not f.metadata.get(WIRE_NULLS)
+        ]
         paths = {f.name: _wire_path(f) for f in fields}
+        self.paths = paths
+        nulls_field = next(
+            (f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None
+        )
+        self.read_nulls: Callable[[Any], Any] | None = (
+            operator.attrgetter(nulls_field) if nulls_field else None
+        )
+        # Wire paths of the x-nullable fields: a null received there is sent back.
+        self.nullable = tuple((f.name, paths[f.name]) for f in fields if f.metadata.get("nullable"))
         leaves = [path[-1] for path in paths.values()]
         containers = {step for path in paths.values() for step in path[:-1]}
         plain = len(set(leaves)) == len(leaves) and not containers.intersection(leaves)
@@ -630,7 +774,7 @@ def _wrap_structure(shape: _Shape, inner: StructureHook) -> tuple[StructureHook,
             def structure(value: Any, _: Any) -> Any:
                 if value.__class__ is not dict:
                     if value is None and optional:
-                        return UNSET
+                        return None
                     value = _as_dict(value, name)
                 return slow(value)
 
@@ -639,7 +783,7 @@ def _wrap_structure(shape: _Shape, inner: StructureHook) -> tuple[StructureHook,
             def structure(value: Any, _: Any) -> Any:
                 if value.__class__ is not dict:
                     if value is None and optional:
-                        return UNSET
+                        return None
                     value = _as_dict(value, name)
                 if value.keys() <= top_keys:
                     return inner(value, None)
@@ -651,7 +795,7 @@ def _wrap_structure(shape: _Shape, inner: StructureHook) -> tuple[StructureHook,
             def structure(value: Any, _: Any) -> Any:
                 if value.__class__ is not dict:
                     if value is None and optional:
-                        return UNSET
+                        return None
                     value = _as_dict(value, name)
                 if value.keys() <= top_keys:
                     nested = value.get(container)
@@ -666,7 +810,7 @@ def _wrap_structure(shape: _Shape, inner: StructureHook) -> tuple[StructureHook,
             def structure(value: Any, _: Any) -> Any:
                 if value.__class__ is not dict:
                     if value is None and optional:
-                        return UNSET
+                        return None
                     value = _as_dict(value, name)
                 if not value.keys() <= top_keys:
                     return slow(value)
@@ -682,22 +826,59 @@ def _wrap_structure(shape: _Shape, inner: StructureHook) -> tuple[StructureHook,
 
         return structure
 
-    return build(False), build(True)
+    if not shape.nullable:
+        return build(False), build(True)
+    return _keep_nulls(shape, build(False)), _keep_nulls(shape, build(True))
+
+
+def _keep_nulls(shape: _Shape, structure: StructureHook) -> StructureHook:
+    """Around a model with x-nullable fields: the ones that came as null are recorded in its
+    ``wire_nulls``, so that they go back as null."""
+    nullable = shape.nullable
+
+    def keep_nulls(value: Any, tp: Any) -> Any:
+        obj = structure(value, tp)
+        if obj is None:
+            return None
+        nulls = []
+        for name, path in nullable:
+            node = value
+            for step in path[:-1]:
+                node = node.get(step) if isinstance(node, Mapping) else None
+            if isinstance(node, Mapping) and path[-1] in node and node[path[-1]] is None:
+                nulls.append(name)
+        if nulls:
+            setattr(obj, WIRE_NULLS, frozenset(nulls))
+        return obj
+
+    return keep_nulls
 
 
 def _wrap_unstructure(
-    shape: _Shape, parts: list[tuple[tuple[str, ...], UnstructureHook]]
+    shape: _Shape, parts: list[tuple[tuple[str, ...], UnstructureHook]], sent: frozenset[str]
 ) -> UnstructureHook:
     """The unstructure hook of a model: its generated top-level function, each flattened
-    container's function nested under the container's wire key, then the unknown keys."""
-    name, layout = shape.name, shape.layout
+    container's function nested under the container's wire key, then the unknown keys, then
+    the fields ``wire_nulls`` names, as JSON null."""
+    name, layout, paths = shape.name, shape.layout, shape.paths
     top = parts[0][1] if parts and not parts[0][0] else _no_fields
     nested = [(path, fn) for path, fn in parts if path]
-    extra = shape.read_extra
-    if extra is None:
-        if not nested:
-            return top
-        extra = _no_unknown_keys
+    extra = shape.read_extra or _no_unknown_keys
+    nulls_of = shape.read_nulls or _no_unknown_keys
+    if shape.read_extra is None and shape.read_nulls is None and not nested:
+        return top
+
+    def put_nulls(result: dict[str, Any], nulls: Iterable[str]) -> None:
+        for field_name in nulls:
+            path = paths.get(field_name)
+            if path is None:
+                raise ValueError(f"{name}.wire_nulls names {field_name!r}, not a field")
+            if field_name not in sent:
+                continue  # read-only: never sent
+            target = result
+            for step in path[:-1]:
+                target = target.setdefault(step, {})
+            target[path[-1]] = None
 
     if not nested:
 
@@ -706,6 +887,9 @@ def _wrap_unstructure(
             unknown = extra(obj)
             if unknown:
                 _merge_unknown(result, unknown, layout, name)
+            nulls = nulls_of(obj)
+            if nulls:
+                put_nulls(result, nulls)
             return result
 
     elif len(nested) == 1 and len(nested[0][0]) == 1:
@@ -719,6 +903,9 @@ def _wrap_unstructure(
             unknown = extra(obj)
             if unknown:
                 _merge_unknown(result, unknown, layout, name)
+            nulls = nulls_of(obj)
+            if nulls:
+                put_nulls(result, nulls)
             return result
 
     else:
@@ -735,6 +922,9 @@ def _wrap_unstructure(
             unknown = extra(obj)
             if unknown:
                 _merge_unknown(result, unknown, layout, name)
+            nulls = nulls_of(obj)
+            if nulls:
+                put_nulls(result, nulls)
             return result
 
     return unstructure
@@ -776,6 +966,8 @@ class Codec:
 
     def __init__(self, models: Iterable[type]) -> None:
         self._models = frozenset(models)
+        # Polymorphic models: base -> (discriminator wire key, {wire value: subtype}).
+        self._subtypes = _subtype_tables(self._models)
         # Reentrant: generating one model's functions generates those of the models it holds.
         self._lock = threading.RLock()
         self._cattrs: cattrs.Converter | None = None
@@ -803,7 +995,7 @@ class Codec:
         return result
 
     def unstructure(self, obj: object, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """Model -> wire dict: camelCase keys, flattened fields nested, UNSET left out, read-only
+        """Model -> wire dict: camelCase keys, flattened fields nested, None left out, read-only
         fields left out unless ``keep_readonly``."""
         hooks = self._unstructure_hooks[keep_readonly]
         hook = hooks.get(obj.__class__)
@@ -824,13 +1016,15 @@ class Codec:
     def _structure_hook(self, tp: Any, optional: bool) -> StructureHook:
         member = _unset_union_member(tp)
         if member is not None:
-            return self._structure_hook(member, optional or Unset in typing.get_args(tp))
+            return self._structure_hook(member, optional or _is_optional(tp))
         scalar = _SCALARS.get(tp)
         if scalar is not None:
             return scalar[optional]
         if _is_enum(tp):
             return _enum_hook(tp, optional)
         if tp in self._models:
+            if tp in self._subtypes:
+                return self._polymorphic_structure_hook(tp, optional)
             return self._model_structure_hook(tp, optional)
         origin = typing.get_origin(tp)
         if origin is list:
@@ -850,10 +1044,23 @@ class Codec:
             return identity
         if tp is datetime.datetime:
             return format_datetime
+        if tp is datetime.date:
+            return datetime.date.isoformat
+        if tp is datetime.timedelta:
+            return format_duration
+        if tp is bytes:
+            return format_bytes
         if _is_enum(tp):
             return _unstructure_enum
         if tp in self._models:
-            return self._model_unstructure_hook(tp, keep_readonly)
+            own = self._model_unstructure_hook(tp, keep_readonly)
+            if tp not in self._subtypes:
+                return own
+            by_class = {
+                sub: self._model_unstructure_hook(sub, keep_readonly)
+                for sub in self._subtypes[tp][1].values()
+            }
+            return lambda obj: by_class.get(obj.__class__, own)(obj)
         origin = typing.get_origin(tp)
         if origin is list:
             (item_type,) = typing.get_args(tp) or (Any,)
@@ -863,6 +1070,25 @@ class Codec:
             return _dict_unstructure(self._unstructure_hook(value_type, keep_readonly))
         hook: UnstructureHook = self._converter().get_unstructure_hook(tp)
         return hook
+
+    def _polymorphic_structure_hook(self, model: type, optional: bool) -> StructureHook:
+        """Structure as the subtype the discriminator names; an unknown value (a subtype newer
+        than this spec) stays the base model, its extra keys in ``additional_properties``."""
+        key, table = self._subtypes[model]
+        own = self._model_structure_hook(model, optional)
+        hooks = {value: self._model_structure_hook(sub, optional) for value, sub in table.items()}
+        folded = {value.casefold(): hook for value, hook in hooks.items()}
+
+        def structure(value: Any, tp: Any) -> Any:
+            if value.__class__ is dict:
+                kind = value.get(key)
+                if kind.__class__ is str:
+                    hook = hooks.get(kind) or folded.get(kind.casefold())
+                    if hook is not None:
+                        return hook(value, tp)
+            return own(value, tp)
+
+        return structure
 
     # -- the models' own functions, generated by cattrs --
 
@@ -891,6 +1117,8 @@ class Codec:
             for field in attrs.fields(model):
                 if field.name == shape.extra_name:
                     overrides[field.name] = override(rename=_EXTRA_KEY, struct_hook=_keep)
+                elif field.metadata.get(WIRE_NULLS):
+                    overrides[field.name] = override(omit=True)
                 else:
                     overrides[field.name] = override(
                         rename=shape.keys[field.name],
@@ -923,6 +1151,10 @@ class Codec:
                     field.name: override(
                         rename=field.metadata.get("wire", field.name),
                         unstruct_hook=self._unstructure_hook(field.type, keep_readonly),
+                        # A subtype's discriminator or a constant is its default, and is sent.
+                        omit_if_default=False
+                        if field.metadata.get("discriminator") or field.metadata.get("constant")
+                        else None,
                     )
                     for field in group
                     if keep_readonly or not field.metadata.get("read_only")
@@ -934,12 +1166,55 @@ class Codec:
                     for field in attrs.fields(model)
                 }
                 function: UnstructureHook = make_dict_unstructure_fn(
-                    model, self._converter(), _cattrs_omit_if_default=True, **overrides
+                    model,
+                    self._converter(),
+                    _cattrs_omit_if_default=True,
+                    # A subtype's discriminator is not a constructor argument, but is sent.
+                    _cattrs_include_init_false=True,
+                    **overrides,
                 )
                 parts.append((path, function))
-            return _wrap_unstructure(shape, parts)
+            sendable = frozenset(
+                f.name
+                for f in attrs.fields(model)
+                if keep_readonly or not f.metadata.get("read_only")
+            )
+            return _wrap_unstructure(shape, parts, sendable)
         finally:
             self._generating.discard((model, keep_readonly))
+
+
+def _subtype_tables(models: frozenset[type]) -> dict[type, tuple[str, dict[str, type]]]:
+    """For each polymorphic model: its discriminator's wire key and the value of each subtype
+    (the default of the subtype's discriminator field)."""
+    tables: dict[type, tuple[str, dict[str, type]]] = {}
+    for model in sorted(models, key=lambda m: m.__name__):
+        field = next((f for f in attrs.fields(model) if f.metadata.get("discriminator")), None)
+        if field is None or field.default is attrs.NOTHING:
+            continue
+        value = field.default.value if isinstance(field.default, enum.Enum) else field.default
+        for ancestor in model.__mro__[1:]:
+            if ancestor in models:
+                key = field.metadata.get("wire", field.name)
+                tables.setdefault(ancestor, (key, {}))[1][str(value)] = model
+    return tables
+
+
+def _subtype_for(cls: type, data: Mapping[Any, Any]) -> type:
+    """The subclass of ``cls`` whose discriminator value ``data`` carries (else ``cls``)."""
+    pending: list[type] = list(cls.__subclasses__())
+    while pending:
+        sub = pending.pop()
+        pending.extend(sub.__subclasses__())
+        for field in attrs.fields(sub):
+            if field.metadata.get("discriminator") and field.default is not attrs.NOTHING:
+                value = (
+                    field.default.value if isinstance(field.default, enum.Enum) else field.default
+                )
+                wire = data.get(field.metadata.get("wire", field.name))
+                if isinstance(wire, str) and wire.casefold() == str(value).casefold():
+                    return sub
+    return cls
 
 
 def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
@@ -948,16 +1223,17 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
     inner = _unset_union_member(cls)
     if inner is not None:
         if data is None:
-            return ("", "ok") if Unset in typing.get_args(cls) else (path, "required value is null")
+            return ("", "ok") if _is_optional(cls) else (path, "required value is null")
         return _diagnose(data, inner, path)
     origin = typing.get_origin(cls)
     if attrs.has(cls):
         if not isinstance(data, Mapping):
             return path, f"expected an object, got {type(data).__name__}"
+        cls = _subtype_for(cls, data)
         if not all(isinstance(key, str) for key in data):
             return path, "object keys must be strings"
         for field in attrs.fields(cls):
-            if field.metadata.get(ADDITIONAL_PROPERTIES):
+            if field.metadata.get(ADDITIONAL_PROPERTIES) or field.metadata.get(WIRE_NULLS):
                 continue
             keys = (*field.metadata.get("flatten", ()), field.metadata.get("wire", field.name))
             node: Any = data
@@ -1001,16 +1277,25 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
         float: ((int, float), "a number"),
         bool: ((bool,), "a boolean"),
         datetime.datetime: ((str, datetime.datetime), "a date-time string"),
+        datetime.date: ((str, datetime.date), "a date string"),
+        datetime.timedelta: ((str, datetime.timedelta), "a duration string"),
+        bytes: ((str, bytes), "a base64 string"),
     }
     if cls in checks:
         allowed, label = checks[cls]
         if (type(data) is bool and cls is not bool) or not isinstance(data, allowed):
             return path, f"expected {label}, got {type(data).__name__}"
-        if cls is datetime.datetime and isinstance(data, str):
+        parsers: dict[Any, Callable[[str], Any]] = {
+            datetime.datetime: parse_datetime,
+            datetime.date: parse_date,
+            datetime.timedelta: parse_duration,
+            bytes: parse_bytes,
+        }
+        if cls in parsers and isinstance(data, str):
             try:
-                parse_datetime(data)
-            except ValueError:
-                return path, "expected an ISO-8601 date-time"
+                parsers[cls](data)
+            except (ValueError, binascii.Error):
+                return path, f"expected {label}"
         return "", "ok"
     if isinstance(cls, type) and issubclass(cls, enum.Enum):
         if not isinstance(data, str):

@@ -35,4 +35,4 @@ def test_installed_sources_stay_small() -> None:
     for entry in _installed().files or []:
         if entry.parts[0] == "vmss_runcommands" and "__pycache__" not in entry.parts:
             total += entry.locate().stat().st_size
-    assert total < 500_000, total
+    assert total < 750_000, total  # the target for one api-version with all 14 operations

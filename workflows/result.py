@@ -6,7 +6,6 @@ import datetime
 from dataclasses import dataclass
 
 from ..models import VirtualMachineRunCommand
-from ..runtime.serialization import UNSET
 
 __all__ = [
     "TERMINAL_EXECUTION_STATES",
@@ -55,7 +54,7 @@ class RunResult:
     ) -> RunResult:
         """Read the instance view of ``resource`` (``Unknown`` state when it has none)."""
         view = resource.instance_view
-        if view is UNSET:
+        if view is None:
             return cls(
                 instance_id=instance_id,
                 run_command_name=run_command_name,
@@ -72,13 +71,13 @@ class RunResult:
         return cls(
             instance_id=instance_id,
             run_command_name=run_command_name,
-            execution_state="Unknown" if state is UNSET else str(state),
-            exit_code=None if view.exit_code is UNSET else view.exit_code,
-            output="" if view.output is UNSET else view.output,
-            error="" if view.error is UNSET else view.error,
-            start_time=None if view.start_time is UNSET else view.start_time,
-            end_time=None if view.end_time is UNSET else view.end_time,
-            execution_message="" if view.execution_message is UNSET else view.execution_message,
+            execution_state="Unknown" if state is None else str(state),
+            exit_code=view.exit_code,
+            output=view.output or "",
+            error=view.error or "",
+            start_time=view.start_time,
+            end_time=view.end_time,
+            execution_message=view.execution_message or "",
             run_command=resource,
         )
 

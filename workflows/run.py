@@ -20,7 +20,6 @@ from ..runtime.polling import (
     PollingTimeoutError,
     decode_continuation_token,
 )
-from ..runtime.serialization import UNSET
 from .result import (
     RunCommandFailedError,
     RunResult,
@@ -307,4 +306,4 @@ class RunWaiter:
 
 
 def _text(value: object) -> str:
-    return "" if value is UNSET or value is None else str(value)
+    return "" if value is None else str(value)

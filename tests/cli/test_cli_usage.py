@@ -34,7 +34,11 @@ def test_printing_help_loads_neither_the_client_nor_the_http_stack() -> None:
         "from vmss_runcommands.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['run', '--help'])\n"
-        "heavy = ('urllib3', 'attr', 'cattrs', 'azure', 'vmss_runcommands.v2024_07_01',\n"
+        "import pathlib, vmss_runcommands\n"
+        "root = pathlib.Path(vmss_runcommands.__path__[0])\n"
+        "versions = tuple(f'vmss_runcommands.{m.parent.name}' for m in root.glob('*/_meta.json'))\n"
+        "assert versions, root\n"
+        "heavy = ('urllib3', 'attr', 'cattrs', 'azure', *versions,\n"
         "         'vmss_runcommands.runtime.client', 'vmss_runcommands.workflows')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
     )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -81,15 +84,45 @@ def test_generation_fails_clearly_without_ruff(
         render_tree(repo_root / "spec", tmp_path / "out")
 
 
-def test_every_generated_api_version_is_packaged(repo_root: Path) -> None:
-    """pyproject.toml lists packages by name: a newly imported api-version must be added there."""
-    import re
+def _setup_module(repo_root: Path) -> ModuleType:
+    """setup.py loaded as a module (its setup() call runs only as __main__)."""
+    spec = importlib.util.spec_from_file_location("project_setup", repo_root / "setup.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    listed = re.search(
-        r"^packages = \[(.*?)\]", (repo_root / "pyproject.toml").read_text(), re.S | re.M
-    )
-    assert listed is not None
-    packages = set(re.findall(r'"([\w.]+)"', listed.group(1)))
-    for folder in sorted((repo_root / "generated").iterdir()):
-        if (folder / "__init__.py").is_file():
-            assert f"vmss_runcommands.{folder.name}" in packages, folder.name
+
+def test_every_generated_api_version_is_packaged_without_a_packaging_edit(
+    repo_root: Path, tmp_path: Path
+) -> None:
+    setup = _setup_module(repo_root)
+    packages = setup.packages(repo_root)
+    versions = [
+        f.name for f in (repo_root / "generated").iterdir() if (f / "__init__.py").is_file()
+    ]
+    assert versions
+    for name in versions:
+        assert f"vmss_runcommands.{name}" in packages, name
+    # The handwritten folders setup.py lists are the ones pyproject.toml maps.
+    line = re.search(r"^package-dir = \{(.*)\}$", (repo_root / "pyproject.toml").read_text(), re.M)
+    assert line is not None
+    package_dir = dict(re.findall(r'"([\w.]+)" = "(\w+)"', line.group(1)))
+    assert package_dir == {
+        "vmss_runcommands": "generated",
+        **{f"vmss_runcommands.{name}": folder for folder, name in setup.HANDWRITTEN.items()},
+    }
+    # A tree with one more api-version (and a nested module in it) gets it packaged.
+    tree = tmp_path / "tree"
+    for folder in ("generated", *setup.HANDWRITTEN):
+        (tree / folder).mkdir(parents=True)
+        (tree / folder / "__init__.py").write_text("")
+    for package in ("v2099_01_01", "v2099_01_01/extra", "v1_0_0"):
+        (tree / "generated" / package).mkdir()
+        (tree / "generated" / package / "__init__.py").write_text("")
+    (tree / "generated" / "not_a_package").mkdir()
+    found = setup.packages(tree)
+    assert "vmss_runcommands.v2099_01_01" in found
+    assert "vmss_runcommands.v2099_01_01.extra" in found
+    assert "vmss_runcommands.v1_0_0" in found
+    assert not any("not_a_package" in name for name in found)

@@ -47,7 +47,7 @@ def test_import_twice_is_byte_identical_and_refuses_to_overwrite(
     assert _tree(other / API_VERSION) == first
 
     capsys.readouterr()
-    assert main(["import", str(upstream), "--spec", str(spec_root)]) == 2
+    assert main(["import", str(upstream), "--spec", str(spec_root)]) == 1
     assert "exists already; pass --force" in capsys.readouterr().err
     with pytest.raises(ImportRefused):
         import_api_version(upstream, spec_root)
@@ -193,14 +193,15 @@ def test_version_override_and_unusable_inputs(
     report = import_api_version(upstream, spec_root, version="2031-01-01-preview")
     assert report.folder == spec_root / "2031-01-01-preview"
     assert any("overrides the folder name" in note for note in report.notes)
-    with pytest.raises(SpecError, match="is not an api-version"):
-        import_api_version(upstream, spec_root, version="latest")
+    for unusable in ("../escape", "1.0 beta", ""):
+        with pytest.raises(SpecError, match="is not an api-version"):
+            import_api_version(upstream, spec_root, version=unusable)
     with pytest.raises(SpecError, match=r"matches the selection Gadgets_\*; it has .*Widgets_Get"):
         import_api_version(upstream, spec_root, select=["Gadgets_*"], force=True)
     loose = tmp_path / "loose" / "widgets.json"
     loose.parent.mkdir()
-    loose.write_text(json.dumps({"swagger": "2.0", "info": {"version": "1.0"}, "paths": {}}))
-    with pytest.raises(SpecError, match="pass --version"):
+    loose.write_text(json.dumps({"swagger": "2.0", "info": {"version": "1.0 final"}}))
+    with pytest.raises(SpecError, match=r"cannot name a folder.*pass --version"):
         import_api_version(loose, spec_root)
 
 

@@ -74,7 +74,9 @@ class Scenario:
 def scenario(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
     root = tmp_path_factory.mktemp("next")
     spec = root / "spec"
-    shutil.copytree(repo_root / "spec", spec)
+    # Our 2024-07-01 only: the chore is the same whatever other api-versions spec/ has.
+    shutil.copytree(repo_root / "spec" / "2024-07-01", spec / "2024-07-01")
+    shutil.copy(repo_root / "spec" / "codegen.yaml", spec / "codegen.yaml")
     # The next version as upstream would publish it, in Azure's folder layout.
     upstream_folder = (
         root / "specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable" / NEXT

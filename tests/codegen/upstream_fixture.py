@@ -499,3 +499,457 @@ client_name: WidgetsClient
 entry: widgets.json
 operations: ["Widgets_*"]
 """
+
+
+# --- The run-command family in Azure's layout: all 14 operations, written for these tests ------
+# Names, types and shapes follow the published API; descriptions are short placeholders (a
+# client sees no description), so a diff against spec/ compares only what a client sees.
+
+RUN_COMMAND_API_VERSION = "2024-07-01"
+RUN_COMMAND_FOLDER = "compute/resource-manager/Microsoft.Compute/ComputeRP/stable"
+RUN_COMMAND_EXAMPLES = ("VirtualMachineScaleSetVMRunCommand_Get",)  # the only example written
+COMPUTE_COMMON = "../../../common-types/v1/common.json"
+
+
+def _text(kind: str = "string", **more: Any) -> dict[str, Any]:
+    return {"type": kind, "description": "Text.", **more}
+
+
+def _path(name: str, **more: Any) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "type": "string", **more}
+
+
+def _refs_to(name: str, file: str = "") -> dict[str, str]:
+    return {"$ref": f"{file}#/definitions/{name}"}
+
+
+def _list_of(name: str, file: str = "", **more: Any) -> dict[str, Any]:
+    return {"type": "array", "items": _refs_to(name, file), **more}
+
+
+def _run_command_entry() -> dict[str, Any]:
+    common = [
+        {"$ref": f"{COMPUTE_COMMON}#/parameters/ApiVersionParameter"},
+        {"$ref": f"{COMPUTE_COMMON}#/parameters/SubscriptionIdParameter"},
+    ]
+    error = {"description": "Error.", "schema": _refs_to("CloudError", COMPUTE_COMMON)}
+    expand = {"name": "$expand", "in": "query", "required": False, "type": "string"}
+    location = _path("location", pattern="^[-\\w\\._]+$")
+    one = {"200": {"description": "OK", "schema": _refs_to("VirtualMachineRunCommand")}}
+    made = {**one, "201": {"description": "Made", "schema": _refs_to("VirtualMachineRunCommand")}}
+    gone = {
+        "200": {"description": "OK"},
+        "202": {"description": "Accepted"},
+        "204": {"description": "None"},
+    }
+    run_body = {
+        "name": "parameters",
+        "in": "body",
+        "required": True,
+        "schema": _refs_to("RunCommandInput"),
+    }
+    action = {
+        "200": {"description": "OK", "schema": _refs_to("RunCommandResult")},
+        "202": {"description": "Accepted"},
+    }
+    by_location = {
+        "x-ms-long-running-operation": True,
+        "x-ms-long-running-operation-options": {"final-state-via": "location"},
+    }
+
+    def body(schema: str) -> dict[str, Any]:
+        return {"name": "runCommand", "in": "body", "required": True, "schema": _refs_to(schema)}
+
+    def operation(
+        operation_id: str, parameters: list[Any], responses: dict[str, Any], **more: Any
+    ) -> dict[str, Any]:
+        return {
+            "tags": [operation_id.split("_")[0]],
+            "operationId": operation_id,
+            "description": "An operation.",
+            "parameters": [*parameters, *common],
+            "responses": responses,
+            **more,
+        }
+
+    lro = {"x-ms-long-running-operation": True}
+    pageable = {"x-ms-pageable": {"nextLinkName": "nextLink"}}
+    sub = "/subscriptions/{subscriptionId}"
+    group = sub + "/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute"
+    scale_set_vm = group + "/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}"
+    vm = group + "/virtualMachines/{vmName}"
+    rg, ss, inst, vm_name, name = (
+        _path("resourceGroupName"),
+        _path("vmScaleSetName"),
+        _path("instanceId"),
+        _path("vmName"),
+        _path("runCommandName"),
+    )
+    examples = {
+        "x-ms-examples": {
+            "Read one": {
+                "$ref": "./examples/runCommandExamples/VirtualMachineScaleSetVMRunCommand_Get.json"
+            }
+        }
+    }
+    missing = {
+        "x-ms-examples": {
+            "Absent": {"$ref": "./examples/runCommandExamples/VirtualMachineRunCommand_Get.json"}
+        }
+    }
+    paths: dict[str, Any] = {
+        f"{sub}/providers/Microsoft.Compute/locations/{{location}}/runCommands": {
+            "get": operation(
+                "VirtualMachineRunCommands_List",
+                [location],
+                {"200": {"description": "OK", "schema": _refs_to("RunCommandListResult")}},
+                **pageable,
+            )
+        },
+        f"{sub}/providers/Microsoft.Compute/locations/{{location}}/runCommands/{{commandId}}": {
+            "get": operation(
+                "VirtualMachineRunCommands_Get",
+                [location, _path("commandId")],
+                {"200": {"description": "OK", "schema": _refs_to("RunCommandDocument")}},
+            )
+        },
+        # Upstream spells this path's "virtualmachines" in lower case.
+        f"{scale_set_vm.replace('virtualMachines', 'virtualmachines')}/runCommand": {
+            "post": operation(
+                "VirtualMachineScaleSetVMs_RunCommand",
+                [rg, ss, inst, run_body],
+                action,
+                **by_location,
+            )
+        },
+        f"{vm}/runCommand": {
+            "post": operation(
+                "VirtualMachines_RunCommand", [rg, vm_name, run_body], action, **by_location
+            )
+        },
+        f"{vm}/runCommands": {
+            "get": operation(
+                "VirtualMachineRunCommands_ListByVirtualMachine",
+                [rg, vm_name, expand],
+                {
+                    "200": {
+                        "description": "OK",
+                        "schema": _refs_to("VirtualMachineRunCommandsListResult"),
+                    },
+                    "default": error,
+                },
+                **pageable,
+            )
+        },
+        f"{vm}/runCommands/{{runCommandName}}": {
+            "get": operation(
+                "VirtualMachineRunCommands_GetByVirtualMachine",
+                [rg, vm_name, name, expand],
+                {**one, "default": error},
+                **missing,
+            ),
+            "put": operation(
+                "VirtualMachineRunCommands_CreateOrUpdate",
+                [rg, vm_name, name, body("VirtualMachineRunCommand")],
+                {**made, "default": error},
+                **lro,
+            ),
+            "patch": operation(
+                "VirtualMachineRunCommands_Update",
+                [rg, vm_name, name, body("VirtualMachineRunCommandUpdate")],
+                {**one, "default": error},
+                **lro,
+            ),
+            "delete": operation(
+                "VirtualMachineRunCommands_Delete",
+                [rg, vm_name, name],
+                {**gone, "default": error},
+                **lro,
+            ),
+        },
+        f"{scale_set_vm}/runCommands": {
+            "get": operation(
+                "VirtualMachineScaleSetVMRunCommands_List",
+                [rg, ss, inst, expand],
+                {
+                    "200": {
+                        "description": "OK",
+                        "schema": _refs_to("VirtualMachineRunCommandsListResult"),
+                    },
+                    "default": error,
+                },
+                **pageable,
+            )
+        },
+        f"{scale_set_vm}/runCommands/{{runCommandName}}": {
+            "put": operation(
+                "VirtualMachineScaleSetVMRunCommands_CreateOrUpdate",
+                [rg, ss, inst, name, body("VirtualMachineRunCommand")],
+                {**made, "default": error},
+                **lro,
+            ),
+            "patch": operation(
+                "VirtualMachineScaleSetVMRunCommands_Update",
+                [rg, ss, inst, name, body("VirtualMachineRunCommandUpdate")],
+                {**one, "default": error},
+                **lro,
+            ),
+            "delete": operation(
+                "VirtualMachineScaleSetVMRunCommands_Delete",
+                [rg, ss, inst, name],
+                {**gone, "default": error},
+                **lro,
+            ),
+            "get": operation(
+                "VirtualMachineScaleSetVMRunCommands_Get",
+                [rg, ss, inst, name, expand],
+                {**one, "default": error},
+                **examples,
+            ),
+        },
+    }
+    identity = {"type": "object", "properties": {"clientId": _text(), "objectId": _text()}}
+    parameters = _list_of("RunCommandInputParameter", **{"x-ms-identifiers": ["name"]})
+    statuses = _list_of("InstanceViewStatus", "./computeRPCommon.json", **{"x-ms-identifiers": []})
+    definitions: dict[str, Any] = {
+        "RunCommandInputParameter": {
+            "type": "object",
+            "properties": {"name": _text(), "value": _text()},
+            "required": ["name", "value"],
+        },
+        "RunCommandInput": {
+            "type": "object",
+            "properties": {
+                "commandId": _text(),
+                "script": {"type": "array", "items": {"type": "string"}},
+                "parameters": parameters,
+            },
+            "required": ["commandId"],
+        },
+        "RunCommandResult": {"type": "object", "properties": {"value": statuses}},
+        "RunCommandDocumentBase": {
+            "type": "object",
+            "properties": {
+                "$schema": _text(),
+                "id": _text(),
+                "osType": _text(
+                    enum=["Windows", "Linux"],
+                    **{"x-ms-enum": {"name": "OperatingSystemTypes", "modelAsString": False}},
+                ),
+                "label": _text(),
+                "description": _text(),
+            },
+            "required": ["$schema", "id", "osType", "label", "description"],
+        },
+        "RunCommandDocument": {
+            "type": "object",
+            "allOf": [_refs_to("RunCommandDocumentBase")],
+            "properties": {
+                "script": {"type": "array", "items": {"type": "string"}},
+                "parameters": _list_of(
+                    "RunCommandParameterDefinition", **{"x-ms-identifiers": ["name", "type"]}
+                ),
+            },
+            "required": ["script"],
+        },
+        "RunCommandParameterDefinition": {
+            "type": "object",
+            "properties": {
+                "name": _text(),
+                "type": _text(),
+                "defaultValue": _text(),
+                "required": {"type": "boolean", "default": False},
+            },
+            "required": ["name", "type"],
+        },
+        "RunCommandListResult": {
+            "type": "object",
+            "properties": {"value": _list_of("RunCommandDocumentBase"), "nextLink": _text()},
+            "required": ["value"],
+        },
+        "RunCommandManagedIdentity": identity,
+        "VirtualMachineRunCommandScriptSource": {
+            "type": "object",
+            "properties": {
+                "script": _text(),
+                "scriptUri": _text(),
+                "commandId": _text(),
+                "scriptUriManagedIdentity": _refs_to("RunCommandManagedIdentity"),
+            },
+        },
+        "VirtualMachineRunCommandInstanceView": {
+            "type": "object",
+            "properties": {
+                "executionState": _text(
+                    enum=[
+                        "Unknown",
+                        "Pending",
+                        "Running",
+                        "Failed",
+                        "Succeeded",
+                        "TimedOut",
+                        "Canceled",
+                    ],
+                    **{"x-ms-enum": {"name": "ExecutionState", "modelAsString": True}},
+                ),
+                "executionMessage": _text(),
+                "exitCode": {"type": "integer", "format": "int32"},
+                "output": _text(),
+                "error": _text(),
+                "startTime": _text(format="date-time"),
+                "endTime": _text(format="date-time"),
+                "statuses": statuses,
+            },
+        },
+        "VirtualMachineRunCommandProperties": {
+            "type": "object",
+            "properties": {
+                "source": _refs_to("VirtualMachineRunCommandScriptSource"),
+                "parameters": parameters,
+                "protectedParameters": parameters,
+                "asyncExecution": {"type": "boolean", "default": False},
+                "runAsUser": _text(),
+                "runAsPassword": _text(),
+                "timeoutInSeconds": {"type": "integer", "format": "int32"},
+                "outputBlobUri": _text(),
+                "errorBlobUri": _text(),
+                "outputBlobManagedIdentity": _refs_to("RunCommandManagedIdentity"),
+                "errorBlobManagedIdentity": _refs_to("RunCommandManagedIdentity"),
+                "provisioningState": _text(readOnly=True),
+                "instanceView": {
+                    **_refs_to("VirtualMachineRunCommandInstanceView"),
+                    "readOnly": True,
+                },
+                "treatFailureAsDeploymentFailure": {"type": "boolean", "default": False},
+            },
+        },
+        "VirtualMachineRunCommand": {
+            "allOf": [_refs_to("Resource", COMPUTE_COMMON)],
+            "properties": {
+                "properties": {
+                    **_refs_to("VirtualMachineRunCommandProperties"),
+                    "x-ms-client-flatten": True,
+                }
+            },
+        },
+        "VirtualMachineRunCommandUpdate": {
+            "allOf": [_refs_to("UpdateResource", "./computeRPCommon.json")],
+            "properties": {
+                "properties": {
+                    **_refs_to("VirtualMachineRunCommandProperties"),
+                    "x-ms-client-flatten": True,
+                }
+            },
+        },
+        "VirtualMachineRunCommandsListResult": {
+            "properties": {"value": _list_of("VirtualMachineRunCommand"), "nextLink": _text()},
+            "required": ["value"],
+        },
+    }
+    return {
+        "swagger": "2.0",
+        "info": {
+            "title": "RunCommandsClient",
+            "version": RUN_COMMAND_API_VERSION,
+            "description": "Fixture.",
+        },
+        "host": "management.azure.com",
+        "schemes": ["https"],
+        "consumes": ["application/json", "text/json"],
+        "produces": ["application/json", "text/json"],
+        "paths": paths,
+        "definitions": definitions,
+    }
+
+
+RUN_COMMAND_RP_COMMON: dict[str, Any] = {
+    "swagger": "2.0",
+    "info": {"title": "ComputeCommon", "version": RUN_COMMAND_API_VERSION},
+    "paths": {},
+    "definitions": {
+        "InstanceViewStatus": {
+            "properties": {
+                "code": _text(),
+                "level": _text(
+                    enum=["Info", "Warning", "Error"],
+                    **{"x-ms-enum": {"name": "StatusLevelTypes", "modelAsString": False}},
+                ),
+                "displayStatus": _text(),
+                "message": _text(),
+                "time": _text(format="date-time"),
+            }
+        },
+        "UpdateResource": {
+            "properties": {"tags": {"type": "object", "additionalProperties": {"type": "string"}}}
+        },
+        # Like upstream's, this file describes much more than run commands, in files not present.
+        "DiskEncryptionSetParameters": {"allOf": [_refs_to("SubResource", "./diskRPCommon.json")]},
+    },
+}
+
+RUN_COMMAND_COMMON_TYPES: dict[str, Any] = {
+    "swagger": "2.0",
+    "info": {"title": "Common types", "version": "1.0"},
+    "paths": {},
+    "parameters": {
+        "SubscriptionIdParameter": _path("subscriptionId"),
+        "ApiVersionParameter": {
+            "name": "api-version",
+            "in": "query",
+            "required": True,
+            "type": "string",
+        },
+    },
+    "definitions": {
+        "Resource": {
+            "properties": {
+                "id": _text(readOnly=True),
+                "name": _text(readOnly=True),
+                "type": _text(readOnly=True),
+                "location": _text(),
+                "tags": {"type": "object", "additionalProperties": {"type": "string"}},
+            },
+            "required": ["location"],
+            "x-ms-azure-resource": True,
+        },
+        "CloudError": {"properties": {"error": _refs_to("ApiError")}, "x-ms-external": True},
+        "ApiError": {
+            "properties": {
+                "details": _list_of("ApiErrorBase", **{"x-ms-identifiers": ["message", "target"]}),
+                "innererror": _refs_to("InnerError"),
+                "code": _text(),
+                "target": _text(),
+                "message": _text(),
+            }
+        },
+        "ApiErrorBase": {"properties": {"code": _text(), "target": _text(), "message": _text()}},
+        "InnerError": {"properties": {"exceptiontype": _text(), "errordetail": _text()}},
+        "SubResource": {"properties": {"id": _text()}, "x-ms-azure-resource": True},
+    },
+}
+
+
+def write_run_commands_upstream(root: Path) -> Path:
+    """The run-command family as Azure lays it out, under ``root/specification``; returns the
+    path of ``runCommand.json``."""
+    folder = root / "specification" / RUN_COMMAND_FOLDER / RUN_COMMAND_API_VERSION
+    files: dict[Path, Any] = {
+        folder / "runCommand.json": _run_command_entry(),
+        folder / "computeRPCommon.json": RUN_COMMAND_RP_COMMON,
+        (folder / COMPUTE_COMMON).resolve(): RUN_COMMAND_COMMON_TYPES,
+        folder / "examples/runCommandExamples/VirtualMachineScaleSetVMRunCommand_Get.json": {
+            "parameters": {
+                "subscriptionId": "s",
+                "resourceGroupName": "rg",
+                "vmScaleSetName": "ss",
+                "instanceId": "0",
+                "runCommandName": "rc",
+                "api-version": RUN_COMMAND_API_VERSION,
+            },
+            "responses": {"200": {"body": {"location": "westus", "name": "rc"}}},
+        },
+    }
+    for path, document in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=1), encoding="utf-8")
+    return folder / "runCommand.json"

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 import urllib3
 from vmss_runcommands import (
+    DEFAULT_API_VERSION,
     ClientAuthenticationError,
     DecodeError,
     HttpResponseError,
@@ -68,7 +69,7 @@ def test_create_or_update_is_one_put_polls_and_a_final_get(
     assert result.provisioning_state == "Succeeded"
     assert result.location == "westus"
     assert result.name == "hello"
-    assert result.run_as_password is not None and not result.run_as_password  # not echoed: UNSET
+    assert result.run_as_password is None  # not echoed by the service: absent
     methods = [m for m, _ in _paths(emulator)]
     assert methods[0] == "PUT" and methods[-1] == "GET"
     polls = [p for m, p in _paths(emulator) if "/operations/" in p]
@@ -91,7 +92,7 @@ def test_put_body_is_the_model_wire_form_without_read_only_fields(
     assert put.headers["Content-Type"] == "application/json"
     assert put.headers["Accept"].startswith("application/json")
     assert put.headers["User-Agent"].startswith("azsdk-python-vmss-runcommands/")
-    assert put.query["api-version"] == "2024-07-01"
+    assert put.query["api-version"] == DEFAULT_API_VERSION
     assert put.headers["Authorization"] == "REDACTED"  # recorded redacted, but it was sent
 
 
@@ -208,7 +209,7 @@ def test_list_pages_across_three_pages(client: RunCommandsClient, emulator: ArmE
     assert all(isinstance(item, VirtualMachineRunCommand) for item in listed)
     page_requests = emulator.requests[before:]
     assert len(page_requests) == 3  # page_size=2
-    assert all(r.query["api-version"] == "2024-07-01" for r in page_requests)
+    assert all(r.query["api-version"] == DEFAULT_API_VERSION for r in page_requests)
     pages = [list(page) for page in ops.list(RG, VMSS, INSTANCE).by_page()]
     assert [len(p) for p in pages] == [2, 2, 1]
 
@@ -396,7 +397,7 @@ def test_path_segments_are_percent_encoded(
     assert info.value.error is not None and info.value.error.code == "ResourceNotFound"
     (request,) = emulator.requests
     assert request.path.endswith("/runCommands/..%2F..%2Fx%3Fy%3D1%23z")
-    assert request.query == {"api-version": "2024-07-01"}
+    assert request.query == {"api-version": DEFAULT_API_VERSION}
 
 
 def test_secrets_never_reach_logs(
@@ -429,6 +430,6 @@ def test_client_repr_shows_no_credential(emulator: ArmEmulator) -> None:
     client = RunCommandsClient(
         emulator.credential, emulator.subscription_id, base_url=emulator.base_url
     )
-    assert "api_version=2024-07-01" in repr(client)
-    assert client.api_version == "2024-07-01"
+    assert f"api_version={DEFAULT_API_VERSION}" in repr(client)
+    assert client.api_version == DEFAULT_API_VERSION
     client.close()

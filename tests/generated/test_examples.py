@@ -17,13 +17,26 @@ OPERATIONS = json.loads((SPEC / "runCommands.json").read_text())["paths"]
 BODY_MODELS = {
     "VirtualMachineScaleSetVMRunCommands_CreateOrUpdate": models.VirtualMachineRunCommand,
     "VirtualMachineScaleSetVMRunCommands_Update": models.VirtualMachineRunCommandUpdate,
+    "VirtualMachineRunCommands_CreateOrUpdate": models.VirtualMachineRunCommand,
+    "VirtualMachineRunCommands_Update": models.VirtualMachineRunCommandUpdate,
+    "VirtualMachines_RunCommand": models.RunCommandInput,
+    "VirtualMachineScaleSetVMs_RunCommand": models.RunCommandInput,
 }
 RESPONSE_MODELS = {
     "VirtualMachineScaleSetVMRunCommands_CreateOrUpdate": models.VirtualMachineRunCommand,
     "VirtualMachineScaleSetVMRunCommands_Update": models.VirtualMachineRunCommand,
     "VirtualMachineScaleSetVMRunCommands_Get": models.VirtualMachineRunCommand,
     "VirtualMachineScaleSetVMRunCommands_List": models.VirtualMachineRunCommandsListResult,
+    "VirtualMachineRunCommands_CreateOrUpdate": models.VirtualMachineRunCommand,
+    "VirtualMachineRunCommands_Update": models.VirtualMachineRunCommand,
+    "VirtualMachineRunCommands_GetByVirtualMachine": models.VirtualMachineRunCommand,
+    "VirtualMachineRunCommands_ListByVirtualMachine": models.VirtualMachineRunCommandsListResult,
+    "VirtualMachineRunCommands_List": models.RunCommandListResult,
+    "VirtualMachineRunCommands_Get": models.RunCommandDocument,
+    "VirtualMachines_RunCommand": models.RunCommandResult,
+    "VirtualMachineScaleSetVMs_RunCommand": models.RunCommandResult,
 }
+WITHOUT_RESULT = ("VirtualMachineScaleSetVMRunCommands_Delete", "VirtualMachineRunCommands_Delete")
 
 
 def _examples() -> list[tuple[str, dict[str, Any]]]:
@@ -55,10 +68,9 @@ def _normalize_times(node: Any) -> Any:
 
 
 def test_every_operation_has_an_example() -> None:
-    assert {op for op, _ in EXAMPLES} == {
-        *RESPONSE_MODELS,
-        "VirtualMachineScaleSetVMRunCommands_Delete",
-    }
+    operation_ids = {op["operationId"] for item in OPERATIONS.values() for op in item.values()}
+    assert len(operation_ids) == 14
+    assert {op for op, _ in EXAMPLES} == operation_ids == {*RESPONSE_MODELS, *WITHOUT_RESULT}
 
 
 @pytest.mark.parametrize(
@@ -69,7 +81,8 @@ def test_every_operation_has_an_example() -> None:
 def test_request_bodies_serialize_to_the_example(
     operation_id: str, example: dict[str, Any]
 ) -> None:
-    body = example["parameters"]["runCommand"]
+    name = "parameters" if operation_id.endswith("_RunCommand") else "runCommand"
+    body = example["parameters"][name]
     model = BODY_MODELS[operation_id].from_dict(body)
     assert model.to_dict() == body
     assert json.loads(json.dumps(model.to_dict())) == body
@@ -90,7 +103,7 @@ def test_responses_parse_and_read_back(operation_id: str, example: dict[str, Any
 
 
 def test_instance_view_fields_read_back_typed() -> None:
-    (get_example,) = [e for op, e in EXAMPLES if op.endswith("_Get")]
+    (get_example,) = [e for op, e in EXAMPLES if op == "VirtualMachineScaleSetVMRunCommands_Get"]
     body = get_example["responses"]["200"]["body"]
     run_command = models.VirtualMachineRunCommand.from_dict(body)
     view = run_command.instance_view
@@ -109,7 +122,9 @@ def test_instance_view_fields_read_back_typed() -> None:
 
 
 def test_secrets_of_the_example_request_stay_out_of_repr() -> None:
-    (create,) = [e for op, e in EXAMPLES if op.endswith("_CreateOrUpdate")]
+    (create,) = [
+        e for op, e in EXAMPLES if op == "VirtualMachineScaleSetVMRunCommands_CreateOrUpdate"
+    ]
     body = create["parameters"]["runCommand"]
     model = models.VirtualMachineRunCommand.from_dict(body)
     text = repr(model)
@@ -118,3 +133,21 @@ def test_secrets_of_the_example_request_stay_out_of_repr() -> None:
         assert parameter["value"] not in text
     assert "run_as_password" not in text and "protected_parameters" not in text
     assert body["properties"]["runAsUser"] in text
+
+
+def test_the_catalogue_and_the_action_form_read_back_typed() -> None:
+    examples = dict(EXAMPLES)
+    document = models.RunCommandDocument.from_dict(
+        examples["VirtualMachineRunCommands_Get"]["responses"]["200"]["body"]
+    )
+    assert document.os_type is models.OperatingSystemTypes.LINUX
+    assert document.parameters and document.parameters[1].default_value == "/bin/bash"
+    assert document.parameters[0].required is True
+    page = models.RunCommandListResult.from_dict(
+        examples["VirtualMachineRunCommands_List"]["responses"]["200"]["body"]
+    )
+    assert [entry.id for entry in page.value] == ["RunShellScript", "RunPowerShellScript"]
+    result = models.RunCommandResult.from_dict(
+        examples["VirtualMachines_RunCommand"]["responses"]["200"]["body"]
+    )
+    assert result.value and result.value[0].message and "/dev/sda1" in result.value[0].message

@@ -9,7 +9,7 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from vmss_runcommands import UNSET, DeserializationError
+from vmss_runcommands import DeserializationError
 from vmss_runcommands.models import (
     ExecutionState,
     RunCommandInputParameter,
@@ -25,30 +25,30 @@ from vmss_runcommands.runtime.serialization import format_datetime, parse_dateti
 text = st.text(max_size=30)
 identity = st.builds(
     RunCommandManagedIdentity,
-    client_id=st.one_of(st.just(UNSET), text),
-    object_id=st.one_of(st.just(UNSET), text),
+    client_id=st.one_of(st.none(), text),
+    object_id=st.one_of(st.none(), text),
 )
 parameters = st.lists(st.builds(RunCommandInputParameter, name=text, value=text), max_size=3)
 source = st.builds(
     VirtualMachineRunCommandScriptSource,
-    script=st.one_of(st.just(UNSET), text),
-    script_uri=st.one_of(st.just(UNSET), text),
-    command_id=st.one_of(st.just(UNSET), text),
-    script_uri_managed_identity=st.one_of(st.just(UNSET), identity),
+    script=st.one_of(st.none(), text),
+    script_uri=st.one_of(st.none(), text),
+    command_id=st.one_of(st.none(), text),
+    script_uri_managed_identity=st.one_of(st.none(), identity),
 )
 run_commands = st.builds(
     VirtualMachineRunCommand,
     location=text,
-    tags=st.one_of(st.just(UNSET), st.dictionaries(text, text, max_size=3)),
-    source=st.one_of(st.just(UNSET), source),
-    parameters=st.one_of(st.just(UNSET), parameters),
-    protected_parameters=st.one_of(st.just(UNSET), parameters),
-    async_execution=st.one_of(st.just(UNSET), st.booleans()),
-    run_as_user=st.one_of(st.just(UNSET), text),
-    run_as_password=st.one_of(st.just(UNSET), text),
-    timeout_in_seconds=st.one_of(st.just(UNSET), st.integers(-(2**31), 2**31 - 1)),
-    output_blob_managed_identity=st.one_of(st.just(UNSET), identity),
-    treat_failure_as_deployment_failure=st.one_of(st.just(UNSET), st.booleans()),
+    tags=st.one_of(st.none(), st.dictionaries(text, text, max_size=3)),
+    source=st.one_of(st.none(), source),
+    parameters=st.one_of(st.none(), parameters),
+    protected_parameters=st.one_of(st.none(), parameters),
+    async_execution=st.one_of(st.none(), st.booleans()),
+    run_as_user=st.one_of(st.none(), text),
+    run_as_password=st.one_of(st.none(), text),
+    timeout_in_seconds=st.one_of(st.none(), st.integers(-(2**31), 2**31 - 1)),
+    output_blob_managed_identity=st.one_of(st.none(), identity),
+    treat_failure_as_deployment_failure=st.one_of(st.none(), st.booleans()),
 )
 
 
@@ -65,8 +65,8 @@ def test_unset_fields_are_not_sent_and_flattened_fields_are_nested(
     wire = model.to_dict()
     top_level = {"location", "tags"}
     assert set(wire) <= top_level | {"properties"}
-    assert ("tags" in wire) == (model.tags is not UNSET)
-    if model.source is UNSET and model.run_as_password is UNSET and "properties" in wire:
+    assert ("tags" in wire) == (model.tags is not None)
+    if model.source is None and model.run_as_password is None and "properties" in wire:
         assert "source" not in wire["properties"] and "runAsPassword" not in wire["properties"]
 
 
@@ -205,7 +205,9 @@ def test_null_means_absent() -> None:
     model = VirtualMachineRunCommand.from_dict(
         {"location": "x", "tags": None, "properties": {"source": None, "exitCode": None}}
     )
-    assert model.tags is UNSET and model.source is UNSET
+    assert model.tags is None and model.source is None
+    # An absent field is not sent as null; the unknown key is kept as it came.
+    assert model.to_dict() == {"location": "x", "properties": {"exitCode": None}}
 
 
 def test_unknown_keys_are_kept_and_sent_back() -> None:
@@ -297,3 +299,21 @@ def test_repr_is_short_and_truncated() -> None:
     assert text_form.startswith("VirtualMachineRunCommand(location='westus', source=")
     assert len(text_form) <= 1024
     assert "UNSET" not in text_form
+
+
+def test_a_patch_sends_only_what_was_set_and_send_null_removes_a_value() -> None:
+    from vmss_runcommands import send_null
+
+    update = VirtualMachineRunCommandUpdate(run_as_user="ops")
+    assert update.timeout_in_seconds is None
+    assert update.to_dict() == {"properties": {"runAsUser": "ops"}}
+    send_null(update, "timeout_in_seconds", "tags")
+    assert json.loads(json.dumps(update.to_dict())) == {
+        "tags": None,
+        "properties": {"runAsUser": "ops", "timeoutInSeconds": None},
+    }
+    # Reading the same wire form back: null is absent, as for any field.
+    back = VirtualMachineRunCommandUpdate.from_dict(update.to_dict())
+    assert back.timeout_in_seconds is None and back.run_as_user == "ops"
+    with pytest.raises(ValueError, match="read-only"):
+        send_null(update, "provisioning_state")
