@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .body import DEFAULT_MAX_RESPONSE_BODY
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import (
@@ -24,7 +25,9 @@ from .exceptions import (
     ServiceResponseTimeoutError,
     map_error,
 )
+from .headers import check_header
 from .http import HttpRequest, HttpResponse
+from .origin import UnsafeURLError, origin_of, same_origin
 from .paging import ItemPaged
 from .params import Joined, Raw
 from .pipeline import Pipeline, build_user_agent, new_client_request_id
@@ -35,13 +38,12 @@ from .polling import (
     decode_continuation_token,
     lost_response_token,
     normalize_final_state_via,
-    same_origin,
     token_api_version,
 )
 from .reconcile import LostWriteDecision, decide_lost_write
 from .redact import redact_url
 from .retry import RetryPolicy
-from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport
+from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport, check_body_limit
 
 __all__ = ["ArmClient", "PathParam", "RequestOptions"]
 
@@ -68,13 +70,15 @@ class PathParam:
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """Per-call settings: extra headers (win over the defaults), a per-attempt timeout in
-    seconds, the ``x-ms-client-request-id`` to send, and a retry policy for this call."""
+    """Per-call settings: extra headers (win over the defaults), a wall-clock timeout in
+    seconds for the whole call (attempts, waits and the response read), the
+    ``x-ms-client-request-id`` to send, a retry policy and a response body cap in bytes."""
 
     headers: Mapping[str, str] | None = None
     timeout: float | None = None
     client_request_id: str | None = None
     retry_policy: RetryPolicy | None = None
+    max_response_body: int | None = None
 
     def __post_init__(self) -> None:
         # Checked here, before anything is sent, so a bad option names itself instead of
@@ -91,11 +95,14 @@ class RequestOptions:
                 )
             if not request_id.strip():
                 raise ValueError("client_request_id must not be empty or whitespace-only")
+            check_header("x-ms-client-request-id", request_id, "client_request_id")
         if self.retry_policy is not None and not isinstance(self.retry_policy, RetryPolicy):
             raise TypeError(
                 "retry_policy must be a RetryPolicy or None, "
                 f"not {type(self.retry_policy).__name__}"
             )
+        if self.max_response_body is not None:
+            check_body_limit("max_response_body", self.max_response_body)
 
 
 _NO_OPTIONS = RequestOptions()
@@ -131,6 +138,7 @@ class ArmClient:
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
         parameters: Mapping[str, object] | None = None,
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
@@ -151,6 +159,12 @@ class ArmClient:
             raise TypeError(
                 f"retry_policy must be a RetryPolicy or None, not {type(retry_policy).__name__}"
             )
+        if user_agent is not None:
+            if not isinstance(user_agent, str):
+                raise TypeError(
+                    f"user_agent must be a str or None, not {type(user_agent).__name__}"
+                )
+            check_header("User-Agent", user_agent, "user_agent")
         self._secret_fields = frozenset(secret_fields)
         self._retry_policy = retry_policy
         # (policy, the same without read retries) for the first request of an LRO; kept
@@ -164,6 +178,7 @@ class ArmClient:
             read_timeout=read_timeout,
             retry_policy=retry_policy,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         auth = None
         if credential is not None:
@@ -243,10 +258,12 @@ class ArmClient:
 
             filled = _PLACEHOLDER.sub(fill, template)
         if absolute:
-            # x-ms-parameterized-host: the template carries scheme and host itself.
-            parts = urlsplit(filled)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"the host parameters do not make an http(s) URL: {filled!r}")
+            # x-ms-parameterized-host: the template carries scheme and host itself, and the
+            # host must read the same to everyone (no userinfo, backslash or control character).
+            try:
+                origin_of(filled)
+            except UnsafeURLError as exc:
+                raise ValueError(f"the host parameters do not make a usable URL: {exc}") from None
             url = filled
         else:
             url = self.base_url + filled
@@ -277,6 +294,7 @@ class ArmClient:
             options.client_request_id,
             options.timeout,
             options.retry_policy,
+            options.max_response_body,
         )
 
     def _send(
@@ -289,6 +307,7 @@ class ArmClient:
         client_request_id: str | None,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         headers = {"Accept": _ACCEPT}
         if body is not None:
@@ -298,12 +317,21 @@ class ArmClient:
                 del headers[existing]
             headers[name] = value
         request = HttpRequest(method.upper(), url, headers=headers, body=body)
-        response = self.pipeline.run(
-            request,
-            client_request_id=client_request_id,
-            timeout=timeout,
-            retry_policy=retry_policy,
-        )
+        if max_response_body is None:
+            response = self.pipeline.run(
+                request,
+                client_request_id=client_request_id,
+                timeout=timeout,
+                retry_policy=retry_policy,
+            )
+        else:
+            response = self.pipeline.run(
+                request,
+                client_request_id=client_request_id,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
+            )
         if response.status_code not in expected_status:
             raise map_error(response, secret_fields=self._secret_fields)
         return response
@@ -413,8 +441,10 @@ class ArmClient:
                 expected_status,
                 options.headers,
                 client_request_id,
-                options.timeout,
+                # The operation's deadline bounds its first request too.
+                _earlier(options.timeout, deadline),
                 self._initial_request_policy(method, poll_policy),
+                options.max_response_body,
             )
 
         try:
@@ -773,9 +803,13 @@ def _endpoint(base_url: object, cloud: AzureCloud | None) -> str:
 def _check_base_url(base_url: object) -> str:
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
+    try:
+        origin_of(base_url.strip())
+    except UnsafeURLError as error:
+        raise ValueError(
+            f"base_url must be an absolute http or https URL with a plain host: {error}"
+        ) from None
     parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an absolute http or https URL, not {base_url!r}")
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
     return base_url.strip().rstrip("/")
@@ -792,6 +826,7 @@ def _check_headers(headers: object) -> None:
         if not isinstance(value, str):
             # Only the type is named: the value may be a credential.
             raise TypeError(f"headers[{name!r}] must be a str, not {type(value).__name__}")
+        check_header(name, value, "headers")
 
 
 def _path_text(param: PathParam) -> str:
@@ -880,6 +915,12 @@ def _with_api_version(url: str, api_version: str) -> str:
     ]
     kept.append(f"api-version={quote(api_version, safe='')}")
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def _earlier(timeout: float | None, deadline: float | None) -> float | None:
+    if timeout is None:
+        return deadline
+    return timeout if deadline is None else min(timeout, deadline)
 
 
 def _initial_request_policy(method: str, policy: RetryPolicy) -> RetryPolicy:

@@ -31,6 +31,7 @@ from .exceptions import (
     map_error,
 )
 from .http import HttpRequest, HttpResponse
+from .origin import same_origin
 from .redact import redact_json_value, redact_url
 from .retry import RetryPolicy
 from .retry_after import requested_delay
@@ -334,29 +335,6 @@ def _state_from_token_data(data: dict[str, Any]) -> PollingState:
 
 
 # --- response helpers ------------------------------------------------------------------------
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if port is None:
-        port = {"https": 443, "http": 80}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port
-
-
-def same_origin(url: str, reference: str) -> bool:
-    """Whether ``url`` has the scheme, host and port of ``reference`` (default ports folded)."""
-    # The usual case without parsing: ``url`` starts with the whole ``scheme://authority/`` of
-    # ``reference``, character for character, so both parse to the same origin.
-    authority = reference.find("://") + 3
-    end = reference.find("/", authority) if authority > 2 else -1
-    if end > authority and url.startswith(reference[: end + 1]):
-        return True
-    return _origin(url) == _origin(reference)
 
 
 def _json_or_none(response: HttpResponse, secret_fields: frozenset[str] = frozenset()) -> Any:
@@ -1270,7 +1248,7 @@ class LROPoller(Generic[T]):
             if isinstance(exc, AzureError):
                 exc.continuation_token = self._method.continuation_token()
             self._exception = exc
-            _LOGGER.warning(
+            _LOGGER.info(  # raised to the caller: not a warning as well
                 "Long-running operation %s failed: %s",
                 self._method.state.operation_id,
                 type(exc).__name__,

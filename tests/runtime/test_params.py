@@ -124,5 +124,13 @@ def test_absolute_templates_take_the_scheme_of_base_url() -> None:
         absolute=True,
     )
     assert url == "http://acct.example.test/x"
-    with pytest.raises(ValueError, match="do not make an http"):
+    with pytest.raises(ValueError, match="do not make a usable URL"):
         client.format_url("{a}/x", (PathParam("a", "a", Raw("ftp:")),), {}, absolute=True)
+    with pytest.raises(ValueError, match="do not make a usable URL"):
+        # userinfo would send the request (and its token) to evil.test
+        client.format_url(
+            "https://{a}.example.test/x",
+            (PathParam("a", "a", Raw("x@evil.test")),),
+            {},
+            absolute=True,
+        )
