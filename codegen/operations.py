@@ -80,6 +80,7 @@ def build_operations(
                     f"/{section}/{_escape(next_path)}/{next_method}",
                     all_ids,
                 )
+                _check_next_operation(operation, next_operation, f"{spec.entry}#{pointer}")
                 paging = replace(operation.paging, next_operation=next_operation)
                 operation = replace(operation, paging=paging)
             by_group.setdefault(group, []).append(operation)
@@ -100,6 +101,37 @@ def build_operations(
             )
         )
     return tuple(groups)
+
+
+def _check_next_operation(operation: Operation, next_operation: Operation, where: str) -> None:
+    """The next page's request is built from this operation's arguments and the link alone."""
+    problem = ""
+    if next_operation.body is not None and next_operation.body.required:
+        problem = "needs a request body"
+    available = {
+        p.python_name
+        for p in (
+            *operation.host_parameters,
+            *operation.path_parameters,
+            *operation.query_parameters,
+            *operation.header_parameters,
+        )
+    }
+    for p in (
+        *next_operation.host_parameters,
+        *next_operation.path_parameters,
+        *next_operation.query_parameters,
+        *next_operation.header_parameters,
+    ):
+        is_link = p.python_name in ("next_link", "nextlink") or p.wire_name == "nextLink"
+        needed = p.required and p.constant is None and not p.client_level
+        if needed and not is_link and p.python_name not in available:
+            problem = f"needs {p.python_name}, which this operation does not take"
+    if problem:
+        raise SpecError(
+            f"{where}/x-ms-pageable/operationName: the next-page operation "
+            f"{next_operation.operation_id} {problem}"
+        )
 
 
 def _iter_operations(

@@ -468,10 +468,10 @@ operations: ["*"]
 """
 
 
-def write_spec(root: Path) -> Path:
+def write_spec(root: Path, description: dict[str, Any] | None = None) -> Path:
     folder = root / "spec" / API_VERSION
     folder.mkdir(parents=True)
-    (folder / "ops.json").write_text(json.dumps(spec(), indent=2))
+    (folder / "ops.json").write_text(json.dumps(description or spec(), indent=2))
     (folder / "other.json").write_text(json.dumps(OTHER, indent=2))
     (root / "spec" / "codegen.yaml").write_text(CONFIG)
     return root / "spec"

@@ -22,10 +22,11 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import vmss_runcommands.runtime
 from azure.core.serialization import AzureJSONEncoder
-from operation_fixture import API_VERSION, write_host_spec, write_spec
+from operation_fixture import API_VERSION, spec, write_host_spec, write_spec
 from recording_server import FakeCredential, RecordingServer
 
 from codegen.generate import render_tree
+from codegen.load import SpecError
 
 RUNTIME = Path(vmss_runcommands.runtime.__file__).parent
 MODULE = "v" + API_VERSION.replace("-", "_")
@@ -460,3 +461,19 @@ def test_operations_reference_definitions_in_another_file_directly(
     server.reply(200, b'{"size": 4}')
     assert client.cross.put(models.Gadget(size=3)) == models.Gadget(size=4)
     assert json.loads(server.requests[-1].body) == {"size": 3}
+
+
+def test_a_next_page_operation_needing_more_than_the_link_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    description = spec()
+    next_page = description["paths"]["/pages/tenants/{tenant}/{nextLink}"]["get"]
+    next_page["parameters"].append(
+        {"name": "cursor", "in": "query", "required": True, "type": "string"}
+    )
+    with pytest.raises(
+        SpecError,
+        match=r"ops\.json#/paths/.*/x-ms-pageable/operationName: .*"
+        r"Pages_FragmentNext needs cursor",
+    ):
+        render_tree(write_spec(tmp_path, description), tmp_path / "out")
