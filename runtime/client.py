@@ -238,7 +238,12 @@ class ArmClient:
             raise ValueError(f"URL template must start with '/': {template!r}")
         encoded: dict[str, str] = {}
         for param in path:
-            encoded[param.wire_name] = _path_text(param)
+            value = param.value
+            if type(value) is str:  # the usual case, without a call per segment
+                _check_path_value(param.python_name, value)
+                encoded[param.wire_name] = _quote(value)
+            else:
+                encoded[param.wire_name] = _path_text(param)
         if _plain_placeholders(template):
             try:
                 filled = template.format_map(encoded)
@@ -866,17 +871,19 @@ def _encode_query(query: Mapping[str, str | Joined | Raw | None]) -> str:
     for key, value in query.items():
         if value is None:
             continue
-        name = _quote_name(key)
-        if isinstance(value, Joined):
+        if type(value) is str:  # the usual case first
+            pairs.append(f"{_quote_name(key)}={_quote(value)}")
+        elif isinstance(value, Joined):
+            name = _quote_name(key)
             if value.separator is None:
                 pairs.extend(f"{name}={_quote(part)}" for part in value.parts)
             else:
                 joined = _separator(value.separator).join(_quote(p) for p in value.parts)
                 pairs.append(f"{name}={joined}")
         elif isinstance(value, Raw):
-            pairs.append(f"{name}={_check_raw(key, value.text)}")
+            pairs.append(f"{_quote_name(key)}={_check_raw(key, value.text)}")
         elif isinstance(value, str):
-            pairs.append(f"{name}={_quote(value)}")
+            pairs.append(f"{_quote_name(key)}={_quote(value)}")
         else:
             raise TypeError(f"query parameter {key!r} must be a str, not {type(value).__name__}")
     return "&".join(pairs)
