@@ -41,7 +41,13 @@ def _build(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
                 roots.append(op.result)
             roots.extend(t for _, t in op.status_results if t is not None)
             roots.extend(
-                p.type for p in (*op.path_parameters, *op.query_parameters, *op.header_parameters)
+                p.type
+                for p in (
+                    *op.path_parameters,
+                    *op.query_parameters,
+                    *op.header_parameters,
+                    *op.form_parameters,
+                )
             )
     roots.extend(_error_types(spec, normalizer, config))
     collected = normalizer.collect(roots)

@@ -155,7 +155,7 @@ class EnumType:
     source: str
 
 
-ParameterLocation = Literal["path", "query", "header", "body"]
+ParameterLocation = Literal["path", "query", "header", "body", "formData"]
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,9 @@ class Operation:
     host_parameters: tuple[Parameter, ...] = ()
     host_first: bool = False  # positionInOperation: host parameters before the path's
     groups: tuple[ParameterGroup, ...] = ()
+    # formData parameters and the media type they are sent as (multipart or urlencoded).
+    form_parameters: tuple[Parameter, ...] = ()
+    form_content_type: str = ""
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
@@ -268,7 +271,7 @@ class Operation:
     def _caller_query_and_headers(self) -> list[Parameter]:
         return [
             p
-            for p in (*self.query_parameters, *self.header_parameters)
+            for p in (*self.query_parameters, *self.header_parameters, *self.form_parameters)
             if not p.client_level and p.constant is None and not p.group
         ]
 

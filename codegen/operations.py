@@ -179,6 +179,23 @@ def _operation(
         len(results) == len(status_results) or not results or long_running or paging
     )
     groups = _groups(operation_id, parameters, f"{spec.entry}#{pointer}")
+    form = tuple(p for p in parameters if p.location == "formData")
+    form_content_type = ""
+    if form:
+        consumes = raw.get("consumes") or spec.entry_document.get("consumes") or []
+        form_content_type = (
+            next(
+                (
+                    c
+                    for c in consumes
+                    if c in ("multipart/form-data", "application/x-www-form-urlencoded")
+                ),
+                "multipart/form-data" if any(p.type.kind == "bytes" for p in form) else "",
+            )
+            or "application/x-www-form-urlencoded"
+        )
+        if body is not None:
+            raise SpecError(f"{spec.entry}#{pointer}: a body and formData parameters together")
     return group, Operation(
         operation_id=operation_id,
         method_name=method_name,
@@ -202,6 +219,8 @@ def _operation(
         )
         == "first",
         groups=groups,
+        form_parameters=form,
+        form_content_type=form_content_type,
     )
 
 
@@ -380,9 +399,7 @@ def _parameter(
         raise SpecError(f"{located.where}: a parameter needs 'name' and 'in'")
     wire_name = str(node["name"])
     location = node["in"]
-    if location == "formData":
-        raise SpecError(f"{located.where}: formData parameters are not supported")
-    if location not in ("path", "query", "header", "body"):
+    if location not in ("path", "query", "header", "body", "formData"):
         raise SpecError(f"{located.where}: parameters in {location!r} are not supported")
     declared = node.get("x-ms-parameter-location")
     client_level = (

@@ -27,6 +27,7 @@ class OperationSurface:
     docstring: str
     path_template: str
     absolute: bool  # the template starts with a parameterized host, not base_url
+    form_expression: str  # formData: builds ``form`` (its body and Content-Type) first
     path_values: list[tuple[str, str, str]]  # (wire name, Python name, expression)
     query_values: list[tuple[str, str]]  # (wire name, expression)
     body_expression: str
@@ -334,6 +335,15 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
     ]
     if op.body is not None and op.body.content_type:
         header_items.append(f"'Content-Type': {op.body.content_type!r}")
+    form_expression = ""
+    if op.form_parameters:
+        fields = ", ".join(
+            f"{p.wire_name!r}: {sources[p.python_name] if p.constant is None else repr(p.constant)}"
+            for p in op.form_parameters
+        )
+        helper = "multipart_body" if op.form_content_type == "multipart/form-data" else "form_body"
+        form_expression = f"{helper}({{{fields}}})"
+        header_items.append("'Content-Type': form.content_type")
     collections = [
         f"**header_collection({p.header_prefix!r}, {sources[p.python_name]})"
         for p in op.header_parameters
@@ -348,7 +358,7 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
             )
         parts.extend(collections)
         headers_expression = "{" + ", ".join(parts) + "}"
-    body_expression = "None"
+    body_expression = "form.body" if form_expression else "None"
     if op.body is not None:
         call = _body_call(op, op.body, sources)
         source = sources[op.body.python_name]
@@ -402,6 +412,7 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         docstring=_operation_docstring(op, returns),
         path_template=template,
         absolute=bool(op.host_template),
+        form_expression=form_expression,
         path_values=path_values,
         query_values=query_values,
         body_expression=body_expression,
@@ -459,6 +470,7 @@ def _all_parameters(op: Operation) -> tuple[Parameter, ...]:
         *op.path_parameters,
         *op.query_parameters,
         *op.header_parameters,
+        *op.form_parameters,
         *body,
     )
 
@@ -599,6 +611,7 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
             [
                 s.body_expression,
                 s.headers_expression,
+                s.form_expression,
                 s.deserialize,
                 *(e for _, _, e in s.path_values),
                 *(e for _, e in s.query_values),
@@ -615,6 +628,8 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
             "bodies",
             (
                 "binary_body",
+                "form_body",
+                "multipart_body",
                 "dict_of",
                 "json_body",
                 "list_of",

@@ -14,17 +14,24 @@ import enum
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
+from urllib.parse import urlencode
+
+from urllib3 import encode_multipart_formdata
 
 from .params import wire_value
 from .serialization import Codec, parse_datetime
 
 __all__ = [
+    "Form",
     "binary_body",
     "dict_of",
+    "form_body",
     "json_body",
     "list_of",
     "model_list_body",
+    "multipart_body",
     "read_any",
     "read_bool",
     "read_bytes",
@@ -91,6 +98,44 @@ def binary_body(value: object, parameter: str) -> bytes:
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise TypeError(f"{parameter} must be bytes, not {type(value).__name__}")
     return bytes(value)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A formData request body and the Content-Type that says how it is encoded."""
+
+    body: bytes
+    content_type: str
+
+
+def _form_fields(fields: Mapping[str, object]) -> list[tuple[str, object]]:
+    pairs: list[tuple[str, object]] = []
+    for name, value in fields.items():
+        if value is None:
+            continue
+        values = value if isinstance(value, (list, tuple)) else [value]
+        pairs.extend((name, v) for v in values)
+    return pairs
+
+
+def form_body(fields: Mapping[str, object]) -> Form:
+    """``application/x-www-form-urlencoded``: each value as its parameter text; ``None``
+    fields are left out and a list repeats its field."""
+    pairs = [(name, wire_value(value)) for name, value in _form_fields(fields)]
+    return Form(urlencode(pairs).encode("ascii"), "application/x-www-form-urlencoded")
+
+
+def multipart_body(fields: Mapping[str, object]) -> Form:
+    """``multipart/form-data`` through urllib3's encoder: ``bytes`` values are sent as files
+    (named after their field), others as their parameter text."""
+    parts: list[tuple[str, Any]] = []
+    for name, value in _form_fields(fields):
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            parts.append((name, (name, bytes(value), "application/octet-stream")))
+        else:
+            parts.append((name, wire_value(value)))
+    body, content_type = encode_multipart_formdata(parts)
+    return Form(body, content_type)
 
 
 # -- response readers ---------------------------------------------------------------------

@@ -277,6 +277,37 @@ def spec() -> dict[str, Any]:
                 },
             }
         },
+        "/forms/upload": {
+            "post": {
+                "operationId": "Forms_Upload",
+                "consumes": ["multipart/form-data"],
+                "parameters": [
+                    API,
+                    {"name": "content", "in": "formData", "required": True, "type": "file"},
+                    {"name": "fileName", "in": "formData", "required": False, "type": "string"},
+                ],
+                "responses": {"204": {"description": "stored"}, "default": ERROR},
+            }
+        },
+        "/forms/token": {
+            "post": {
+                "operationId": "Forms_Token",
+                "consumes": ["application/x-www-form-urlencoded"],
+                "parameters": [
+                    API,
+                    {
+                        "name": "grant_type",
+                        "in": "formData",
+                        "required": True,
+                        "type": "string",
+                        "enum": ["refresh_token"],
+                    },
+                    {"name": "scope", "in": "formData", "required": True, "type": "string"},
+                    {"name": "ttl", "in": "formData", "required": False, "type": "integer"},
+                ],
+                "responses": {"204": {"description": "done"}, "default": ERROR},
+            }
+        },
         "/bodies/default": {
             "get": {
                 "operationId": "Bodies_OnlyDefault",

@@ -477,3 +477,24 @@ def test_a_next_page_operation_needing_more_than_the_link_is_a_located_error(
         r"Pages_FragmentNext needs cursor",
     ):
         render_tree(write_spec(tmp_path, description), tmp_path / "out")
+
+
+def test_form_data_multipart_and_urlencoded(client: Any, server: RecordingServer) -> None:
+    server.reply(204, b"")
+    client.forms.upload(b"\x00file bytes", file_name="a.bin")
+    sent = server.requests[-1]
+    content_type = sent.headers["content-type"]
+    assert content_type.startswith("multipart/form-data; boundary=")
+    boundary = content_type.split("boundary=", 1)[1].encode()
+    parts = sent.body.split(b"--" + boundary)[1:-1]
+    assert len(parts) == 2
+    assert b'name="content"' in parts[0] and parts[0].endswith(b"\r\n\r\n\x00file bytes\r\n")
+    assert b'name="fileName"' in parts[1] and parts[1].endswith(b"\r\n\r\na.bin\r\n")
+    server.reply(204, b"")
+    client.forms.token("a b&c", ttl=30)
+    sent = server.requests[-1]
+    assert sent.headers["content-type"] == "application/x-www-form-urlencoded"
+    assert sent.body == b"grant_type=refresh_token&scope=a+b%26c&ttl=30"  # constant, never asked
+    server.reply(204, b"")
+    client.forms.token("s")
+    assert server.requests[-1].body == b"grant_type=refresh_token&scope=s"
