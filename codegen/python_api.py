@@ -37,6 +37,11 @@ class OperationSurface:
     response_kind: str
     status_readers: list[tuple[int, str]]  # by_status: (status, reader or "None")
     paging_extra: list[str]  # extra keyword arguments of client.paged(...)
+    # T of LROPoller[T] ("None" without a result): what a polling= method object returns.
+    poller_result: str = "None"
+    # (body annotation, continuation_token annotation) of each @overload of an LRO with a
+    # body: the body is required unless continuation_token is given.
+    resume_overloads: tuple[tuple[str, str], ...] = ()
 
     @property
     def every_status_has_a_body(self) -> bool:
@@ -45,6 +50,15 @@ class OperationSurface:
     @property
     def annotations(self) -> list[str]:
         return [a for _, a in (*self.positional, *self.keywords)]
+
+    def positional_with_body(self, body_annotation: str) -> list[tuple[str, str]]:
+        """The positional parameters with the body's annotation replaced (an overload's)."""
+        return [
+            (name, body_annotation if name == self.body_name else annotation)
+            for name, annotation in self.positional
+        ]
+
+    body_name: str = ""  # the positional body parameter's name, for the resume overloads
 
 
 def docstring(
@@ -142,6 +156,12 @@ CLIENT_OPTIONS = (
         "None",
         "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
         "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
+    ),
+    ClientOption(
+        "cloud_setting",
+        "str | None",
+        "None",
+        "The same as cloud, under azure-mgmt-*'s name; azure.core.AzureClouds members work.",
     ),
     ClientOption(
         "connection_verify",
@@ -397,6 +417,9 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
             paging_extra.append(f"next_url={_next_url(op, op.paging.next_operation, sources)}")
         elif not any(p.wire_name == "api-version" for p in op.query_parameters):
             paging_extra.append("replace_api_version=False")
+    poller_result = "None"
+    resume_overloads: tuple[tuple[str, str], ...] = ()
+    body_name = ""
     if op.long_running is not None:
         if op.paging is not None:
             deserialize = (
@@ -404,10 +427,23 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
                 f"items_key={op.paging.items_key!r}, "
                 f"next_link_key={op.paging.next_link_key!r}, options=options)"
             )
+        poller_result = returns
         returns = f"LROPoller[{returns}]"
+        body = next((p for p in op.positional_parameters if p.location == "body"), None)
+        if body is not None:
+            body_name = body.python_name
+            # Omittable when resuming, if nothing positional follows it.
+            omitted = " = None" if positional[-1][0] == body.python_name else ""
+            resume_overloads = (
+                (body.annotation, "None = None"),
+                (f"{body.annotation} | None{omitted}", "str"),
+            )
     return OperationSurface(
         positional=positional,
         keywords=keywords,
+        poller_result=poller_result,
+        resume_overloads=resume_overloads,
+        body_name=body_name,
         returns=returns,
         docstring=_operation_docstring(op, returns),
         path_template=template,
@@ -551,7 +587,9 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         args += [
             (
                 "polling",
-                "False returns a poller that does not poll (its result is the first answer).",
+                "False returns a poller that does not poll (its result is the first answer); "
+                "an azure-core polling-method object (such as NoPolling()) polls instead of "
+                "this package; anything else is a TypeError.",
             ),
             ("polling_interval", "Seconds between polls when the service gives no Retry-After."),
             (
@@ -571,6 +609,12 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
         ("retry_policy", "Retries for this call, instead of the client's."),
         ("max_response_body", "Largest response body accepted, in bytes, instead of the client's."),
+        (
+            "raw_response_hook",
+            "Called with each response of this call (a PipelineResponse: http_response has "
+            "the status, headers and body), errors included.",
+        ),
+        ("logging_enable", "False keeps this call out of the log; True logs as configured."),
     ]
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."
