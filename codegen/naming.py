@@ -43,10 +43,53 @@ def python_identifier(name: str) -> str:
 _DIGITS_THEN_LETTERS = re.compile(r"(\d+)([a-zA-Z]+)")
 
 
+# A value made only of symbols ("*" for any protocol in Microsoft.Network) is spelled out, as
+# AutoRest does (``SecurityRuleProtocol.ASTERISK``).
+_SYMBOL_NAMES = {
+    "*": "ASTERISK",
+    "+": "PLUS",
+    "-": "MINUS",
+    ".": "DOT",
+    "/": "SLASH",
+    "\\": "BACKSLASH",
+    "#": "HASH",
+    "@": "AT",
+    "$": "DOLLAR",
+    "%": "PERCENT",
+    "&": "AMPERSAND",
+    "=": "EQUALS",
+    "?": "QUESTION",
+    "!": "EXCLAMATION",
+    "~": "TILDE",
+    ":": "COLON",
+    ",": "COMMA",
+    ";": "SEMICOLON",
+    "|": "PIPE",
+    "^": "CARET",
+    "<": "LESS_THAN",
+    ">": "GREATER_THAN",
+}
+
+
 def enum_member_name(value: str) -> str:
     """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``;
-    ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2`` (as AutoRest derives them)."""
+    ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2``; ``*`` -> ``ASTERISK``; ``""`` -> ``EMPTY``
+    (as AutoRest derives them)."""
+    if not _NOT_IDENTIFIER.sub("", value).strip("_"):
+        return _symbols_name(value)
     return snake_case(_DIGITS_THEN_LETTERS.sub(r"\1_\2", value)).upper()
+
+
+def _symbols_name(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return "EMPTY"
+    unknown = sorted({c for c in text if c not in _SYMBOL_NAMES and c != "_"})
+    if unknown:
+        raise ValueError(
+            f"cannot derive an enum member name from {value!r}: name its values with x-ms-enum"
+        )
+    return "_".join(_SYMBOL_NAMES[c] for c in text if c != "_")
 
 
 def class_name(name: str) -> str:

@@ -104,7 +104,10 @@ class Normalizer:
             if not isinstance(value, str):
                 raise SpecError(f"{node.where}: a string enum lists {value!r}, not a string")
             meta = values_meta.get(value, {})
-            member_name = naming.enum_member_name(str(meta.get("name") or value))
+            try:
+                member_name = naming.enum_member_name(str(meta.get("name") or value))
+            except ValueError as exc:
+                raise SpecError(f"{node.where}: {exc}") from exc
             members.append(EnumMember(member_name, value, str(meta.get("description", ""))))
         enum = EnumType(
             name=name,
