@@ -50,7 +50,7 @@ class Normalizer:
 
     def model_name_for(self, ref: str) -> str:
         """The class name of the model at ``ref`` (without claiming it)."""
-        return naming.class_name(self._schemas[ref].class_name)
+        return naming.model_class_name(self._schemas[ref].class_name)
 
     # -- types ------------------------------------------------------------------------------
 
@@ -95,7 +95,7 @@ class Normalizer:
         name = x_ms_enum.get("name") or (
             schema.class_name if schema is not None else node.pointer.rsplit("/", 1)[-1]
         )
-        name = naming.class_name(name)
+        name = naming.model_class_name(name)
         values_meta = {
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
         }
@@ -134,7 +134,7 @@ class Normalizer:
         schema = self._schemas.get(ref)
         if schema is None or schema.is_enum:
             raise SpecError(f"{ref}: definition was not resolved")
-        name = naming.class_name(schema.class_name)
+        name = naming.model_class_name(schema.class_name)
         self._claim_class_name(name, ref)
         self._refs_by_name[name] = ref
         return name

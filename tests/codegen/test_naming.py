@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codegen.naming import enum_member_name, snake_case
+from codegen.naming import enum_member_name, model_class_name, snake_case
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,23 @@ def test_enum_values_made_of_symbols_are_spelled_out(value: str, member: str) ->
 def test_an_enum_value_of_unnamed_symbols_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match=r"enum member name from '\u2603'.*x-ms-enum"):
         enum_member_name("\u2603")
+
+
+@pytest.mark.parametrize(
+    ("definition", "python"),
+    [
+        ("Ship", "Ship"),
+        ("Standard_LRS", "Standard_LRS"),  # a valid name is kept as the spec spells it
+        ("Harbor.Common.ErrorResponse", "HarborCommonErrorResponse"),  # TypeSpec's dotted names
+        ("berth-kind", "BerthKind"),
+        ("2Fast", "Model2Fast"),
+        # names the generated modules bind, keywords and builtins take AutoRest's suffix
+        ("RetryPolicy", "RetryPolicyModel"),
+        ("Mapping", "MappingModel"),
+        ("None", "NoneModel"),
+        ("list", "List"),
+        ("Any", "AnyModel"),
+    ],
+)
+def test_model_class_names(definition: str, python: str) -> None:
+    assert model_class_name(definition) == python
