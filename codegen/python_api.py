@@ -23,6 +23,11 @@ class OperationSurface:
     body_expression: str
     headers_expression: str
     deserialize: str
+    # T of LROPoller[T] ("None" without a result): what a polling= method object returns.
+    poller_result: str = "None"
+    # (body annotation, continuation_token annotation) of each @overload of an LRO with a
+    # body: the body is required unless continuation_token is given.
+    resume_overloads: tuple[tuple[str, str], ...] = ()
 
 
 def docstring(
@@ -120,6 +125,12 @@ CLIENT_OPTIONS = (
         "None",
         "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
         "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
+    ),
+    ClientOption(
+        "cloud_setting",
+        "str | None",
+        "None",
+        "The same as cloud, under azure-mgmt-*'s name; azure.core.AzureClouds members work.",
     ),
     ClientOption(
         "connection_verify",
@@ -304,7 +315,18 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         returns = f"ItemPaged[{result.name if result else 'None'}]"
     else:
         returns = result.name if result is not None else "None"
+    resume_overloads: tuple[tuple[str, str], ...] = ()
+    if op.long_running is not None and op.body is not None:
+        body = next(p for p in op.positional_parameters if p.location == "body")
+        # Omittable when resuming, if nothing positional follows it.
+        omitted = " = None" if op.positional_parameters[-1] is body else ""
+        resume_overloads = (
+            (body.annotation, "None = None"),
+            (f"{body.annotation} | None{omitted}", "str"),
+        )
     return OperationSurface(
+        poller_result=result.name if result is not None else "None",
+        resume_overloads=resume_overloads,
         positional_annotations=positional,
         returns=returns,
         docstring=_operation_docstring(op, returns),
@@ -322,7 +344,9 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         args += [
             (
                 "polling",
-                "False returns a poller that does not poll (its result is the first answer).",
+                "False returns a poller that does not poll (its result is the first answer); "
+                "an azure-core polling-method object (such as NoPolling()) polls instead of "
+                "this package; anything else is a TypeError.",
             ),
             ("polling_interval", "Seconds between polls when the service gives no Retry-After."),
             (
@@ -342,6 +366,12 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
         ("retry_policy", "Retries for this call, instead of the client's."),
         ("max_response_body", "Largest response body accepted, in bytes, instead of the client's."),
+        (
+            "raw_response_hook",
+            "Called with each response of this call (a PipelineResponse: http_response has "
+            "the status, headers and body), errors included.",
+        ),
+        ("logging_enable", "False keeps this call out of the log; True logs as configured."),
     ]
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."

@@ -21,9 +21,12 @@ from .v2024_07_01.models import (
     StatusLevelTypes,
     VirtualMachineRunCommand,
     VirtualMachineRunCommandInstanceView,
+    VirtualMachineRunCommandProperties,
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandsListResult,
     VirtualMachineRunCommandUpdate,
+    VirtualMachineRunCommandUpdateProperties,
+    VirtualMachineScaleSet,
 )
 
 __all__ = [
@@ -45,7 +48,10 @@ __all__ = [
     "StatusLevelTypes",
     "VirtualMachineRunCommand",
     "VirtualMachineRunCommandInstanceView",
+    "VirtualMachineRunCommandProperties",
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
+    "VirtualMachineRunCommandUpdateProperties",
     "VirtualMachineRunCommandsListResult",
+    "VirtualMachineScaleSet",
 ]

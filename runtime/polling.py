@@ -1265,3 +1265,9 @@ class LROPoller(Generic[T]):
         return isinstance(error, ServiceRequestError | ServiceResponseError) and (
             self._clock() >= limit
         )
+
+
+# pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are
+# read on purpose in this module; the public surface stays fully typed.
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false

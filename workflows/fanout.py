@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -20,7 +20,9 @@ from .run import RunCommandBody, RunWaiter, check_wait_settings
 from .throttle import Throttle
 
 if TYPE_CHECKING:
-    from .. import RunCommandsClient
+    # The newest api-version's client, which the top-level client subclasses: both it and
+    # the client of `from vmss_runcommands.v<newest> import RunCommandsClient` are accepted.
+    from .._client import NewestRunCommandsClient as RunCommandsClient
 
 __all__ = ["FanOut", "FanOutProgress", "FanOutSummary", "InstanceOutcome", "fan_out"]
 
@@ -36,13 +38,17 @@ class InstanceOutcome:
 
     ``status`` is ``"succeeded"`` (the script succeeded), ``"failed"`` (it ran and did not) or
     ``"errored"`` (no result: the service refused, the wait timed out, ...). ``attempts``
-    counts the starts, more than one when a start was throttled.
+    counts the starts, more than one when a start was throttled. ``continuation_token`` is
+    set on an errored instance whose run was accepted by the service: it resumes the wait
+    (``run_and_wait(..., continuation_token=...)`` or ``FanOut(continuation_tokens=...)``)
+    without running the script again.
     """
 
     instance_id: str
     result: RunResult | None = None
     error: Exception | None = None
     attempts: int = 1
+    continuation_token: str | None = None
 
     @property
     def status(self) -> str:
@@ -133,11 +139,16 @@ class FanOut(Iterator[InstanceOutcome]):
         timeout: float | None = None,
         polling_interval: float | None = None,
         max_starts: int = 5,
+        continuation_tokens: Mapping[str, str] | None = None,
     ) -> None:
         for name, value in (("max_in_flight", max_in_flight), ("max_starts", max_starts)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be an int >= 1, not {value!r}")
         self._ids = _checked_ids(instance_ids)
+        self._resume_tokens = dict(continuation_tokens or {})
+        unknown = sorted(set(self._resume_tokens) - set(self._ids))
+        if unknown:
+            raise ValueError(f"continuation_tokens names instances not in instance_ids: {unknown}")
         self._client = client
         self._where = (resource_group_name, vm_scale_set_name, run_command_name)
         self._run_command = run_command
@@ -154,6 +165,8 @@ class FanOut(Iterator[InstanceOutcome]):
         self._by_status: dict[str, list[str]] = {SUCCEEDED: [], FAILED: [], ERRORED: []}
         self._in_flight = 0
         self._started: set[str] = set()
+        # Instances whose run the service accepted and that are not finished: their tokens.
+        self._tokens: dict[str, str] = {}
         workers = min(max_in_flight, len(self._ids))
         self._live_workers = workers
         self._threads = [
@@ -198,6 +211,13 @@ class FanOut(Iterator[InstanceOutcome]):
                 failed=len(self._by_status[FAILED]),
                 errored=len(self._by_status[ERRORED]),
             )
+
+    def in_flight(self) -> dict[str, str | None]:
+        """Instances started and not finished, with the continuation token that resumes each
+        (``None`` while its first request is still on its way)."""
+        with self._lock:
+            done = {i for ids in self._by_status.values() for i in ids}
+            return {i: self._tokens.get(i) for i in self._ids if i in self._started - done}
 
     def summary(self) -> FanOutSummary:
         """Instance ids by outcome so far (call :meth:`wait` first for the final one)."""
@@ -267,10 +287,14 @@ class FanOut(Iterator[InstanceOutcome]):
             on_status=None,
         )
         attempts = 0
+        resume_token = self._resume_tokens.get(instance_id)
         while True:
             attempts += 1
             try:
-                poller = run.start(self._run_command)
+                if resume_token is not None:
+                    poller = run.start(None, continuation_token=resume_token)
+                else:
+                    poller = run.start(self._run_command)
                 break
             except HttpResponseError as error:
                 # A throttled start was not processed, so sending it again cannot run the
@@ -283,10 +307,19 @@ class FanOut(Iterator[InstanceOutcome]):
                 )
             except Exception as error:
                 return InstanceOutcome(instance_id, error=error, attempts=attempts)
+        token = poller.continuation_token()
+        with self._lock:
+            self._tokens[instance_id] = token
         try:
             result = run.finish(poller)
         except Exception as error:
-            return InstanceOutcome(instance_id, error=error, attempts=attempts)
+            token = getattr(error, "continuation_token", None) or token
+            return InstanceOutcome(
+                instance_id, error=error, attempts=attempts, continuation_token=token
+            )
+        finally:
+            with self._lock:
+                self._tokens.pop(instance_id, None)
         return InstanceOutcome(instance_id, result=result, attempts=attempts)
 
 
@@ -303,6 +336,7 @@ def fan_out(
     timeout: float | None = None,
     polling_interval: float | None = None,
     max_starts: int = 5,
+    continuation_tokens: Mapping[str, str] | None = None,
 ) -> FanOut:
     """Run the same run command on every instance in ``instance_ids``; returns at once.
 
@@ -335,6 +369,9 @@ def fan_out(
             ``errored`` with a :class:`RunTimeoutError` carrying its continuation token.
         polling_interval: see :func:`run_and_wait`.
         max_starts: attempts to start one instance while the service throttles.
+        continuation_tokens: instance id -> token (``InstanceOutcome.continuation_token``)
+            for instances whose run was already accepted: the fan-out waits for them again
+            instead of sending ``run_command`` (which the others still get).
 
     Raises:
         ValueError / TypeError: bad ids (empty, duplicated, not str) or settings, before any
@@ -352,4 +389,5 @@ def fan_out(
         timeout=timeout,
         polling_interval=polling_interval,
         max_starts=max_starts,
+        continuation_tokens=continuation_tokens,
     )
