@@ -13,6 +13,7 @@ Decisions made here, so templates never make them:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -43,6 +44,7 @@ class Normalizer:
         self._class_names: dict[str, str] = {}  # class name -> ref, to detect clashes
         self._refs_by_name: dict[str, str] = {}
         self._children: dict[str, list[str]] | None = None
+        self._model_names: frozenset[str] | None = None
 
     @property
     def schemas(self) -> dict[str, SchemaModel]:
@@ -96,6 +98,9 @@ class Normalizer:
             schema.class_name if schema is not None else node.pointer.rsplit("/", 1)[-1]
         )
         name = naming.model_class_name(name)
+        if name in self._model_class_names():
+            # An x-ms-enum named like a model (Cdn's DeliveryRuleAction) takes AutoRest's suffix.
+            name = f"{name}Enum"
         values_meta = {
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
         }
@@ -117,18 +122,33 @@ class Normalizer:
             source=node.where,
         )
         existing = self._enums.get(name)
-        if existing is not None:
-            if (existing.members, existing.extensible) != (enum.members, enum.extensible):
+        if existing is not None and not _same_values(existing, enum):
+            # Real files reuse an x-ms-enum name for other values (IotHub's RoutingSource, the
+            # Kind of several resources): the later one is named after where it is used.
+            other = _located_enum_name(node, raw)
+            clash = self._enums.get(other)
+            if other == name or (clash is not None and not _same_values(clash, enum)):
                 raise SpecError(
                     f"{node.where}: enum {name} (x-ms-enum name) is defined with other values "
                     f"at {existing.source}; give one of them another x-ms-enum name"
                 )
+            name, enum, existing = other, replace(enum, name=other), clash
+        if existing is not None:
             return existing
         self._claim_class_name(name, f"enum {node.where}")
         self._enums[name] = enum
         return enum
 
     # -- models -------------------------------------------------------------------------------
+
+    def _model_class_names(self) -> frozenset[str]:
+        if self._model_names is None:
+            self._model_names = frozenset(
+                naming.model_class_name(s.class_name)
+                for s in self._schemas.values()
+                if not s.is_enum
+            )
+        return self._model_names
 
     def _model_name(self, ref: str) -> str:
         schema = self._schemas.get(ref)
@@ -388,3 +408,23 @@ def _dedupe_python_names(fields: list[Field]) -> tuple[Field, ...]:
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value else ""
+
+
+def _same_values(one: EnumType, other: EnumType) -> bool:
+    return (one.members, one.extensible) == (other.members, other.extensible)
+
+
+def _located_enum_name(node: Located, raw: dict[str, Any]) -> str:
+    """A class name for an enum from where it is used: ``<Definition><Property>`` for a
+    property (``FallbackRoutePropertiesSource``; ``...Item`` for its array items),
+    ``<Parameter>Parameter`` for a parameter."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in node.pointer.split("/") if t]
+    if len(tokens) >= 4 and tokens[0] == "definitions":
+        # /definitions/D/properties/P[/items]: the definition, its property names, Item.
+        parts = [tokens[1], *(t for p, t in itertools.pairwise(tokens) if p == "properties")]
+        if tokens[-1] == "items":
+            parts.append("Item")
+        return naming.model_class_name("".join(naming.class_name(t) for t in parts))
+    if "in" in raw and isinstance(raw.get("name"), str):
+        return naming.model_class_name(naming.class_name(raw["name"]) + "Parameter")
+    return naming.model_class_name("".join(naming.class_name(t) for t in tokens[-2:]))
