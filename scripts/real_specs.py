@@ -97,9 +97,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
             "preview/2021-02-01-preview/Servers.json",
         )
     ),
-    "eventgrid": (
-        RM.format("eventgrid") + "Microsoft.EventGrid/stable/2020-06-01/EventGrid.json",
-    ),
+    "eventgrid": (RM.format("eventgrid") + "Microsoft.EventGrid/stable/2020-06-01/EventGrid.json",),
     "monitor": tuple(
         RM.format("monitor") + f"Microsoft.Insights/stable/{p}"
         for p in (
