@@ -8,8 +8,8 @@ The files are not part of the project. ``--fetch`` downloads them (and every fil
 ``$ref``, transitively; examples are skipped) from GitHub raw URLs pinned to one commit;
 ``--specs`` points at a local checkout of the specification tree instead.
 
-    python scripts/real_specs.py --fetch --cache .real-specs
-    python scripts/real_specs.py --specs path/to/azure-rest-api-specs [--only storage]
+    python scripts/real_specs.py --fetch [--only storage] [--no-mypy]
+    python scripts/real_specs.py --specs path/to/azure-rest-api-specs [--newest-stable]
 """
 
 from __future__ import annotations
@@ -232,6 +232,20 @@ def _count_alone(entry: Path, ids: list[str]) -> int:
     return count
 
 
+def newest_stable(root: Path) -> Iterator[Path]:
+    """Every file with operations in the newest stable api-version of every resource provider
+    of a local checkout."""
+    for provider in sorted(root.glob("specification/*/resource-manager/*/stable")):
+        versions = sorted(p for p in provider.iterdir() if p.is_dir())
+        for path in sorted(versions[-1].glob("*.json")) if versions else ():
+            try:
+                document = json.loads(path.read_text(encoding="utf-8-sig"))
+            except ValueError:
+                continue
+            if isinstance(document, dict) and document.get("paths"):
+                yield path
+
+
 def _entries(root: Path, only: list[str]) -> Iterator[Path]:
     for family, entries in FAMILIES.items():
         if only and family not in only:
@@ -245,9 +259,16 @@ def main(argv: list[str] | None = None) -> int:
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--specs", type=Path, help="root of a local specification checkout")
     source.add_argument("--fetch", action="store_true", help=f"download from {REPOSITORY}")
-    parser.add_argument("--cache", type=Path, default=Path(".real-specs"))
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "real-specs", help="for --fetch"
+    )
     parser.add_argument("--only", action="append", default=[], help="a family, repeatable")
     parser.add_argument("--no-mypy", action="store_true")
+    parser.add_argument(
+        "--newest-stable",
+        action="store_true",
+        help="with --specs: every operations file of every provider's newest stable version",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     root: Path = args.specs if args.specs else args.cache
@@ -256,7 +277,8 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     print("| file | operations | seconds | mypy --strict | error |")
     print("| --- | --- | --- | --- | --- |")
-    for entry in _entries(root, args.only):
+    entries = newest_stable(root) if args.newest_stable else _entries(root, args.only)
+    for entry in entries:
         result = run_entry(entry, mypy=not args.no_mypy)
         name = entry.relative_to(root).as_posix().split("/resource-manager/")[-1]
         print(
