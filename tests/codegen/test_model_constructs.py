@@ -391,3 +391,25 @@ def test_import_keeps_the_subtypes_nothing_names(tmp_path: Path) -> None:
     bundled = json.loads((spec_root / API_VERSION / "zoo.json").read_text())
     assert {"Pet", "Dog", "Cat", "Lion"} <= set(bundled["definitions"])
     assert "Zoo" not in bundled["definitions"]  # not reached by the selected operation
+
+
+def test_an_allof_base_without_shape_adds_nothing_and_is_no_error(tmp_path: Path) -> None:
+    # CloudShell's Resource is only a description and x-ms-azure-resource.
+    spec = zoo_spec()
+    spec["definitions"]["Resource"] = {"description": "A resource.", "x-ms-azure-resource": True}
+    spec["definitions"]["Zoo"].setdefault("allOf", []).append({"$ref": "#/definitions/Resource"})
+    spec_root = write_zoo(tmp_path / "spec", spec)
+    render_tree(spec_root, tmp_path / "out")
+    source = (tmp_path / "out" / MODULE / "models.py").read_text()
+    zoo = next(n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == "Zoo")
+    assert zoo.bases == []
+    assert "class Resource" not in source
+
+
+def test_an_allof_base_that_is_not_an_object_is_still_an_error(tmp_path: Path) -> None:
+    spec = zoo_spec()
+    spec["definitions"]["Name"] = {"type": "string"}
+    spec["definitions"]["Zoo"].setdefault("allOf", []).append({"$ref": "#/definitions/Name"})
+    spec_root = write_zoo(tmp_path / "spec", spec)
+    with pytest.raises(SpecError, match=r"allOf base is not an object schema"):
+        render_tree(spec_root, tmp_path / "out")
