@@ -56,6 +56,7 @@ def render_api_version(
         ]
     )
     operations = [op for group in api.groups for op in group.operations]
+    signatures = {op.operation_id: python_api.operation_surface(op, api) for op in operations}
     files = {
         "__init__.py": env.get_template("version_init.py.jinja").render(**common),
         "models.py": env.get_template("models.py.jinja").render(
@@ -70,18 +71,21 @@ def render_api_version(
         ),
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
-            signatures={
-                op.operation_id: python_api.operation_surface(op, api) for op in operations
-            },
+            signatures=signatures,
             operation_imports=python_api.operation_imports(api),
+            runtime_imports=python_api.runtime_imports(api, list(signatures.values())),
+            parameter_groups=python_api.parameter_groups(api),
+            uses_datetime=python_api.uses_datetime(api),
+            uses_sequence=any("Sequence[" in a for s in signatures.values() for a in s.annotations),
             uses_lro=any(op.long_running for op in operations),
             uses_resume_overloads=any(op.long_running and op.body for op in operations),
             uses_paging=any(op.paging for op in operations),
-            uses_body=any(op.body for op in operations),
+            uses_body=any("serialize_body(" in s.body_expression for s in signatures.values()),
         ),
         "client.py": env.get_template("client.py.jinja").render(
             **common,
             client_doc=python_api.client_docstring(api),
+            client_parameters=python_api.client_parameters(api),
             client_options=python_api.CLIENT_OPTIONS,
         ),
         "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
