@@ -56,7 +56,11 @@ def harbor_spec() -> dict[str, Any]:
             SCOPE + "/ships": {
                 "get": {
                     "operationId": "Ships_List",
-                    "parameters": PARAMS,
+                    "parameters": [
+                        *PARAMS,
+                        {"name": "protocol", "in": "query", "required": False, **PROTOCOL},
+                        {"name": "filter", "in": "query", "required": False, **FILTER},
+                    ],
                     "responses": _ok("#/definitions/ShipList"),
                 }
             },
@@ -65,6 +69,14 @@ def harbor_spec() -> dict[str, Any]:
                     "operationId": "Ships_ListNames",
                     "parameters": [
                         *PARAMS,
+                        {
+                            "name": "tags",
+                            "in": "query",
+                            "required": False,
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "collectionFormat": "csv",
+                        },
                         {
                             "name": "query",
                             "in": "body",
@@ -91,6 +103,18 @@ def harbor_spec() -> dict[str, Any]:
                             "description": "error",
                             "schema": {"$ref": "#/definitions/Harbor.Common.ErrorResponse"},
                         },
+                    },
+                }
+            },
+            SCOPE + "/crewNames": {
+                "get": {
+                    "operationId": "Ships_ListCrewNames",
+                    "parameters": PARAMS,
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "schema": {"type": "array", "items": {"type": "string"}},
+                        }
                     },
                 }
             },

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import typing
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -105,6 +105,15 @@ def test_a_group_with_a_list_method_keeps_its_other_methods(harbor: ModuleType) 
     assert typing.get_type_hints(ships.list)["return"] is models.ShipList
     assert models.ShipList in typing.get_args(typing.get_type_hints(ships.list_names)["query"])
     assert typing.get_type_hints(ships.sizes)["return"] is models.SizeTable
+
+
+def test_methods_beside_a_list_method_take_and_return_builtin_lists(harbor: ModuleType) -> None:
+    operations, models = _module(harbor, "operations"), _module(harbor, "models")
+    ships = operations.ShipsOperations
+    assert typing.get_type_hints(ships.list_names)["tags"] == Sequence[str] | None
+    assert typing.get_type_hints(ships.list_crew_names)["return"] == list[str]
+    hints = typing.get_type_hints(ships.list)
+    assert hints["protocol"] == models.BerthProtocol | str | None
 
 
 # -- definitions named like what the generated modules bind ---------------------------------
