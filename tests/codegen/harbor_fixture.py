@@ -106,6 +106,18 @@ def harbor_spec() -> dict[str, Any]:
                     },
                 }
             },
+            # a path {berthName} and a query berth.name: one Python name twice
+            SCOPE + "/berths/{berthName}": {
+                "delete": {
+                    "operationId": "Berths_Delete",
+                    "parameters": [
+                        *PARAMS,
+                        {"name": "berthName", "in": "path", "required": True, "type": "string"},
+                        {"name": "berth.name", "in": "query", "required": False, "type": "string"},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
             SCOPE + "/crewNames": {
                 "get": {
                     "operationId": "Ships_ListCrewNames",

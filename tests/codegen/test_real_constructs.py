@@ -13,10 +13,12 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import vmss_runcommands.runtime
 from harbor_fixture import API_VERSION, harbor_spec, write_harbor
+from recording_server import FakeCredential, RecordingServer
 
 from codegen.generate import render_tree
 from codegen.load import SpecError
@@ -172,3 +174,20 @@ def test_an_x_ms_enum_named_like_a_model_takes_the_enum_suffix(harbor: ModuleTyp
     ship = models.Ship.from_dict({"berthState": "Taken", "berth": {"kind": "Shallow"}})
     assert ship.berth_state is models.BerthEnum.TAKEN
     assert isinstance(ship.berth, models.Berth)
+
+
+# -- two parameters with one Python name ---------------------------------------------------
+
+
+def test_a_second_parameter_with_the_same_python_name_is_numbered_and_sent(
+    harbor: ModuleType,
+) -> None:
+    server = RecordingServer()
+    try:
+        with harbor.HarborClient(FakeCredential(), "sub", base_url=server.url) as client:
+            client.berths.delete("sub", "in-path", berth_name1="in-query")
+        sent = urlsplit(server.requests[-1].path)
+    finally:
+        server.stop()
+    assert sent.path.endswith("/providers/Test.Harbor/berths/in-path")
+    assert ("berth.name", "in-query") in parse_qsl(sent.query)
