@@ -47,6 +47,7 @@ def build_operations(
     spec: SpecSet, normalizer: Normalizer, config: GeneratorConfig
 ) -> tuple[OperationGroup, ...]:
     by_group: dict[str, list[Operation]] = {}
+    attributes: dict[str, str] = {}
     seen_ids: set[str] = set()
     all_ids = {
         str(raw.get("operationId")): (section, path, method)
@@ -84,6 +85,9 @@ def build_operations(
                 paging = replace(operation.paging, next_operation=next_operation)
                 operation = replace(operation, paging=paging)
             by_group.setdefault(group, []).append(operation)
+            # The attribute comes from the operationId's own spelling: "x-ms-client-request-id"
+            # is ``x_ms_client_request_id``, as AutoRest names it, not the class name's snake case.
+            attributes.setdefault(group, operation_id.rpartition("_")[0] or group)
     if not by_group:
         raise SpecError(f"{spec.entry}: no operation matches {', '.join(config.operations)}")
     groups = []
@@ -96,7 +100,7 @@ def build_operations(
         groups.append(
             OperationGroup(
                 class_name=naming.class_name(group) + "Operations",
-                attribute=naming.python_identifier(group),
+                attribute=naming.python_identifier(attributes[group]),
                 operations=tuple(operations),
             )
         )

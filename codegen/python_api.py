@@ -639,6 +639,7 @@ def operation_imports(api: ApiVersion) -> list[str]:
         for op in group.operations:
             for p in _all_parameters(op):
                 names.update(p.type.referenced)
+            names.update(g.class_name for g in op.groups)
             result = op.paging.item_type if op.paging else op.result
             if result is not None:
                 names.update(result.referenced)

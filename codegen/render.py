@@ -48,11 +48,13 @@ def render_api_version(
     env = _environment()
     common = {"api": api, "header": header(api, versions), "distribution": config.distribution}
     views = compat.properties_views(api)
+    groups = python_api.parameter_groups(api)
     model_names = sorted(
         [
             *(e.name for e in api.enums),
             *(m.name for m in api.models),
             *(v.name for v in views.values() if v),
+            *(g.class_name for g in groups),
         ]
     )
     operations = [op for group in api.groups for op in group.operations]
@@ -68,13 +70,17 @@ def render_api_version(
             nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
             properties_views=views,
             uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
+            # x-ms-parameter-grouping classes live with the models, where callers import them.
+            parameter_groups=groups,
+            uses_datetime=api.uses_datetime
+            or any("datetime." in m.annotation for g in groups for m in g.members),
+            uses_sequence=any("Sequence[" in m.annotation for g in groups for m in g.members),
         ),
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
             signatures=signatures,
             operation_imports=python_api.operation_imports(api),
             runtime_imports=python_api.runtime_imports(api, list(signatures.values())),
-            parameter_groups=python_api.parameter_groups(api),
             uses_datetime=python_api.uses_datetime(api),
             uses_sequence=any("Sequence[" in a for s in signatures.values() for a in s.annotations),
             uses_lro=any(op.long_running for op in operations),
@@ -122,6 +128,7 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
                     *(e.name for e in latest.enums),
                     *(m.name for m in latest.models),
                     *(v.name for v in compat.properties_views(latest).values() if v),
+                    *(g.class_name for g in python_api.parameter_groups(latest)),
                 ]
             ),
         ),

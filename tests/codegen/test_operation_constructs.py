@@ -229,18 +229,34 @@ def test_header_parameters_and_header_collection_prefix(
 def test_parameter_grouping(
     packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
 ) -> None:
-    operations = _operations(packages[0])
-    group = operations.ParamsGroupedParameters(name="n 1", x_trace="t")
+    # Group classes are models, where AutoRest's users import them from (version and package).
+    models = _models(packages[0])
+    package_models = importlib.import_module(f"{packages[0].__name__}.models")
+    assert package_models.ParamsGroupedParameters is models.ParamsGroupedParameters
+    assert (
+        "PagingOptions" in models.__all__
+        and "PagingOptions" not in _operations(packages[0]).__all__
+    )
+    group = models.ParamsGroupedParameters(name="n 1", x_trace="t")
     assert group.top == 10  # the spec default
-    client.params.grouped(group, paging_options=operations.PagingOptions(skip=5))
+    client.params.grouped(group, paging_options=models.PagingOptions(skip=5))
     request = server.requests[-1]
     assert urlsplit(request.path).path == "/params/grouped/n%201"
     assert ("top", "10") in _query(server) and ("skip", "5") in _query(server)
     assert request.headers["x-trace"] == "t"
-    client.params.grouped(operations.ParamsGroupedParameters(name="m", top=3))
+    client.params.grouped(models.ParamsGroupedParameters(name="m", top=3))
     assert ("top", "3") in _query(server) and "skip" not in dict(_query(server))
     with pytest.raises(TypeError):
-        operations.ParamsGroupedParameters()  # name is required
+        models.ParamsGroupedParameters()  # name is required
+
+
+def test_dashed_operation_group_attribute_keeps_its_word_breaks(
+    client: Any, server: RecordingServer
+) -> None:
+    # "x-ms-dashed_Get" is reached as client.x_ms_dashed, as AutoRest names it.
+    client.x_ms_dashed.get()
+    assert urlsplit(server.requests[-1].path).path == "/dashed"
+    assert not hasattr(client, "xms_dashed")
 
 
 def test_parameter_location_client_versus_method(
