@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -255,6 +256,10 @@ def _host(spec: SpecSet, normalizer: Normalizer) -> tuple[str, tuple[Parameter, 
     return template, tuple(parameters)
 
 
+def _initial_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _groups(
     operation_id: str, parameters: list[Parameter], where: str
 ) -> tuple[ParameterGroup, ...]:
@@ -299,9 +304,17 @@ def _parameters(
                 name = grouping.get("name") or (
                     naming.class_name(group)
                     + naming.class_name(verb[:1].upper() + verb[1:])
-                    + str(grouping.get("postfix") or "Parameters")
+                    # A postfix is a name of its own: "second-param-group" -> SecondParamGroup.
+                    + naming.class_name(
+                        _initial_upper(str(grouping.get("postfix") or "Parameters"))
+                    )
                 )
                 parameter = replace(parameter, group=naming.class_name(str(name)))
+                python_name = parameter.python_name
+                if python_name.endswith("_") and keyword.iskeyword(python_name[:-1]):
+                    # The group is a model: a keyword member is padded as AutoRest pads a
+                    # model's property ("from" -> from_property), not as a method argument.
+                    parameter = replace(parameter, python_name=python_name[:-1] + "_property")
             merged[(parameter.wire_name, parameter.location)] = parameter
     # Two method arguments with one Python name (a path {certificateName} and a query
     # certificate.name in DeviceProvisioningServices): the later ones are numbered, as AutoRest
@@ -423,7 +436,8 @@ def _parameter(
     client_level = (
         declared == "client"
         or (declared is None and via_ref and located.pointer.startswith("/parameters/"))
-        or wire_name == "api-version"
+        # x-ms-api-version false: an api-version the method's caller gives (None: not sent).
+        or (wire_name == "api-version" and node.get("x-ms-api-version") is not False)
     )
     constant = _constant(node)
     python_name = naming.python_identifier(str(node.get("x-ms-client-name") or wire_name))

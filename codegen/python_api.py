@@ -42,6 +42,8 @@ class OperationSurface:
     # (body annotation, continuation_token annotation) of each @overload of an LRO with a
     # body: the body is required unless continuation_token is given.
     resume_overloads: tuple[tuple[str, str], ...] = ()
+    # Statements run first: a required parameter group passed as None fails naming itself.
+    checks: tuple[str, ...] = ()
 
     @property
     def every_status_has_a_body(self) -> bool:
@@ -412,6 +414,8 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         returns = f"ItemPaged[{returns}]"
         if op.http_method != "GET":
             paging_extra.append(f"method={op.http_method!r}")
+        if op.http_method != "GET" or op.body is not None:
+            # A GET list with a body parameter sends it with the first page's request too.
             paging_extra.append(f"body={body_expression}")
         if op.paging.next_operation is not None:
             paging_extra.append(f"next_url={_next_url(op, op.paging.next_operation, sources)}")
@@ -457,6 +461,9 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         response_kind=response_kind,
         status_readers=status_readers,
         paging_extra=paging_extra,
+        checks=tuple(
+            f"require_argument({g.python_name}, {g.python_name!r})" for g in op.groups if g.required
+        ),
     )
 
 
@@ -514,8 +521,10 @@ def _all_parameters(op: Operation) -> tuple[Parameter, ...]:
 def _value(op: Operation, p: Parameter, sources: dict[str, str]) -> str:
     """The expression giving a path, query or header parameter's text (None: not sent)."""
     if p.constant is not None:
+        if p.skip_url_encoding and p.location == "query":
+            return f"Raw({p.constant!r})"
         return repr(p.constant)
-    if p.wire_name == "api-version":
+    if p.wire_name == "api-version" and p.client_level:
         return "self._client.api_version"
     if p.client_level and p.wire_name == "subscriptionId":
         return "self._client.subscription_id"
@@ -662,13 +671,24 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 *(e for _, e in s.query_values),
                 *(r for _, r in s.status_readers),
                 *s.paging_extra,
+                *s.checks,
             ]
         )
         for s in surfaces
     )
     found: dict[str, list[str]] = {}
     for module, names in (
-        ("params", ("Raw", "header_collection", "wire_join", "wire_list", "wire_value")),
+        (
+            "params",
+            (
+                "Raw",
+                "header_collection",
+                "require_argument",
+                "wire_join",
+                "wire_list",
+                "wire_value",
+            ),
+        ),
         (
             "bodies",
             (

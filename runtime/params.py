@@ -23,6 +23,7 @@ __all__ = [
     "Joined",
     "Raw",
     "header_collection",
+    "require_argument",
     "wire_join",
     "wire_list",
     "wire_value",
@@ -142,3 +143,10 @@ def header_collection(prefix: str, values: Mapping[str, object] | None) -> dict[
     if values is None:
         return {}
     return {f"{prefix}{key}": wire_value(value) for key, value in values.items()}
+
+
+def require_argument(value: object, parameter: str) -> None:
+    """A required argument passed as None (a parameter group object) fails here, naming it,
+    before anything is read from it or sent."""
+    if value is None:
+        raise TypeError(f"{parameter} is required, not None")

@@ -162,8 +162,36 @@ def spec() -> dict[str, Any]:
                     _q(
                         "skip", "integer", **{"x-ms-parameter-grouping": {"name": "paging-options"}}
                     ),
+                    # A keyword member, and a postfix that is a dashed name of its own.
+                    _q("from", "string", **{"x-ms-parameter-grouping": {}}),
+                    _q(
+                        "depth", "integer", **{"x-ms-parameter-grouping": {"postfix": "depth-opts"}}
+                    ),
                 ],
             )
+        },
+        "/params/local": {
+            "get": {
+                "operationId": "Params_LocalVersion",
+                "parameters": [
+                    # x-ms-api-version false: the method's own, not sent when None.
+                    {
+                        "name": "api-version",
+                        "in": "query",
+                        "type": "string",
+                        "x-ms-api-version": False,
+                    },
+                    {
+                        "name": "fixed",
+                        "in": "query",
+                        "required": True,
+                        "type": "string",
+                        "enum": ["a&b=c"],
+                        "x-ms-skip-url-encoding": True,
+                    },
+                ],
+                "responses": OK,
+            }
         },
         "/params/location": {
             "get": _get(
@@ -387,6 +415,17 @@ def spec() -> dict[str, Any]:
                 "parameters": [
                     API,
                     {"name": "query", "in": "body", "required": True, "schema": WIDGET},
+                ],
+                "x-ms-pageable": {"nextLinkName": "nextLink", "itemName": "values"},
+                "responses": {"200": {"description": "ok", "schema": PAGE}, "default": ERROR},
+            }
+        },
+        "/pages/filtered": {
+            "get": {
+                "operationId": "Pages_Filtered",
+                "parameters": [
+                    API,
+                    {"name": "filter", "in": "body", "required": True, "schema": WIDGET},
                 ],
                 "x-ms-pageable": {"nextLinkName": "nextLink", "itemName": "values"},
                 "responses": {"200": {"description": "ok", "schema": PAGE}, "default": ERROR},

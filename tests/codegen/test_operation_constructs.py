@@ -250,6 +250,38 @@ def test_parameter_grouping(
         models.ParamsGroupedParameters()  # name is required
 
 
+def test_parameter_group_names_and_a_required_group_passed_as_none(
+    packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
+) -> None:
+    models = _models(packages[0])
+    server.clear()
+    # "from" is a model property here: from_property, as AutoRest pads a model's keyword.
+    group = models.ParamsGroupedParameters(name="n", from_property="bob")
+    client.params.grouped(group, params_grouped_depth_opts=models.ParamsGroupedDepthOpts(depth=2))
+    assert ("from", "bob") in _query(server) and ("depth", "2") in _query(server)
+    with pytest.raises(TypeError, match="params_grouped_parameters"):
+        client.params.grouped(None)
+    assert len(server.requests) == 1  # nothing was sent
+
+
+def test_method_api_version_and_unencoded_constant_query(
+    client: Any, server: RecordingServer
+) -> None:
+    client.params.local_version(api_version="1.5")
+    assert urlsplit(server.requests[-1].path).query == "api-version=1.5&fixed=a&b=c"
+    client.params.local_version()  # None: no api-version at all, not the client's
+    assert urlsplit(server.requests[-1].path).query == "fixed=a&b=c"
+
+
+def test_get_paging_with_a_body_sends_it_with_the_first_page(
+    client: Any, server: RecordingServer
+) -> None:
+    server.clear()
+    list(client.pages.filtered({"name": "w"}))
+    request = server.requests[0]
+    assert request.method == "GET" and json.loads(request.body) == {"name": "w"}
+
+
 def test_dashed_operation_group_attribute_keeps_its_word_breaks(
     client: Any, server: RecordingServer
 ) -> None:
