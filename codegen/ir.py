@@ -281,6 +281,9 @@ class OperationGroup:
     class_name: str
     attribute: str
     operations: tuple[Operation, ...]
+    # Operations whose operationId names no group ("getArray"): the client class inherits
+    # them, so they are the client's own methods, as in AutoRest (and azure-mgmt mixins).
+    client_methods: bool = False
 
 
 @dataclass(frozen=True)
@@ -297,6 +300,16 @@ class ApiVersion:
     provenance: dict[str, object] = field(default_factory=dict)
     # Client-level parameters other than subscriptionId and api-version: constructor options.
     client_parameters: tuple[Parameter, ...] = ()
+
+    @property
+    def client_bases(self) -> tuple[str, ...]:
+        """Operation classes the client inherits its own methods from."""
+        return tuple(g.class_name for g in self.groups if g.client_methods)
+
+    @property
+    def attribute_groups(self) -> tuple[OperationGroup, ...]:
+        """Operation groups reached as an attribute of the client."""
+        return tuple(g for g in self.groups if not g.client_methods)
 
     @property
     def uses_datetime(self) -> bool:

@@ -49,6 +49,7 @@ def build_operations(
 ) -> tuple[OperationGroup, ...]:
     by_group: dict[str, list[Operation]] = {}
     attributes: dict[str, str] = {}
+    ungrouped: set[str] = set()  # operationIds without a group: methods of the client itself
     seen_ids: set[str] = set()
     all_ids = {
         str(raw.get("operationId")): (section, path, method)
@@ -89,6 +90,8 @@ def build_operations(
             # The attribute comes from the operationId's own spelling: "x-ms-client-request-id"
             # is ``x_ms_client_request_id``, as AutoRest names it, not the class name's snake case.
             attributes.setdefault(group, operation_id.rpartition("_")[0] or group)
+            if "_" not in operation_id:
+                ungrouped.add(group)
     if not by_group:
         raise SpecError(f"{spec.entry}: no operation matches {', '.join(config.operations)}")
     groups = []
@@ -103,6 +106,7 @@ def build_operations(
                 class_name=naming.class_name(group) + "Operations",
                 attribute=naming.python_identifier(attributes[group]),
                 operations=tuple(operations),
+                client_methods=group in ungrouped,
             )
         )
     return tuple(groups)

@@ -235,7 +235,9 @@ CLIENT_ARGUMENTS = frozenset(option.name for option in CLIENT_OPTIONS)
 
 
 def client_docstring(api: ApiVersion) -> str:
-    groups = [(g.attribute, f"{g.class_name}: operations of this group.") for g in api.groups]
+    groups = [
+        (g.attribute, f"{g.class_name}: operations of this group.") for g in api.attribute_groups
+    ]
     args = [
         ("credential", "Any object with get_token(*scopes), such as an azure-identity credential."),
         ("subscription_id", "The Azure subscription to work in."),

@@ -493,6 +493,8 @@ def spec() -> dict[str, Any]:
             "/things?count": {"get": _get("things_Count", [])},
             # A dashed group name: its attribute keeps the dashes' word breaks.
             "/dashed": {"get": _get("x-ms-dashed_Get", [])},
+            # No group in the operationId: a method of the client itself.
+            "/ungrouped": {"get": _get("getUngrouped", [])},
         },
         "parameters": {
             "ApiVersion": {

@@ -282,6 +282,16 @@ def test_get_paging_with_a_body_sends_it_with_the_first_page(
     assert request.method == "GET" and json.loads(request.body) == {"name": "w"}
 
 
+def test_an_operation_without_a_group_is_a_method_of_the_client(
+    packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
+) -> None:
+    client.get_ungrouped()
+    assert urlsplit(server.requests[-1].path).path == "/ungrouped"
+    assert not hasattr(client, "ops_client")  # no attribute named after the title
+    # The package's client (a subclass of the newest api-version's) has it as well.
+    assert callable(packages[0].OpsClient.get_ungrouped)
+
+
 def test_dashed_operation_group_attribute_keeps_its_word_breaks(
     client: Any, server: RecordingServer
 ) -> None:
