@@ -192,6 +192,15 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class ResponseHeader:
+    """A header a success response declares: read from the response as its type."""
+
+    wire_name: str
+    type: TypeRef  # a primitive or an enum
+    wire_format: str = ""  # "date-time-rfc1123", "unix-time", "base64url", or "" (the default)
+
+
+@dataclass(frozen=True)
 class ParameterGroup:
     """x-ms-parameter-grouping: a class bundling some of an operation's parameters."""
 
@@ -244,6 +253,8 @@ class Operation:
     # formData parameters and the media type they are sent as (multipart or urlencoded).
     form_parameters: tuple[Parameter, ...] = ()
     form_content_type: str = ""
+    # Headers the success responses declare; the caller reads them through ``cls=``.
+    response_headers: tuple[ResponseHeader, ...] = ()
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:

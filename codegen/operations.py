@@ -17,6 +17,7 @@ from .ir import (
     Paging,
     Parameter,
     ParameterGroup,
+    ResponseHeader,
     TypeRef,
 )
 from .load import Located, SpecError, SpecSet
@@ -230,6 +231,7 @@ def _operation(
         groups=groups,
         form_parameters=form,
         form_content_type=form_content_type,
+        response_headers=_response_headers(spec, normalizer, raw, pointer, success),
     )
 
 
@@ -545,6 +547,35 @@ def _responses(
     if not statuses:
         raise SpecError(f"{spec.entry}#{pointer}: no success response")
     return tuple(statuses), tuple(results)
+
+
+def _response_headers(
+    spec: SpecSet,
+    normalizer: Normalizer,
+    raw: dict[str, Any],
+    pointer: str,
+    statuses: tuple[int, ...],
+) -> tuple[ResponseHeader, ...]:
+    """The headers the success responses declare, each once (the first declaration wins)."""
+    found: dict[str, ResponseHeader] = {}
+    responses = raw.get("responses") or {}
+    for status in statuses:
+        if str(status) not in responses:
+            continue
+        response = spec.deref(responses[str(status)], spec.entry, f"{pointer}/responses/{status}")
+        headers = response.value.get("headers") if isinstance(response.value, dict) else None
+        for name, node in (headers or {}).items():
+            if not isinstance(node, dict) or name.lower() in found:
+                continue
+            located = Located(
+                response.document, f"{response.pointer}/headers/{_escape(name)}", node
+            )
+            type_ref = _value_type(spec, normalizer, located, node, name)
+            if type_ref.kind in ("list", "dict", "model", "any"):
+                continue  # not a single value: left to raw_response_hook
+            fmt = _WIRE_FORMATS.get(str(node.get("format", "")), "")
+            found[name.lower()] = ResponseHeader(name, type_ref, fmt)
+    return tuple(found.values())
 
 
 def _paging(

@@ -44,6 +44,9 @@ class OperationSurface:
     resume_overloads: tuple[tuple[str, str], ...] = ()
     # Statements run first: a required parameter group passed as None fails naming itself.
     checks: tuple[str, ...] = ()
+    # The declared response headers' readers, a dict literal ("" when the operation accepts
+    # no ``cls=``): given ``cls``, the call returns cls(response, result, headers).
+    header_readers: str = ""
 
     @property
     def every_status_has_a_body(self) -> bool:
@@ -466,7 +469,42 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         checks=tuple(
             f"require_argument({g.python_name}, {g.python_name!r})" for g in op.groups if g.required
         ),
+        header_readers=_header_readers(op, response_kind),
     )
+
+
+def accepts_cls(op: Operation) -> bool:
+    """``cls=`` is how a caller reads declared response headers, as in azure-core: offered by
+    operations that declare some and return a single result (or none)."""
+    return bool(op.response_headers) and op.long_running is None and op.paging is None
+
+
+_HEADER_READERS = {
+    "str": "header_str",
+    "int": "header_int",
+    "float": "header_float",
+    "bool": "header_bool",
+    "date": "header_date",
+    "duration": "header_timedelta",
+    "bytes": "header_bytes",
+}
+
+
+def _header_readers(op: Operation, response_kind: str) -> str:
+    if not accepts_cls(op) or response_kind not in ("single", "none"):
+        return ""
+    items = []
+    for h in op.response_headers:
+        if h.type.kind == "enum":
+            reader = f"header_enum({h.type.name})"
+        elif h.type.kind == "datetime":
+            reader = {"date-time-rfc1123": "header_rfc1123", "unix-time": "header_unix_time"}.get(
+                h.wire_format, "header_datetime"
+            )
+        else:
+            reader = _HEADER_READERS[h.type.kind]
+        items.append(f"{h.wire_name!r}: {reader}")
+    return "{" + ", ".join(items) + "}"
 
 
 def _next_url(op: Operation, next_op: Operation, sources: dict[str, str]) -> str:
@@ -627,6 +665,14 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         ),
         ("logging_enable", "False keeps this call out of the log; True logs as configured."),
     ]
+    if accepts_cls(op):
+        args.append(
+            (
+                "cls",
+                "Called as cls(pipeline_response, result, headers), headers being the declared "
+                "response headers read as their types; the call returns what it returns.",
+            )
+        )
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."
     elif op.paging is not None:
@@ -674,6 +720,7 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 *(r for _, r in s.status_readers),
                 *s.paging_extra,
                 *s.checks,
+                s.header_readers and f"call_cls ResponseCallback {s.header_readers}",
             ]
         )
         for s in surfaces
@@ -703,6 +750,11 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 "model_list_body",
                 *_READERS.values(),
             ),
+        ),
+        (
+            "response_headers",
+            ("ResponseCallback", "call_cls", "header_enum", *_HEADER_READERS.values())
+            + ("header_datetime", "header_rfc1123", "header_unix_time"),
         ),
     ):
         used = sorted(n for n in names if re.search(rf"\b{n}\b", text))

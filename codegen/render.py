@@ -85,6 +85,7 @@ def render_api_version(
             uses_sequence=any("Sequence[" in a for s in signatures.values() for a in s.annotations),
             uses_lro=any(op.long_running for op in operations),
             uses_resume_overloads=any(op.long_running and op.body for op in operations),
+            uses_cls=any(s.header_readers for s in signatures.values()),
             uses_paging=any(op.paging for op in operations),
             uses_body=any("serialize_body(" in s.body_expression for s in signatures.values()),
         ),

@@ -420,6 +420,38 @@ def spec() -> dict[str, Any]:
                 "responses": {"200": {"description": "ok", "schema": PAGE}, "default": ERROR},
             }
         },
+        "/headers/read": {
+            "get": {
+                "operationId": "Headers_Read",
+                "parameters": [API],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "schema": WIDGET,
+                        "headers": {
+                            "count": {"type": "integer"},
+                            "when": {"type": "string", "format": "date-time-rfc1123"},
+                            "color": COLOR,
+                            "ETag": {"type": "string"},
+                        },
+                    },
+                    "default": ERROR,
+                },
+            }
+        },
+        "/headers/touch": {
+            "post": {
+                "operationId": "Headers_Touch",
+                "parameters": [API],
+                "responses": {
+                    "204": {
+                        "description": "ok",
+                        "headers": {"span": {"type": "string", "format": "duration"}},
+                    },
+                    "default": ERROR,
+                },
+            }
+        },
         "/pages/filtered": {
             "get": {
                 "operationId": "Pages_Filtered",

@@ -7,6 +7,7 @@ import base64
 import datetime
 import importlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -290,6 +291,111 @@ def test_an_operation_without_a_group_is_a_method_of_the_client(
     assert not hasattr(client, "ops_client")  # no attribute named after the title
     # The package's client (a subclass of the newest api-version's) has it as well.
     assert callable(packages[0].OpsClient.get_ungrouped)
+
+
+def _headers_and_result(
+    response: Any, result: object, headers: dict[str, object]
+) -> tuple[object, dict[str, object], int]:
+    return result, headers, response.http_response.status_code
+
+
+def test_declared_response_headers_are_read_as_their_types_through_cls(
+    packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
+) -> None:
+    models = _models(packages[0])
+    headers = {"count": "7", "when": "Wed, 01 Jan 2010 12:34:56 GMT", "color": "blue"}
+    server.clear()
+    server.reply(200, b'{"name": "w"}', {**headers, "ETag": "e1"})
+    result, read, status = client.headers.read(cls=_headers_and_result)
+    assert status == 200 and result == models.Widget(name="w")
+    assert read == {
+        "count": 7,
+        "when": datetime.datetime(2010, 1, 1, 12, 34, 56, tzinfo=datetime.timezone.utc),
+        "color": models.Color.BLUE,
+        "ETag": "e1",
+    }
+    server.reply(200, b'{"name": "w"}', {"color": "Green"})  # absent ones read as None
+    _, read, _ = client.headers.read(cls=_headers_and_result)
+    assert read["count"] is None and read["color"] == "Green"
+    server.reply(200, b'{"name": "w"}')
+    assert client.headers.read() == models.Widget(name="w")  # without cls: the result
+    server.reply(204, b"", {"span": "PT1M"})
+    assert client.headers.touch(cls=_headers_and_result) == (
+        None,
+        {"span": datetime.timedelta(minutes=1)},
+        204,
+    )
+
+
+def test_a_response_header_that_does_not_parse_is_a_decode_error_naming_it(
+    packages: tuple[ModuleType, ModuleType], client: Any, server: RecordingServer
+) -> None:
+    errors = importlib.import_module(f"{packages[0].__name__}.runtime.exceptions")
+    server.clear()
+    server.reply(200, b'{"name": "w"}', {"count": "sk-secret-not-a-number"})
+    with pytest.raises(errors.DecodeError, match="'count'") as caught:
+        client.headers.read(cls=_headers_and_result)
+    assert "sk-secret" not in str(caught.value)  # the value itself is not repeated
+
+
+def test_cls_keeps_the_return_type_for_type_checkers(
+    packages: tuple[ModuleType, ModuleType], tmp_path: Path
+) -> None:
+    out = Path(packages[0].__file__ or "").parent.parent
+    name = packages[0].__name__
+    program = tmp_path / "uses_cls.py"
+    program.write_text(
+        f"""# pyright: strict
+from typing import assert_type
+
+from {name}.{MODULE}.models import Widget
+from {name}.{MODULE}.client import OpsClient
+from {name}.runtime.call_options import PipelineResponse
+
+
+def etag(response: PipelineResponse, result: Widget, headers: dict[str, object]) -> str:
+    return str(headers["ETag"])
+
+
+def touched(response: PipelineResponse, result: None, headers: dict[str, object]) -> int:
+    return response.http_response.status_code
+
+
+def use(client: OpsClient) -> None:
+    assert_type(client.headers.read(), Widget)
+    assert_type(client.headers.read(cls=etag), str)
+    assert_type(client.headers.touch(cls=touched), int)
+    assert_type(client.headers.touch(), None)
+    client.headers.read(cls=touched)  # E: wrong result type
+"""
+    )
+    for command in (
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "c")],
+        [str(Path(sys.executable).parent / "pyright")],
+    ):
+        result = subprocess.run(
+            [*command, str(program)],
+            cwd=out,
+            env={**os.environ, "PYTHONPATH": str(out), "MYPYPATH": str(out)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        # Exactly one error, on the line passing a callback of the wrong result type.
+        errors = [line for line in result.stdout.splitlines() if "error" in line.lower()]
+        wrong = (
+            program.read_text()
+            .splitlines()
+            .index("    client.headers.read(cls=touched)  # E: wrong result type")
+            + 1
+        )
+        assert errors and all(f":{wrong}:" in line for line in errors[:1]), result.stdout
+        assert len([line for line in errors if f"uses_cls.py:{wrong}:" in line]) >= 1, result.stdout
+        assert not [
+            line
+            for line in errors
+            if "uses_cls.py:" in line and f"uses_cls.py:{wrong}:" not in line
+        ], result.stdout
 
 
 def test_dashed_operation_group_attribute_keeps_its_word_breaks(
