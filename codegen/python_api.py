@@ -753,8 +753,15 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
         ),
         (
             "response_headers",
-            ("ResponseCallback", "call_cls", "header_enum", *_HEADER_READERS.values())
-            + ("header_datetime", "header_rfc1123", "header_unix_time"),
+            (
+                "ResponseCallback",
+                "call_cls",
+                "header_enum",
+                *_HEADER_READERS.values(),
+                "header_datetime",
+                "header_rfc1123",
+                "header_unix_time",
+            ),
         ),
     ):
         used = sorted(n for n in names if re.search(rf"\b{n}\b", text))
