@@ -1,0 +1,258 @@
+"""``AiohttpTransport``: one pooled ``aiohttp.ClientSession``, TLS verification, timeouts,
+retries by the same :class:`~..retry.RetryPolicy` as the sync transport.
+
+aiohttp rather than httpx: it is what azure-core's async transport uses, and for this
+workload (many small JSON requests, tens to hundreds in flight on one loop) it spent less
+client CPU per request in ``bench/aio_transports.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from types import TracebackType
+
+import aiohttp
+from urllib3._collections import HTTPHeaderDict
+
+from ..exceptions import (
+    AzureError,
+    ServiceRequestError,
+    ServiceRequestTimeoutError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+)
+from ..http import HttpRequest, HttpResponse
+from ..redact import redact_url
+from ..retry import RetryPolicy
+from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context
+
+__all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport", "backoff_seconds"]
+
+_LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
+
+MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+"""A response body larger than this is refused: a hostile server cannot exhaust memory."""
+
+_CHUNK = 64 * 1024
+
+
+def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
+    """urllib3's exponential backoff, as the sync transport applies it: none before the first
+    retry, then ``backoff_factor * 2 ** (n - 1)`` capped at ``backoff_max``."""
+    if retries_so_far <= 1:
+        return 0.0
+    return float(min(policy.backoff_max, policy.backoff_factor * 2 ** (retries_so_far - 1)))
+
+
+class AiohttpTransport:
+    """Sends requests through one ``aiohttp.ClientSession`` (made on first use, in the loop
+    that uses it); at most ``pool_maxsize`` connections per host. Proxies come from the
+    environment (``trust_env``). A caller-supplied ``session`` is used as is and not closed."""
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        connection_verify: bool | str = True,
+        connection_timeout: float = 30.0,
+        read_timeout: float = 300.0,
+        retry_policy: RetryPolicy | None = None,
+        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+    ) -> None:
+        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int):
+            raise TypeError(f"pool_maxsize must be an int, not {type(pool_maxsize).__name__}")
+        if pool_maxsize < 1:
+            raise ValueError(f"pool_maxsize must be >= 1, not {pool_maxsize}")
+        self.pool_maxsize = pool_maxsize
+        self._session = session
+        self._owns_session = session is None
+        self._connection_verify = connection_verify
+        self._connection_timeout = connection_timeout
+        self._read_timeout = read_timeout
+        self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The policy applied when a call gives none."""
+        return self._retry_policy
+
+    def _session_now(self) -> aiohttp.ClientSession:
+        session = self._session
+        if session is None:
+            connector = aiohttp.TCPConnector(
+                limit=0,
+                limit_per_host=self.pool_maxsize,
+                ssl=_ssl_context(self._connection_verify),
+            )
+            session = self._session = aiohttp.ClientSession(
+                connector=connector, trust_env=True, auto_decompress=True
+            )
+        return session
+
+    async def send(
+        self,
+        request: HttpRequest,
+        *,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+    ) -> HttpResponse:
+        """Send ``request`` (retrying per the policy) and return the fully read response.
+
+        Same contract as the sync transport: the last response is returned once retries are
+        exhausted; no response at all raises a ``ServiceRequestError``/``ServiceResponseError``.
+        """
+        policy = retry_policy if retry_policy is not None else self._retry_policy
+        give_up_at = None if policy.timeout is None else time.monotonic() + policy.timeout
+        left = {"total": policy.total, "connect": policy.connect, "read": policy.read}
+        left["status"] = policy.status
+        retries = 0
+        while True:
+            wait: float | None = None
+            failure: AzureError | None
+            kind: str
+            try:
+                response = await self._send_once(request, timeout)
+            except ServiceRequestError as error:  # nothing reached the server
+                kind, failure = "connect", error
+            except ServiceResponseError as error:  # sent; the answer was lost
+                if request.method.upper() not in policy.retry_on_methods:
+                    raise
+                kind, failure = "read", error
+            else:
+                has_retry_after = any(
+                    name in response.headers
+                    for name in ("Retry-After", "retry-after-ms", "x-ms-retry-after-ms")
+                )
+                if not policy.should_retry_response(
+                    request.method, response.status_code, has_retry_after=has_retry_after
+                ):
+                    return response
+                kind, failure = "status", None
+                wait = policy.retry_after(response.status_code, response.headers)
+            if left["total"] <= 0 or left[kind] <= 0:
+                if failure is not None:
+                    raise failure
+                return response
+            left["total"] -= 1
+            left[kind] -= 1
+            retries += 1
+            seconds = wait if wait else backoff_seconds(policy, retries)
+            if give_up_at is not None:
+                time_left = give_up_at - time.monotonic()
+                if time_left <= 0:
+                    if failure is not None:
+                        raise failure
+                    return response
+                seconds = max(0.0, min(seconds, time_left))
+            _LOGGER.info(
+                "Retry %d of %s %s after %s: waiting %.1f s",
+                retries,
+                request.method,
+                redact_url(request.url),
+                kind,
+                seconds,
+            )
+            if seconds > 0:
+                await asyncio.sleep(seconds)
+
+    async def _send_once(self, request: HttpRequest, timeout: float | None) -> HttpResponse:
+        client_timeout = aiohttp.ClientTimeout(
+            total=timeout,
+            sock_connect=self._connection_timeout,
+            sock_read=self._read_timeout,
+        )
+        target = f"{request.method} {redact_url(request.url)}"
+        try:
+            async with self._session_now().request(
+                request.method,
+                request.url,
+                data=request.body,
+                headers=request.headers,
+                timeout=client_timeout,
+                allow_redirects=True,
+                max_redirects=10,
+            ) as raw:
+                body = await _read_capped(raw, target)
+                headers = HTTPHeaderDict()
+                for name, value in raw.headers.items():
+                    headers.add(name, value)
+                return HttpResponse(
+                    status_code=raw.status,
+                    reason=raw.reason or "",
+                    headers=headers,
+                    body=body,
+                    request=request,
+                )
+        except AzureError:
+            raise
+        except BaseException as error:
+            raise to_azure_error(error, target) from None
+
+    async def close(self) -> None:
+        """Close the session (a caller-supplied one is left open)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def __aenter__(self) -> AiohttpTransport:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AiohttpTransport(pool_maxsize={self.pool_maxsize})"
+
+
+async def _read_capped(raw: aiohttp.ClientResponse, target: str) -> bytes:
+    length = raw.content_length
+    if length is not None and length > MAX_RESPONSE_BYTES:
+        raise ServiceResponseError(
+            f"The response to {target} is {length} bytes; the limit is {MAX_RESPONSE_BYTES}"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in raw.content.iter_chunked(_CHUNK):
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise ServiceResponseError(
+                f"The response to {target} exceeds the {MAX_RESPONSE_BYTES}-byte limit"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def to_azure_error(error: BaseException, target: str) -> BaseException:
+    """The runtime exception for an aiohttp failure; messages name the type, never the raw
+    text (which may repeat header values). Cancellation passes through untouched."""
+    if isinstance(error, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
+        return error
+    name = type(error).__name__
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return ServiceRequestTimeoutError(f"Timed out connecting for {target} ({name})")
+    if isinstance(error, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        return ServiceResponseTimeoutError(
+            f"Timed out waiting for the response to {target} ({name})"
+        )
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return ServiceRequestError(f"Cannot connect for {target} ({name})")
+    if isinstance(error, aiohttp.InvalidURL | ValueError):
+        return ServiceRequestError(f"Invalid URL or request for {target} ({name})")
+    if isinstance(
+        error,
+        aiohttp.ServerDisconnectedError
+        | aiohttp.ClientPayloadError
+        | aiohttp.ClientResponseError
+        | aiohttp.ClientOSError,
+    ):
+        return ServiceResponseError(f"Failed reading the response to {target} ({name})")
+    if isinstance(error, aiohttp.ClientError | OSError):
+        return ServiceRequestError(f"Cannot send {target} ({name})")
+    return error
