@@ -23,6 +23,8 @@ class OperationSurface:
     body_expression: str
     headers_expression: str
     deserialize: str
+    def_keyword: str  # "def", or "async def" for an async call that sends at once
+    await_prefix: str
 
 
 def docstring(
@@ -101,6 +103,93 @@ def enum_notes(enum: EnumType) -> tuple[tuple[str, list[tuple[str, str]]], ...]:
 
 
 @dataclass(frozen=True)
+class Side:
+    """What differs between the sync and the async surface of one api-version.
+
+    Both are rendered from the same IR and templates; the templates print these decisions.
+    """
+
+    name: str
+    title_suffix: str  # added to module docstrings
+    subpackage: str  # "" or "aio/": where the side's modules go inside the api-version folder
+    up: str  # relative import prefix from the side's modules to the package root
+    client_class: str
+    client_module: str
+    poller: str
+    poller_module: str
+    pager: str
+    pager_module: str
+    credential: str
+    credential_module: str
+    credential_doc: str
+    def_keyword: str  # of a call that sends at once
+    await_prefix: str
+    close: str  # "def close" / "async def close"
+    enter: str
+    exit: str
+    without_options: frozenset[str]  # client options the side's transport has no use for
+
+    def client_options(self) -> tuple[ClientOption, ...]:
+        return tuple(o for o in CLIENT_OPTIONS if o.name not in self.without_options)
+
+    @property
+    def models_module(self) -> str:
+        """The api-version's models, relative to the side's modules."""
+        return self.up[1:] + "models"
+
+    @property
+    def imports_urllib3(self) -> bool:
+        return any(o.annotation.startswith("urllib3.") for o in self.client_options())
+
+
+SYNC = Side(
+    name="sync",
+    title_suffix="",
+    subpackage="",
+    up="..",
+    client_class="ArmClient",
+    client_module="runtime.client",
+    poller="LROPoller",
+    poller_module="runtime.polling",
+    pager="ItemPaged",
+    pager_module="runtime.paging",
+    credential="TokenCredential",
+    credential_module="runtime.auth",
+    credential_doc="Any object with get_token(*scopes), such as an azure-identity credential.",
+    def_keyword="def",
+    await_prefix="",
+    close="def close",
+    enter="__enter__",
+    exit="__exit__",
+    without_options=frozenset(),
+)
+ASYNC = Side(
+    name="async",
+    title_suffix=" (asyncio)",
+    subpackage="aio/",
+    up="...",
+    client_class="AsyncArmClient",
+    client_module="runtime.aio.client",
+    poller="AsyncLROPoller",
+    poller_module="runtime.aio.polling",
+    pager="AsyncItemPaged",
+    pager_module="runtime.aio.paging",
+    credential="AsyncTokenCredential",
+    credential_module="runtime.aio.auth",
+    credential_doc=(
+        "Any object with an async get_token(*scopes), such as an azure.identity.aio credential."
+    ),
+    def_keyword="async def",
+    await_prefix="await ",
+    close="async def close",
+    enter="__aenter__",
+    exit="__aexit__",
+    without_options=frozenset({"pool_manager"}),
+)
+SIDES = (SYNC, ASYNC)
+
+
+@dataclass(frozen=True)
 class ClientOption:
     """A keyword-only constructor option of the generated client, forwarded to ArmClient."""
 
@@ -165,12 +254,12 @@ CLIENT_OPTIONS = (
 )
 
 
-def client_docstring(api: ApiVersion) -> str:
+def client_docstring(api: ApiVersion, side: Side = SYNC) -> str:
     groups = [(g.attribute, f"{g.class_name}: operations of this group.") for g in api.groups]
     args = [
-        ("credential", "Any object with get_token(*scopes), such as an azure-identity credential."),
+        ("credential", side.credential_doc),
         ("subscription_id", "The Azure subscription to work in."),
-        *((option.name, option.doc) for option in CLIENT_OPTIONS),
+        *((option.name, option.doc) for option in side.client_options()),
     ]
     text = api.description or api.title
     return docstring(
@@ -239,7 +328,7 @@ def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], pac
     return docstring(text, 4, (("Args", args),))
 
 
-def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
+def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> OperationSurface:
     positional = {}
     for p in op.positional_parameters:
         annotation = p.annotation
@@ -289,11 +378,13 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         raise ValueError(f"{op.operation_id}: only model results are supported")
     deserialize = f"{result.name}.from_dict" if result is not None else "None"
     if op.long_running is not None:
-        returns = f"LROPoller[{result.name if result else 'None'}]"
+        returns = f"{side.poller}[{result.name if result else 'None'}]"
     elif op.paging is not None:
-        returns = f"ItemPaged[{result.name if result else 'None'}]"
+        returns = f"{side.pager}[{result.name if result else 'None'}]"
     else:
         returns = result.name if result is not None else "None"
+    # A pager sends nothing until iterated: it is returned at once, on both sides.
+    sends_now = op.paging is None
     return OperationSurface(
         positional_annotations=positional,
         returns=returns,
@@ -302,6 +393,8 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         body_expression=body_expression,
         headers_expression=headers_expression,
         deserialize=deserialize,
+        def_keyword=side.def_keyword if sends_now else "def",
+        await_prefix=side.await_prefix if sends_now else "",
     )
 
 

@@ -10,7 +10,7 @@ import jinja2
 from . import python_api
 from .client_signature import client_signature
 from .config import GeneratorConfig
-from .ir import ApiVersion
+from .ir import ApiVersion, Operation
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -50,7 +50,9 @@ def render_api_version(
     model_names = sorted([*(e.name for e in api.enums), *(m.name for m in api.models)])
     operations = [op for group in api.groups for op in group.operations]
     files = {
-        "__init__.py": env.get_template("version_init.py.jinja").render(**common),
+        "__init__.py": env.get_template("version_init.py.jinja").render(
+            **common, side=python_api.SYNC
+        ),
         "models.py": env.get_template("models.py.jinja").render(
             **common,
             model_names=model_names,
@@ -58,10 +60,27 @@ def render_api_version(
             enum_notes={e.name: python_api.enum_notes(e) for e in api.enums},
             forward_models=[m.name for m in api.models if m.forward_refs],
         ),
+        "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
+    }
+    for side in python_api.SIDES:
+        files.update(_render_side(env, common, api, operations, side))
+    return {f"{api.module}/{name}": text for name, text in files.items()}
+
+
+def _render_side(
+    env: jinja2.Environment,
+    common: dict[str, object],
+    api: ApiVersion,
+    operations: list[Operation],
+    side: python_api.Side,
+) -> dict[str, str]:
+    """The client and operations of one side (sync, async), from the same templates."""
+    common = {**common, "side": side}
+    files = {
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
             signatures={
-                op.operation_id: python_api.operation_surface(op, api) for op in operations
+                op.operation_id: python_api.operation_surface(op, api, side) for op in operations
             },
             operation_imports=python_api.operation_imports(api),
             uses_lro=any(op.long_running for op in operations),
@@ -70,12 +89,13 @@ def render_api_version(
         ),
         "client.py": env.get_template("client.py.jinja").render(
             **common,
-            client_doc=python_api.client_docstring(api),
-            client_options=python_api.CLIENT_OPTIONS,
+            client_doc=python_api.client_docstring(api, side),
+            client_options=side.client_options(),
         ),
-        "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }
-    return {f"{api.module}/{name}": text for name, text in files.items()}
+    if side.subpackage:
+        files["__init__.py"] = env.get_template("version_init.py.jinja").render(**common)
+    return {f"{side.subpackage}{name}": text for name, text in files.items()}
 
 
 def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[str, str]:
@@ -109,6 +129,7 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
         )
     for api in versions:
         files.update(render_api_version(api, versions, config))
+    files["aio/__init__.py"] = env.get_template("package_aio_init.py.jinja").render(**common)
     files["_client.py"] = env.get_template("package_client.py.jinja").render(
         **common,
         signature=client_signature(
