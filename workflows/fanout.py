@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..runtime.exceptions import HttpResponseError
 from ..runtime.polling import retry_after_seconds
@@ -22,7 +22,14 @@ from .throttle import Throttle
 if TYPE_CHECKING:
     from .. import RunCommandsClient
 
-__all__ = ["FanOut", "FanOutProgress", "FanOutSummary", "InstanceOutcome", "fan_out"]
+__all__ = [
+    "FanOut",
+    "FanOutProgress",
+    "FanOutState",
+    "FanOutSummary",
+    "InstanceOutcome",
+    "fan_out",
+]
 
 SUCCEEDED, FAILED, ERRORED = "succeeded", "failed", "errored"
 
@@ -111,17 +118,14 @@ def _checked_ids(instance_ids: Iterable[str]) -> list[str]:
     return ids
 
 
-class FanOut(Iterator[InstanceOutcome]):
-    """A running fan-out: iterate for outcomes as they complete; see :func:`fan_out`.
-
-    Work starts when the object is created. :meth:`wait` drains it and returns the summary;
-    :meth:`cancel` (or leaving a ``with`` block early) starts no further instance -- runs
-    already sent keep going on their instances.
-    """
+class FanOutState:
+    """What a fan-out knows, whoever drives it (threads here, tasks in ``workflows.aio``):
+    the checked ids and settings, which instance is next, the outcomes so far, cancellation,
+    and what a failed start means."""
 
     def __init__(
         self,
-        client: RunCommandsClient,
+        client: Any,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_ids: Iterable[str],
@@ -150,39 +154,56 @@ class FanOut(Iterator[InstanceOutcome]):
         self._pending = iter(self._ids)
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
-        self._outcomes: queue.SimpleQueue[InstanceOutcome | object] = queue.SimpleQueue()
         self._by_status: dict[str, list[str]] = {SUCCEEDED: [], FAILED: [], ERRORED: []}
         self._in_flight = 0
         self._started: set[str] = set()
-        workers = min(max_in_flight, len(self._ids))
-        self._live_workers = workers
-        self._threads = [
-            threading.Thread(target=self._work, name=f"fan-out-{n}", daemon=True)
-            for n in range(workers)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._workers = min(max_in_flight, len(self._ids))
 
-    # -- consuming ------------------------------------------------------------------------
+    def _take(self) -> str | None:
+        """The next instance to start (now in flight); ``None`` when none is left or the
+        fan-out was cancelled."""
+        if self._cancelled.is_set():
+            return None
+        with self._lock:
+            instance_id = next(self._pending, None)
+            if instance_id is not None:
+                self._started.add(instance_id)
+                self._in_flight += 1
+            return instance_id
 
-    def __iter__(self) -> FanOut:
-        return self
+    def _record(self, outcome: InstanceOutcome) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._by_status[outcome.status].append(outcome.instance_id)
 
-    def __next__(self) -> InstanceOutcome:
-        while self._live_workers > 0:
-            item = self._outcomes.get()
-            if item is _WORKER_DONE:
-                self._live_workers -= 1
-                continue
-            assert isinstance(item, InstanceOutcome)
-            return item
-        raise StopIteration
+    def _waiter_settings(self, instance_id: str) -> dict[str, Any]:
+        resource_group, scale_set, name = self._where
+        return {
+            "resource_group_name": resource_group,
+            "vm_scale_set_name": scale_set,
+            "instance_id": instance_id,
+            "run_command_name": name,
+            "timeout": self._timeout,
+            "polling_interval": self._polling_interval,
+            "throttle": self.throttle,
+            "on_status": None,
+        }
 
-    def wait(self) -> FanOutSummary:
-        """Consume the remaining outcomes and return the summary."""
-        for _ in self:
-            pass
-        return self.summary()
+    def _after_failed_start(
+        self, instance_id: str, error: Exception, attempts: int
+    ) -> InstanceOutcome | None:
+        """The outcome of a start that raised; ``None``: start it again (it was throttled)."""
+        # A throttled start was not processed, so sending it again cannot run the script
+        # twice; everything after the start is never repeated.
+        if (
+            not isinstance(error, HttpResponseError)
+            or error.status_code != _THROTTLED
+            or attempts >= self._max_starts
+        ):
+            return InstanceOutcome(instance_id, error=error, attempts=attempts)
+        response = error.response
+        self.throttle.throttled(retry_after_seconds(response) if response is not None else None)
+        return None
 
     def cancel(self) -> None:
         """Start no further instance; those in flight finish and are still reported."""
@@ -216,6 +237,52 @@ class FanOut(Iterator[InstanceOutcome]):
             throttled=self.throttle.throttle_count,
         )
 
+    def __repr__(self) -> str:
+        p = self.progress()
+        return (
+            f"<FanOut {p.done}/{p.total} done: {p.succeeded} succeeded, {p.failed} failed, "
+            f"{p.errored} errored, {p.in_flight} in flight>"
+        )
+
+
+class FanOut(FanOutState, Iterator[InstanceOutcome]):
+    """A running fan-out: iterate for outcomes as they complete; see :func:`fan_out`.
+
+    Work starts when the object is created, in ``max_in_flight`` worker threads. :meth:`wait`
+    drains it and returns the summary; :meth:`cancel` (or leaving a ``with`` block early)
+    starts no further instance -- runs already sent keep going on their instances.
+    """
+
+    def __init__(self, client: RunCommandsClient, *args: Any, **kwargs: Any) -> None:
+        super().__init__(client, *args, **kwargs)
+        self._outcomes: queue.SimpleQueue[InstanceOutcome | object] = queue.SimpleQueue()
+        self._live_workers = self._workers
+        self._threads = [
+            threading.Thread(target=self._work, name=f"fan-out-{n}", daemon=True)
+            for n in range(self._workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def __iter__(self) -> FanOut:
+        return self
+
+    def __next__(self) -> InstanceOutcome:
+        while self._live_workers > 0:
+            item = self._outcomes.get()
+            if item is _WORKER_DONE:
+                self._live_workers -= 1
+                continue
+            assert isinstance(item, InstanceOutcome)
+            return item
+        raise StopIteration
+
+    def wait(self) -> FanOutSummary:
+        """Consume the remaining outcomes and return the summary."""
+        for _ in self:
+            pass
+        return self.summary()
+
     def __enter__(self) -> FanOut:
         return self
 
@@ -227,62 +294,29 @@ class FanOut(Iterator[InstanceOutcome]):
     ) -> None:
         self.cancel()
 
-    def __repr__(self) -> str:
-        p = self.progress()
-        return (
-            f"<FanOut {p.done}/{p.total} done: {p.succeeded} succeeded, {p.failed} failed, "
-            f"{p.errored} errored, {p.in_flight} in flight>"
-        )
-
     # -- the workers ----------------------------------------------------------------------
 
     def _work(self) -> None:
         try:
-            while not self._cancelled.is_set():
-                with self._lock:
-                    instance_id = next(self._pending, None)
-                    if instance_id is None:
-                        return
-                    self._started.add(instance_id)
-                    self._in_flight += 1
+            while (instance_id := self._take()) is not None:
                 outcome = self._run_one(instance_id)
-                with self._lock:
-                    self._in_flight -= 1
-                    self._by_status[outcome.status].append(instance_id)
+                self._record(outcome)
                 self._outcomes.put(outcome)
         finally:
             self._outcomes.put(_WORKER_DONE)
 
     def _run_one(self, instance_id: str) -> InstanceOutcome:
-        resource_group, scale_set, name = self._where
-        run = RunWaiter(
-            self._client,
-            resource_group,
-            scale_set,
-            instance_id,
-            name,
-            timeout=self._timeout,
-            polling_interval=self._polling_interval,
-            throttle=self.throttle,
-            on_status=None,
-        )
+        run = RunWaiter(self._client, **self._waiter_settings(instance_id))
         attempts = 0
         while True:
             attempts += 1
             try:
                 poller = run.start(self._run_command)
                 break
-            except HttpResponseError as error:
-                # A throttled start was not processed, so sending it again cannot run the
-                # script twice; everything after the start is never repeated.
-                if error.status_code != _THROTTLED or attempts >= self._max_starts:
-                    return InstanceOutcome(instance_id, error=error, attempts=attempts)
-                response = error.response
-                self.throttle.throttled(
-                    retry_after_seconds(response) if response is not None else None
-                )
             except Exception as error:
-                return InstanceOutcome(instance_id, error=error, attempts=attempts)
+                outcome = self._after_failed_start(instance_id, error, attempts)
+                if outcome is not None:
+                    return outcome
         try:
             result = run.finish(poller)
         except Exception as error:
