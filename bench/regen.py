@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def available() -> bool:
     """The generator's own dependencies (the ``codegen`` extra) are installed here."""
-    return all(importlib.util.find_spec(name) is not None for name in ("jinja2", "yaml"))
+    return all(
+        importlib.util.find_spec(name) is not None
+        for name in ("datamodel_code_generator", "jinja2", "yaml")
+    )
 
 
 def run(*, repeats: int) -> tuple[Summary, list[int]]:

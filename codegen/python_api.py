@@ -251,6 +251,13 @@ CLIENT_OPTIONS = (
         "10",
         "Connections kept open to the endpoint; concurrent calls beyond it wait for one.",
     ),
+    ClientOption(
+        "max_response_body",
+        "int",
+        "33554432",
+        "Largest response body accepted, in bytes (32 MiB); a larger one raises "
+        "ResponseBodyTooLargeError without being read.",
+    ),
 )
 
 
@@ -279,9 +286,12 @@ _RUNTIME_EXPORTS = (
             "DecodeError",
             "DeserializationError",
             "HttpResponseError",
+            "InvalidHeaderValueError",
+            "RedirectNotFollowedError",
             "ResourceExistsError",
             "ResourceNotFoundError",
             "ResourceNotModifiedError",
+            "ResponseBodyTooLargeError",
             "ServiceRequestError",
             "ServiceRequestTimeoutError",
             "ServiceResponseError",
@@ -421,9 +431,10 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         ]
     args += [
         ("headers", "Extra request headers."),
-        ("timeout", "Per-request timeout in seconds."),
+        ("timeout", "Seconds the whole call may take, retries and the response read included."),
         ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
         ("retry_policy", "Retries for this call, instead of the client's."),
+        ("max_response_body", "Largest response body accepted, in bytes, instead of the client's."),
     ]
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."

@@ -59,6 +59,7 @@ class RunCommandsClient(_Newest):
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = 10,
+        max_response_body: int = 33554432,
     ) -> None:
         del api_version  # chosen in __new__
         super().__init__(
@@ -75,6 +76,7 @@ class RunCommandsClient(_Newest):
             read_timeout=read_timeout,
             credential_scopes=credential_scopes,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
 
 

@@ -14,12 +14,11 @@ import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol, runtime_checkable
-from urllib.parse import urlsplit
 
 from .exceptions import ServiceRequestError
 from .http import HttpRequest, HttpResponse
+from .origin import UnsafeURLError, origin_of, raw_authority, token_allowed
 from .redact import redact_url
-from .transport import is_loopback_host
 
 DEFAULT_REFRESH_JITTER_MAX = 60.0
 """Upper bound of the random seconds subtracted from ``refresh_margin`` for each token."""
@@ -52,11 +51,14 @@ class TokenCredential(Protocol):
 
 def scope_for_endpoint(base_url: str) -> str:
     """The ``.default`` scope of an ARM endpoint: scheme and authority plus ``/.default``."""
-    parts = urlsplit(base_url)
-    if not parts.scheme or not parts.hostname:
-        raise ValueError(f"Cannot derive a token scope from {redact_url(base_url)!r}")
-    authority = parts.netloc.rpartition("@")[2]
-    return f"{parts.scheme}://{authority}/.default"
+    try:
+        origin = origin_of(base_url)
+    except UnsafeURLError as error:
+        raise ValueError(
+            f"Cannot derive a token scope from {redact_url(base_url)!r}: {error}"
+        ) from None
+    authority = raw_authority(base_url)
+    return f"{origin.scheme}://{authority}/.default"
 
 
 class _CachedToken:
@@ -166,14 +168,12 @@ def _random_jitter() -> float:
 
 
 def _refuse_plain_http(url: str) -> None:
-    if url.startswith("https://"):  # what every request has: no need to parse the URL
-        return
-    parts = urlsplit(url)
-    if parts.scheme.lower() == "https" or is_loopback_host(parts.hostname or ""):
+    if token_allowed(url):
         return
     raise ServiceRequestError(
-        "Bearer token authentication is not permitted for non-TLS protected (non-https) URLs; "
-        f"refusing to send a token to {redact_url(url)}"
+        "Bearer token authentication is not permitted for non-TLS protected (non-https) URLs "
+        "(plain http is allowed to 127.0.0.0/8, ::1 and localhost only) nor for URLs whose "
+        f"host is ambiguous; refusing to send a token to {redact_url(url)}"
     )
 
 

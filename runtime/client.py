@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
+from .body import DEFAULT_MAX_RESPONSE_BODY
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import (
@@ -21,8 +22,10 @@ from .exceptions import (
     ServiceRequestError,
     map_error,
 )
+from .headers import check_header
 from .http import HttpRequest, HttpResponse
 from .lro_start import Send, drive_start, start_flow
+from .origin import UnsafeURLError, origin_of, same_origin
 from .paging import ItemPaged
 from .pipeline import Pipeline, build_user_agent, new_client_request_id
 from .polling import (
@@ -31,12 +34,11 @@ from .polling import (
     LROPoller,
     decode_continuation_token,
     normalize_final_state_via,
-    same_origin,
     token_api_version,
 )
 from .redact import redact_url
 from .retry import RetryPolicy
-from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport
+from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport, check_body_limit
 
 __all__ = ["ArmClient", "PathParam", "RequestOptions"]
 
@@ -63,13 +65,15 @@ class PathParam:
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """Per-call settings: extra headers (win over the defaults), a per-attempt timeout in
-    seconds, the ``x-ms-client-request-id`` to send, and a retry policy for this call."""
+    """Per-call settings: extra headers (win over the defaults), a wall-clock timeout in
+    seconds for the whole call (attempts, waits and the response read), the
+    ``x-ms-client-request-id`` to send, a retry policy and a response body cap in bytes."""
 
     headers: Mapping[str, str] | None = None
     timeout: float | None = None
     client_request_id: str | None = None
     retry_policy: RetryPolicy | None = None
+    max_response_body: int | None = None
 
     def __post_init__(self) -> None:
         # Checked here, before anything is sent, so a bad option names itself instead of
@@ -86,11 +90,14 @@ class RequestOptions:
                 )
             if not request_id.strip():
                 raise ValueError("client_request_id must not be empty or whitespace-only")
+            check_header("x-ms-client-request-id", request_id, "client_request_id")
         if self.retry_policy is not None and not isinstance(self.retry_policy, RetryPolicy):
             raise TypeError(
                 "retry_policy must be a RetryPolicy or None, "
                 f"not {type(self.retry_policy).__name__}"
             )
+        if self.max_response_body is not None:
+            check_body_limit("max_response_body", self.max_response_body)
 
 
 _NO_OPTIONS = RequestOptions()
@@ -126,6 +133,7 @@ class ArmClient:
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
         self.subscription_id: str = subscription_id
@@ -142,6 +150,12 @@ class ArmClient:
             raise TypeError(
                 f"retry_policy must be a RetryPolicy or None, not {type(retry_policy).__name__}"
             )
+        if user_agent is not None:
+            if not isinstance(user_agent, str):
+                raise TypeError(
+                    f"user_agent must be a str or None, not {type(user_agent).__name__}"
+                )
+            check_header("User-Agent", user_agent, "user_agent")
         self._secret_fields = frozenset(secret_fields)
         self._retry_policy = retry_policy
         # (policy, the same without read retries) for the first request of an LRO; kept
@@ -155,6 +169,7 @@ class ArmClient:
             read_timeout=read_timeout,
             retry_policy=retry_policy,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         auth = None
         if credential is not None:
@@ -250,6 +265,7 @@ class ArmClient:
             options.client_request_id,
             options.timeout,
             options.retry_policy,
+            options.max_response_body,
         )
 
     def _send(
@@ -262,14 +278,24 @@ class ArmClient:
         client_request_id: str | None,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         request = build_request(method, url, body, extra_headers)
-        response = self.pipeline.run(
-            request,
-            client_request_id=client_request_id,
-            timeout=timeout,
-            retry_policy=retry_policy,
-        )
+        if max_response_body is None:
+            response = self.pipeline.run(
+                request,
+                client_request_id=client_request_id,
+                timeout=timeout,
+                retry_policy=retry_policy,
+            )
+        else:
+            response = self.pipeline.run(
+                request,
+                client_request_id=client_request_id,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
+            )
         if response.status_code not in expected_status:
             raise map_error(response, secret_fields=self._secret_fields)
         return response
@@ -377,6 +403,9 @@ class ArmClient:
             expected_status=expected_status,
             headers=options.headers,
             timeout=options.timeout,
+            # The operation's deadline bounds its first request too.
+            write_timeout=_earlier(options.timeout, deadline),
+            max_response_body=options.max_response_body,
             client_request_id=client_request_id,
             operation_id=operation_id,
             final_state_via=final_state_via,
@@ -430,6 +459,7 @@ class ArmClient:
             spec.client_request_id,
             spec.timeout,
             spec.retry_policy,
+            spec.max_response_body,
         )
 
     def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
@@ -595,9 +625,13 @@ def _endpoint(base_url: object, cloud: AzureCloud | None) -> str:
 def _check_base_url(base_url: object) -> str:
     if not isinstance(base_url, str):
         raise TypeError(f"base_url must be a str, not {type(base_url).__name__}")
+    try:
+        origin_of(base_url.strip())
+    except UnsafeURLError as error:
+        raise ValueError(
+            f"base_url must be an absolute http or https URL with a plain host: {error}"
+        ) from None
     parts = urlsplit(base_url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an absolute http or https URL, not {base_url!r}")
     if parts.query or parts.fragment:
         raise ValueError(f"base_url must not have a query or fragment: {base_url!r}")
     return base_url.strip().rstrip("/")
@@ -614,6 +648,7 @@ def _check_headers(headers: object) -> None:
         if not isinstance(value, str):
             # Only the type is named: the value may be a credential.
             raise TypeError(f"headers[{name!r}] must be a str, not {type(value).__name__}")
+        check_header(name, value, "headers")
 
 
 def _encode_query(query: Mapping[str, str | None]) -> str:
@@ -662,6 +697,12 @@ def _with_api_version(url: str, api_version: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
 
 
+def _earlier(timeout: float | None, deadline: float | None) -> float | None:
+    if timeout is None:
+        return deadline
+    return timeout if deadline is None else min(timeout, deadline)
+
+
 def _initial_request_policy(method: str, policy: RetryPolicy) -> RetryPolicy:
     """``policy`` without read retries, except for DELETE.
 
@@ -693,6 +734,11 @@ def build_request(
 def client_request_id(options: RequestOptions) -> str:
     """The id every request of an LRO repeats: the caller's, else a new one."""
     return _client_request_id(options)
+
+
+def earlier(timeout: float | None, deadline: float | None) -> float | None:
+    """The smaller of two optional limits in seconds."""
+    return _earlier(timeout, deadline)
 
 
 def _client_request_id(options: RequestOptions) -> str:

@@ -60,6 +60,31 @@ class ServiceResponseTimeoutError(ServiceResponseError):
     """The service did not answer within the read timeout."""
 
 
+class ResponseBodyTooLargeError(ServiceResponseError):
+    """The response body was (or announced it would be) larger than the client accepts.
+
+    ``limit`` is the cap in bytes (``max_response_body``); the rest of the body was not read.
+    """
+
+    def __init__(self, message: str, *, limit: int) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class InvalidHeaderValueError(ValueError):
+    """A header value supplied by the caller holds CR, LF or NUL (a header injection).
+
+    ``header`` names the header; the value itself is never repeated (it may be a secret).
+    """
+
+    def __init__(self, header: str, source: str) -> None:
+        super().__init__(
+            f"{source}: the value of header {header!r} contains a CR, LF or NUL character; "
+            "such a value could inject other headers and is refused"
+        )
+        self.header = header
+
+
 @dataclass(frozen=True, repr=False)
 class ErrorDetail:
     """One ARM error object (``{"error": {...}}`` or its inner part), recursively.
@@ -266,6 +291,16 @@ class ResourceExistsError(HttpResponseError):
 
 class ResourceNotModifiedError(HttpResponseError):
     """304: the resource did not change since the given ETag/date."""
+
+
+class RedirectNotFollowedError(HttpResponseError):
+    """The service answered a request that carries a body with a redirect (``status_code``).
+
+    ARM never redirects writes; resending the body (which may hold secrets) to wherever
+    ``Location`` points is refused, so the request was not repeated anywhere.
+    """
+
+    _parses_error_body = False
 
 
 class DecodeError(HttpResponseError):

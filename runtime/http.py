@@ -55,13 +55,17 @@ class HttpResponse:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """Decode the body as JSON; raises ``ValueError`` when it is not JSON."""
+        """Decode the body as JSON; raises ``ValueError`` when it is not JSON, or nests deeper
+        than the decoder can follow (never a bare ``RecursionError``)."""
         body = self.body
-        if body[:1] in _UTF8_JSON_STARTS and body[1:2] != b"\x00":
-            # json.loads would sniff the bytes for a BOM or UTF-16/32 zero bytes first and
-            # find UTF-8 for such an opening; decoding directly skips that pass.
-            return json.loads(body.decode("utf-8", "surrogatepass"))
-        return json.loads(body)
+        try:
+            if body[:1] in _UTF8_JSON_STARTS and body[1:2] != b"\x00":
+                # json.loads would sniff the bytes for a BOM or UTF-16/32 zero bytes first and
+                # find UTF-8 for such an opening; decoding directly skips that pass.
+                return json.loads(body.decode("utf-8", "surrogatepass"))
+            return json.loads(body)
+        except RecursionError:
+            raise ValueError("the JSON body is nested too deeply to decode") from None
 
     def __repr__(self) -> str:
         return f"<HttpResponse {self.status_code} {self.reason} {self.request.method}>"

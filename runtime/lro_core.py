@@ -27,7 +27,7 @@ import logging
 from collections.abc import Callable, Generator
 from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from .checks import check_seconds
 from .exceptions import (
@@ -52,6 +52,7 @@ from .lro_token import (
     encode_continuation_token,
     normalize_final_state_via,
 )
+from .origin import same_origin
 from .redact import redact_json_value, redact_url
 from .retry import RetryPolicy
 from .retry_after import requested_delay
@@ -94,29 +95,6 @@ _POLL_ACCEPT = "application/json, text/json"
 _INSTANCE_VIEW_ERROR_CHARS = 1000
 
 # --- response helpers ------------------------------------------------------------------------
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if port is None:
-        port = {"https": 443, "http": 80}.get(scheme)
-    return scheme, (parts.hostname or "").lower(), port
-
-
-def same_origin(url: str, reference: str) -> bool:
-    """Whether ``url`` has the scheme, host and port of ``reference`` (default ports folded)."""
-    # The usual case without parsing: ``url`` starts with the whole ``scheme://authority/`` of
-    # ``reference``, character for character, so both parse to the same origin.
-    authority = reference.find("://") + 3
-    end = reference.find("/", authority) if authority > 2 else -1
-    if end > authority and url.startswith(reference[: end + 1]):
-        return True
-    return _origin(url) == _origin(reference)
 
 
 def _json_or_none(response: HttpResponse, secret_fields: frozenset[str] = frozenset()) -> Any:

@@ -38,6 +38,7 @@ class Send:
     client_request_id: str
     timeout: float | None
     retry_policy: RetryPolicy | None
+    max_response_body: int | None = None
 
     def __repr__(self) -> str:
         return f"<Send {self.method} {redact_url(self.url)}>"
@@ -54,6 +55,8 @@ def start_flow(
     expected_status: Collection[int],
     headers: Mapping[str, str] | None,
     timeout: float | None,
+    write_timeout: float | None,
+    max_response_body: int | None,
     client_request_id: str,
     operation_id: str,
     final_state_via: str | None,
@@ -63,7 +66,15 @@ def start_flow(
 ) -> StartFlow:
     """Send the write; see the module docstring for what comes back."""
     write = Send(
-        method, url, body, expected_status, headers, client_request_id, timeout, write_policy
+        method,
+        url,
+        body,
+        expected_status,
+        headers,
+        client_request_id,
+        write_timeout,
+        write_policy,
+        max_response_body,
     )
     try:
         response = yield write
@@ -86,7 +97,7 @@ def start_flow(
             # A timeout is the caller's limit (or a slow service): it is reported, with
             # the token, rather than spent on more requests.
             raise
-        return (yield from _reconcile(error, write, headers, read_policy, secret_fields))
+        return (yield from _reconcile(error, write, headers, timeout, read_policy, secret_fields))
     return response, False
 
 
@@ -94,6 +105,7 @@ def _reconcile(
     lost: ServiceResponseError,
     write: Send,
     headers: Mapping[str, str] | None,
+    timeout: float | None,
     read_policy: RetryPolicy,
     secret_fields: frozenset[str],
 ) -> StartFlow:
@@ -117,7 +129,7 @@ def _reconcile(
             (200, 404),
             read_headers,
             write.client_request_id,
-            write.timeout,
+            timeout,
             read_policy,
         )
     except AzureError as unreadable:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from .auth import BearerTokenPolicy
 from .exceptions import AzureError
+from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
 from .redact import REDACTED, redact_json_bytes, redact_url
 from .retry import RetryPolicy
@@ -97,6 +98,10 @@ def apply_azure_log_level(environ: Mapping[str, str] | None = None) -> int | Non
 
 apply_azure_log_level()
 
+# A library does not print: without logging configured by the application, nothing of ours
+# reaches stderr through Python's last-resort handler.
+logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
+
 
 @functools.cache
 def _platform_description() -> str:
@@ -118,9 +123,11 @@ def build_user_agent(
         f"azsdk-python-{sdk_moniker} Python/{platform.python_version()} ({_platform_description()})"
     )
     if prefix:
+        check_header("User-Agent", prefix, "user_agent")
         user_agent = f"{prefix} {user_agent}"
     from_environment = (os.environ if environ is None else environ).get("AZURE_HTTP_USER_AGENT")
     if from_environment:
+        check_header("User-Agent", from_environment, "AZURE_HTTP_USER_AGENT")
         user_agent = f"{user_agent} {from_environment}"
     return user_agent
 
@@ -177,6 +184,7 @@ class Pipeline:
         client_request_id: str | None = None,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         """Send ``request`` and return the response, whatever its status.
 
@@ -186,13 +194,19 @@ class Pipeline:
         """
         self._prepare(request, client_request_id)
         outgoing = self._authorized_copy(request)
-        response = self._send(outgoing, request, timeout, retry_policy)
+        send = functools.partial(
+            self._send,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            max_response_body=max_response_body,
+        )
+        response = send(outgoing, request)
         if (
             response.status_code == 401
             and self.auth is not None
             and self.auth.handle_challenge(outgoing, response)
         ):
-            response = self._send(outgoing, request, timeout, retry_policy)
+            response = send(outgoing, request)
         return response
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
@@ -209,6 +223,8 @@ class Pipeline:
             headers["User-Agent"] = self.user_agent
         if "accept" not in present:
             headers["Accept"] = "application/json"
+        # The last look before anything leaves: no header may smuggle in another.
+        check_headers(headers, "request headers")
 
     def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
         outgoing = HttpRequest(
@@ -222,8 +238,10 @@ class Pipeline:
         self,
         outgoing: HttpRequest,
         original: HttpRequest,
+        *,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
+        max_response_body: int | None,
     ) -> HttpResponse:
         # INFO covers every line below (DEBUG adds bodies): one check when logging is off.
         logging_on = self.logger.isEnabledFor(logging.INFO)
@@ -231,12 +249,18 @@ class Pipeline:
             self._log_request(outgoing)
         started = time.perf_counter() if logging_on else 0.0
         try:
-            response = self.transport.send(outgoing, timeout=timeout, retry_policy=retry_policy)
+            response = self.transport.send(
+                outgoing,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
+            )
         except AzureError as error:
             if error.client_request_id is None:
                 error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
-            if self.logger.isEnabledFor(logging.WARNING):
-                self.logger.warning(
+            # Raised to the caller, who sees it: logged for the record, not as a warning.
+            if self.logger.isEnabledFor(logging.INFO):
+                self.logger.info(
                     "%s %s failed: %s: %s",
                     outgoing.method,
                     redact_url(outgoing.url),

@@ -554,7 +554,7 @@ class LROPoller(Generic[T]):
             if isinstance(exc, AzureError):
                 exc.continuation_token = self._method.continuation_token()
             self._exception = exc
-            _LOGGER.warning(
+            _LOGGER.info(  # raised to the caller: not a warning as well
                 "Long-running operation %s failed: %s",
                 self._method.state.operation_id,
                 type(exc).__name__,

@@ -34,13 +34,11 @@ def redact_json_bytes(body: bytes, secret_fields: frozenset[str]) -> str:
     text = body.decode("utf-8", errors="replace")
     lowered = frozenset(name.lower() for name in secret_fields)
     try:
-        parsed = json.loads(text)
-    except ValueError:
-        masked = _mask_secret_fields_in_text(text, lowered)
-    else:
         masked = json.dumps(
-            redact_json_value(parsed, lowered), separators=(",", ":"), ensure_ascii=False
+            redact_json_value(json.loads(text), lowered), separators=(",", ":"), ensure_ascii=False
         )
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to walk
+        masked = _mask_secret_fields_in_text(text, lowered)
     return _SAS_SIGNATURE.sub(rf"\1{REDACTED}", masked)
 
 

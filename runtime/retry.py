@@ -150,6 +150,23 @@ def _retry_cause(last: RequestHistory, response: BaseHTTPResponse | None) -> str
     return "an unknown cause"
 
 
+_DRAINED_BODY_MAX = 64 * 1024
+
+
+def _drop_unless_small(response: BaseHTTPResponse) -> None:
+    """Close a response that is about to be retried unless its body is announced small.
+
+    urllib3 reads the body of a retried response to the end to reuse the connection; a hostile
+    server could make that read endless. A small announced body is still drained (keeping the
+    connection); anything else costs a new connection instead.
+    """
+    length = response.headers.get("Content-Length", "")
+    if length.isdigit() and int(length) <= _DRAINED_BODY_MAX:
+        return
+    response.close()
+    response.release_conn()
+
+
 class ArmRetry(Retry):
     """urllib3 ``Retry`` driven by a :class:`RetryPolicy`.
 
@@ -204,6 +221,20 @@ class ArmRetry(Retry):
         }
         params.update(kw)
         return type(self)(policy=self.policy, give_up_at=self.give_up_at, **params)
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: Any = None,
+        _stacktrace: Any = None,
+    ) -> Self:
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        if response is not None:
+            _drop_unless_small(response)
+        return retry
 
     def _time_left(self) -> float | None:
         return None if self.give_up_at is None else self.give_up_at - time.monotonic()

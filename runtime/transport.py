@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import ssl
 import sys
 import threading
+import time
 from types import TracebackType
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import urllib3
 from urllib3 import exceptions as urllib3_errors
 from urllib3.util import Timeout, make_headers, parse_url
 
+from .body import DEFAULT_MAX_RESPONSE_BODY, read_body
+from .body import asks_for_compression as _asks_for_compression
+from .deadline import call_deadline, deadline_pool_classes
 from .exceptions import (
     AzureError,
+    InvalidHeaderValueError,
     ServiceRequestError,
     ServiceRequestTimeoutError,
     ServiceResponseError,
     ServiceResponseTimeoutError,
 )
 from .http import HttpRequest, HttpResponse
+from .origin import is_loopback_host, same_origin
 from .redact import redact_url
+from .redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from .retry import ArmRetry, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 10
@@ -55,7 +61,9 @@ class Urllib3Transport:
         retry_policy: RetryPolicy | None = None,
         proxies_from_env: bool = True,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
     ) -> None:
+        self._max_response_body = check_body_limit("max_response_body", max_response_body)
         if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int):
             raise TypeError(f"pool_maxsize must be an int, not {type(pool_maxsize).__name__}")
         if pool_maxsize < 1:
@@ -94,9 +102,11 @@ class Urllib3Transport:
                 if pool is None:
                     ssl_context = self._ssl_context or _ssl_context(self._connection_verify)
                     self._configure_proxies(self._proxies, ssl_context)
-                    pool = self._direct_pool = urllib3.PoolManager(
+                    pool = urllib3.PoolManager(
                         ssl_context=ssl_context, maxsize=self.pool_maxsize, block=True
                     )
+                    pool.pool_classes_by_scheme = deadline_pool_classes()
+                    self._direct_pool = pool
         return pool
 
     def _configure_proxies(self, proxies: dict[str, str], ssl_context: ssl.SSLContext) -> None:
@@ -122,34 +132,38 @@ class Urllib3Transport:
         *,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         """Send ``request`` (retrying per the policy) and return the fully read response.
 
-        ``timeout`` bounds each attempt (connect plus read) on top of the transport's
-        connection/read timeouts; ``retry_policy`` replaces the transport's for this call.
-        Raises :class:`ServiceRequestError` / :class:`ServiceResponseError` (or their timeout
-        subclasses) when no response could be obtained.
+        ``timeout`` is a wall-clock limit in seconds on the whole call -- connecting, every
+        attempt and wait, redirects, the status line, headers and the body -- on top of the
+        transport's per-operation connection/read timeouts. ``retry_policy`` replaces the
+        transport's for this call; ``max_response_body`` its body cap. Raises
+        :class:`ServiceRequestError` / :class:`ServiceResponseError` (or their timeout
+        subclasses) when no response could be obtained, :class:`ResponseBodyTooLargeError`
+        for a body over the cap and :class:`RedirectNotFollowedError` for a redirect answered
+        to a request with a body.
         """
         policy = retry_policy if retry_policy is not None else self._retry_policy
+        limit = self._max_response_body if max_response_body is None else max_response_body
+        give_up_at = None if timeout is None else time.monotonic() + timeout
+        # Only what the caller asked for is inflated: by default urllib3 sends
+        # "Accept-Encoding: identity", and a compressed answer to that is kept as it came.
+        decode = _asks_for_compression(request.headers)
         try:
-            raw = self._pool_for(request.url).urlopen(
-                request.method,
-                request.url,
-                body=request.body,
-                headers=request.headers,
-                retries=self._urllib3_retry(policy),
-                timeout=self._urllib3_timeout(timeout),
-                redirect=True,
-                preload_content=True,
-                decode_content=True,
-                # A full pool blocks; without a bound a saturated pool would wait forever.
-                pool_timeout=(
-                    timeout
-                    if timeout is not None
-                    else self._connection_timeout + self._read_timeout
-                ),
-            )
+            with call_deadline(give_up_at):
+                raw = self._open(request, policy, timeout, give_up_at, decode)
+                try:
+                    body = read_body(
+                        raw, limit=limit, decode=decode, request=request, give_up_at=give_up_at
+                    )
+                except BaseException:
+                    raw.close()
+                    raise
         except (urllib3_errors.HTTPError, ValueError) as error:
+            if isinstance(error, InvalidHeaderValueError):
+                raise
             azure_error = to_azure_error(error, request)
             if azure_error.inner_exception is None:
                 # The original's text repeats raw header values (tokens included): keep it
@@ -160,15 +174,61 @@ class Urllib3Transport:
             status_code=raw.status,
             reason=raw.reason or "",
             headers=raw.headers,
-            body=raw.data,
+            body=body,
             request=request,
+        )
+
+    def _open(
+        self,
+        request: HttpRequest,
+        policy: RetryPolicy,
+        timeout: float | None,
+        give_up_at: float | None,
+        decode: bool,
+    ) -> urllib3.BaseHTTPResponse:
+        """The response whose body is still to be read; redirects followed (see
+        :func:`redirect_target`), never with a body, never with credentials to another origin."""
+        method, url, headers = request.method, request.url, request.headers
+        for _ in range(MAX_REDIRECTS + 1):
+            raw = self._pool_for(url).urlopen(
+                method,
+                url,
+                body=request.body,
+                headers=headers,
+                retries=self._urllib3_retry(policy, give_up_at),
+                timeout=self._urllib3_timeout(timeout),
+                redirect=False,
+                preload_content=False,
+                decode_content=decode,
+                # A full pool blocks; without a bound a saturated pool would wait forever.
+                pool_timeout=(
+                    timeout
+                    if timeout is not None
+                    else self._connection_timeout + self._read_timeout
+                ),
+            )
+            target = redirect_target(raw, request, url)
+            if target is None:
+                return raw
+            raw.close()
+            if not same_origin(target, url):
+                headers = without_credentials(headers)
+            if raw.status == 303 and method not in ("GET", "HEAD"):
+                method = "GET"
+            url = target
+        raise ServiceResponseError(
+            f"More than {MAX_REDIRECTS} redirects for {request.method} {redact_url(request.url)}"
         )
 
     # urllib3 never changes a Retry or a Timeout it is given (each attempt makes a new Retry,
     # each connection a copy of the Timeout), so one of each per policy and per timeout will
     # do; building and validating them anew was a measurable part of every request.
 
-    def _urllib3_retry(self, policy: RetryPolicy) -> ArmRetry:
+    def _urllib3_retry(self, policy: RetryPolicy, give_up_at: float | None = None) -> ArmRetry:
+        if give_up_at is not None:  # no retry (nor wait) may outlast the call's deadline
+            if policy.timeout is not None:
+                give_up_at = min(give_up_at, time.monotonic() + policy.timeout)
+            return ArmRetry(policy=policy, give_up_at=give_up_at)
         if policy.timeout is not None:  # its clock starts when the Retry is made
             return policy.to_urllib3()
         cached = self._retries.get(id(policy))
@@ -193,9 +253,9 @@ class Urllib3Transport:
         direct = self._direct
         if not self._proxy_managers:
             return direct
-        parts = urlsplit(url)
-        proxy = self._proxy_managers.get(parts.scheme.lower())
-        if proxy is None or self._bypasses_proxy(parts.hostname or ""):
+        parts = parse_url(url)
+        proxy = self._proxy_managers.get((parts.scheme or "").lower())
+        if proxy is None or self._bypasses_proxy((parts.host or "").strip("[]")):
             return direct
         return proxy
 
@@ -271,24 +331,24 @@ def _proxy_manager(
 ) -> urllib3.ProxyManager:
     auth = parse_url(proxy_url).auth
     proxy_headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
-    return urllib3.ProxyManager(
+    manager = urllib3.ProxyManager(
         proxy_url,
         proxy_headers=proxy_headers,
         ssl_context=ssl_context,
         maxsize=pool_maxsize,
         block=True,
     )
+    manager.pool_classes_by_scheme = deadline_pool_classes()
+    return manager
 
 
-def is_loopback_host(host: str) -> bool:
-    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def check_body_limit(name: str, value: object) -> int:
+    """``value`` as a response body cap in bytes; ``TypeError``/``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int (bytes), not {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, not {value}")
+    return value
 
 
 def to_azure_error(error: BaseException, request: HttpRequest) -> AzureError:

@@ -49,6 +49,8 @@ class RunCommandsClient:
             ('<endpoint>/.default').
         pool_maxsize: Connections kept open to the endpoint; concurrent calls beyond it wait
             for one.
+        max_response_body: Largest response body accepted, in bytes (32 MiB); a larger one
+            raises ResponseBodyTooLargeError without being read.
 
     Attributes:
         virtual_machine_run_commands: VirtualMachineRunCommandsOperations: operations of
@@ -76,6 +78,7 @@ class RunCommandsClient:
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = 10,
+        max_response_body: int = 33554432,
     ) -> None:
         self._client = ArmClient(
             credential,
@@ -94,6 +97,7 @@ class RunCommandsClient:
             read_timeout=read_timeout,
             credential_scopes=credential_scopes,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         self.virtual_machine_run_commands = VirtualMachineRunCommandsOperations(self._client)
         self.virtual_machine_scale_set_vm_run_commands = (

@@ -51,6 +51,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a virtual machine, or replaces it; the virtual machine runs
         the script as part of the operation. (operation
@@ -69,9 +70,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -98,6 +102,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PUT",
@@ -130,6 +135,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a virtual machine. (operation
         VirtualMachineRunCommands_Delete)
@@ -146,9 +152,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -175,6 +184,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -206,6 +216,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes some fields of an existing run command on a virtual machine. (operation
         VirtualMachineRunCommands_Update)
@@ -223,9 +234,12 @@ class VirtualMachineRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -252,6 +266,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -279,6 +294,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> RunCommandDocument:
         """Reads one built-in run command of a region's catalogue, with its script and
         parameters. (operation VirtualMachineRunCommands_Get)
@@ -287,9 +303,12 @@ class VirtualMachineRunCommandsOperations:
             location: Azure region whose run-command catalogue is read.
             command_id: Id of the catalogue entry, such as RunShellScript.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             RunCommandDocument
@@ -315,6 +334,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -336,6 +356,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a virtual machine; `$expand=instanceView` includes how its
         last run went. (operation VirtualMachineRunCommands_GetByVirtualMachine)
@@ -347,9 +368,12 @@ class VirtualMachineRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             VirtualMachineRunCommand
@@ -377,6 +401,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -395,6 +420,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[RunCommandDocumentBase]:
         """Lists the built-in run commands a region offers. (operation
         VirtualMachineRunCommands_List)
@@ -402,9 +428,12 @@ class VirtualMachineRunCommandsOperations:
         Args:
             location: Azure region whose run-command catalogue is read.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[RunCommandDocumentBase]: iterate for items; pages are fetched as
@@ -430,6 +459,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,
@@ -449,6 +479,7 @@ class VirtualMachineRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on a virtual machine. (operation
         VirtualMachineRunCommands_ListByVirtualMachine)
@@ -459,9 +490,12 @@ class VirtualMachineRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -489,6 +523,7 @@ class VirtualMachineRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,
@@ -523,6 +558,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a scale set virtual machine, or replaces an existing one,
         and runs it. (operation VirtualMachineScaleSetVMRunCommands_CreateOrUpdate)
@@ -541,9 +577,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -571,6 +610,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PUT",
@@ -604,6 +644,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a scale set virtual machine. (operation
         VirtualMachineScaleSetVMRunCommands_Delete)
@@ -621,9 +662,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -651,6 +695,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -683,6 +728,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes selected settings of an existing run command on a scale set virtual machine.
         (operation VirtualMachineScaleSetVMRunCommands_Update)
@@ -701,9 +747,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -731,6 +780,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -761,6 +811,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a scale set virtual machine, optionally with its instance
         view. (operation VirtualMachineScaleSetVMRunCommands_Get)
@@ -773,9 +824,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             VirtualMachineRunCommand
@@ -804,6 +858,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         response = self._client.send(
             "GET",
@@ -825,6 +880,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on one virtual machine of a scale set. (operation
         VirtualMachineScaleSetVMRunCommands_List)
@@ -836,9 +892,12 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -867,6 +926,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.paged(
             url,
@@ -900,6 +960,7 @@ class VirtualMachineScaleSetVMsOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on one
         virtual machine of a scale set. (operation VirtualMachineScaleSetVMs_RunCommand)
@@ -918,9 +979,12 @@ class VirtualMachineScaleSetVMsOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -947,6 +1011,7 @@ class VirtualMachineScaleSetVMsOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "POST",
@@ -986,6 +1051,7 @@ class VirtualMachinesOperations:
         timeout: float | None = None,
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on a
         virtual machine. (operation VirtualMachines_RunCommand)
@@ -1003,9 +1069,12 @@ class VirtualMachinesOperations:
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
             headers: Extra request headers.
-            timeout: Per-request timeout in seconds.
+            timeout: Seconds the whole call may take, retries and the response read
+                included.
             client_request_id: The x-ms-client-request-id to send (a new uuid by default).
             retry_policy: Retries for this call, instead of the client's.
+            max_response_body: Largest response body accepted, in bytes, instead of the
+                client's.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1031,6 +1100,7 @@ class VirtualMachinesOperations:
             timeout=timeout,
             client_request_id=client_request_id,
             retry_policy=retry_policy,
+            max_response_body=max_response_body,
         )
         return self._client.begin_lro(
             "POST",

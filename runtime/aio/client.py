@@ -10,8 +10,16 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ..auth import scope_for_endpoint
+from ..body import DEFAULT_MAX_RESPONSE_BODY
 from ..checks import check_seconds
-from ..client import ArmClient, PathParam, RequestOptions, build_request, client_request_id
+from ..client import (
+    ArmClient,
+    PathParam,
+    RequestOptions,
+    build_request,
+    client_request_id,
+    earlier,
+)
 from ..exceptions import AzureError, map_error
 from ..http import HttpResponse
 from ..lro_core import DEFAULT_RETRY_AFTER_MAX, LroCore
@@ -58,6 +66,7 @@ class AsyncArmClient:
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
     ) -> None:
         # The sync client checks every argument and builds URLs and results; it never sends
         # (its connection pool is only made on a first request, which never comes).
@@ -77,6 +86,7 @@ class AsyncArmClient:
             read_timeout=read_timeout,
             credential_scopes=credential_scopes,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         self.subscription_id = self._rules.subscription_id
         self.base_url = self._rules.base_url
@@ -91,6 +101,7 @@ class AsyncArmClient:
             read_timeout=read_timeout,
             retry_policy=retry_policy,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         auth = None
         if credential is not None:
@@ -153,6 +164,7 @@ class AsyncArmClient:
                 options.client_request_id or "",
                 options.timeout,
                 options.retry_policy,
+                options.max_response_body,
             )
         )
 
@@ -163,6 +175,7 @@ class AsyncArmClient:
             client_request_id=spec.client_request_id or None,
             timeout=spec.timeout,
             retry_policy=spec.retry_policy,
+            max_response_body=spec.max_response_body,
         )
         if response.status_code not in spec.expected_status:
             raise map_error(response, secret_fields=self._secret_fields)
@@ -258,6 +271,9 @@ class AsyncArmClient:
             expected_status=expected_status,
             headers=options.headers,
             timeout=options.timeout,
+            # The operation's deadline bounds its first request too.
+            write_timeout=earlier(options.timeout, deadline),
+            max_response_body=options.max_response_body,
             client_request_id=request_id,
             operation_id=operation_id,
             final_state_via=final_state_via,

@@ -60,6 +60,7 @@ class AsyncPipeline:
         client_request_id: str | None = None,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         """Send ``request`` and return the response, whatever its status (see ``Pipeline.run``)."""
         self._rules._prepare(request, client_request_id)
@@ -68,13 +69,13 @@ class AsyncPipeline:
         )
         if self.auth is not None:
             await self.auth.authorize_async(outgoing)
-        response = await self._send(outgoing, request, timeout, retry_policy)
+        response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
         if (
             response.status_code == 401
             and self.auth is not None
             and await self.auth.handle_challenge_async(outgoing, response)
         ):
-            response = await self._send(outgoing, request, timeout, retry_policy)
+            response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
         return response
 
     async def _send(
@@ -83,6 +84,7 @@ class AsyncPipeline:
         original: HttpRequest,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
+        max_response_body: int | None,
     ) -> HttpResponse:
         logging_on = self.logger.isEnabledFor(logging.INFO)
         if logging_on:
@@ -90,13 +92,17 @@ class AsyncPipeline:
         started = time.perf_counter() if logging_on else 0.0
         try:
             response = await self.transport.send(
-                outgoing, timeout=timeout, retry_policy=retry_policy
+                outgoing,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
             )
         except AzureError as error:
             if error.client_request_id is None:
                 error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
-            if self.logger.isEnabledFor(logging.WARNING):
-                self.logger.warning(
+            # Raised to the caller, who sees it: logged for the record, not as a warning.
+            if self.logger.isEnabledFor(logging.INFO):
+                self.logger.info(
                     "%s %s failed: %s: %s",
                     outgoing.method,
                     redact_url(outgoing.url),

@@ -239,7 +239,7 @@ class AsyncLROPoller(Generic[T]):
         if isinstance(exc, AzureError):
             exc.continuation_token = self._core.continuation_token()
         self._exception = exc
-        _LOGGER.warning(
+        _LOGGER.info(  # raised to the caller: not a warning as well
             "Long-running operation %s failed: %s",
             self._core.state.operation_id,
             type(exc).__name__,

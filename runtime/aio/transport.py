@@ -12,31 +12,31 @@ import asyncio
 import logging
 import time
 from types import TracebackType
+from typing import Any, cast
 
 import aiohttp
 import yarl
 from urllib3._collections import HTTPHeaderDict
 
+from ..body import CHUNK_BYTES, DEFAULT_MAX_RESPONSE_BODY, _too_large
 from ..exceptions import (
     AzureError,
+    ResponseBodyTooLargeError,
     ServiceRequestError,
     ServiceRequestTimeoutError,
     ServiceResponseError,
     ServiceResponseTimeoutError,
 )
 from ..http import HttpRequest, HttpResponse
+from ..origin import same_origin
 from ..redact import redact_url
+from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from ..retry import RetryPolicy
-from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context
+from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
 
-__all__ = ["MAX_RESPONSE_BYTES", "AiohttpTransport", "backoff_seconds"]
+__all__ = ["AiohttpTransport", "backoff_seconds"]
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
-
-MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-"""A response body larger than this is refused: a hostile server cannot exhaust memory."""
-
-_CHUNK = 64 * 1024
 
 
 def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
@@ -61,7 +61,10 @@ class AiohttpTransport:
         read_timeout: float = 300.0,
         retry_policy: RetryPolicy | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
     ) -> None:
+        check_body_limit("max_response_body", max_response_body)
+        self._max_response_body = max_response_body
         if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int):
             raise TypeError(f"pool_maxsize must be an int, not {type(pool_maxsize).__name__}")
         if pool_maxsize < 1:
@@ -87,8 +90,12 @@ class AiohttpTransport:
                 limit_per_host=self.pool_maxsize,
                 ssl=_ssl_context(self._connection_verify),
             )
+            # Like the sync transport, no Accept-Encoding unless the request asks for one.
             session = self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=True, auto_decompress=True
+                connector=connector,
+                trust_env=True,
+                auto_decompress=True,
+                skip_auto_headers=("Accept-Encoding",),
             )
             # aiohttp silently sends a PUT or DELETE again when a kept-alive connection drops
             # before the answer; here the RetryPolicy alone decides, and a write whose answer
@@ -103,14 +110,22 @@ class AiohttpTransport:
         *,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> HttpResponse:
         """Send ``request`` (retrying per the policy) and return the fully read response.
 
-        Same contract as the sync transport: the last response is returned once retries are
-        exhausted; no response at all raises a ``ServiceRequestError``/``ServiceResponseError``.
+        Same contract as the sync transport: ``timeout`` is a wall-clock limit on the whole
+        call (attempts, waits, redirects, body); the last response is returned once retries
+        are exhausted; no response at all raises a ``ServiceRequestError`` /
+        ``ServiceResponseError``; a body over the cap a ``ResponseBodyTooLargeError``.
         """
         policy = retry_policy if retry_policy is not None else self._retry_policy
-        give_up_at = None if policy.timeout is None else time.monotonic() + policy.timeout
+        limit = self._max_response_body if max_response_body is None else max_response_body
+        now = time.monotonic()
+        call_ends = None if timeout is None else now + timeout
+        # No retry (nor wait) starts after the policy's own limit or the call's.
+        limits = [now + t for t in (timeout, policy.timeout) if t is not None]
+        give_up_at = min(limits) if limits else None
         left = {"total": policy.total, "connect": policy.connect, "read": policy.read}
         left["status"] = policy.status
         retries = 0
@@ -119,7 +134,9 @@ class AiohttpTransport:
             failure: AzureError | None
             kind: str
             try:
-                response = await self._send_once(request, timeout)
+                response = await self._send_once(request, call_ends, limit)
+            except ResponseBodyTooLargeError:
+                raise  # an oversized answer is dropped, never asked for again
             except ServiceRequestError as error:  # nothing reached the server
                 kind, failure = "connect", error
             except ServiceResponseError as error:  # sent; the answer was lost
@@ -166,39 +183,55 @@ class AiohttpTransport:
                 else:  # a policy's own sleep (tests pass one so that nothing waits)
                     policy.sleep(seconds)
 
-    async def _send_once(self, request: HttpRequest, timeout: float | None) -> HttpResponse:
-        client_timeout = aiohttp.ClientTimeout(
-            total=timeout,
-            sock_connect=self._connection_timeout,
-            sock_read=self._read_timeout,
-        )
-        target = f"{request.method} {redact_url(request.url)}"
+    async def _send_once(
+        self, request: HttpRequest, give_up_at: float | None, limit: int
+    ) -> HttpResponse:
+        """One attempt; redirects followed by the sync transport's rules (never with a body,
+        never with credentials to another origin, at most ``MAX_REDIRECTS``)."""
+        method, url, headers = request.method, request.url, request.headers
+        target_text = f"{request.method} {redact_url(request.url)}"
         try:
-            async with self._session_now().request(
-                request.method,
-                # Sent as built: the path is percent-encoded already and must not be re-quoted.
-                yarl.URL(request.url, encoded=True),
-                data=request.body,
-                headers=request.headers,
-                timeout=client_timeout,
-                allow_redirects=True,
-                max_redirects=10,
-            ) as raw:
-                body = await _read_capped(raw, target)
-                headers = HTTPHeaderDict()
-                for name, value in raw.headers.items():
-                    headers.add(name, value)
-                return HttpResponse(
-                    status_code=raw.status,
-                    reason=raw.reason or "",
-                    headers=headers,
-                    body=body,
-                    request=request,
+            for _ in range(MAX_REDIRECTS + 1):
+                left = None if give_up_at is None else give_up_at - time.monotonic()
+                if left is not None and left <= 0:
+                    raise ServiceRequestTimeoutError(
+                        f"The call's time limit passed before {target_text} could be sent"
+                    )
+                client_timeout = aiohttp.ClientTimeout(
+                    total=left, sock_connect=self._connection_timeout, sock_read=self._read_timeout
                 )
+                async with self._session_now().request(
+                    method,
+                    # Sent as built: the path is percent-encoded already and must not be re-quoted.
+                    yarl.URL(url, encoded=True),
+                    data=request.body,
+                    headers=headers,
+                    timeout=client_timeout,
+                    allow_redirects=False,
+                ) as raw:
+                    target = redirect_target(cast(Any, raw), request, url)
+                    if target is None:
+                        body = await _read_capped(raw, request, limit)
+                        response_headers = HTTPHeaderDict()
+                        for name, value in raw.headers.items():
+                            response_headers.add(name, value)
+                        return HttpResponse(
+                            status_code=raw.status,
+                            reason=raw.reason or "",
+                            headers=response_headers,
+                            body=body,
+                            request=request,
+                        )
+                    if not same_origin(target, url):
+                        headers = without_credentials(headers)
+                    if raw.status == 303 and method not in ("GET", "HEAD"):
+                        method = "GET"
+                    url = target
         except AzureError:
             raise
         except BaseException as error:
-            raise to_azure_error(error, target) from None
+            raise to_azure_error(error, target_text) from None
+        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
 
     async def close(self) -> None:
         """Close the session (a caller-supplied one is left open)."""
@@ -221,20 +254,17 @@ class AiohttpTransport:
         return f"AiohttpTransport(pool_maxsize={self.pool_maxsize})"
 
 
-async def _read_capped(raw: aiohttp.ClientResponse, target: str) -> bytes:
+async def _read_capped(raw: aiohttp.ClientResponse, request: HttpRequest, limit: int) -> bytes:
     length = raw.content_length
-    if length is not None and length > MAX_RESPONSE_BYTES:
-        raise ServiceResponseError(
-            f"The response to {target} is {length} bytes; the limit is {MAX_RESPONSE_BYTES}"
-        )
+    encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+    if length is not None and not encoded and length > limit:
+        raise _too_large(request, limit, f"announces {length} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in raw.content.iter_chunked(_CHUNK):
+    async for chunk in raw.content.iter_chunked(CHUNK_BYTES):
         size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise ServiceResponseError(
-                f"The response to {target} exceeds the {MAX_RESPONSE_BYTES}-byte limit"
-            )
+        if size > limit:
+            raise _too_large(request, limit, "is larger")
         chunks.append(chunk)
     return b"".join(chunks)
 

@@ -82,6 +82,19 @@ def test_tls_with_a_ca_bundle_path_succeeds(tls_server: TlsServer) -> None:
         assert transport.send(HttpRequest("GET", localhost)).status_code == 200
 
 
+def test_tls_under_a_wall_clock_limit_reads_whole_responses(tls_server: TlsServer) -> None:
+    # The call's limit wraps the TLS socket's reads; answers must still arrive whole, again
+    # and again over the same pooled connection.
+    body = b'{"a": "' + b"x" * 200_000 + b'"}'
+    with Urllib3Transport(
+        connection_verify=str(tls_server.ca_path), proxies_from_env=False
+    ) as transport:
+        for _ in range(3):
+            tls_server.server.reply(200, body)
+            response = transport.send(HttpRequest("GET", tls_server.server.url), timeout=5.0)
+            assert response.body == body
+
+
 def test_tls_verification_can_be_disabled(tls_server: TlsServer) -> None:
     with (
         warnings.catch_warnings(),
@@ -233,9 +246,17 @@ def test_no_proxy_and_loopback_bypass_the_proxy(
 
 
 def test_is_loopback_host() -> None:
-    for host in ("localhost", "LOCALHOST", "127.0.0.1", "127.5.6.7", "::1", "[::1]", "a.localhost"):
+    for host in ("localhost", "LOCALHOST", "127.0.0.1", "127.5.6.7", "::1", "[::1]"):
         assert is_loopback_host(host), host
-    for host in ("example.com", "localhost.example.com", "10.0.0.1", "128.0.0.1", ""):
+    # A name under .localhost is loopback only if the resolver says so: not trusted as such.
+    for host in (
+        "example.com",
+        "localhost.example.com",
+        "10.0.0.1",
+        "128.0.0.1",
+        "",
+        "a.localhost",
+    ):
         assert not is_loopback_host(host), host
 
 

@@ -45,6 +45,8 @@ class RunCommandsClient:
             ('<endpoint>/.default').
         pool_maxsize: Connections kept open to the endpoint; concurrent calls beyond it wait
             for one.
+        max_response_body: Largest response body accepted, in bytes (32 MiB); a larger one
+            raises ResponseBodyTooLargeError without being read.
 
     Attributes:
         virtual_machine_run_commands: VirtualMachineRunCommandsOperations: operations of
@@ -71,6 +73,7 @@ class RunCommandsClient:
         read_timeout: float = 300.0,
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = 10,
+        max_response_body: int = 33554432,
     ) -> None:
         self._client = AsyncArmClient(
             credential,
@@ -88,6 +91,7 @@ class RunCommandsClient:
             read_timeout=read_timeout,
             credential_scopes=credential_scopes,
             pool_maxsize=pool_maxsize,
+            max_response_body=max_response_body,
         )
         self.virtual_machine_run_commands = VirtualMachineRunCommandsOperations(self._client)
         self.virtual_machine_scale_set_vm_run_commands = (
