@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any, cast
 
@@ -18,7 +19,7 @@ import aiohttp
 import yarl
 from urllib3._collections import HTTPHeaderDict
 
-from ..body import CHUNK_BYTES, DEFAULT_MAX_RESPONSE_BODY, _too_large
+from ..body import CHUNK_BYTES, DEFAULT_MAX_RESPONSE_BODY, _too_large, asks_for_compression
 from ..exceptions import (
     AzureError,
     ResponseBodyTooLargeError,
@@ -37,6 +38,10 @@ from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
 __all__ = ["AiohttpTransport", "backoff_seconds"]
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
+
+
+def _has_retry_after(headers: Any) -> bool:
+    return any(name in headers for name in ("Retry-After", "retry-after-ms", "x-ms-retry-after-ms"))
 
 
 def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
@@ -133,8 +138,18 @@ class AiohttpTransport:
             wait: float | None = None
             failure: AzureError | None
             kind: str
+            retry_left = left["total"] > 0 and left["status"] > 0
+            if give_up_at is not None and give_up_at <= time.monotonic():
+                retry_left = False
+
+            def drop_body(status: int, headers: Any, retry_left: bool = retry_left) -> bool:
+                # An answer that will be retried is not read (its body could be endless).
+                return retry_left and policy.should_retry_response(
+                    request.method, status, has_retry_after=_has_retry_after(headers)
+                )
+
             try:
-                response = await self._send_once(request, call_ends, limit)
+                response = await self._send_once(request, call_ends, limit, drop_body)
             except ResponseBodyTooLargeError:
                 raise  # an oversized answer is dropped, never asked for again
             except ServiceRequestError as error:  # nothing reached the server
@@ -144,12 +159,10 @@ class AiohttpTransport:
                     raise
                 kind, failure = "read", error
             else:
-                has_retry_after = any(
-                    name in response.headers
-                    for name in ("Retry-After", "retry-after-ms", "x-ms-retry-after-ms")
-                )
                 if not policy.should_retry_response(
-                    request.method, response.status_code, has_retry_after=has_retry_after
+                    request.method,
+                    response.status_code,
+                    has_retry_after=_has_retry_after(response.headers),
                 ):
                     return response
                 kind, failure = "status", None
@@ -184,11 +197,16 @@ class AiohttpTransport:
                     policy.sleep(seconds)
 
     async def _send_once(
-        self, request: HttpRequest, give_up_at: float | None, limit: int
+        self,
+        request: HttpRequest,
+        give_up_at: float | None,
+        limit: int,
+        drop_body: Callable[[int, Any], bool],
     ) -> HttpResponse:
         """One attempt; redirects followed by the sync transport's rules (never with a body,
         never with credentials to another origin, at most ``MAX_REDIRECTS``)."""
         method, url, headers = request.method, request.url, request.headers
+        decode = asks_for_compression(headers)
         target_text = f"{request.method} {redact_url(request.url)}"
         try:
             for _ in range(MAX_REDIRECTS + 1):
@@ -197,8 +215,13 @@ class AiohttpTransport:
                     raise ServiceRequestTimeoutError(
                         f"The call's time limit passed before {target_text} could be sent"
                     )
+                # As in the sync transport, the read timeout bounds the whole answer of an
+                # attempt (after connecting), not only each read.
+                whole = self._connection_timeout + self._read_timeout
                 client_timeout = aiohttp.ClientTimeout(
-                    total=left, sock_connect=self._connection_timeout, sock_read=self._read_timeout
+                    total=whole if left is None else min(left, whole),
+                    sock_connect=self._connection_timeout,
+                    sock_read=self._read_timeout,
                 )
                 async with self._session_now().request(
                     method,
@@ -208,10 +231,16 @@ class AiohttpTransport:
                     headers=headers,
                     timeout=client_timeout,
                     allow_redirects=False,
+                    # Only what the caller asked for is inflated, as in the sync transport.
+                    auto_decompress=decode,
                 ) as raw:
                     target = redirect_target(cast(Any, raw), request, url)
                     if target is None:
-                        body = await _read_capped(raw, request, limit)
+                        if drop_body(raw.status, raw.headers):
+                            raw.close()
+                            body = b""
+                        else:
+                            body = await _read_capped(raw, request, limit, decode)
                         response_headers = HTTPHeaderDict()
                         for name, value in raw.headers.items():
                             response_headers.add(name, value)
@@ -254,10 +283,14 @@ class AiohttpTransport:
         return f"AiohttpTransport(pool_maxsize={self.pool_maxsize})"
 
 
-async def _read_capped(raw: aiohttp.ClientResponse, request: HttpRequest, limit: int) -> bytes:
+async def _read_capped(
+    raw: aiohttp.ClientResponse, request: HttpRequest, limit: int, decode: bool
+) -> bytes:
+    """The whole body (inflated when ``decode``), or ``ResponseBodyTooLargeError`` as soon as
+    it is known to exceed ``limit`` bytes; the same rule as the sync ``body.read_body``."""
     length = raw.content_length
     encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
-    if length is not None and not encoded and length > limit:
+    if length is not None and not (decode and encoded) and length > limit:
         raise _too_large(request, limit, f"announces {length} bytes")
     chunks: list[bytes] = []
     size = 0
