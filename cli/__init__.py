@@ -11,8 +11,9 @@ import sys
 from collections.abc import Sequence
 
 from . import exit_codes
-from .parser import PROG, UsageError, build_parser
+from .parser import PROG, UsageError, build_parser, subparser
 from .secrets import mask, secret_values
+from .targets import check_target_options
 
 __all__ = ["main"]
 
@@ -37,6 +38,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_codes.OK
     if args.command is None:
         parser.print_help(sys.stderr)
+        return exit_codes.USAGE
+    try:
+        check_target_options(args)
+    except UsageError as error:
+        shown = subparser(parser, args.command)
+        sys.stderr.write(shown.format_usage())
+        sys.stderr.write(f"{shown.prog}: error: {mask(error.message, secret_values(arguments))}\n")
         return exit_codes.USAGE
     from .commands import execute
 

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from .. import RunCommandsClient
 from ..runtime.clouds import cloud_by_name
 from ..workflows import Throttle
-from .parser import UsageError
+from .parser import ENDPOINT_VARIABLE, TOKEN_VARIABLE, UsageError
 
 __all__ = ["CLOUD_NAMES", "Connection", "StaticTokenCredential", "cloud_endpoint", "connect"]
 
@@ -83,15 +83,23 @@ def connect(args: argparse.Namespace, *, concurrency: int = 1) -> Connection:
                 "--emulator starts its own emulator; leave out --endpoint and --emulator-token"
             )
         return _embedded_emulator(args, concurrency)
-    if args.emulator_token and not args.endpoint:
-        raise UsageError("--emulator-token needs --endpoint (the emulator's base_url)")
-    endpoint = args.endpoint or cloud_endpoint(args.cloud)
+    # The options win over the variables `python -m vmss_runcommands.emulator` prints.
+    endpoint_option = args.endpoint or os.environ.get(ENDPOINT_VARIABLE) or None
+    token = args.emulator_token or os.environ.get(TOKEN_VARIABLE) or None
+    if token and not endpoint_option:
+        raise UsageError(
+            f"--emulator-token (or {TOKEN_VARIABLE}) needs --endpoint (or {ENDPOINT_VARIABLE}): "
+            "the emulator's address"
+        )
+    endpoint = endpoint_option or cloud_endpoint(args.cloud)
     closers: list[Callable[[], object]] = []
-    if args.emulator_token:
+    if token:
         from ..emulator import DEFAULT_SUBSCRIPTION_ID
 
-        credential: Any = StaticTokenCredential(args.emulator_token)
-        subscription = args.subscription or DEFAULT_SUBSCRIPTION_ID
+        credential: Any = StaticTokenCredential(token)
+        subscription = (
+            args.subscription or os.environ.get("AZURE_SUBSCRIPTION_ID") or DEFAULT_SUBSCRIPTION_ID
+        )
         interval = _EMULATOR_POLLING_INTERVAL
     else:
         subscription = args.subscription or os.environ.get("AZURE_SUBSCRIPTION_ID", "")
@@ -108,7 +116,7 @@ def connect(args: argparse.Namespace, *, concurrency: int = 1) -> Connection:
         subscription,
         endpoint,
         polling_interval=interval,
-        emulator=bool(args.emulator_token),
+        emulator=bool(token),
         concurrency=concurrency,
         closers=closers,
     )
@@ -122,9 +130,7 @@ def cloud_endpoint(cloud: str) -> str:
 def _embedded_emulator(args: argparse.Namespace, concurrency: int) -> Connection:
     from ..emulator import DEFAULT_SUBSCRIPTION_ID, ArmEmulator
 
-    emulator = ArmEmulator(
-        subscription_id=args.subscription or DEFAULT_SUBSCRIPTION_ID, retry_after=0
-    ).start()
+    emulator = ArmEmulator(subscription_id=args.subscription or DEFAULT_SUBSCRIPTION_ID).start()
     return _connection(
         emulator.credential,
         emulator.subscription_id,

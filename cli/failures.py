@@ -74,10 +74,11 @@ def describe(error: BaseException, context: Context) -> Failure:
             "Virtual Machine Contributor on the scale set.",
         )
     if isinstance(error, TimeoutError):
+        # The library's message speaks of continuation tokens; here the way on is a command.
         return Failure(
             exit_codes.TIMEOUT,
-            f"Timed out: {error}\nThe run command keeps running on the instance; see how it "
-            f"ends with: {context.show_command}",
+            f"Timed out{_stage(error)}. The run command keeps running on the instance; see "
+            f"how it ends with: {context.show_command}",
         )
     if isinstance(error, ResourceNotFoundError):
         hint = (
@@ -87,7 +88,7 @@ def describe(error: BaseException, context: Context) -> Failure:
             else "Check --resource-group, --vmss-name, --instance-id and --name; "
             "`vmss-runcommands list` shows an instance's run commands."
         )
-        return Failure(exit_codes.SERVICE_ERROR, f"Not found: {_message(error)}\n{hint}")
+        return Failure(exit_codes.NOT_FOUND, f"Not found: {_message(error)}\n{hint}")
     if isinstance(error, ResourceExistsError):
         return Failure(
             exit_codes.SERVICE_ERROR,
@@ -136,10 +137,26 @@ def describe(error: BaseException, context: Context) -> Failure:
     )
 
 
+def _stage(error: TimeoutError) -> str:
+    execution = getattr(error, "execution_state", None)
+    provisioning = getattr(error, "provisioning_state", None)
+    if execution:
+        return f" while the script was {execution}"
+    if provisioning:
+        return f" while provisioning was {provisioning}"
+    text = str(error).split(". ", 1)[0].strip()
+    return f": {text}" if text else ""
+
+
 def worst_exit_code(errors: Sequence[BaseException], context: Context) -> int:
     """For fan-out: authentication beats timeout beats any other service error."""
     codes = {describe(error, context).exit_code for error in errors}
-    for code in (exit_codes.AUTH_ERROR, exit_codes.TIMEOUT, exit_codes.SERVICE_ERROR):
+    for code in (
+        exit_codes.AUTH_ERROR,
+        exit_codes.TIMEOUT,
+        exit_codes.SERVICE_ERROR,
+        exit_codes.NOT_FOUND,
+    ):
         if code in codes:
             return code
     return exit_codes.SERVICE_ERROR

@@ -71,8 +71,13 @@ def write_json(document: Any, stream: TextIO) -> None:
 
 
 def resource_document(resource: VirtualMachineRunCommand) -> dict[str, Any]:
-    """The resource's wire form, read-only fields included (as az shows it)."""
-    document: dict[str, Any] = masked(resource.to_dict(keep_readonly=True))
+    """The resource as az shows it: read-only fields included and ``properties`` flattened
+    into the top level (so ``--query instanceView.exitCode`` reads as it does with az)."""
+    wire: dict[str, Any] = masked(resource.to_dict(keep_readonly=True))
+    properties = wire.pop("properties", None)
+    document = dict(wire)
+    if isinstance(properties, dict):
+        document.update(properties)
     return document
 
 
@@ -102,9 +107,18 @@ def outcome_document(outcome: InstanceOutcome) -> dict[str, Any]:
     if outcome.result is not None:
         document.update(result_document(outcome.result))
         document["instanceId"] = outcome.instance_id
-    if outcome.error is not None:
+    if isinstance(outcome.error, TimeoutError) and outcome.continuation_token is not None:
+        document["error"] = (
+            "Timed out (--wait-timeout); the run command keeps running. Save this output "
+            "to a FILE and wait for it again with: vmss-runcommands fan-out --resume FILE"
+        )
+    elif outcome.error is not None:
         document["error"] = _first_line(outcome.error)
+    if outcome.error is not None:
         document["errorType"] = type(outcome.error).__name__
+    if outcome.continuation_token is not None:
+        # The run was accepted: `fan-out --resume` waits for it again with this token.
+        document["continuationToken"] = outcome.continuation_token
     if outcome.attempts > 1:
         document["attempts"] = outcome.attempts
     return document

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 __all__ = [
     "PROMPT",
+    "exit_code_offset",
     "expand_instance_ids",
     "name",
     "name_value_pairs",
@@ -40,6 +41,14 @@ def positive_int(value: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def exit_code_offset(value: str) -> int:
+    """0-100: room is left for exit codes 1-23 above it."""
+    number = non_negative_int(value)
+    if number > 100:
+        raise argparse.ArgumentTypeError(f"must be at most 100, got {number}")
     return number
 
 

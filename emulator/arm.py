@@ -6,11 +6,14 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from .credential import EmulatorCredential, TokenCheck
 from .errors import ArmError
 from .model import clean_properties, clean_tags, normalize_location
+from .ratelimit import RateLimits
+from .scale_sets import ScaleSets
+from .status_urls import OperationUrls
 from .store import OperationRef, OperationStatus, ResourceRef, RunCommandStore
 from .wire import Request, Response, empty_response, json_response
 
@@ -26,6 +29,13 @@ _COLLECTION_LITERALS = (
     (8, "virtualmachines"),
     (10, "runcommands"),
 )
+_SCALE_SET_LITERALS = (
+    (0, "subscriptions"),
+    (2, "resourcegroups"),
+    (4, "providers"),
+    (5, "microsoft.compute"),
+    (6, "virtualmachinescalesets"),
+)
 _OPERATION_LITERALS = (
     (0, "subscriptions"),
     (2, "providers"),
@@ -39,9 +49,11 @@ _OPERATION_LITERALS = (
 class Route:
     """What a path addresses: a run command, a VM's run-command collection, or an operation."""
 
-    kind: str  # "resource" | "collection" | "operation"
+    kind: str  # "resource" | "collection" | "operation" | "scaleset"
     subscription_id: str
     ref: ResourceRef | None = None
+    resource_group: str = ""
+    scale_set: str = ""
     location: str = ""
     operation_id: str = ""
 
@@ -67,6 +79,8 @@ def parse_route(raw_path: str) -> Route | None:
             return Route("collection", segments[1], ref=ref)
         ref = ResourceRef(segments[3], segments[7], segments[9], segments[11])
         return Route("resource", segments[1], ref=ref)
+    if len(segments) == 8 and _literals_match(segments, _SCALE_SET_LITERALS):
+        return Route("scaleset", segments[1], resource_group=segments[3], scale_set=segments[7])
     if len(segments) == 8 and _literals_match(segments, _OPERATION_LITERALS):
         return Route("operation", segments[1], location=segments[5], operation_id=segments[7])
     return None
@@ -101,6 +115,8 @@ class ArmApi:
         page_size: int,
         retry_after: float | None,
         base_url: Callable[[], str],
+        scale_sets: ScaleSets,
+        lenient: bool = False,
     ) -> None:
         self._store = store
         self._credential = credential
@@ -109,6 +125,12 @@ class ArmApi:
         self._page_size = page_size
         self._retry_after = retry_after
         self._base_url = base_url
+        self._scale_sets = scale_sets
+        self._lenient = lenient
+        self._urls = OperationUrls(
+            base_url=base_url, subscription_id=subscription_id, signed=not lenient
+        )
+        self._rate_limits = RateLimits()
         self._handlers: dict[tuple[str, str], _Handler] = {
             ("resource", "GET"): self._resource_get,
             ("resource", "PUT"): self._resource_put,
@@ -116,6 +138,7 @@ class ArmApi:
             ("resource", "DELETE"): self._resource_delete,
             ("collection", "GET"): self._collection_get,
             ("operation", "GET"): self._operation_get,
+            ("scaleset", "GET"): self._scale_set_get,
         }
 
     def handle(self, request: Request) -> Response:
@@ -129,11 +152,11 @@ class ArmApi:
 
     def _handle(self, request: Request) -> Response:
         self._authenticate(request)
-        api_version = self._api_version(request)
         try:
             route = parse_route(request.path)
         except UnicodeDecodeError:
             route = None
+        api_version = self._api_version(request, route)
         if route is None:
             raise ArmError(
                 404,
@@ -158,7 +181,10 @@ class ArmApi:
                 f"The requested resource does not support http method '{method}'.",
                 headers=[("Allow", ", ".join(allowed))],
             )
-        return handler(request, route, api_version)
+        response = handler(request, route, api_version)
+        if not self._lenient:
+            response.headers.extend(self._rate_limits.headers(method, route.ref))
+        return response
 
     def _authenticate(self, request: Request) -> None:
         header = request.header("Authorization")
@@ -191,7 +217,7 @@ class ArmApi:
                 "The access token is invalid.",
             )
 
-    def _api_version(self, request: Request) -> str:
+    def _api_version(self, request: Request, route: Route | None) -> str:
         version = request.query_value("api-version")
         if not version:
             raise ArmError(
@@ -199,6 +225,9 @@ class ArmApi:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
+        on_status_url = route is not None and route.kind == "operation"
+        if on_status_url and self._urls.accepts_api_version(version):
+            return version
         if version not in self._api_versions:
             supported = ", ".join(f"'{v}'" for v in self._api_versions)
             raise ArmError(
@@ -216,14 +245,22 @@ class ArmApi:
         return [("Retry-After", _retry_after_value(self._retry_after))]
 
     def _operation_url(self, operation: OperationRef, api_version: str, *, monitor: bool) -> str:
-        query = (
-            f"monitor=true&api-version={api_version}" if monitor else f"api-version={api_version}"
+        return self._urls.url(
+            operation.location, operation.operation_id, api_version, monitor=monitor
         )
-        return (
-            f"{self._base_url()}/subscriptions/{quote(self._subscription_id, safe='')}"
-            f"/providers/Microsoft.Compute/locations/{quote(operation.location, safe='')}"
-            f"/operations/{operation.operation_id}?{query}"
-        )
+
+    def _lro_headers(
+        self, operation: OperationRef, api_version: str, *, location: bool = False
+    ) -> list[tuple[str, str]]:
+        """Azure-AsyncOperation (and, for DELETE, Location) plus what ARM sends with them."""
+        headers = [
+            ("Azure-AsyncOperation", self._operation_url(operation, api_version, monitor=False))
+        ]
+        if location:
+            headers.append(("Location", self._operation_url(operation, api_version, monitor=True)))
+        if not self._lenient:
+            headers.append(("azure-asyncnotification", "Enabled"))
+        return headers + self._retry_headers()
 
     @staticmethod
     def _expand(request: Request) -> bool:
@@ -300,10 +337,8 @@ class ArmApi:
             tags=clean_tags(payload.get("tags")),
             properties=clean_properties(payload.get("properties")),
         )
-        headers = [
-            ("Azure-AsyncOperation", self._operation_url(operation, api_version, monitor=False))
-        ]
-        return json_response(201 if created else 200, body, headers + self._retry_headers())
+        headers = self._lro_headers(operation, api_version)
+        return json_response(201 if created else 200, body, headers)
 
     def _resource_patch(self, request: Request, route: Route, api_version: str) -> Response:
         payload = self._json_object(request)
@@ -312,10 +347,7 @@ class ArmApi:
             tags=clean_tags(payload.get("tags"), patch=True) if "tags" in payload else None,
             properties=clean_properties(payload.get("properties"), patch=True),
         )
-        headers = [
-            ("Azure-AsyncOperation", self._operation_url(operation, api_version, monitor=False))
-        ]
-        return json_response(200, body, headers + self._retry_headers())
+        return json_response(200, body, self._lro_headers(operation, api_version))
 
     def _resource_get(self, request: Request, route: Route, api_version: str) -> Response:
         expand = self._expand(request)
@@ -325,8 +357,15 @@ class ArmApi:
         operation = self._store.delete(self._ref(route))
         if operation is None:
             return empty_response(204)
-        location = self._operation_url(operation, api_version, monitor=True)
-        return empty_response(202, [("Location", location), *self._retry_headers()])
+        if self._lenient:
+            location = self._operation_url(operation, api_version, monitor=True)
+            return empty_response(202, [("Location", location), *self._retry_headers()])
+        return empty_response(202, self._lro_headers(operation, api_version, location=True))
+
+    def _scale_set_get(self, request: Request, route: Route, api_version: str) -> Response:
+        return json_response(
+            200, self._scale_sets.body(self._subscription_id, route.resource_group, route.scale_set)
+        )
 
     def _collection_get(self, request: Request, route: Route, api_version: str) -> Response:
         expand = self._expand(request)
@@ -358,6 +397,14 @@ class ArmApi:
         return int(token)
 
     def _operation_get(self, request: Request, route: Route, api_version: str) -> Response:
+        if not self._store.has_operation(route.operation_id, normalize_location(route.location)):
+            raise ArmError(
+                404,
+                "OperationNotFound",
+                f"The operation '{route.operation_id}' was not found in location "
+                f"'{route.location}'.",
+            )
+        self._urls.verify(request)
         status = self._store.poll(route.operation_id, normalize_location(route.location))
         monitor = (request.query_value("monitor") or "").lower() == "true"
         if monitor:

@@ -96,3 +96,7 @@ class EmulatorCredential:
 
     def close(self) -> None:
         """Nothing to release; present because credential protocols expect it."""
+
+    def __call__(self) -> EmulatorCredential:
+        """The credential itself: ``emu.credential()`` reads like ``emu.client()``."""
+        return self

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ipaddress
 import ssl
 import threading
+import time
 import uuid
 from collections.abc import Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .api_versions import generated_api_versions
 from .arm import ArmApi, parse_route
@@ -16,13 +17,23 @@ from .credential import EmulatorCredential
 from .execution import Executor, default_executor
 from .faults import Fault, FaultPlan
 from .recording import RecordedRequest, RequestLog
+from .scale_sets import DEFAULT_REGION, ScaleSets
 from .server import EmulatorHTTPServer
 from .store import ResourceKey, RunCommandStore
-from .wire import Request, Response
+from .wire import JSON_CONTENT_TYPE, Request, Response, pretty_json
+
+if TYPE_CHECKING:
+    from .. import RunCommandsClient
 
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 # Every api-version the package was generated for; no edit here when one is added.
 DEFAULT_API_VERSIONS = generated_api_versions()
+DEFAULT_OPERATION_SECONDS = 1.0
+CLIENT_POLLING_INTERVAL = 0.05
+"""The polling interval of :meth:`ArmEmulator.client` (ARM sends no Retry-After, so the
+client's own interval decides how soon it looks again)."""
+
+_AUTO = "auto"
 
 
 def _loopback_address(host: str) -> str:
@@ -48,9 +59,16 @@ class ArmEmulator:
         with ArmEmulator() as emu:
             client = Client(emu.credential, emu.subscription_id, base_url=emu.base_url)
 
-    Long-running operations advance only when observed: a status poll, or a GET or list that
-    includes the resource, counts as one look. The first ``polls_before_done`` looks see it
-    in progress, the next one completes the operation (running ``executor``).
+    By default it answers as Azure Resource Manager does (see the README's list): no
+    ``Retry-After``, signed status URLs carrying the service's api-version, pretty CRLF JSON,
+    empty reason phrases, the rate-limit headers. ``lenient=True`` keeps shortcuts a client
+    should not rely on against Azure (``Retry-After: 0``, short status URLs, compact JSON,
+    ``instanceView.statuses`` and every default echoed).
+
+    A long-running operation completes on the first look -- a status poll, or a GET or list
+    that includes the resource -- after ``polls_before_done`` looks in progress, or after
+    ``operation_seconds`` have passed, whichever comes first (running ``executor`` then).
+    :meth:`client` gives a client that polls promptly.
 
     Args:
         executor: simulates the VM running the script; receives the stored run command's wire
@@ -58,7 +76,12 @@ class ArmEmulator:
             The default succeeds without running anything and says so in its output.
         polls_before_done: looks (status polls or resource reads) answered ``InProgress``
             before an operation completes.
-        retry_after: seconds sent as ``Retry-After`` on LRO responses; ``None`` sends none.
+        operation_seconds: seconds after which an operation completes on its next look
+            whatever the count; ``None``: only looks count.
+        retry_after: seconds sent as ``Retry-After`` on LRO responses; ``None`` sends none
+            (ARM's behaviour, the default); lenient mode defaults to ``0``.
+        lenient: keep the conveniences listed above instead of answering exactly like ARM.
+        default_region: the region of every scale set not placed with :meth:`add_scale_set`.
         page_size: run commands per LIST page.
         subscription_id: the only subscription that exists.
         api_versions: accepted ``api-version`` values (default: every generated one).
@@ -72,7 +95,10 @@ class ArmEmulator:
         *,
         executor: Executor | None = None,
         polls_before_done: int = 1,
-        retry_after: float | None = 0,
+        operation_seconds: float | None = DEFAULT_OPERATION_SECONDS,
+        retry_after: float | str | None = _AUTO,
+        lenient: bool = False,
+        default_region: str = DEFAULT_REGION,
         page_size: int = 10,
         subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
         api_versions: Sequence[str] = DEFAULT_API_VERSIONS,
@@ -84,8 +110,12 @@ class ArmEmulator:
             raise ValueError("polls_before_done must be >= 0")
         if page_size < 1:
             raise ValueError("page_size must be >= 1")
-        if retry_after is not None and retry_after < 0:
+        if retry_after == _AUTO:
+            retry_after = 0.0 if lenient else None
+        if isinstance(retry_after, str) or (retry_after is not None and retry_after < 0):
             raise ValueError("retry_after must be >= 0 or None")
+        if operation_seconds is not None and not operation_seconds >= 0:
+            raise ValueError("operation_seconds must be >= 0 or None")
         if isinstance(api_versions, str) or not api_versions:
             raise ValueError("api_versions must be a non-empty sequence of strings")
         if not subscription_id:
@@ -99,8 +129,14 @@ class ArmEmulator:
             subscription_id=subscription_id,
             executor=executor or default_executor,
             polls_before_done=polls_before_done,
+            operation_seconds=operation_seconds,
+            lenient=lenient,
         )
-        self._server = EmulatorHTTPServer((address, port), self._handle, ssl_context=ssl_context)
+        self._lenient = lenient
+        self._scale_sets = ScaleSets(default_region)
+        self._server = EmulatorHTTPServer(
+            (address, port), self._handle, ssl_context=ssl_context, reason_phrases=lenient
+        )
         bound_host, bound_port = str(self._server.server_address[0]), self._server.server_address[1]
         shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
         scheme = "https" if ssl_context is not None else "http"
@@ -114,6 +150,8 @@ class ArmEmulator:
             page_size=page_size,
             retry_after=retry_after,
             base_url=lambda: self._base_url,
+            scale_sets=self._scale_sets,
+            lenient=lenient,
         )
         self._thread: threading.Thread | None = None
         self._stopped = False
@@ -184,6 +222,50 @@ class ArmEmulator:
         """A TokenCredential whose tokens this emulator accepts."""
         return self._credential
 
+    def client(self, **options: Any) -> RunCommandsClient:
+        """A ``RunCommandsClient`` for this emulator that polls every 0.05 s.
+
+        ``options`` go to the client's constructor and override these defaults (e.g.
+        ``polling_interval=``, ``retry_policy=``). The one place the emulator imports the
+        client, and only when called: the emulator itself speaks plain HTTP.
+        """
+        from .. import RunCommandsClient
+
+        settings: dict[str, Any] = {
+            "base_url": self._base_url,
+            "polling_interval": CLIENT_POLLING_INTERVAL,
+        }
+        settings.update(options)
+        return RunCommandsClient(self._credential, self._subscription_id, **settings)
+
+    def environment(self, *, token_lifetime: int | None = None) -> dict[str, str]:
+        """The environment variables that point the command-line tool at this emulator:
+        ``VMSS_RUNCOMMANDS_ENDPOINT``, ``VMSS_RUNCOMMANDS_TOKEN`` (a fresh token) and
+        ``AZURE_SUBSCRIPTION_ID``."""
+        if token_lifetime is not None:
+            self._credential.token_lifetime = token_lifetime
+        token = self._credential.get_token("https://management.azure.com/.default").token
+        return {
+            "VMSS_RUNCOMMANDS_ENDPOINT": self._base_url,
+            "VMSS_RUNCOMMANDS_TOKEN": token,
+            "AZURE_SUBSCRIPTION_ID": self._subscription_id,
+        }
+
+    def add_scale_set(
+        self,
+        resource_group: str,
+        name: str,
+        location: str,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        """Place a scale set in ``location`` (others are in ``default_region``)."""
+        self._scale_sets.add(resource_group, name, location, dict(tags or {}))
+
+    @property
+    def lenient(self) -> bool:
+        """Whether this emulator keeps the conveniences ARM does not offer."""
+        return self._lenient
+
     # -- inspection and scripting ---------------------------------------------------------
 
     @property
@@ -253,7 +335,7 @@ class ArmEmulator:
 
     def _handle(self, request: Request) -> Response:
         fault = self._faults.take(request)
-        response = self._arm.handle(request) if fault is None else self._inject(fault, request)
+        response = self._answer(request) if fault is None else self._inject(fault, request)
         self._stamp(request, response)
         status = 0 if response.disconnect else response.status
         self._log.record(request, status, fault.name if fault is not None else None)
@@ -268,13 +350,23 @@ class ArmEmulator:
             self._credential.expire_all()
         elif fault.kind in ("end_operation", "forget_operation"):
             self._change_operation(fault, request)
-        response = self._arm.handle(request)
+        response = self._answer(request)
         if fault.kind == "reset":
             response.disconnect = True
         elif fault.kind == "slow":
             response.delay = fault.seconds
         elif fault.kind == "truncate" and response.body:
             response.body = response.body[: max(1, len(response.body) // 2)]
+        return response
+
+    def _answer(self, request: Request) -> Response:
+        response = self._arm.handle(request)
+        if (
+            not self._lenient
+            and response.body
+            and response.header("Content-Type") == (JSON_CONTENT_TYPE)
+        ):
+            response.body = pretty_json(response.body)
         return response
 
     def _change_operation(self, fault: Fault, request: Request) -> None:
@@ -291,10 +383,11 @@ class ArmEmulator:
                 route.operation_id, fault.outcome, dict(fault.operation_error)
             )
 
-    @staticmethod
-    def _stamp(request: Request, response: Response) -> None:
-        if response.header("x-ms-request-id") is None:
-            response.set_header("x-ms-request-id", str(uuid.uuid4()))
+    def _stamp(self, request: Request, response: Response) -> None:
+        request_id = response.header("x-ms-request-id")
+        if request_id is None:
+            request_id = str(uuid.uuid4())
+            response.set_header("x-ms-request-id", request_id)
         correlation = request.header("x-ms-correlation-request-id") or str(uuid.uuid4())
         if response.header("x-ms-correlation-request-id") is None:
             response.set_header("x-ms-correlation-request-id", correlation)
@@ -303,3 +396,17 @@ class ArmEmulator:
             response.set_header("x-ms-client-request-id", client_request_id)
         if response.header("Cache-Control") is None:
             response.set_header("Cache-Control", "no-cache")
+        if self._lenient:
+            return
+        for name, value in (
+            ("Pragma", "no-cache"),
+            ("Expires", "-1"),
+            ("Strict-Transport-Security", "max-age=31536000; includeSubDomains"),
+            (
+                "x-ms-routing-request-id",
+                f"{self._scale_sets.default_region.upper()}:"
+                f"{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{request_id}",
+            ),
+        ):
+            if response.header(name) is None:
+                response.set_header(name, value)

@@ -221,7 +221,11 @@ class Fault:
 
     def canned_response(self) -> Response:
         """The answer of a ``respond`` fault."""
-        return Response(self.status, self.body or b"", list(self.headers))
+        response = Response(self.status, self.body or b"", list(self.headers))
+        if self.name.startswith("html "):
+            # A gateway in front of ARM, not Compute: it sends the standard reason phrase.
+            response.reason = _REASONS.get(self.status, "Error")
+        return response
 
 
 def _cloud_error(

@@ -17,12 +17,13 @@ RESOURCE_TYPE_PATH = "Microsoft.Compute/virtualMachineScaleSets/{vmss}/virtualMa
 SECRET_PROPERTIES = frozenset({"runAsPassword", "protectedParameters"})
 # Server-owned; silently dropped from request bodies like ARM does.
 READ_ONLY_PROPERTIES = frozenset({"provisioningState", "instanceView"})
-# Filled in on output when the client did not set them, as the service does.
+# Filled in on output when the client did not set them, as the service does. The service
+# leaves treatFailureAsDeploymentFailure out when it was not sent; lenient mode fills it too.
 DEFAULTS: Mapping[str, Any] = {
     "asyncExecution": False,
-    "treatFailureAsDeploymentFailure": False,
     "timeoutInSeconds": 0,
 }
+LENIENT_DEFAULTS: Mapping[str, Any] = {**DEFAULTS, "treatFailureAsDeploymentFailure": False}
 
 Validator = Callable[[Any, str, bool], Any]
 
@@ -38,8 +39,14 @@ def utc_now() -> datetime:
 
 
 def iso(moment: datetime) -> str:
-    """ISO-8601 in UTC with a ``Z`` suffix."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """ISO-8601 in UTC as operation statuses spell it: 7 fractional digits and ``+00:00``
+    (``2024-08-26T09:03:52.5630180+00:00``)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f") + "0+00:00"
+
+
+def iso_seconds(moment: datetime) -> str:
+    """ISO-8601 in UTC in whole seconds with ``+00:00``, as instance views spell times."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def _bad(target: str, expected: str) -> ArmError:
@@ -179,16 +186,19 @@ def merge_patch(target: Mapping[str, Any] | None, patch: Mapping[str, Any]) -> d
     return merged
 
 
-def wire_properties(properties: Mapping[str, Any], *, include_secrets: bool) -> dict[str, Any]:
+def wire_properties(
+    properties: Mapping[str, Any], *, include_secrets: bool, lenient: bool = False
+) -> dict[str, Any]:
     """Stored properties in output order with defaults applied; secrets only on request."""
+    defaults = LENIENT_DEFAULTS if lenient else DEFAULTS
     rendered: dict[str, Any] = {}
     for key in PROPERTY_FIELDS:
         if key in SECRET_PROPERTIES and not include_secrets:
             continue
         if key in properties:
             rendered[key] = copy.deepcopy(properties[key])
-        elif key in DEFAULTS:
-            rendered[key] = DEFAULTS[key]
+        elif key in defaults:
+            rendered[key] = defaults[key]
     return rendered
 
 
@@ -206,14 +216,14 @@ def _provisioning_status(succeeded: bool, moment: datetime, message: str) -> dic
             "code": "ProvisioningState/succeeded",
             "level": "Info",
             "displayStatus": "Provisioning succeeded",
-            "time": iso(moment),
+            "time": iso_seconds(moment),
         }
     return {
         "code": "ProvisioningState/failed",
         "level": "Error",
         "displayStatus": "Provisioning failed",
         "message": message,
-        "time": iso(moment),
+        "time": iso_seconds(moment),
     }
 
 
@@ -224,8 +234,25 @@ def running_instance_view(started: datetime) -> dict[str, Any]:
         "executionMessage": "",
         "output": "",
         "error": "",
-        "startTime": iso(started),
+        "startTime": iso_seconds(started),
         "statuses": [_provisioning_status(True, started, "")],
+    }
+
+
+def stuck_instance_view(started: datetime) -> dict[str, Any]:
+    """The service's answer to a run command without a script: ``Running`` with exit code 0,
+    forever, and the failure said only in ``executionMessage``."""
+    return {
+        "executionState": "Running",
+        "executionMessage": (
+            "Execution failed: the run command has no script; give source.script or "
+            "source.scriptUri."
+        ),
+        "exitCode": 0,
+        "output": "",
+        "error": "",
+        "startTime": iso_seconds(started),
+        "statuses": [],
     }
 
 
@@ -252,7 +279,7 @@ def terminal_instance_view(
         "exitCode": result.exit_code,
         "output": result.output,
         "error": result.error,
-        "startTime": iso(started),
-        "endTime": iso(ended),
+        "startTime": iso_seconds(started),
+        "endTime": iso_seconds(ended),
         "statuses": [_provisioning_status(provisioned, ended, message)],
     }

@@ -45,6 +45,9 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     daemon_threads = True
     block_on_close = False
+    # listen() backlog. socketserver's default of 5 makes the kernel drop or reset
+    # connections when many clients connect at once (a fan-out opens one per worker).
+    request_queue_size = 1024
 
     def __init__(
         self,
@@ -52,7 +55,11 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         app: App,
         *,
         ssl_context: ssl.SSLContext | None = None,
+        reason_phrases: bool = False,
     ) -> None:
+        # Compute answers with an empty reason phrase ("HTTP/1.1 201 "); lenient mode keeps
+        # the standard ones.
+        self.reason_phrases = reason_phrases
         # Read by TCPServer.__init__ when it creates the socket.
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.app = app
@@ -164,6 +171,11 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             self.server.untrack(self.connection)
 
+    def send_response(self, code: int, message: str | None = None) -> None:
+        if message is None and not self.server.reason_phrases:
+            message = ""
+        super().send_response(code, message)
+
     def version_string(self) -> str:
         return self.server_version
 
@@ -263,7 +275,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _write(self, response: Response) -> None:
         status = response.status
         has_body = status >= 200 and status not in _NO_BODY_STATUSES
-        self.send_response(status)
+        self.send_response(status, response.reason)
         for name, value in response.headers:
             if name.lower() in ("content-length", "transfer-encoding"):
                 continue

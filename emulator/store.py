@@ -1,9 +1,10 @@
 """Resource and long-running-operation state, behind one lock.
 
-Operations only advance when they are observed -- their status URL polled, or their resource
-read (GET or list) -- which keeps tests deterministic: the n-th observation completes the
-operation, whatever the wall clock says. Counting resource reads lets a client that does not
-poll the status URL (``polling=False``, or polling the resource itself) see the operation end.
+An operation completes on the first observation -- its status URL polled, or its resource
+read (GET or list) -- after either ``polls_before_done`` earlier observations or
+``operation_seconds`` of wall-clock time, whichever comes first. Counting observations keeps
+tests deterministic; the clock makes time move on its own, as on the real service, so that a
+client that started an operation and looks again later finds it finished.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from .model import (
     merge_patch,
     pending_instance_view,
     running_instance_view,
+    stuck_instance_view,
     terminal_instance_view,
     utc_now,
     wire_properties,
@@ -108,6 +111,7 @@ class _RunCommand:
     # asyncExecution: the finished view waits behind a "Running" one for a few reads.
     deferred_view: dict[str, Any] | None = None
     running_reads_left: int = 0
+    running_until: float = 0.0
     active_operation: str | None = None
 
 
@@ -118,6 +122,7 @@ class _Operation:
     key: ResourceKey
     location: str
     started: datetime = field(default_factory=utc_now)
+    started_at: float = field(default_factory=time.monotonic)
     polls: int = 0
     status: str = IN_PROGRESS
     ended: datetime | None = None
@@ -158,10 +163,16 @@ class RunCommandStore:
         subscription_id: str,
         executor: Executor,
         polls_before_done: int,
+        operation_seconds: float | None = None,
+        lenient: bool = False,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._subscription_id = subscription_id
         self._executor = executor
         self._polls_before_done = polls_before_done
+        self._operation_seconds = operation_seconds
+        self._lenient = lenient
+        self._clock = clock
         self._resources: dict[ResourceKey, _RunCommand] = {}
         self._operations: dict[str, _Operation] = {}
         # Bumped by reset() so an execution finishing afterwards does not resurrect state.
@@ -187,10 +198,15 @@ class RunCommandStore:
         }
         if rc.tags is not None:
             wire["tags"] = dict(rc.tags)
-        properties = wire_properties(rc.properties, include_secrets=include_secrets)
+        properties = wire_properties(
+            rc.properties, include_secrets=include_secrets, lenient=self._lenient
+        )
         properties["provisioningState"] = rc.provisioning_state
         if instance_view is not None:
-            properties["instanceView"] = copy.deepcopy(instance_view)
+            view = copy.deepcopy(instance_view)
+            if not self._lenient:
+                view.pop("statuses", None)  # the service does not return them
+            properties["instanceView"] = view
         wire["properties"] = properties
         return wire
 
@@ -203,8 +219,10 @@ class RunCommandStore:
 
     def _read_instance_view(self, rc: _RunCommand) -> dict[str, Any]:
         # Each read of a Running asyncExecution view brings the script closer to its end.
+        # Time moves it too: after operation_seconds the script has finished anyway.
         if rc.deferred_view is not None:
-            if rc.running_reads_left > 0:
+            overdue = self._operation_seconds is not None and self._clock() >= rc.running_until
+            if rc.running_reads_left > 0 and not overdue:
                 rc.running_reads_left -= 1
             else:
                 rc.instance_view, rc.deferred_view = rc.deferred_view, None
@@ -237,7 +255,9 @@ class RunCommandStore:
         )
 
     def _start(self, kind: OperationKind, rc: _RunCommand) -> OperationRef:
-        operation = _Operation(str(uuid.uuid4()), kind, rc.ref.key, rc.location)
+        operation = _Operation(
+            str(uuid.uuid4()), kind, rc.ref.key, rc.location, started_at=self._clock()
+        )
         self._operations[operation.operation_id] = operation
         rc.active_operation = operation.operation_id
         return OperationRef(operation.operation_id, rc.location)
@@ -324,7 +344,7 @@ class RunCommandStore:
 
     def get(self, ref: ResourceRef, *, expand: bool) -> dict[str, Any]:
         """The public body of one run command; counts as a poll of its running operation."""
-        self._observe(lambda key: key == ref.key)
+        self._observe(lambda key: key == ref.key, only=ref.key)
         with self._lock:
             return self._public(self._require(ref), expand=expand)
 
@@ -337,19 +357,32 @@ class RunCommandStore:
             found.sort(key=lambda rc: (rc.ref.name.lower(), rc.ref.name))
             return [self._public(rc, expand=expand) for rc in found]
 
-    def _observe(self, selects: Callable[[ResourceKey], bool]) -> None:
+    def _observe(
+        self, selects: Callable[[ResourceKey], bool], *, only: ResourceKey | None = None
+    ) -> None:
         with self._lock:
+            if only is not None:  # one resource: a lookup, not a scan of every resource
+                found = self._resources.get(only)
+                candidates = [] if found is None else [(only, found)]
+            else:
+                candidates = list(self._resources.items())
             executions = [
                 execution
                 for execution in (
                     self._count_poll(self._operations[rc.active_operation])
-                    for key, rc in list(self._resources.items())
+                    for key, rc in candidates
                     if rc.active_operation is not None and selects(key)
                 )
                 if execution is not None
             ]
         for execution in executions:
             self._execute(execution)
+
+    def has_operation(self, operation_id: str, location: str) -> bool:
+        """Whether the operation exists (in that location)."""
+        with self._lock:
+            operation = self._operations.get(operation_id)
+            return operation is not None and operation.location == location
 
     def poll(self, operation_id: str, location: str) -> OperationStatus:
         """Count one poll of an operation and complete it once it was polled enough."""
@@ -372,7 +405,13 @@ class RunCommandStore:
         if operation.status != IN_PROGRESS:
             return None
         operation.polls += 1
-        if operation.executing or operation.polls <= self._polls_before_done:
+        if operation.executing:
+            return None
+        overdue = (
+            self._operation_seconds is not None
+            and self._clock() - operation.started_at >= self._operation_seconds
+        )
+        if operation.polls <= self._polls_before_done and not overdue:
             return None
         rc = self._resources[operation.key]
         if operation.kind == "Delete":
@@ -433,10 +472,19 @@ class RunCommandStore:
             result.failed and treat_failure and not asynchronous
         )
         finished = terminal_instance_view(result, started, ended, provisioned=not failed)
+        if not self._lenient and _empty_source(rc.properties):
+            # What the service did with an empty source: provisioning succeeded and the
+            # view stays "Running" with exit code 0, the failure only in executionMessage.
+            rc.instance_view = stuck_instance_view(started)
+            rc.deferred_view = None
+            rc.provisioning_state = SUCCEEDED
+            self._finish(operation, SUCCEEDED)
+            return
         if asynchronous and platform_error is None and self._polls_before_done > 0:
             rc.instance_view = running_instance_view(started)
             rc.deferred_view = finished
             rc.running_reads_left = self._polls_before_done
+            rc.running_until = self._clock() + (self._operation_seconds or 0.0)
         else:
             rc.instance_view = finished
             rc.deferred_view = None
@@ -531,3 +579,12 @@ class RunCommandStore:
             self._resources.clear()
             self._operations.clear()
             self._generation += 1
+
+
+def _empty_source(properties: Mapping[str, Any]) -> bool:
+    """A ``source`` was sent and names no script (no source at all runs the executor)."""
+    source = properties.get("source")
+    return isinstance(source, dict) and not any(key in source for key in _SCRIPT_KEYS)
+
+
+_SCRIPT_KEYS = ("script", "scriptUri", "commandId")

@@ -50,6 +50,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     disconnect: bool = False
     delay: float = 0.0
+    reason: str | None = None  # None: the server's choice (empty, as Compute sends)
 
     def header(self, name: str) -> str | None:
         """Header value by case-insensitive name."""
@@ -77,3 +78,13 @@ def json_response(
 def empty_response(status: int, headers: list[tuple[str, str]] | None = None) -> Response:
     """A response without a body (204, DELETE monitor polls...)."""
     return Response(status, b"", list(headers or []))
+
+
+def pretty_json(body: bytes) -> bytes:
+    """A JSON body re-rendered as the service writes it: two-space indents and CRLF line ends
+    (string values keep their escaped ``\\n``); anything that is not JSON is left as it is."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return body
+    return json.dumps(payload, indent=2).replace("\n", "\r\n").encode("utf-8")

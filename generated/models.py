@@ -24,6 +24,7 @@ from .v2024_07_01.models import (
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandsListResult,
     VirtualMachineRunCommandUpdate,
+    VirtualMachineScaleSet,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
     "VirtualMachineRunCommandsListResult",
+    "VirtualMachineScaleSet",
 ]

@@ -10,7 +10,7 @@ thread and no task per instance.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from ..models import VirtualMachineRunCommand, VirtualMachineRunCommandUpdate
@@ -223,20 +223,25 @@ class AsyncFanOut(FanOutState, AsyncIterator[InstanceOutcome]):
             run = AsyncRunWaiter(self._client, **self._waiter_settings(instance_id))
         except Exception as error:
             return InstanceOutcome(instance_id, error=error)
+        run_command, resume_token = self._start_arguments(instance_id)
         attempts = 0
         while True:
             attempts += 1
             try:
-                poller = await run.start(self._run_command)
+                poller = await run.start(run_command, continuation_token=resume_token)
                 break
             except Exception as error:
                 outcome = self._after_failed_start(instance_id, error, attempts)
                 if outcome is not None:
                     return outcome
+        token = poller.continuation_token()
+        self._accepted(instance_id, token)
         try:
             result = await run.finish(poller)
         except Exception as error:
-            return InstanceOutcome(instance_id, error=error, attempts=attempts)
+            return self._errored_after_start(instance_id, error, attempts, token)
+        finally:
+            self._finished(instance_id)
         return InstanceOutcome(instance_id, result=result, attempts=attempts)
 
 
@@ -253,6 +258,7 @@ def fan_out(
     timeout: float | None = None,
     polling_interval: float | None = None,
     max_starts: int = 5,
+    continuation_tokens: Mapping[str, str] | None = None,
 ) -> AsyncFanOut:
     """The asyncio ``fan_out`` (same arguments and outcomes as the sync one)::
 
@@ -275,4 +281,5 @@ def fan_out(
         timeout=timeout,
         polling_interval=polling_interval,
         max_starts=max_starts,
+        continuation_tokens=continuation_tokens,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -43,13 +43,17 @@ class InstanceOutcome:
 
     ``status`` is ``"succeeded"`` (the script succeeded), ``"failed"`` (it ran and did not) or
     ``"errored"`` (no result: the service refused, the wait timed out, ...). ``attempts``
-    counts the starts, more than one when a start was throttled.
+    counts the starts, more than one when a start was throttled. ``continuation_token`` is
+    set on an errored instance whose run was accepted by the service: it resumes the wait
+    (``run_and_wait(..., continuation_token=...)`` or ``FanOut(continuation_tokens=...)``)
+    without running the script again.
     """
 
     instance_id: str
     result: RunResult | None = None
     error: Exception | None = None
     attempts: int = 1
+    continuation_token: str | None = None
 
     @property
     def status(self) -> str:
@@ -137,11 +141,16 @@ class FanOutState:
         timeout: float | None = None,
         polling_interval: float | None = None,
         max_starts: int = 5,
+        continuation_tokens: Mapping[str, str] | None = None,
     ) -> None:
         for name, value in (("max_in_flight", max_in_flight), ("max_starts", max_starts)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be an int >= 1, not {value!r}")
         self._ids = _checked_ids(instance_ids)
+        self._resume_tokens = dict(continuation_tokens or {})
+        unknown = sorted(set(self._resume_tokens) - set(self._ids))
+        if unknown:
+            raise ValueError(f"continuation_tokens names instances not in instance_ids: {unknown}")
         self._client = client
         self._where = (resource_group_name, vm_scale_set_name, run_command_name)
         self._run_command = run_command
@@ -157,6 +166,8 @@ class FanOutState:
         self._by_status: dict[str, list[str]] = {SUCCEEDED: [], FAILED: [], ERRORED: []}
         self._in_flight = 0
         self._started: set[str] = set()
+        # Instances whose run the service accepted and that are not finished: their tokens.
+        self._tokens: dict[str, str] = {}
         self._workers = min(max_in_flight, len(self._ids))
 
     def _take(self) -> str | None:
@@ -175,6 +186,35 @@ class FanOutState:
         with self._lock:
             self._in_flight -= 1
             self._by_status[outcome.status].append(outcome.instance_id)
+
+    def _start_arguments(self, instance_id: str) -> tuple[RunCommandBody | None, str | None]:
+        """``(run_command, continuation_token)`` for ``RunWaiter.start``: a resumed instance
+        waits again for the run it already has."""
+        token = self._resume_tokens.get(instance_id)
+        return (None, token) if token is not None else (self._run_command, None)
+
+    def _accepted(self, instance_id: str, token: str) -> None:
+        with self._lock:
+            self._tokens[instance_id] = token
+
+    def _finished(self, instance_id: str) -> None:
+        with self._lock:
+            self._tokens.pop(instance_id, None)
+
+    def _errored_after_start(
+        self, instance_id: str, error: Exception, attempts: int, token: str
+    ) -> InstanceOutcome:
+        token = getattr(error, "continuation_token", None) or token
+        return InstanceOutcome(
+            instance_id, error=error, attempts=attempts, continuation_token=token
+        )
+
+    def in_flight(self) -> dict[str, str | None]:
+        """Instances started and not finished, with the continuation token that resumes each
+        (``None`` while its first request is still on its way)."""
+        with self._lock:
+            done = {i for ids in self._by_status.values() for i in ids}
+            return {i: self._tokens.get(i) for i in self._ids if i in self._started - done}
 
     def _waiter_settings(self, instance_id: str) -> dict[str, Any]:
         resource_group, scale_set, name = self._where
@@ -307,20 +347,25 @@ class FanOut(FanOutState, Iterator[InstanceOutcome]):
 
     def _run_one(self, instance_id: str) -> InstanceOutcome:
         run = RunWaiter(self._client, **self._waiter_settings(instance_id))
+        run_command, resume_token = self._start_arguments(instance_id)
         attempts = 0
         while True:
             attempts += 1
             try:
-                poller = run.start(self._run_command)
+                poller = run.start(run_command, continuation_token=resume_token)
                 break
             except Exception as error:
                 outcome = self._after_failed_start(instance_id, error, attempts)
                 if outcome is not None:
                     return outcome
+        token = poller.continuation_token()
+        self._accepted(instance_id, token)
         try:
             result = run.finish(poller)
         except Exception as error:
-            return InstanceOutcome(instance_id, error=error, attempts=attempts)
+            return self._errored_after_start(instance_id, error, attempts, token)
+        finally:
+            self._finished(instance_id)
         return InstanceOutcome(instance_id, result=result, attempts=attempts)
 
 
@@ -337,6 +382,7 @@ def fan_out(
     timeout: float | None = None,
     polling_interval: float | None = None,
     max_starts: int = 5,
+    continuation_tokens: Mapping[str, str] | None = None,
 ) -> FanOut:
     """Run the same run command on every instance in ``instance_ids``; returns at once.
 
@@ -369,6 +415,9 @@ def fan_out(
             ``errored`` with a :class:`RunTimeoutError` carrying its continuation token.
         polling_interval: see :func:`run_and_wait`.
         max_starts: attempts to start one instance while the service throttles.
+        continuation_tokens: instance id -> token (``InstanceOutcome.continuation_token``)
+            for instances whose run was already accepted: the fan-out waits for them again
+            instead of sending ``run_command`` (which the others still get).
 
     Raises:
         ValueError / TypeError: bad ids (empty, duplicated, not str) or settings, before any
@@ -386,4 +435,5 @@ def fan_out(
         timeout=timeout,
         polling_interval=polling_interval,
         max_starts=max_starts,
+        continuation_tokens=continuation_tokens,
     )

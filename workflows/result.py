@@ -23,6 +23,13 @@ and waiting longer does not change it.
 """
 
 
+def _stuck_after_failure(state: str, message: str | None) -> bool:
+    """ARM's "Running, exit code 0" view whose ``executionMessage`` says execution failed
+    (seen for a run command without a script): it never leaves ``Running``, so it is read as
+    ``Failed`` rather than waited on forever."""
+    return state.lower() == "running" and bool(message) and "fail" in (message or "").lower()
+
+
 def is_terminal_execution_state(state: str | None) -> bool:
     """Whether ``state`` (any case) says the script has finished, one way or another."""
     return state is not None and state.lower() in TERMINAL_EXECUTION_STATES
@@ -67,17 +74,20 @@ class RunResult:
                 execution_message="",
                 run_command=resource,
             )
-        state = view.execution_state
+        state = "Unknown" if view.execution_state is None else str(view.execution_state)
+        message = view.execution_message or ""
+        if _stuck_after_failure(state, message):
+            state = "Failed"
         return cls(
             instance_id=instance_id,
             run_command_name=run_command_name,
-            execution_state="Unknown" if state is None else str(state),
+            execution_state=state,
             exit_code=view.exit_code,
             output=view.output or "",
             error=view.error or "",
             start_time=view.start_time,
             end_time=view.end_time,
-            execution_message=view.execution_message or "",
+            execution_message=message,
             run_command=resource,
         )
 

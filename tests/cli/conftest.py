@@ -12,7 +12,7 @@ from vmss_runcommands.emulator import ArmEmulator
 
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[ArmEmulator]:
-    with ArmEmulator(executor=scripted, polls_before_done=1, retry_after=0) as emu:
+    with ArmEmulator(executor=scripted, polls_before_done=1) as emu:
         yield emu
 
 

@@ -41,7 +41,7 @@ def test_create_waits_and_prints_the_resource_as_json(cli: Cli) -> None:
     assert done.returncode == 0, done.stderr
     resource = json.loads(done.stdout)
     assert resource["name"] == "cmd" and resource["location"] == "westus"
-    properties = resource["properties"]
+    properties = resource  # properties are flattened, as az shows them
     assert properties["provisioningState"] == "Succeeded"
     assert properties["parameters"] == [
         {"name": "A", "value": "1"},
@@ -63,18 +63,32 @@ def test_create_reads_the_script_from_a_file(cli: Cli, tmp_path: Path) -> None:
     script.write_text("echo from a file")
     done = cli("create", *where("1", "file"), "--script", f"@{script}", "-l", "westus")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["properties"]["source"]["script"] == "echo from a file"
+    assert json.loads(done.stdout)["source"]["script"] == "echo from a file"
 
 
-def test_create_without_location_reuses_the_existing_ones_or_asks_for_it(cli: Cli) -> None:
-    first = cli("create", *where("2", "loc"), "--script", "echo", "-l", "eastus")
-    assert first.returncode == 0, first.stderr
-    again = cli("create", *where("2", "loc"), "--script", "echo again")
-    assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["location"] == "eastus"
-    missing = cli("create", *where("2", "new"), "--script", "echo")
-    assert missing.returncode == 2
-    assert "--location is required" in missing.stderr and "'new'" in missing.stderr
+def test_create_without_location_takes_the_scale_sets_region(cli: Cli) -> None:
+    cli.emulator.add_scale_set(RG, "in-the-north", "North Europe")
+    done = cli(
+        "create",
+        "-g",
+        RG,
+        "--vmss-name",
+        "in-the-north",
+        "--instance-id",
+        "2",
+        "--name",
+        "loc",
+        "--script",
+        "echo",
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["location"] == "northeurope"
+    scale_set_reads = [
+        r for r in cli.emulator.requests if r.method == "GET" and r.path.endswith("/in-the-north")
+    ]
+    assert len(scale_set_reads) == 1
+    overridden = cli("create", *where("2", "loc2"), "--script", "echo", "-l", "eastus")
+    assert json.loads(overridden.stdout)["location"] == "eastus"
 
 
 def test_show_table_has_the_state_columns_and_the_output(cli: Cli) -> None:
@@ -93,7 +107,7 @@ def test_show_json_without_instance_view_has_none(cli: Cli) -> None:
     cli("create", *where("3", "plain"), "--script", "echo", "-l", "westus")
     done = cli("show", *where("3", "plain"))
     assert done.returncode == 0, done.stderr
-    assert "instanceView" not in json.loads(done.stdout)["properties"]
+    assert "instanceView" not in json.loads(done.stdout)
 
 
 def test_list_prints_every_run_command_of_the_instance(cli: Cli) -> None:
@@ -103,7 +117,7 @@ def test_list_prints_every_run_command_of_the_instance(cli: Cli) -> None:
     assert as_json.returncode == 0, as_json.stderr
     listed = json.loads(as_json.stdout)
     assert [item["name"] for item in listed] == ["one", "two"]
-    assert all(item["properties"]["instanceView"]["exitCode"] == 0 for item in listed)
+    assert all(item["instanceView"]["exitCode"] == 0 for item in listed)
     as_table = cli("list", *where("4"), "-o", "table")
     assert [line.split()[0] for line in as_table.stdout.splitlines()[2:]] == ["one", "two"]
 
@@ -128,7 +142,7 @@ def test_delete_asks_for_yes_without_a_terminal_then_deletes(cli: Cli) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     after = cli("show", *where("6", "gone"))
-    assert after.returncode == 125
+    assert after.returncode == 3
     assert "Not found" in after.stderr and "vmss-runcommands list" in after.stderr
 
 
@@ -241,7 +255,7 @@ def test_emulator_runs_a_single_command_on_its_own(cli: Cli) -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["output"].startswith("[emulator] script not executed")
     empty = cli("show", *where("0", "x"), "--emulator", connected=False)
-    assert empty.returncode == 125 and "empty emulator for each command" in empty.stderr
+    assert empty.returncode == 3 and "empty emulator for each command" in empty.stderr
 
 
 def test_ctrl_c_exits_130_and_says_the_run_goes_on() -> None:

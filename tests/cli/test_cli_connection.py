@@ -56,5 +56,7 @@ def test_fan_out_concurrency_brings_a_shared_throttle() -> None:
 
 def test_an_emulator_token_without_an_endpoint_is_a_usage_error() -> None:
     args = build_parser().parse_args([*LIST, "--emulator-token", "t"])
-    with pytest.raises(UsageError, match="--emulator-token needs --endpoint"):
+    with pytest.raises(
+        UsageError, match=r"--emulator-token \(or VMSS_RUNCOMMANDS_TOKEN\) needs --endpoint"
+    ):
         connect(args)

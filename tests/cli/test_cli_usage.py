@@ -68,7 +68,7 @@ WHERE = ["-g", RG, "--vmss-name", VMSS, "--instance-id", "0"]
         (["run", *WHERE, "--script", "a", "--timeout-in-seconds", "soon"], "a whole number"),
         (["run", *WHERE, "--script", "a", "--wait-timeout", "-3"], "finite number >= 0"),
         (["run", *WHERE, "--script", "a", "--async-execution", "maybe"], "true or false"),
-        (["show", *WHERE, "--name", "x", "--output", "yaml"], "invalid choice: 'yaml'"),
+        (["show", *WHERE, "--name", "x", "--output", "xml"], "invalid choice: 'xml'"),
         (
             ["show", *WHERE, "--name", "", "-o", "json"],
             "--name/--run-command-name: must not be empty",

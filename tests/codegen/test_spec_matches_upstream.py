@@ -45,15 +45,29 @@ def test_our_spec_and_a_fresh_import_of_upstream_look_the_same_to_a_client(
     assert "selection does not take" not in err  # codegen.yaml binds the whole family
     ours = repo_root / "spec" / OURS
     report = _diff(capsys, ours, spec / RUN_COMMAND_API_VERSION, spec)
-    assert report["changes"] == [], report["changes"]
+    assert _run_command_changes(report) == [], report["changes"]
     # The same straight against the upstream file, as a maintainer checks before importing.
-    assert _diff(capsys, ours, entry, spec)["changes"] == []
+    assert _run_command_changes(_diff(capsys, ours, entry, spec)) == []
     # And the whole family is really there to compare.
     document = json.loads((ours / "runCommands.json").read_text())
     operation_ids = {
         op["operationId"] for item in document["paths"].values() for op in item.values()
     }
-    assert len(operation_ids) == 14
+    assert len(operation_ids - {SCALE_SET_GET}) == 14
+
+
+SCALE_SET_GET = "VirtualMachineScaleSets_Get"
+
+
+def _run_command_changes(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The changes, less our own addition that upstream keeps in another file: the scale set's
+    GET and its model, which the command line reads a region from."""
+    ours = {("operation", "virtual_machine_scale_sets.get"), ("model", "VirtualMachineScaleSet")}
+    return [
+        change
+        for change in report["changes"]
+        if not (change["change"] == "removed" and (change["kind"], change["subject"]) in ours)
+    ]
 
 
 def _drop_field(document: dict[str, Any]) -> None:

@@ -153,14 +153,17 @@ def test_module_runs_in_the_foreground():
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env) as process:
         try:
             assert process.stdout is not None
-            lines = dict(process.stdout.readline().strip().split(": ", 1) for _ in range(3))
-            assert lines["subscription_id"] == "00000000-0000-0000-0000-000000000000"
+            exports = [process.stdout.readline().strip() for _ in range(3)]
+            assert all(line.startswith("export ") for line in exports), exports
+            lines = dict(line.removeprefix("export ").split("=", 1) for line in exports)
+            assert lines["AZURE_SUBSCRIPTION_ID"] == "00000000-0000-0000-0000-000000000000"
             url = (
-                f"{lines['base_url']}/subscriptions/{lines['subscription_id']}/resourceGroups/rg/"
+                f"{lines['VMSS_RUNCOMMANDS_ENDPOINT']}/subscriptions/"
+                f"{lines['AZURE_SUBSCRIPTION_ID']}/resourceGroups/rg/"
                 "providers/Microsoft.Compute/virtualMachineScaleSets/ss/virtualMachines/0/"
                 "runCommands?api-version=2024-07-01"
             )
-            headers = {"Authorization": f"Bearer {lines['token']}"}
+            headers = {"Authorization": f"Bearer {lines['VMSS_RUNCOMMANDS_TOKEN']}"}
             response = urllib3.request("GET", url, headers=headers, retries=False)
             assert response.json() == {"value": []}
             process.send_signal(signal.SIGINT)

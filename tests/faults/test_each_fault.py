@@ -312,7 +312,7 @@ def test_a_409_with_retry_after_is_raised_without_retrying(rig: Rig) -> None:
     assert rig.sleeps == []
 
 
-def test_delete_polls_through_faults_on_its_location(rig: Rig) -> None:
+def test_delete_polls_through_faults_on_its_status_url(rig: Rig) -> None:
     create(rig)
     start = rig.mark()
     rig.emu.faults.add(Fault.server_error(503), path_contains=OPERATIONS)
@@ -322,7 +322,7 @@ def test_delete_polls_through_faults_on_its_location(rig: Rig) -> None:
         "DELETE rc 202",
         "GET op 503 [status 503]",
         "GET op 0 [reset]",
-        "GET op 202",
+        "GET op 200",
         "GET op 200",
     ]
     assert rig.emu.run_commands == {}

@@ -35,6 +35,8 @@ RESPONSE_MODELS = {
     "VirtualMachineRunCommands_Get": models.RunCommandDocument,
     "VirtualMachines_RunCommand": models.RunCommandResult,
     "VirtualMachineScaleSetVMs_RunCommand": models.RunCommandResult,
+    # Not a run-command operation: the scale set's GET, for its region (see codegen.yaml).
+    "VirtualMachineScaleSets_Get": models.VirtualMachineScaleSet,
 }
 WITHOUT_RESULT = ("VirtualMachineScaleSetVMRunCommands_Delete", "VirtualMachineRunCommands_Delete")
 
@@ -69,7 +71,7 @@ def _normalize_times(node: Any) -> Any:
 
 def test_every_operation_has_an_example() -> None:
     operation_ids = {op["operationId"] for item in OPERATIONS.values() for op in item.values()}
-    assert len(operation_ids) == 14
+    assert len(operation_ids - {"VirtualMachineScaleSets_Get"}) == 14
     assert {op for op, _ in EXAMPLES} == operation_ids == {*RESPONSE_MODELS, *WITHOUT_RESULT}
 
 

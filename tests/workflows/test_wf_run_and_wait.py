@@ -236,3 +236,23 @@ def test_bad_arguments_fail_before_any_request(
     with pytest.raises(error, match=match):
         run_and_wait(client, RG, VMSS, "8", "bad", **kwargs)  # type: ignore[arg-type]
     assert emulator.requests == []
+
+
+def test_running_with_exit_code_0_and_a_failure_message_is_a_failure(
+    client: RunCommandsClient,
+) -> None:
+    # ARM's answer to a run command without a script: provisioning Succeeded, the view
+    # "Running" with exit code 0 forever, the failure said only in executionMessage.
+    wire = {"location": "westus", "properties": {"source": {}}}
+    result = run_and_wait(client, RG, VMSS, "7", "no-script", wire, timeout=30)
+    assert result.execution_state == "Failed" and not result.succeeded
+    assert result.exit_code == 0
+    assert "failed" in result.execution_message
+    assert result.run_command.instance_view.execution_state == "Running"
+    with pytest.raises(RunCommandFailedError):
+        run_and_wait(client, RG, VMSS, "7", "no-script", wire, timeout=30, raise_on_failure=True)
+
+
+def test_a_plain_running_view_is_still_waited_for(client: RunCommandsClient) -> None:
+    with pytest.raises(RunTimeoutError):
+        run_and_wait(client, RG, VMSS, "8", "busy", body("state Running"), timeout=0.5)
