@@ -23,7 +23,9 @@ def tests(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """ruff on everything; mypy --strict on the package as installed (generated + runtime)."""
+    """ruff on everything; mypy --strict and pyright --strict on the package as installed
+    (generated + runtime); both checkers on the user programs of tests/typing (the README's
+    snippets pass, the deliberately wrong programs fail where marked)."""
     session.install(".[test]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
@@ -48,6 +50,9 @@ def lint(session: nox.Session) -> None:
         "vmss_runcommands",
         env={"MYPYPATH": str(TYPECHECK_STAGE)},
     )
+    # [tool.pyright] in pyproject.toml points at the staged package.
+    session.run("pyright", "--project", str(ROOT / "pyproject.toml"))
+    session.run("python", str(ROOT / "tests" / "typing" / "check.py"))
 
 
 @nox.session

@@ -165,8 +165,9 @@ def worst_exit_code(errors: Sequence[BaseException], context: Context) -> int:
 def _is_identity_error(error: BaseException) -> bool:
     # azure-identity raises azure-core's ClientAuthenticationError (or its
     # CredentialUnavailableError subclass); matched by name so that azure-core is never
-    # imported just to look.
-    return any(
+    # imported just to look. Ours are azure-core's too when it is installed (twins), and are
+    # service answers, not identity errors.
+    return not isinstance(error, HttpResponseError) and any(
         cls.__module__.startswith("azure.")
         and cls.__name__ in ("ClientAuthenticationError", "CredentialUnavailableError")
         for cls in type(error).__mro__

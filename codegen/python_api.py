@@ -25,6 +25,12 @@ class OperationSurface:
     deserialize: str
     def_keyword: str  # "def", or "async def" for an async call that sends at once
     await_prefix: str
+    polling_annotation: str  # of the polling= argument of an LRO
+    # T of LROPoller[T] ("None" without a result): what a polling= method object returns.
+    poller_result: str = "None"
+    # (body annotation, continuation_token annotation) of each @overload of an LRO with a
+    # body: the body is required unless continuation_token is given.
+    resume_overloads: tuple[tuple[str, str], ...] = ()
 
 
 def docstring(
@@ -128,6 +134,7 @@ class Side:
     enter: str
     exit: str
     without_options: frozenset[str]  # client options the side's transport has no use for
+    custom_polling: bool  # polling= also takes an azure-core polling-method object
 
     def client_options(self) -> tuple[ClientOption, ...]:
         return tuple(o for o in CLIENT_OPTIONS if o.name not in self.without_options)
@@ -162,6 +169,7 @@ SYNC = Side(
     enter="__enter__",
     exit="__exit__",
     without_options=frozenset(),
+    custom_polling=True,
 )
 ASYNC = Side(
     name="async",
@@ -185,6 +193,7 @@ ASYNC = Side(
     enter="__aenter__",
     exit="__aexit__",
     without_options=frozenset({"pool_manager"}),
+    custom_polling=False,
 )
 SIDES = (SYNC, ASYNC)
 
@@ -209,6 +218,12 @@ CLIENT_OPTIONS = (
         "None",
         "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
         "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
+    ),
+    ClientOption(
+        "cloud_setting",
+        "str | None",
+        "None",
+        "The same as cloud, under azure-mgmt-*'s name; azure.core.AzureClouds members work.",
     ),
     ClientOption(
         "connection_verify",
@@ -395,7 +410,18 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
         returns = result.name if result is not None else "None"
     # A pager sends nothing until iterated: it is returned at once, on both sides.
     sends_now = op.paging is None
+    resume_overloads: tuple[tuple[str, str], ...] = ()
+    if op.long_running is not None and op.body is not None:
+        body = next(p for p in op.positional_parameters if p.location == "body")
+        # Omittable when resuming, if nothing positional follows it.
+        omitted = " = None" if op.positional_parameters[-1] is body else ""
+        resume_overloads = (
+            (body.annotation, "None = None"),
+            (f"{body.annotation} | None{omitted}", "str"),
+        )
     return OperationSurface(
+        poller_result=result.name if result is not None else "None",
+        resume_overloads=resume_overloads,
         positional_annotations=positional,
         returns=returns,
         docstring=_operation_docstring(op, returns),
@@ -403,6 +429,11 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
         body_expression=body_expression,
         headers_expression=headers_expression,
         deserialize=deserialize,
+        polling_annotation=(
+            f"bool | PollingMethod[{result.name if result is not None else 'None'}]"
+            if side.custom_polling
+            else "bool"
+        ),
         def_keyword=side.def_keyword if sends_now else "def",
         await_prefix=side.await_prefix if sends_now else "",
     )
@@ -415,7 +446,9 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         args += [
             (
                 "polling",
-                "False returns a poller that does not poll (its result is the first answer).",
+                "False returns a poller that does not poll (its result is the first answer); "
+                "an azure-core polling-method object (such as NoPolling()) polls instead of "
+                "this package; anything else is a TypeError.",
             ),
             ("polling_interval", "Seconds between polls when the service gives no Retry-After."),
             (
@@ -435,6 +468,12 @@ def _operation_docstring(op: Operation, returns: str) -> str:
         ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
         ("retry_policy", "Retries for this call, instead of the client's."),
         ("max_response_body", "Largest response body accepted, in bytes, instead of the client's."),
+        (
+            "raw_response_hook",
+            "Called with each response of this call (a PipelineResponse: http_response has "
+            "the status, headers and body), errors included.",
+        ),
+        ("logging_enable", "False keeps this call out of the log; True logs as configured."),
     ]
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import python_api
+from . import compat, python_api
 from .client_signature import client_signature
 from .config import GeneratorConfig
 from .ir import ApiVersion, Operation
@@ -47,7 +47,14 @@ def render_api_version(
 ) -> dict[str, str]:
     env = _environment()
     common = {"api": api, "header": header(api, versions), "distribution": config.distribution}
-    model_names = sorted([*(e.name for e in api.enums), *(m.name for m in api.models)])
+    views = compat.properties_views(api)
+    model_names = sorted(
+        [
+            *(e.name for e in api.enums),
+            *(m.name for m in api.models),
+            *(v.name for v in views.values() if v),
+        ]
+    )
     operations = [op for group in api.groups for op in group.operations]
     files = {
         "__init__.py": env.get_template("version_init.py.jinja").render(
@@ -59,6 +66,9 @@ def render_api_version(
             model_docs={m.name: python_api.model_docstring(m) for m in api.models},
             enum_notes={e.name: python_api.enum_notes(e) for e in api.enums},
             forward_models=[m.name for m in api.models if m.forward_refs],
+            nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
+            properties_views=views,
+            uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
         ),
         "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }
@@ -84,6 +94,7 @@ def _render_side(
             },
             operation_imports=python_api.operation_imports(api),
             uses_lro=any(op.long_running for op in operations),
+            uses_resume_overloads=any(op.long_running and op.body for op in operations),
             uses_paging=any(op.paging for op in operations),
             uses_body=any(op.body for op in operations),
         ),
@@ -119,7 +130,13 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
         ),
         "models.py": env.get_template("package_models.py.jinja").render(
             **common,
-            model_names=sorted([*(e.name for e in latest.enums), *(m.name for m in latest.models)]),
+            model_names=sorted(
+                [
+                    *(e.name for e in latest.enums),
+                    *(m.name for m in latest.models),
+                    *(v.name for v in compat.properties_views(latest).values() if v),
+                ]
+            ),
         ),
         "py.typed": "",
     }

@@ -4,13 +4,17 @@
 
 import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import urllib3
 
 from .runtime.auth import TokenCredential
 from .runtime.retry import RetryPolicy
 from .v2024_07_01.client import RunCommandsClient as _Newest
+
+# The newest api-version's client class, which this one subclasses: what code written for
+# any client of this package (the workflows) accepts.
+NewestRunCommandsClient = _Newest
 
 # Every generated api-version, oldest first; the newest is the default.
 API_VERSIONS = ("2024-07-01",)
@@ -20,6 +24,8 @@ _SUBPACKAGES = {
 }
 
 __all__ = ["API_VERSIONS", "DEFAULT_API_VERSION", "RunCommandsClient"]
+
+_Self = TypeVar("_Self", bound="RunCommandsClient")
 
 
 class RunCommandsClient(_Newest):
@@ -34,13 +40,17 @@ class RunCommandsClient(_Newest):
             naming those that are.
     """
 
-    def __new__(cls, *args: Any, api_version: str | None = None, **kwargs: Any) -> Any:
+    # Typed as this class so type checkers check the arguments against __init__ and know
+    # the result; another api-version's client has the same constructor and operation groups.
+    def __new__(
+        cls: type[_Self], *args: Any, api_version: str | None = None, **kwargs: Any
+    ) -> _Self:
         subpackage = _subpackage(api_version)
         if subpackage == _SUBPACKAGES[DEFAULT_API_VERSION]:
-            return super().__new__(cls)
+            return object.__new__(cls)
         # Not an instance of this class, so Python does not call __init__ below on it.
         versioned = importlib.import_module(f".{subpackage}", __package__)
-        return versioned.RunCommandsClient(*args, **kwargs)
+        return cast(_Self, versioned.RunCommandsClient(*args, **kwargs))
 
     def __init__(
         self,
@@ -50,6 +60,7 @@ class RunCommandsClient(_Newest):
         api_version: str | None = None,
         base_url: str | None = None,
         cloud: str | None = None,
+        cloud_setting: str | None = None,
         connection_verify: bool | str = True,
         pool_manager: urllib3.PoolManager | None = None,
         polling_interval: float = 30.0,
@@ -67,6 +78,7 @@ class RunCommandsClient(_Newest):
             subscription_id,
             base_url=base_url,
             cloud=cloud,
+            cloud_setting=cloud_setting,
             connection_verify=connection_verify,
             pool_manager=pool_manager,
             polling_interval=polling_interval,

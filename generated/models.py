@@ -21,9 +21,11 @@ from .v2024_07_01.models import (
     StatusLevelTypes,
     VirtualMachineRunCommand,
     VirtualMachineRunCommandInstanceView,
+    VirtualMachineRunCommandProperties,
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandsListResult,
     VirtualMachineRunCommandUpdate,
+    VirtualMachineRunCommandUpdateProperties,
     VirtualMachineScaleSet,
 )
 
@@ -46,8 +48,10 @@ __all__ = [
     "StatusLevelTypes",
     "VirtualMachineRunCommand",
     "VirtualMachineRunCommandInstanceView",
+    "VirtualMachineRunCommandProperties",
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
+    "VirtualMachineRunCommandUpdateProperties",
     "VirtualMachineRunCommandsListResult",
     "VirtualMachineScaleSet",
 ]

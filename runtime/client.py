@@ -8,13 +8,22 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
 from .body import DEFAULT_MAX_RESPONSE_BODY
+from .call_options import (
+    CallPipeline,
+    MethodPoller,
+    PipelineResponse,
+    PollingMethod,
+    RawResponseHook,
+    check_polling,
+    quiet_logger,
+)
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import (
@@ -67,13 +76,16 @@ class PathParam:
 class RequestOptions:
     """Per-call settings: extra headers (win over the defaults), a wall-clock timeout in
     seconds for the whole call (attempts, waits and the response read), the
-    ``x-ms-client-request-id`` to send, a retry policy and a response body cap in bytes."""
+    ``x-ms-client-request-id`` to send, a retry policy, a response body cap in bytes, and the
+    azure-core options ``raw_response_hook`` and ``logging_enable`` (see :mod:`.call_options`)."""
 
     headers: Mapping[str, str] | None = None
     timeout: float | None = None
     client_request_id: str | None = None
     retry_policy: RetryPolicy | None = None
     max_response_body: int | None = None
+    raw_response_hook: RawResponseHook | None = None
+    logging_enable: bool | None = None
 
     def __post_init__(self) -> None:
         # Checked here, before anything is sent, so a bad option names itself instead of
@@ -98,6 +110,14 @@ class RequestOptions:
             )
         if self.max_response_body is not None:
             check_body_limit("max_response_body", self.max_response_body)
+        if self.raw_response_hook is not None and not callable(self.raw_response_hook):
+            raise TypeError(
+                f"raw_response_hook must be callable, not {type(self.raw_response_hook).__name__}"
+            )
+        if self.logging_enable is not None and not isinstance(self.logging_enable, bool):
+            raise TypeError(
+                f"logging_enable must be a bool, not {type(self.logging_enable).__name__}"
+            )
 
 
 _NO_OPTIONS = RequestOptions()
@@ -120,6 +140,7 @@ class ArmClient:
         *,
         base_url: str | None = None,
         cloud: str | None = None,
+        cloud_setting: str | None = None,
         api_version: str,
         sdk_moniker: str,
         secret_fields: frozenset[str] = frozenset(),
@@ -137,7 +158,7 @@ class ArmClient:
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
         self.subscription_id: str = subscription_id
-        self.cloud: AzureCloud | None = None if cloud is None else cloud_by_name(cloud)
+        self.cloud: AzureCloud | None = _cloud(cloud, cloud_setting)
         self.base_url: str = _endpoint(base_url, self.cloud)
         if not isinstance(api_version, str) or not api_version.strip():
             raise ValueError("api_version must be a non-empty str")
@@ -161,6 +182,7 @@ class ArmClient:
         # (policy, the same without read retries) for the first request of an LRO; kept
         # because making a RetryPolicy validates every field.
         self._initial_policy: tuple[RetryPolicy, RetryPolicy] | None = None
+        self._quiet_pipeline: Pipeline | None = None
         self._owns_transport = transport is None
         self._transport = transport or Urllib3Transport(
             pool_manager=pool_manager,
@@ -266,7 +288,26 @@ class ArmClient:
             options.timeout,
             options.retry_policy,
             options.max_response_body,
+            self._pipeline_for(options),
         )
+
+    def _pipeline_for(self, options: RequestOptions) -> Pipeline | CallPipeline:
+        """The client's pipeline, quiet for ``logging_enable=False``, with the call's hook."""
+        pipeline = self.pipeline
+        if options.logging_enable is False:
+            quiet = self._quiet_pipeline
+            if quiet is None:
+                quiet = self._quiet_pipeline = Pipeline(
+                    self._transport,
+                    auth=self.pipeline.auth,
+                    user_agent=lambda: self.pipeline.user_agent,
+                    secret_fields=self._secret_fields,
+                    logger=quiet_logger(),
+                )
+            pipeline = quiet
+        if options.raw_response_hook is not None:
+            return CallPipeline(pipeline, options.raw_response_hook)
+        return pipeline
 
     def _send(
         self,
@@ -279,17 +320,19 @@ class ArmClient:
         timeout: float | None,
         retry_policy: RetryPolicy | None,
         max_response_body: int | None = None,
+        pipeline: Pipeline | CallPipeline | None = None,
     ) -> HttpResponse:
         request = build_request(method, url, body, extra_headers)
+        runner = pipeline or self.pipeline
         if max_response_body is None:
-            response = self.pipeline.run(
+            response = runner.run(
                 request,
                 client_request_id=client_request_id,
                 timeout=timeout,
                 retry_policy=retry_policy,
             )
         else:
-            response = self.pipeline.run(
+            response = runner.run(
                 request,
                 client_request_id=client_request_id,
                 timeout=timeout,
@@ -321,7 +364,7 @@ class ArmClient:
         deserialize: Callable[[Any], T],
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | PollingMethod[T] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -339,7 +382,7 @@ class ArmClient:
         deserialize: None,
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | PollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -356,7 +399,7 @@ class ArmClient:
         deserialize: Callable[[Any], Any] | None,
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | PollingMethod[Any] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -370,6 +413,7 @@ class ArmClient:
         ``base_url``, is a ``ValueError``. ``deadline`` bounds the whole operation in seconds.
         """
         options = options or _NO_OPTIONS
+        check_polling(polling)
         interval = self.polling_interval if polling_interval is None else polling_interval
         check_seconds("polling_interval", interval)
         if deadline is not None:
@@ -380,11 +424,17 @@ class ArmClient:
         max_retry_after = policy.retry_after_max if policy else DEFAULT_RETRY_AFTER_MAX
         # Explicit, so that a poll cut to fit a deadline keeps this call's retry rules.
         poll_policy = options.retry_policy or self._transport.retry_policy
+        pipeline = self._pipeline_for(options)
         if continuation_token is not None:
+            if not isinstance(polling, bool):
+                raise ValueError(
+                    "continuation_token resumes with this package's own polling; "
+                    "pass polling=True (the default) to resume"
+                )
             self._check_token(continuation_token, method, operation_id, polling)
-            return LROPoller.from_continuation_token(
+            resumed = LROPoller[Any].from_continuation_token(
                 continuation_token,
-                pipeline=self.pipeline,
+                pipeline=pipeline,
                 deserialize=deserialize,
                 operation_id=operation_id,
                 polling_interval=interval,
@@ -394,6 +444,7 @@ class ArmClient:
                 retry_policy=poll_policy,
                 secret_fields=self._secret_fields,
             )
+            return resumed
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
         flow = start_flow(
@@ -413,33 +464,48 @@ class ArmClient:
             read_policy=poll_policy,
             secret_fields=self._secret_fields,
         )
-        response, took_effect = drive_start(flow, self._send_spec)
+        response, took_effect = drive_start(
+            flow, functools.partial(self._send_spec, pipeline=pipeline)
+        )
+        if not isinstance(polling, bool):
+            return MethodPoller(
+                polling,
+                self,
+                PipelineResponse(response.request, response),
+                functools.partial(self._deserialize_pipeline_response, deserialize),
+            )
         polling_method: ArmPollingMethod[Any]
         if took_effect:
             # The lost write took effect: follow it through its resource.
-            polling_method = ArmPollingMethod.from_resource_response(
-                response,
-                method=method,
-                pipeline=self.pipeline,
-                deserialize=deserialize,
-                operation_id=operation_id,
-                client_request_id=client_request_id,
-                final_state_via=final_state_via,
-                request_timeout=options.timeout,
-                retry_policy=poll_policy,
-                secret_fields=self._secret_fields,
+            polling_method = cast(
+                Any,
+                ArmPollingMethod.from_resource_response(
+                    response,
+                    method=method,
+                    pipeline=pipeline,
+                    deserialize=deserialize,
+                    operation_id=operation_id,
+                    client_request_id=client_request_id,
+                    final_state_via=final_state_via,
+                    request_timeout=options.timeout,
+                    retry_policy=poll_policy,
+                    secret_fields=self._secret_fields,
+                ),
             )
         else:
-            polling_method = ArmPollingMethod.from_initial_response(
-                response,
-                pipeline=self.pipeline,
-                deserialize=deserialize,
-                operation_id=operation_id,
-                client_request_id=client_request_id,
-                final_state_via=final_state_via,
-                request_timeout=options.timeout,
-                retry_policy=poll_policy,
-                secret_fields=self._secret_fields,
+            polling_method = cast(
+                Any,
+                ArmPollingMethod.from_initial_response(
+                    response,
+                    pipeline=pipeline,
+                    deserialize=deserialize,
+                    operation_id=operation_id,
+                    client_request_id=client_request_id,
+                    final_state_via=final_state_via,
+                    request_timeout=options.timeout,
+                    retry_policy=poll_policy,
+                    secret_fields=self._secret_fields,
+                ),
             )
         return LROPoller(
             polling_method,
@@ -449,7 +515,14 @@ class ArmClient:
             deadline=deadline,
         )
 
-    def _send_spec(self, spec: Send) -> HttpResponse:
+    def _deserialize_pipeline_response(
+        self, deserialize: Callable[[Any], Any] | None, pipeline_response: PipelineResponse
+    ) -> Any:
+        if deserialize is None:
+            return None
+        return self.deserialize(pipeline_response.http_response, deserialize)
+
+    def _send_spec(self, spec: Send, *, pipeline: Pipeline | CallPipeline) -> HttpResponse:
         return self._send(
             spec.method,
             spec.url,
@@ -460,6 +533,7 @@ class ArmClient:
             spec.timeout,
             spec.retry_policy,
             spec.max_response_body,
+            pipeline,
         )
 
     def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
@@ -539,19 +613,21 @@ class ArmClient:
         items_key: str,
         next_link_key: str | None,
     ) -> tuple[list[T], str | None]:
-        body = self._decode_json(response)
-        if not isinstance(body, dict):
+        decoded = self._decode_json(response)
+        if not isinstance(decoded, dict):
             raise self._decode_error(response, "The page is not a JSON object")
-        raw_items = body.get(items_key)
+        body = cast("dict[str, Any]", decoded)
+        raw_items: Any = body.get(items_key)
         if raw_items is None:
             raw_items = []
         if not isinstance(raw_items, list):
             raise self._decode_error(response, f"The page's {items_key!r} member is not a list")
+        raw_list: list[Any] = cast(Any, raw_items)
         items = [
             self._build(item_from_dict, item, response, path=f"{items_key}[{index}]")
-            for index, item in enumerate(raw_items)
+            for index, item in enumerate(raw_list)
         ]
-        next_link = body.get(next_link_key) if next_link_key else None
+        next_link: Any = body.get(next_link_key) if next_link_key else None
         if next_link is not None and not isinstance(next_link, str):
             raise self._decode_error(response, f"The page's {next_link_key!r} is not a string")
         return items, next_link or None
@@ -607,6 +683,19 @@ def _check_path_value(python_name: str, value: object) -> None:
         raise ValueError(f"{python_name} must not be {value!r}")
 
 
+def _cloud(cloud: str | None, cloud_setting: str | None) -> AzureCloud | None:
+    """``cloud=``, or ``cloud_setting=`` (azure-mgmt-*'s name for it); both must agree."""
+    chosen = None if cloud is None else cloud_by_name(cloud)
+    if cloud_setting is None:
+        return chosen
+    setting = cloud_by_name(cloud_setting)
+    if chosen is not None and chosen != setting:
+        raise ValueError(
+            f"cloud {chosen.name!r} and cloud_setting {setting.name!r} disagree; pass only one"
+        )
+    return setting
+
+
 def _endpoint(base_url: object, cloud: AzureCloud | None) -> str:
     if base_url is None:
         return (cloud or AZURE_PUBLIC_CLOUD).resource_manager
@@ -640,7 +729,8 @@ def _check_base_url(base_url: object) -> str:
 def _check_headers(headers: object) -> None:
     if not isinstance(headers, Mapping):
         raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
-    for name, value in headers.items():
+    entries: Mapping[object, object] = cast("Mapping[object, object]", headers)
+    for name, value in entries.items():
         if not isinstance(name, str):
             raise TypeError(f"headers: a header name must be a str, not {type(name).__name__}")
         if not name.strip():

@@ -17,7 +17,7 @@ import io
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -37,7 +37,7 @@ def current_deadline() -> float | None:
 
 
 @contextlib.contextmanager
-def call_deadline(at: float | None) -> Iterator[None]:
+def call_deadline(at: float | None) -> Generator[None, None, None]:
     """Make every connection opened and every response read in this thread end by ``at``."""
     previous = current_deadline()
     _STATE.at = at if previous is None or at is None else min(at, previous)
@@ -124,11 +124,13 @@ class _HTTPSConnection(_HTTPConnection, HTTPSConnection):
 
 
 class _HTTPConnectionPool(HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
+    # urllib3 annotates it with its connection protocols, which pyright does not match to
+    # urllib3's own classes (mypy does).
+    ConnectionCls = _HTTPConnection  # pyright: ignore[reportAssignmentType]
 
 
 class _HTTPSConnectionPool(HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
+    ConnectionCls = _HTTPSConnection  # pyright: ignore[reportAssignmentType]
 
 
 def deadline_pool_classes() -> dict[str, type[HTTPConnectionPool]]:

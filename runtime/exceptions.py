@@ -8,10 +8,13 @@ passed through :mod:`.redact` first.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from types import TracebackType
+from typing import Any, TypeVar, cast
 
+from .azure_core_compat import azure_core_twin
 from .http import HttpResponse
 from .redact import redact_json_bytes, redact_json_value
 
@@ -25,18 +28,40 @@ _REQUEST_ID_HEADERS = (
 )
 
 
+_E = TypeVar("_E", bound="AzureError")
+
+
 class AzureError(Exception):
-    """Base of every error raised by the runtime."""
+    """Base of every error raised by the runtime.
+
+    With azure-core installed, every instance is also an instance of azure-core's exception of
+    the same name, so ``except azure.core.exceptions.HttpResponseError`` catches it too (see
+    :mod:`.azure_core_compat`).
+    """
+
+    def __new__(cls: type[_E], *args: Any, **kwargs: Any) -> _E:
+        return cast(_E, Exception.__new__(azure_core_twin(cls), *args))
 
     client_request_id: str | None = None
     """The ``x-ms-client-request-id`` of the failed request, when one was sent: the id a
     support ticket asks for, also when no response ever came back."""
 
     def __init__(self, message: str, *, inner_exception: BaseException | None = None) -> None:
-        super().__init__(message)
+        # Exception's own __init__, not the next in line: in an azure-core twin that would be
+        # azure-core's, which resets the fields set here.
+        Exception.__init__(self, message)
         self.message = message
         self.inner_exception = inner_exception
         self.continuation_token: str | None = None
+        # The fields azure-core's AzureError sets, read by its raise_with_traceback().
+        exc_type, exc_value, exc_traceback = sys.exc_info()
+        self.exc_type: type[BaseException] | None = exc_type or (
+            None if inner_exception is None else type(inner_exception)
+        )
+        self.exc_value: BaseException | None = exc_value
+        self.exc_traceback: TracebackType | None = exc_traceback
+        shown_type = self.exc_type.__name__ if self.exc_type else "NoneType"
+        self.exc_msg = f"{message}, {shown_type}: {exc_value}"
 
     def __str__(self) -> str:
         if self.client_request_id:
@@ -109,9 +134,11 @@ class ErrorDetail:
         """
         if not isinstance(obj, Mapping):
             return None
-        inner = obj.get("error")
+        node = cast("Mapping[str, Any]", obj)
+        inner: object = node.get("error")
         if isinstance(inner, Mapping):
-            obj = inner
+            node = cast("Mapping[str, Any]", inner)
+        obj = node
         code = _optional_text(obj.get("code"))
         message = _optional_text(obj.get("message"))
         if not (code or message):
@@ -122,15 +149,17 @@ class ErrorDetail:
             for detail in (cls.from_json(entry) for entry in _list_or_empty(raw_details))
             if detail is not None
         )
-        innererror = obj.get("innererror")
+        innererror: object = obj.get("innererror")
         return cls(
             code=code,
             message=message,
             target=_optional_text(obj.get("target")),
             details=details,
-            innererror=innererror if isinstance(innererror, Mapping) else None,
+            innererror=cast("Mapping[str, Any]", innererror)
+            if isinstance(innererror, Mapping)
+            else None,
             additional_info=tuple(
-                entry
+                cast("Mapping[str, Any]", entry)
                 for entry in _list_or_empty(obj.get("additionalInfo"))
                 if isinstance(entry, Mapping)
             ),
@@ -164,7 +193,7 @@ class ErrorDetail:
         return self.format()
 
     def __repr__(self) -> str:
-        hidden = []
+        hidden: list[str] = []
         if self.innererror:
             hidden.append("innererror=<not shown>")
         if self.additional_info:
@@ -191,7 +220,10 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _list_or_empty(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
+    if isinstance(value, list):
+        items: list[Any] = cast(Any, value)  # pyright narrows to list[Unknown]
+        return items
+    return []
 
 
 class HttpResponseError(AzureError):
@@ -214,6 +246,9 @@ class HttpResponseError(AzureError):
         if error is None and response is not None and self._parses_error_body:
             error = _parse_error_body(response)
         self.error = error
+        # azure-core's HttpResponseError.model: the parsed error body, as azure-mgmt clients
+        # with ARMErrorFormat leave it for callers that read ``error.model``.
+        self.model: ErrorDetail | None = error
         self.request_id = _response_header(response, "x-ms-request-id")
         self.client_request_id = _response_header(
             response, "x-ms-client-request-id"

@@ -131,6 +131,7 @@ def _reconcile(
             write.client_request_id,
             timeout,
             read_policy,
+            write.max_response_body,
         )
     except AzureError as unreadable:
         _LOGGER.info(

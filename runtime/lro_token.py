@@ -210,3 +210,9 @@ def normalize_final_state_via(value: str | None) -> str | None:
             f"final_state_via must be one of {sorted(_FINAL_STATE_VIA)} or None, not {value!r}"
         )
     return normalized
+
+
+# pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are
+# read on purpose in this module; the public surface stays fully typed.
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false

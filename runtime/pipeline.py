@@ -313,7 +313,7 @@ class Pipeline:
 def format_headers(headers: Mapping[str, str]) -> str:
     """Headers for a log line: allowlisted values shown (URLs redacted), every other value
     (``Authorization`` included) replaced by ``REDACTED``."""
-    lines = []
+    lines: list[str] = []
     for name, value in headers.items():
         lowered = name.lower()
         if lowered not in LOGGED_HEADERS:

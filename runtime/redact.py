@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 REDACTED = "REDACTED"
@@ -52,14 +52,16 @@ def redact_json_value(value: Any, secret_fields: Iterable[str]) -> Any:
 
 def _redact_decoded(value: Any, lowered: frozenset[str]) -> Any:
     if isinstance(value, dict):
+        members: dict[Any, Any] = cast(Any, value)  # not dict[Unknown, Unknown]
         return {
             key: MASK
             if isinstance(key, str) and key.lower() in lowered
             else _redact_decoded(item, lowered)
-            for key, item in value.items()
+            for key, item in members.items()
         }
     if isinstance(value, list):
-        return [_redact_decoded(item, lowered) for item in value]
+        items: list[Any] = cast(Any, value)
+        return [_redact_decoded(item, lowered) for item in items]
     return value
 
 

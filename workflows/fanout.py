@@ -20,7 +20,9 @@ from .run import RunCommandBody, RunWaiter, check_wait_settings
 from .throttle import Throttle
 
 if TYPE_CHECKING:
-    from .. import RunCommandsClient
+    # The newest api-version's client, which the top-level client subclasses: both it and
+    # the client of `from vmss_runcommands.v<newest> import RunCommandsClient` are accepted.
+    from .._client import NewestRunCommandsClient as RunCommandsClient
 
 __all__ = [
     "FanOut",

@@ -29,7 +29,9 @@ from .result import (
 from .throttle import Throttle
 
 if TYPE_CHECKING:
-    from .. import RunCommandsClient
+    # The newest api-version's client, which the top-level client subclasses: both it and
+    # the client of `from vmss_runcommands.v<newest> import RunCommandsClient` are accepted.
+    from .._client import NewestRunCommandsClient as RunCommandsClient
 
 __all__ = ["RunCommandBody", "RunStatus", "run_and_wait"]
 

@@ -4,6 +4,7 @@
 
 from collections.abc import Sequence
 from types import TracebackType
+from typing import TypeVar
 
 import urllib3
 
@@ -25,6 +26,8 @@ SECRET_FIELDS: frozenset[str] = frozenset(["protectedParameters", "runAsPassword
 
 __all__ = ["API_VERSION", "RunCommandsClient"]
 
+_Self = TypeVar("_Self", bound="RunCommandsClient")
+
 
 class RunCommandsClient:
     """Run commands on the virtual machines of a virtual machine scale set. (api-version
@@ -37,6 +40,8 @@ class RunCommandsClient:
         base_url: The ARM endpoint; public Azure by default.
         cloud: Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud),
             AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.
+        cloud_setting: The same as cloud, under azure-mgmt-*'s name; azure.core.AzureClouds
+            members work.
         connection_verify: TLS verification: True, False, or a CA bundle path.
         pool_manager: A urllib3 PoolManager to use instead of the client's own (left open by
             close()).
@@ -72,6 +77,7 @@ class RunCommandsClient:
         *,
         base_url: str | None = None,
         cloud: str | None = None,
+        cloud_setting: str | None = None,
         connection_verify: bool | str = True,
         pool_manager: urllib3.PoolManager | None = None,
         polling_interval: float = 30.0,
@@ -91,6 +97,7 @@ class RunCommandsClient:
             secret_fields=SECRET_FIELDS,
             base_url=base_url,
             cloud=cloud,
+            cloud_setting=cloud_setting,
             connection_verify=connection_verify,
             pool_manager=pool_manager,
             polling_interval=polling_interval,
@@ -122,7 +129,7 @@ class RunCommandsClient:
         """Release pooled connections (a caller-supplied PoolManager is left open)."""
         self._client.close()
 
-    def __enter__(self) -> "RunCommandsClient":
+    def __enter__(self: _Self) -> _Self:
         return self
 
     def __exit__(

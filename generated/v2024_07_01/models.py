@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from ..runtime.model_compat import PLAIN_DICT, empty_extra, nested_dict_error
 from ..runtime.serialization import (
     ClosedEnum,
     Codec,
@@ -35,8 +36,10 @@ __all__ = [
     "StatusLevelTypes",
     "VirtualMachineRunCommand",
     "VirtualMachineRunCommandInstanceView",
+    "VirtualMachineRunCommandProperties",
     "VirtualMachineRunCommandScriptSource",
     "VirtualMachineRunCommandUpdate",
+    "VirtualMachineRunCommandUpdateProperties",
     "VirtualMachineRunCommandsListResult",
     "VirtualMachineScaleSet",
 ]
@@ -107,7 +110,7 @@ class ApiErrorBase:
         default=None, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -119,6 +122,11 @@ class ApiErrorBase:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ApiErrorBase":
@@ -148,7 +156,7 @@ class InnerError:
         default=None, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -160,6 +168,11 @@ class InnerError:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "InnerError":
@@ -201,11 +214,18 @@ class ApiError:
         default=None, metadata={"wire": "target", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.innererror) is PLAIN_DICT:
+            raise nested_dict_error(self, "innererror")
+        if type(self.details) is list and PLAIN_DICT in map(type, self.details):
+            raise nested_dict_error(self, "details")
 
     __repr__ = model_repr
 
@@ -213,6 +233,11 @@ class ApiError:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ApiError":
@@ -238,11 +263,16 @@ class CloudError:
         default=None, metadata={"wire": "error", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.error) is PLAIN_DICT:
+            raise nested_dict_error(self, "error")
 
     __repr__ = model_repr
 
@@ -250,6 +280,11 @@ class CloudError:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CloudError":
@@ -291,7 +326,7 @@ class InstanceViewStatus:
         default=None, metadata={"wire": "time", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -303,6 +338,11 @@ class InstanceViewStatus:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "InstanceViewStatus":
@@ -336,7 +376,7 @@ class RunCommandParameterDefinition:
     )
     type: str = attrs.field(metadata={"wire": "type", "read_only": False, "secret": False})
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -348,6 +388,11 @@ class RunCommandParameterDefinition:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandParameterDefinition":
@@ -391,11 +436,16 @@ class RunCommandDocument:
         metadata={"wire": "script", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
 
     __repr__ = model_repr
 
@@ -403,6 +453,11 @@ class RunCommandDocument:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocument":
@@ -438,7 +493,7 @@ class RunCommandDocumentBase:
         metadata={"wire": "osType", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -450,6 +505,11 @@ class RunCommandDocumentBase:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocumentBase":
@@ -475,7 +535,7 @@ class RunCommandInputParameter:
     name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
     value: str = attrs.field(metadata={"wire": "value", "read_only": False, "secret": False})
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -487,6 +547,11 @@ class RunCommandInputParameter:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInputParameter":
@@ -521,11 +586,16 @@ class RunCommandInput:
         default=None, metadata={"wire": "script", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
 
     __repr__ = model_repr
 
@@ -533,6 +603,11 @@ class RunCommandInput:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInput":
@@ -562,11 +637,16 @@ class RunCommandListResult:
         metadata={"wire": "value", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
+            raise nested_dict_error(self, "value")
 
     __repr__ = model_repr
 
@@ -574,6 +654,11 @@ class RunCommandListResult:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandListResult":
@@ -605,7 +690,7 @@ class RunCommandManagedIdentity:
         default=None, metadata={"wire": "objectId", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -617,6 +702,11 @@ class RunCommandManagedIdentity:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandManagedIdentity":
@@ -643,11 +733,16 @@ class RunCommandResult:
         default=None, metadata={"wire": "value", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
+            raise nested_dict_error(self, "value")
 
     __repr__ = model_repr
 
@@ -655,6 +750,11 @@ class RunCommandResult:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandResult":
@@ -709,11 +809,16 @@ class VirtualMachineRunCommandInstanceView:
         default=None, metadata={"wire": "statuses", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.statuses) is list and PLAIN_DICT in map(type, self.statuses):
+            raise nested_dict_error(self, "statuses")
 
     __repr__ = model_repr
 
@@ -721,6 +826,11 @@ class VirtualMachineRunCommandInstanceView:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandInstanceView":
@@ -762,11 +872,16 @@ class VirtualMachineRunCommandScriptSource:
         metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.script_uri_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "script_uri_managed_identity")
 
     __repr__ = model_repr
 
@@ -774,6 +889,11 @@ class VirtualMachineRunCommandScriptSource:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandScriptSource":
@@ -971,11 +1091,28 @@ class VirtualMachineRunCommand:
         },
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.error_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "error_blob_managed_identity")
+        if type(self.instance_view) is PLAIN_DICT:
+            raise nested_dict_error(self, "instance_view")
+        if type(self.output_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "output_blob_managed_identity")
+        if type(self.source) is PLAIN_DICT:
+            raise nested_dict_error(self, "source")
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
+        if type(self.protected_parameters) is list and PLAIN_DICT in map(
+            type, self.protected_parameters
+        ):
+            raise nested_dict_error(self, "protected_parameters")
 
     __repr__ = model_repr
 
@@ -984,10 +1121,150 @@ class VirtualMachineRunCommand:
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommand":
         """Build from the wire form; raises DeserializationError naming the bad field."""
         return CODEC.structure(data, cls)
+
+    @property
+    def properties(self) -> "VirtualMachineRunCommandProperties":
+        """azure-mgmt's ``properties`` object: a view of this model's fields that live in the
+        wire's ``properties`` (reading or setting through it reads or sets them here)."""
+        return VirtualMachineRunCommandProperties(self)
+
+
+class VirtualMachineRunCommandProperties:
+    """The ``properties`` of a VirtualMachineRunCommand, grouped as azure-mgmt-compute groups them.
+
+    A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
+    an attribute here sets it on the VirtualMachineRunCommand. Get one from ``.properties``.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: VirtualMachineRunCommand) -> None:
+        self._model = model
+
+    @property
+    def async_execution(self) -> bool | None:
+        return self._model.async_execution
+
+    @async_execution.setter
+    def async_execution(self, value: bool | None) -> None:
+        self._model.async_execution = value
+
+    @property
+    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.error_blob_managed_identity
+
+    @error_blob_managed_identity.setter
+    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.error_blob_managed_identity = value
+
+    @property
+    def error_blob_uri(self) -> str | None:
+        return self._model.error_blob_uri
+
+    @error_blob_uri.setter
+    def error_blob_uri(self, value: str | None) -> None:
+        self._model.error_blob_uri = value
+
+    @property
+    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
+        return self._model.instance_view
+
+    @instance_view.setter
+    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
+        self._model.instance_view = value
+
+    @property
+    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.output_blob_managed_identity
+
+    @output_blob_managed_identity.setter
+    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.output_blob_managed_identity = value
+
+    @property
+    def output_blob_uri(self) -> str | None:
+        return self._model.output_blob_uri
+
+    @output_blob_uri.setter
+    def output_blob_uri(self, value: str | None) -> None:
+        self._model.output_blob_uri = value
+
+    @property
+    def parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.parameters
+
+    @parameters.setter
+    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.parameters = value
+
+    @property
+    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.protected_parameters
+
+    @protected_parameters.setter
+    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.protected_parameters = value
+
+    @property
+    def provisioning_state(self) -> str | None:
+        return self._model.provisioning_state
+
+    @provisioning_state.setter
+    def provisioning_state(self, value: str | None) -> None:
+        self._model.provisioning_state = value
+
+    @property
+    def run_as_password(self) -> str | None:
+        return self._model.run_as_password
+
+    @run_as_password.setter
+    def run_as_password(self, value: str | None) -> None:
+        self._model.run_as_password = value
+
+    @property
+    def run_as_user(self) -> str | None:
+        return self._model.run_as_user
+
+    @run_as_user.setter
+    def run_as_user(self, value: str | None) -> None:
+        self._model.run_as_user = value
+
+    @property
+    def source(self) -> VirtualMachineRunCommandScriptSource | None:
+        return self._model.source
+
+    @source.setter
+    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
+        self._model.source = value
+
+    @property
+    def timeout_in_seconds(self) -> int | None:
+        return self._model.timeout_in_seconds
+
+    @timeout_in_seconds.setter
+    def timeout_in_seconds(self, value: int | None) -> None:
+        self._model.timeout_in_seconds = value
+
+    @property
+    def treat_failure_as_deployment_failure(self) -> bool | None:
+        return self._model.treat_failure_as_deployment_failure
+
+    @treat_failure_as_deployment_failure.setter
+    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
+        self._model.treat_failure_as_deployment_failure = value
+
+    def __repr__(self) -> str:
+        # Values are left out: some are secrets; the model's own repr masks them.
+        return f"<VirtualMachineRunCommandProperties of {self._model.__class__.__name__}>"
 
 
 @wire_model
@@ -1165,11 +1442,28 @@ class VirtualMachineRunCommandUpdate:
         },
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.error_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "error_blob_managed_identity")
+        if type(self.instance_view) is PLAIN_DICT:
+            raise nested_dict_error(self, "instance_view")
+        if type(self.output_blob_managed_identity) is PLAIN_DICT:
+            raise nested_dict_error(self, "output_blob_managed_identity")
+        if type(self.source) is PLAIN_DICT:
+            raise nested_dict_error(self, "source")
+        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
+            raise nested_dict_error(self, "parameters")
+        if type(self.protected_parameters) is list and PLAIN_DICT in map(
+            type, self.protected_parameters
+        ):
+            raise nested_dict_error(self, "protected_parameters")
 
     __repr__ = model_repr
 
@@ -1178,10 +1472,150 @@ class VirtualMachineRunCommandUpdate:
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandUpdate":
         """Build from the wire form; raises DeserializationError naming the bad field."""
         return CODEC.structure(data, cls)
+
+    @property
+    def properties(self) -> "VirtualMachineRunCommandUpdateProperties":
+        """azure-mgmt's ``properties`` object: a view of this model's fields that live in the
+        wire's ``properties`` (reading or setting through it reads or sets them here)."""
+        return VirtualMachineRunCommandUpdateProperties(self)
+
+
+class VirtualMachineRunCommandUpdateProperties:
+    """The ``properties`` of a VirtualMachineRunCommandUpdate, grouped as azure-mgmt-compute groups them.
+
+    A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
+    an attribute here sets it on the VirtualMachineRunCommandUpdate. Get one from ``.properties``.
+    """
+
+    __slots__ = ("_model",)
+
+    def __init__(self, model: VirtualMachineRunCommandUpdate) -> None:
+        self._model = model
+
+    @property
+    def async_execution(self) -> bool | None:
+        return self._model.async_execution
+
+    @async_execution.setter
+    def async_execution(self, value: bool | None) -> None:
+        self._model.async_execution = value
+
+    @property
+    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.error_blob_managed_identity
+
+    @error_blob_managed_identity.setter
+    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.error_blob_managed_identity = value
+
+    @property
+    def error_blob_uri(self) -> str | None:
+        return self._model.error_blob_uri
+
+    @error_blob_uri.setter
+    def error_blob_uri(self, value: str | None) -> None:
+        self._model.error_blob_uri = value
+
+    @property
+    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
+        return self._model.instance_view
+
+    @instance_view.setter
+    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
+        self._model.instance_view = value
+
+    @property
+    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
+        return self._model.output_blob_managed_identity
+
+    @output_blob_managed_identity.setter
+    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
+        self._model.output_blob_managed_identity = value
+
+    @property
+    def output_blob_uri(self) -> str | None:
+        return self._model.output_blob_uri
+
+    @output_blob_uri.setter
+    def output_blob_uri(self, value: str | None) -> None:
+        self._model.output_blob_uri = value
+
+    @property
+    def parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.parameters
+
+    @parameters.setter
+    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.parameters = value
+
+    @property
+    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
+        return self._model.protected_parameters
+
+    @protected_parameters.setter
+    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
+        self._model.protected_parameters = value
+
+    @property
+    def provisioning_state(self) -> str | None:
+        return self._model.provisioning_state
+
+    @provisioning_state.setter
+    def provisioning_state(self, value: str | None) -> None:
+        self._model.provisioning_state = value
+
+    @property
+    def run_as_password(self) -> str | None:
+        return self._model.run_as_password
+
+    @run_as_password.setter
+    def run_as_password(self, value: str | None) -> None:
+        self._model.run_as_password = value
+
+    @property
+    def run_as_user(self) -> str | None:
+        return self._model.run_as_user
+
+    @run_as_user.setter
+    def run_as_user(self, value: str | None) -> None:
+        self._model.run_as_user = value
+
+    @property
+    def source(self) -> VirtualMachineRunCommandScriptSource | None:
+        return self._model.source
+
+    @source.setter
+    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
+        self._model.source = value
+
+    @property
+    def timeout_in_seconds(self) -> int | None:
+        return self._model.timeout_in_seconds
+
+    @timeout_in_seconds.setter
+    def timeout_in_seconds(self, value: int | None) -> None:
+        self._model.timeout_in_seconds = value
+
+    @property
+    def treat_failure_as_deployment_failure(self) -> bool | None:
+        return self._model.treat_failure_as_deployment_failure
+
+    @treat_failure_as_deployment_failure.setter
+    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
+        self._model.treat_failure_as_deployment_failure = value
+
+    def __repr__(self) -> str:
+        # Values are left out: some are secrets; the model's own repr masks them.
+        return f"<VirtualMachineRunCommandUpdateProperties of {self._model.__class__.__name__}>"
 
 
 @wire_model
@@ -1206,11 +1640,16 @@ class VirtualMachineRunCommandsListResult:
         metadata={"wire": "value", "read_only": False, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A plain dict where a model belongs fails here, naming the field, not at send time.
+        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
+            raise nested_dict_error(self, "value")
 
     __repr__ = model_repr
 
@@ -1218,6 +1657,11 @@ class VirtualMachineRunCommandsListResult:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandsListResult":
@@ -1259,7 +1703,7 @@ class VirtualMachineScaleSet:
         default=None, metadata={"wire": "type", "read_only": True, "secret": False}
     )
     additional_properties: dict[str, Any] = attrs.field(
-        factory=dict, metadata={"additional_properties": True}
+        factory=empty_extra, metadata={"additional_properties": True}
     )
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
@@ -1271,6 +1715,11 @@ class VirtualMachineScaleSet:
         """The wire form: camelCase keys, fields that are None left out (unless named in
         ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
+        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineScaleSet":

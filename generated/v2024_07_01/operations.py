@@ -3,8 +3,9 @@
 """Operations of api-version 2024-07-01."""
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
+from ..runtime.call_options import PollingMethod, RawResponseHook
 from ..runtime.client import ArmClient, PathParam, RequestOptions
 from ..runtime.paging import ItemPaged
 from ..runtime.polling import LROPoller
@@ -38,14 +39,56 @@ class VirtualMachineRunCommandsOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_create_or_update(
         self,
         resource_group_name: str,
         vm_name: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -54,6 +97,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a virtual machine, or replaces it; the virtual machine runs
         the script as part of the operation. (operation
@@ -65,7 +110,8 @@ class VirtualMachineRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The run command to create or replace.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -78,6 +124,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -105,6 +154,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PUT",
@@ -129,7 +180,7 @@ class VirtualMachineRunCommandsOperations:
         vm_name: str,
         run_command_name: str,
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -138,6 +189,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a virtual machine. (operation
         VirtualMachineRunCommands_Delete)
@@ -147,7 +200,8 @@ class VirtualMachineRunCommandsOperations:
             vm_name: Name of the virtual machine.
             run_command_name: Name of the run command on that virtual machine.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -160,6 +214,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -187,6 +244,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -203,14 +262,56 @@ class VirtualMachineRunCommandsOperations:
             options=options,
         )
 
+    @overload
     def begin_update(
         self,
         resource_group_name: str,
         vm_name: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -219,6 +320,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes some fields of an existing run command on a virtual machine. (operation
         VirtualMachineRunCommands_Update)
@@ -229,7 +332,8 @@ class VirtualMachineRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The fields to change.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -242,6 +346,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -269,6 +376,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -297,6 +406,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> RunCommandDocument:
         """Reads one built-in run command of a region's catalogue, with its script and
         parameters. (operation VirtualMachineRunCommands_Get)
@@ -311,6 +422,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             RunCommandDocument
@@ -337,6 +451,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -359,6 +475,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a virtual machine; `$expand=instanceView` includes how its
         last run went. (operation VirtualMachineRunCommands_GetByVirtualMachine)
@@ -376,6 +494,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             VirtualMachineRunCommand
@@ -404,6 +525,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -423,6 +546,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> ItemPaged[RunCommandDocumentBase]:
         """Lists the built-in run commands a region offers. (operation
         VirtualMachineRunCommands_List)
@@ -436,6 +561,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             ItemPaged[RunCommandDocumentBase]: iterate for items; pages are fetched as
@@ -462,6 +590,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.paged(
             url,
@@ -482,6 +612,8 @@ class VirtualMachineRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on a virtual machine. (operation
         VirtualMachineRunCommands_ListByVirtualMachine)
@@ -498,6 +630,9 @@ class VirtualMachineRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -526,6 +661,8 @@ class VirtualMachineRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.paged(
             url,
@@ -544,15 +681,59 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_create_or_update(
         self,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_id: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_create_or_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommand | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -561,6 +742,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Creates a run command on a scale set virtual machine, or replaces an existing one,
         and runs it. (operation VirtualMachineScaleSetVMRunCommands_CreateOrUpdate)
@@ -572,7 +755,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The run command to create or replace.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -585,6 +769,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -613,6 +800,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PUT",
@@ -638,7 +827,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         instance_id: str,
         run_command_name: str,
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -647,6 +836,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[None]:
         """Removes a run command from a scale set virtual machine. (operation
         VirtualMachineScaleSetVMRunCommands_Delete)
@@ -657,7 +848,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             instance_id: Instance id of the virtual machine inside the scale set.
             run_command_name: Name of the run command on that virtual machine.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -670,6 +862,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -698,6 +893,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "DELETE",
@@ -714,15 +911,59 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             options=options,
         )
 
+    @overload
     def begin_update(
         self,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_id: str,
         run_command_name: str,
-        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    @overload
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[VirtualMachineRunCommand]: ...
+
+    def begin_update(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        run_command_name: str,
+        run_command: VirtualMachineRunCommandUpdate | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[VirtualMachineRunCommand] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -731,6 +972,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[VirtualMachineRunCommand]:
         """Changes selected settings of an existing run command on a scale set virtual machine.
         (operation VirtualMachineScaleSetVMRunCommands_Update)
@@ -742,7 +985,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             run_command: The settings to change.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -755,6 +999,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -783,6 +1030,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "PATCH",
@@ -814,6 +1063,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> VirtualMachineRunCommand:
         """Reads one run command of a scale set virtual machine, optionally with its instance
         view. (operation VirtualMachineScaleSetVMRunCommands_Get)
@@ -832,6 +1083,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             VirtualMachineRunCommand
@@ -861,6 +1115,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -883,6 +1139,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> ItemPaged[VirtualMachineRunCommand]:
         """Lists every run command configured on one virtual machine of a scale set. (operation
         VirtualMachineScaleSetVMRunCommands_List)
@@ -900,6 +1158,9 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -929,6 +1190,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.paged(
             url,
@@ -947,14 +1210,56 @@ class VirtualMachineScaleSetVMsOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_run_command(
         self,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_id: str,
-        parameters: RunCommandInput | Mapping[str, Any] | None,
+        parameters: RunCommandInput | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    @overload
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_scale_set_name: str,
+        instance_id: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -963,6 +1268,8 @@ class VirtualMachineScaleSetVMsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on one
         virtual machine of a scale set. (operation VirtualMachineScaleSetVMs_RunCommand)
@@ -974,7 +1281,8 @@ class VirtualMachineScaleSetVMsOperations:
             parameters: What to run: a catalogue command id, optionally a script and its
                 parameters.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -987,6 +1295,9 @@ class VirtualMachineScaleSetVMsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1014,6 +1325,8 @@ class VirtualMachineScaleSetVMsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "POST",
@@ -1051,6 +1364,8 @@ class VirtualMachineScaleSetsOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> VirtualMachineScaleSet:
         """Reads a virtual machine scale set; this binding models only what run commands need
         from it (its region). (operation VirtualMachineScaleSets_Get)
@@ -1065,6 +1380,9 @@ class VirtualMachineScaleSetsOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             VirtualMachineScaleSet
@@ -1091,6 +1409,8 @@ class VirtualMachineScaleSetsOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         response = self._client.send(
             "GET",
@@ -1108,13 +1428,53 @@ class VirtualMachinesOperations:
     def __init__(self, client: ArmClient) -> None:
         self._client = client
 
+    @overload
     def begin_run_command(
         self,
         resource_group_name: str,
         vm_name: str,
-        parameters: RunCommandInput | Mapping[str, Any] | None,
+        parameters: RunCommandInput | Mapping[str, Any],
         *,
-        polling: bool = True,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    @overload
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
+        polling_interval: float | None = None,
+        continuation_token: str,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        client_request_id: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
+    ) -> LROPoller[RunCommandResult]: ...
+
+    def begin_run_command(
+        self,
+        resource_group_name: str,
+        vm_name: str,
+        parameters: RunCommandInput | Mapping[str, Any] | None = None,
+        *,
+        polling: bool | PollingMethod[RunCommandResult] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         deadline: float | None = None,
@@ -1123,6 +1483,8 @@ class VirtualMachinesOperations:
         client_request_id: str | None = None,
         retry_policy: RetryPolicy | None = None,
         max_response_body: int | None = None,
+        raw_response_hook: RawResponseHook | None = None,
+        logging_enable: bool | None = None,
     ) -> LROPoller[RunCommandResult]:
         """Runs a catalogue command (the action form, without a run-command resource) on a
         virtual machine. (operation VirtualMachines_RunCommand)
@@ -1133,7 +1495,8 @@ class VirtualMachinesOperations:
             parameters: What to run: a catalogue command id, optionally a script and its
                 parameters.
             polling: False returns a poller that does not poll (its result is the first
-                answer).
+                answer); an azure-core polling-method object (such as NoPolling()) polls
+                instead of this package; anything else is a TypeError.
             polling_interval: Seconds between polls when the service gives no Retry-After.
             continuation_token: Resume an operation from LROPoller.continuation_token()
                 without sending the request again.
@@ -1146,6 +1509,9 @@ class VirtualMachinesOperations:
             retry_policy: Retries for this call, instead of the client's.
             max_response_body: Largest response body accepted, in bytes, instead of the
                 client's.
+            raw_response_hook: Called with each response of this call (a PipelineResponse:
+                http_response has the status, headers and body), errors included.
+            logging_enable: False keeps this call out of the log; True logs as configured.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1172,6 +1538,8 @@ class VirtualMachinesOperations:
             client_request_id=client_request_id,
             retry_policy=retry_policy,
             max_response_body=max_response_body,
+            raw_response_hook=raw_response_hook,
+            logging_enable=logging_enable,
         )
         return self._client.begin_lro(
             "POST",

@@ -11,6 +11,7 @@ from typing import Any, TypeVar, overload
 
 from ..auth import scope_for_endpoint
 from ..body import DEFAULT_MAX_RESPONSE_BODY
+from ..call_options import PipelineResponse, RawResponseHook, quiet_logger
 from ..checks import check_seconds
 from ..client import (
     ArmClient,
@@ -21,7 +22,7 @@ from ..client import (
     earlier,
 )
 from ..exceptions import AzureError, map_error
-from ..http import HttpResponse
+from ..http import HttpRequest, HttpResponse
 from ..lro_core import DEFAULT_RETRY_AFTER_MAX, LroCore
 from ..lro_start import Send, StartFlow, start_flow
 from ..lro_token import normalize_final_state_via
@@ -31,7 +32,7 @@ from ..transport import DEFAULT_POOL_MAXSIZE
 from .auth import AsyncBearerTokenPolicy, AsyncTokenCredential
 from .paging import AsyncItemPaged
 from .pipeline import AsyncPipeline
-from .polling import AsyncLROPoller
+from .polling import AsyncLROPoller, AsyncPollingPipeline
 from .transport import AiohttpTransport
 
 __all__ = ["AsyncArmClient", "PathParam", "RequestOptions"]
@@ -54,6 +55,7 @@ class AsyncArmClient:
         *,
         base_url: str | None = None,
         cloud: str | None = None,
+        cloud_setting: str | None = None,
         api_version: str,
         sdk_moniker: str,
         secret_fields: frozenset[str] = frozenset(),
@@ -75,6 +77,7 @@ class AsyncArmClient:
             subscription_id,
             base_url=base_url,
             cloud=cloud,
+            cloud_setting=cloud_setting,
             api_version=api_version,
             sdk_moniker=sdk_moniker,
             secret_fields=secret_fields,
@@ -112,6 +115,14 @@ class AsyncArmClient:
             auth=auth,
             user_agent=functools.partial(build_user_agent, sdk_moniker, prefix=user_agent),
             secret_fields=self._secret_fields,
+        )
+        # logging_enable=False on a call: the same pipeline with a logger that never logs.
+        self._quiet_pipeline = AsyncPipeline(
+            self._transport,
+            auth=auth,
+            user_agent=lambda: self.pipeline.user_agent,
+            secret_fields=self._secret_fields,
+            logger=quiet_logger(),
         )
 
     # -- lifecycle --
@@ -165,12 +176,21 @@ class AsyncArmClient:
                 options.timeout,
                 options.retry_policy,
                 options.max_response_body,
-            )
+            ),
+            options,
         )
 
-    async def _send(self, spec: Send) -> HttpResponse:
+    def _pipeline_for(self, options: RequestOptions) -> AsyncPollingPipeline:
+        """The client's pipeline, quiet for ``logging_enable=False``, with the call's hook
+        (polls included), as ``ArmClient`` does."""
+        pipeline = self._quiet_pipeline if options.logging_enable is False else self.pipeline
+        if options.raw_response_hook is not None:
+            return _HookedPipeline(pipeline, options.raw_response_hook)
+        return pipeline
+
+    async def _send(self, spec: Send, options: RequestOptions = _NO_OPTIONS) -> HttpResponse:
         request = build_request(spec.method, spec.url, spec.body, spec.headers)
-        response = await self.pipeline.run(
+        response = await self._pipeline_for(options).run(
             request,
             client_request_id=spec.client_request_id or None,
             timeout=spec.timeout,
@@ -251,9 +271,9 @@ class AsyncArmClient:
         poll_policy = options.retry_policy or self._transport.retry_policy
         if continuation_token is not None:
             self._rules._check_token(continuation_token, method, operation_id, polling)
-            return AsyncLROPoller.from_continuation_token(
+            return AsyncLROPoller[Any].from_continuation_token(
                 continuation_token,
-                pipeline=self.pipeline,
+                pipeline=self._pipeline_for(options),
                 deserialize=deserialize,
                 operation_id=operation_id,
                 polling_interval=interval,
@@ -281,10 +301,10 @@ class AsyncArmClient:
             read_policy=poll_policy,
             secret_fields=self._secret_fields,
         )
-        response, took_effect = await self._drive_start(flow)
+        response, took_effect = await self._drive_start(flow, options)
         core: LroCore[Any]
         if took_effect:
-            core = LroCore.from_resource_response(
+            core = LroCore[Any].from_resource_response(
                 response,
                 method=method,
                 deserialize=deserialize,
@@ -294,7 +314,7 @@ class AsyncArmClient:
                 secret_fields=self._secret_fields,
             )
         else:
-            core = LroCore.from_initial_response(
+            core = LroCore[Any].from_initial_response(
                 response,
                 deserialize=deserialize,
                 operation_id=operation_id,
@@ -304,7 +324,7 @@ class AsyncArmClient:
             )
         return AsyncLROPoller(
             core,
-            pipeline=self.pipeline,
+            pipeline=self._pipeline_for(options),
             polling=polling,
             polling_interval=interval,
             max_retry_after=max_retry_after,
@@ -313,13 +333,15 @@ class AsyncArmClient:
             retry_policy=poll_policy,
         )
 
-    async def _drive_start(self, flow: StartFlow) -> tuple[HttpResponse, bool]:
+    async def _drive_start(
+        self, flow: StartFlow, options: RequestOptions
+    ) -> tuple[HttpResponse, bool]:
         """Run the shared LRO start flow with awaited sends (the async driver)."""
         try:
             spec = next(flow)
             while True:
                 try:
-                    response = await self._send(spec)
+                    response = await self._send(spec, options)
                 except AzureError as error:
                     spec = flow.throw(error)
                 else:
@@ -347,3 +369,35 @@ class AsyncArmClient:
             return self._rules._page(response, item_from_dict, items_key, next_link_key)
 
         return AsyncItemPaged(fetch)
+
+
+class _HookedPipeline:
+    """A pipeline plus one call's ``raw_response_hook`` (``call_options.CallPipeline``'s twin)."""
+
+    def __init__(self, pipeline: AsyncPipeline, hook: RawResponseHook) -> None:
+        self._pipeline = pipeline
+        self._hook = hook
+
+    async def run(
+        self,
+        request: HttpRequest,
+        *,
+        client_request_id: str | None = None,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+    ) -> HttpResponse:
+        response = await self._pipeline.run(
+            request,
+            client_request_id=client_request_id,
+            timeout=timeout,
+            retry_policy=retry_policy,
+            max_response_body=max_response_body,
+        )
+        self._hook(PipelineResponse(response.request, response))
+        return response
+
+
+# pyright --strict (nox -s lint): this async driver reuses the sync classes' own rules (their
+# underscored helpers, inside this package) rather than copying them.
+# pyright: reportPrivateUsage=false

@@ -117,3 +117,8 @@ class AsyncPipeline:
 
     def __repr__(self) -> str:
         return f"AsyncPipeline(transport={self.transport!r}, auth={self.auth!r})"
+
+
+# pyright --strict (nox -s lint): this async driver reuses the sync classes' own rules (their
+# underscored helpers, inside this package) rather than copying them.
+# pyright: reportPrivateUsage=false

@@ -44,6 +44,7 @@ class AsyncPollingPipeline(Protocol):
         client_request_id: str | None = None,
         timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
     ) -> HttpResponse: ...
 
 

@@ -40,6 +40,14 @@ __all__ = ["AiohttpTransport", "backoff_seconds"]
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
 
 
+def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpResponse:
+    """The last answer once retries are over, or the last failure when there was none."""
+    if failure is not None:
+        raise failure
+    assert response is not None
+    return response
+
+
 def _has_retry_after(headers: Any) -> bool:
     return any(name in headers for name in ("Retry-After", "retry-after-ms", "x-ms-retry-after-ms"))
 
@@ -134,6 +142,7 @@ class AiohttpTransport:
         left = {"total": policy.total, "connect": policy.connect, "read": policy.read}
         left["status"] = policy.status
         retries = 0
+        response: HttpResponse | None = None
         while True:
             wait: float | None = None
             failure: AzureError | None
@@ -168,9 +177,7 @@ class AiohttpTransport:
                 kind, failure = "status", None
                 wait = policy.retry_after(response.status_code, response.headers)
             if left["total"] <= 0 or left[kind] <= 0:
-                if failure is not None:
-                    raise failure
-                return response
+                return _give_up(failure, response)
             left["total"] -= 1
             left[kind] -= 1
             retries += 1
@@ -178,9 +185,7 @@ class AiohttpTransport:
             if give_up_at is not None:
                 time_left = give_up_at - time.monotonic()
                 if time_left <= 0:
-                    if failure is not None:
-                        raise failure
-                    return response
+                    return _give_up(failure, response)
                 seconds = max(0.0, min(seconds, time_left))
             _LOGGER.info(
                 "Retry %d of %s %s after %s: waiting %.1f s",
@@ -329,3 +334,8 @@ def to_azure_error(error: BaseException, target: str) -> BaseException:
     if isinstance(error, aiohttp.ClientError | OSError):
         return ServiceRequestError(f"Cannot send {target} ({name})")
     return error
+
+
+# pyright --strict (nox -s lint): this async driver reuses the sync classes' own rules (their
+# underscored helpers, inside this package) rather than copying them.
+# pyright: reportPrivateUsage=false

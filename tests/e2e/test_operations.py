@@ -313,7 +313,8 @@ def test_400_for_a_missing_location_names_the_field(client: RunCommandsClient) -
             RG, VMSS, INSTANCE, "x", {"properties": {"runAsPassword": SECRET}}
         )
     error = info.value
-    assert type(error) is HttpResponseError and error.status_code == 400
+    assert getattr(type(error), "_azure_core_twin_of", type(error)) is HttpResponseError
+    assert error.status_code == 400
     assert error.error is not None and error.error.target == "location"
     assert error.request_id and error.client_request_id
     assert SECRET not in str(error)

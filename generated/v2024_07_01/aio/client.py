@@ -4,6 +4,7 @@
 
 from collections.abc import Sequence
 from types import TracebackType
+from typing import TypeVar
 
 from ...runtime._version import __version__
 from ...runtime.aio.auth import AsyncTokenCredential
@@ -23,6 +24,8 @@ SECRET_FIELDS: frozenset[str] = frozenset(["protectedParameters", "runAsPassword
 
 __all__ = ["API_VERSION", "RunCommandsClient"]
 
+_Self = TypeVar("_Self", bound="RunCommandsClient")
+
 
 class RunCommandsClient:
     """Run commands on the virtual machines of a virtual machine scale set. (api-version
@@ -35,6 +38,8 @@ class RunCommandsClient:
         base_url: The ARM endpoint; public Azure by default.
         cloud: Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud),
             AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.
+        cloud_setting: The same as cloud, under azure-mgmt-*'s name; azure.core.AzureClouds
+            members work.
         connection_verify: TLS verification: True, False, or a CA bundle path.
         polling_interval: Seconds between long-running-operation polls when the service does
             not say (Retry-After).
@@ -68,6 +73,7 @@ class RunCommandsClient:
         *,
         base_url: str | None = None,
         cloud: str | None = None,
+        cloud_setting: str | None = None,
         connection_verify: bool | str = True,
         polling_interval: float = 30.0,
         retry_policy: RetryPolicy | None = None,
@@ -86,6 +92,7 @@ class RunCommandsClient:
             secret_fields=SECRET_FIELDS,
             base_url=base_url,
             cloud=cloud,
+            cloud_setting=cloud_setting,
             connection_verify=connection_verify,
             polling_interval=polling_interval,
             retry_policy=retry_policy,
@@ -116,7 +123,7 @@ class RunCommandsClient:
         """Release pooled connections (a caller-supplied PoolManager is left open)."""
         await self._client.close()
 
-    async def __aenter__(self) -> "RunCommandsClient":
+    async def __aenter__(self: _Self) -> _Self:
         return self
 
     async def __aexit__(

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from vmss_runcommands import RunCommandsClient
+from vmss_runcommands.emulator import ArmEmulator
+
+
+@pytest.fixture
+def emulator() -> Iterator[ArmEmulator]:
+    with ArmEmulator(polls_before_done=1) as emu:
+        yield emu
+
+
+@pytest.fixture
+def client(emulator: ArmEmulator) -> Iterator[RunCommandsClient]:
+    with RunCommandsClient(
+        emulator.credential,
+        emulator.subscription_id,
+        base_url=emulator.base_url,
+        polling_interval=0,
+    ) as c:
+        yield c
