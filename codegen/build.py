@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__, naming
 from .config import GeneratorConfig
 from .errors import check_spec, relocate
-from .ir import ApiVersion, TypeRef
+from .ir import ApiVersion, OperationGroup, Parameter, TypeRef
 from .load import Located, SpecError, load_spec
 from .normalize import Normalizer
 from .operations import build_operations
 from .provenance import spec_provenance
+from .python_api import CLIENT_ARGUMENTS
 from .schemas import SchemaResolver
 
 
@@ -37,7 +39,16 @@ def _build(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
                 roots.append(op.body.type)
             if op.result is not None:
                 roots.append(op.result)
-            roots.extend(p.type for p in (*op.query_parameters, *op.header_parameters))
+            roots.extend(t for _, t in op.status_results if t is not None)
+            roots.extend(
+                p.type
+                for p in (
+                    *op.path_parameters,
+                    *op.query_parameters,
+                    *op.header_parameters,
+                    *op.form_parameters,
+                )
+            )
     roots.extend(_error_types(spec, normalizer, config))
     collected = normalizer.collect(roots)
     secrets = sorted({f.wire_name for m in collected.models for f in m.fields if f.secret})
@@ -54,6 +65,7 @@ def _build(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
         enums=tuple(collected.enums),
         groups=groups,
         secret_wire_names=tuple(secrets),
+        client_parameters=_client_parameters(groups),
         provenance={
             "api_version": api_version,
             "generator": f"vmss-runcommands-codegen {__version__}",
@@ -83,6 +95,26 @@ def _error_types(spec, normalizer: Normalizer, config: GeneratorConfig) -> list[
                     )
                 )
     return found
+
+
+def _client_parameters(groups: tuple[OperationGroup, ...]) -> tuple[Parameter, ...]:
+    found: dict[str, Parameter] = {}
+    for group in groups:
+        for op in group.operations:
+            for p in (
+                *op.host_parameters,
+                *op.path_parameters,
+                *op.query_parameters,
+                *op.header_parameters,
+            ):
+                if p.client_level and p.wire_name not in ("api-version", "subscriptionId"):
+                    found.setdefault(p.wire_name, p)
+    # The client's own arguments keep their names; a spec parameter named the same is renamed.
+    taken = {"credential", "subscription_id", "api_version", *CLIENT_ARGUMENTS}
+    return tuple(
+        replace(p, python_name=f"{p.python_name}_parameter") if p.python_name in taken else p
+        for p in found.values()
+    )
 
 
 def _secret_exists(name: str, normalizer: Normalizer) -> bool:

@@ -155,7 +155,7 @@ class EnumType:
     source: str
 
 
-ParameterLocation = Literal["path", "query", "header", "body"]
+ParameterLocation = Literal["path", "query", "header", "body", "formData"]
 
 
 @dataclass(frozen=True)
@@ -168,12 +168,37 @@ class Parameter:
     description: str
     client_level: bool  # supplied by the client (subscription id, api-version), not the caller
     constant: str | None = None  # a required single-value enum: always sent, never asked for
+    # How the value is written on the wire (path, query, header); see runtime/params.py.
+    wire_format: str = ""  # "date-time-rfc1123", "unix-time", "base64url", or "" (the default)
+    collection_format: str = ""  # arrays: "csv", "ssv", "tsv", "pipes" or "multi"
+    skip_url_encoding: bool = False  # x-ms-skip-url-encoding: the value is sent as it is
+    header_prefix: str = ""  # x-ms-header-collection-prefix: a dict sent as prefixed headers
+    accepts_str: bool = False  # an extensible enum: plain strings are accepted as well
+    group: str = ""  # x-ms-parameter-grouping: the class the caller passes this value in
+    content_type: str = ""  # a body's media type when it is not JSON
+    default: str | None = None  # an optional value's spec default, as a Python literal
 
     @property
     def annotation(self) -> str:
         if self.location == "body" and self.type.kind == "model":
             return f"{self.type.name} | Mapping[str, Any]"
-        return self.type.annotation
+        item = self.type.item
+        if self.location == "body" and self.type.kind == "list" and item and item.kind == "model":
+            return f"Sequence[{item.name} | Mapping[str, Any]]"
+        text = self.type.annotation
+        if self.type.kind == "list" and self.location != "body":
+            text = f"Sequence[{self.type.item.annotation if self.type.item else 'Any'}]"
+        return f"{text} | str" if self.accepts_str else text
+
+
+@dataclass(frozen=True)
+class ParameterGroup:
+    """x-ms-parameter-grouping: a class bundling some of an operation's parameters."""
+
+    class_name: str
+    python_name: str  # the operation's argument
+    required: bool
+    members: tuple[Parameter, ...]
 
 
 @dataclass(frozen=True)
@@ -181,6 +206,9 @@ class Paging:
     item_type: TypeRef
     items_key: str
     next_link_key: str | None
+    # x-ms-pageable operationName: next pages are requested as this operation's URL.
+    next_operation_id: str | None = None
+    next_operation: Operation | None = None
 
 
 @dataclass(frozen=True)
@@ -193,7 +221,7 @@ class Operation:
     operation_id: str
     method_name: str
     http_method: str
-    path: str
+    path: str  # an x-ms-paths key keeps its literal query ("/things?kind=round")
     description: str
     path_parameters: tuple[Parameter, ...]
     query_parameters: tuple[Parameter, ...]
@@ -203,20 +231,39 @@ class Operation:
     result: TypeRef | None  # None: the operation returns nothing
     long_running: LongRunning | None
     paging: Paging | None
+    # Per success status, the type its body holds (None: no body); differs from ``result``
+    # only when statuses disagree (several schemas, or some statuses without one).
+    status_results: tuple[tuple[int, TypeRef | None], ...] = ()
+    # HEAD without a schema: the answer is whether the resource exists (404 -> False).
+    returns_exists: bool = False
+    # x-ms-parameterized-host: the host template and its path parameters.
+    host_template: str = ""
+    host_parameters: tuple[Parameter, ...] = ()
+    host_first: bool = False  # positionInOperation: host parameters before the path's
+    groups: tuple[ParameterGroup, ...] = ()
+    # formData parameters and the media type they are sent as (multipart or urlencoded).
+    form_parameters: tuple[Parameter, ...] = ()
+    form_content_type: str = ""
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
         """Required caller-supplied values, in spec order: path, then query/header, then body."""
-        path = [p for p in self.path_parameters if not p.client_level]
+        path = [
+            p
+            for p in self.path_parameters
+            if not p.client_level and not p.group and p.constant is None
+        ]
+        host = [p for p in self.host_parameters if not p.client_level]
+        path = [*host, *path] if self.host_first else [*path, *host]
         required = [p for p in self._caller_query_and_headers if p.required]
-        body = (self.body,) if self.body and self.body.required else ()
+        body = (self.body,) if self.body and self.body.required and not self.body.group else ()
         return (*path, *required, *body)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
         """Optional caller-supplied values: keyword-only, defaulting to None (not sent)."""
         optional = [p for p in self._caller_query_and_headers if not p.required]
-        if self.body and not self.body.required:
+        if self.body and not self.body.required and not self.body.group:
             optional.append(self.body)
         return tuple(optional)
 
@@ -224,8 +271,8 @@ class Operation:
     def _caller_query_and_headers(self) -> list[Parameter]:
         return [
             p
-            for p in (*self.query_parameters, *self.header_parameters)
-            if not p.client_level and p.constant is None
+            for p in (*self.query_parameters, *self.header_parameters, *self.form_parameters)
+            if not p.client_level and p.constant is None and not p.group
         ]
 
 
@@ -248,6 +295,8 @@ class ApiVersion:
     groups: tuple[OperationGroup, ...]
     secret_wire_names: tuple[str, ...]
     provenance: dict[str, object] = field(default_factory=dict)
+    # Client-level parameters other than subscriptionId and api-version: constructor options.
+    client_parameters: tuple[Parameter, ...] = ()
 
     @property
     def uses_datetime(self) -> bool:

@@ -4,40 +4,86 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from . import naming
 from .config import GeneratorConfig
-from .ir import LongRunning, Operation, OperationGroup, Paging, Parameter, TypeRef
+from .ir import (
+    LongRunning,
+    Operation,
+    OperationGroup,
+    Paging,
+    Parameter,
+    ParameterGroup,
+    TypeRef,
+)
 from .load import Located, SpecError, SpecSet
 from .normalize import Normalizer
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head")
 
-# Keyword arguments every generated operation accepts; spec parameters must not shadow them.
+# Keyword arguments every generated operation accepts and the names its body assigns; spec
+# parameters must not shadow them.
 RESERVED_KEYWORDS = frozenset(
-    {"polling", "polling_interval", "continuation_token", "headers", "timeout", "client_request_id"}
+    {
+        "polling",
+        "polling_interval",
+        "continuation_token",
+        "deadline",
+        "headers",
+        "timeout",
+        "client_request_id",
+        "retry_policy",
+        "url",
+        "options",
+        "response",
+        "link",
+    }
 )
 
 
 def build_operations(
     spec: SpecSet, normalizer: Normalizer, config: GeneratorConfig
 ) -> tuple[OperationGroup, ...]:
-    paths = spec.entry_document.get("paths") or {}
     by_group: dict[str, list[Operation]] = {}
     seen_ids: set[str] = set()
-    for path, item, method, raw in _iter_operations(paths):
-        operation_id = raw.get("operationId")
-        if not isinstance(operation_id, str) or not operation_id:
-            raise SpecError(f"{spec.entry}#/paths/{path}/{method}: operationId is missing")
-        if not config.selects(operation_id):
-            continue
-        if operation_id in seen_ids:
-            raise SpecError(f"{spec.entry}: duplicate operationId {operation_id}")
-        seen_ids.add(operation_id)
-        pointer = f"/paths/{_escape(path)}/{method}"
-        group, operation = _operation(spec, normalizer, path, item, method, raw, pointer)
-        by_group.setdefault(group, []).append(operation)
+    all_ids = {
+        str(raw.get("operationId")): (section, path, method)
+        for section in ("paths", "x-ms-paths")
+        for path, _, method, raw in _iter_operations(spec.entry_document.get(section) or {})
+    }
+    for section in ("paths", "x-ms-paths"):
+        for path, item, method, raw in _iter_operations(spec.entry_document.get(section) or {}):
+            operation_id = raw.get("operationId")
+            if not isinstance(operation_id, str) or not operation_id:
+                raise SpecError(f"{spec.entry}#/{section}/{path}/{method}: operationId is missing")
+            if not config.selects(operation_id):
+                continue
+            if operation_id in seen_ids:
+                raise SpecError(f"{spec.entry}: duplicate operationId {operation_id}")
+            seen_ids.add(operation_id)
+            pointer = f"/{section}/{_escape(path)}/{method}"
+            group, operation = _operation(
+                spec, normalizer, path, item, method, raw, pointer, all_ids
+            )
+            if operation.paging and operation.paging.next_operation_id:
+                section, next_path, next_method = all_ids[operation.paging.next_operation_id]
+                next_item = spec.entry_document[section][next_path]
+                _, next_operation = _operation(
+                    spec,
+                    normalizer,
+                    next_path,
+                    next_item,
+                    next_method,
+                    next_item[next_method],
+                    f"/{section}/{_escape(next_path)}/{next_method}",
+                    all_ids,
+                )
+                _check_next_operation(operation, next_operation, f"{spec.entry}#{pointer}")
+                paging = replace(operation.paging, next_operation=next_operation)
+                operation = replace(operation, paging=paging)
+            by_group.setdefault(group, []).append(operation)
     if not by_group:
         raise SpecError(f"{spec.entry}: no operation matches {', '.join(config.operations)}")
     groups = []
@@ -55,6 +101,37 @@ def build_operations(
             )
         )
     return tuple(groups)
+
+
+def _check_next_operation(operation: Operation, next_operation: Operation, where: str) -> None:
+    """The next page's request is built from this operation's arguments and the link alone."""
+    problem = ""
+    if next_operation.body is not None and next_operation.body.required:
+        problem = "needs a request body"
+    available = {
+        p.python_name
+        for p in (
+            *operation.host_parameters,
+            *operation.path_parameters,
+            *operation.query_parameters,
+            *operation.header_parameters,
+        )
+    }
+    for p in (
+        *next_operation.host_parameters,
+        *next_operation.path_parameters,
+        *next_operation.query_parameters,
+        *next_operation.header_parameters,
+    ):
+        is_link = p.python_name in ("next_link", "nextlink") or p.wire_name == "nextLink"
+        needed = p.required and p.constant is None and not p.client_level
+        if needed and not is_link and p.python_name not in available:
+            problem = f"needs {p.python_name}, which this operation does not take"
+    if problem:
+        raise SpecError(
+            f"{where}/x-ms-pageable/operationName: the next-page operation "
+            f"{next_operation.operation_id} {problem}"
+        )
 
 
 def _iter_operations(
@@ -76,27 +153,53 @@ def _operation(
     method: str,
     raw: dict[str, Any],
     pointer: str,
+    all_ids: dict[str, tuple[str, str, str]],
 ) -> tuple[str, Operation]:
     operation_id: str = raw["operationId"]
-    group, _, verb = operation_id.rpartition("_")
-    if not group:
-        group, verb = spec.entry_document.get("info", {}).get("title", "Client"), operation_id
+    group, verb = _group_and_verb(spec, operation_id)
+    host_template, host_parameters = _host(spec, normalizer)
     parameters = list(_parameters(spec, normalizer, item, raw, pointer))
     body = next((p for p in parameters if p.location == "body"), None)
-    success, result = _responses(spec, normalizer, raw, pointer)
+    http_method = method.upper()
+    success, status_results = _responses(spec, normalizer, raw, pointer, http_method)
+    results = [t for _, t in status_results if t is not None]
+    result = results[0] if results else None
     long_running = None
     if raw.get("x-ms-long-running-operation"):
         options = raw.get("x-ms-long-running-operation-options") or {}
         long_running = LongRunning(final_state_via=options.get("final-state-via"))
-    paging = _paging(raw, result, normalizer, pointer, spec)
+    paging = _paging(raw, result, normalizer, pointer, spec, all_ids)
     method_name = naming.python_identifier(verb)
     if long_running is not None:
         method_name = f"begin_{method_name}"
     _check_path_template(path, parameters, f"{spec.entry}#{pointer}")
+    if len(set(results)) > 1 and (long_running or paging):
+        raise SpecError(f"{spec.entry}#{pointer}: success responses disagree on their schema")
+    uniform = len(set(results)) <= 1 and (
+        len(results) == len(status_results) or not results or long_running or paging
+    )
+    groups = _groups(operation_id, parameters, f"{spec.entry}#{pointer}")
+    form = tuple(p for p in parameters if p.location == "formData")
+    form_content_type = ""
+    if form:
+        consumes = raw.get("consumes") or spec.entry_document.get("consumes") or []
+        form_content_type = (
+            next(
+                (
+                    c
+                    for c in consumes
+                    if c in ("multipart/form-data", "application/x-www-form-urlencoded")
+                ),
+                "multipart/form-data" if any(p.type.kind == "bytes" for p in form) else "",
+            )
+            or "application/x-www-form-urlencoded"
+        )
+        if body is not None:
+            raise SpecError(f"{spec.entry}#{pointer}: a body and formData parameters together")
     return group, Operation(
         operation_id=operation_id,
         method_name=method_name,
-        http_method=method.upper(),
+        http_method=http_method,
         path=path,
         description=_text(raw.get("description") or raw.get("summary")),
         path_parameters=tuple(p for p in parameters if p.location == "path"),
@@ -107,38 +210,196 @@ def _operation(
         result=result,
         long_running=long_running,
         paging=paging,
+        status_results=() if uniform else status_results,
+        returns_exists=http_method == "HEAD" and not results,
+        host_template=host_template,
+        host_parameters=host_parameters,
+        host_first=(spec.entry_document.get("x-ms-parameterized-host") or {}).get(
+            "positionInOperation"
+        )
+        == "first",
+        groups=groups,
+        form_parameters=form,
+        form_content_type=form_content_type,
     )
 
 
+def _group_and_verb(spec: SpecSet, operation_id: str) -> tuple[str, str]:
+    group, _, verb = operation_id.rpartition("_")
+    if not group:
+        group, verb = spec.entry_document.get("info", {}).get("title", "Client"), operation_id
+    # "httpRedirects_Get" and "HttpRedirects_Put" belong to one group.
+    return naming.class_name(group[:1].upper() + group[1:]), verb
+
+
+def _host(spec: SpecSet, normalizer: Normalizer) -> tuple[str, tuple[Parameter, ...]]:
+    """x-ms-parameterized-host: the URL template before the path (with the spec's scheme when
+    useSchemePrefix) and the parameters filling it; client-level ones come from the client."""
+    host = spec.entry_document.get("x-ms-parameterized-host")
+    if not isinstance(host, dict):
+        return "", ()
+    template = str(host.get("hostTemplate") or "")
+    if host.get("useSchemePrefix", True):
+        # Without "schemes" in the spec, the client's base_url says (https by default).
+        schemes = spec.entry_document.get("schemes") or ["{$scheme}"]
+        template = f"{schemes[0]}://{template}"
+    parameters = []
+    for index, entry in enumerate(host.get("parameters") or []):
+        located = spec.deref(entry, spec.entry, f"/x-ms-parameterized-host/parameters/{index}")
+        via_ref = isinstance(entry, dict) and "$ref" in entry
+        parameters.append(_parameter(spec, normalizer, located, via_ref=via_ref))
+    return template, tuple(parameters)
+
+
+def _groups(
+    operation_id: str, parameters: list[Parameter], where: str
+) -> tuple[ParameterGroup, ...]:
+    by_name: dict[str, list[Parameter]] = {}
+    for parameter in parameters:
+        if parameter.group:
+            by_name.setdefault(parameter.group, []).append(parameter)
+    groups = []
+    for class_name, members in by_name.items():
+        groups.append(
+            ParameterGroup(
+                class_name=class_name,
+                python_name=naming.python_identifier(class_name),
+                required=any(m.required and m.default is None for m in members),
+                members=tuple(members),
+            )
+        )
+    return tuple(groups)
+
+
 def _parameters(
-    spec: SpecSet, normalizer: Normalizer, item: dict[str, Any], raw: dict[str, Any], pointer: str
+    spec: SpecSet,
+    normalizer: Normalizer,
+    item: dict[str, Any],
+    raw: dict[str, Any],
+    pointer: str,
 ) -> Iterator[Parameter]:
     merged: dict[tuple[str, str], Parameter] = {}
     sources = (
         (item.get("parameters") or [], pointer.rsplit("/", 1)[0] + "/parameters"),
         (raw.get("parameters") or [], pointer + "/parameters"),
     )
+    group, verb = _group_and_verb(spec, str(raw.get("operationId")))
     for entries, base in sources:
         for index, entry in enumerate(entries):
             located = spec.deref(entry, spec.entry, f"{base}/{index}")
             parameter = _parameter(
-                normalizer, located, via_ref=isinstance(entry, dict) and "$ref" in entry
+                spec, normalizer, located, via_ref=isinstance(entry, dict) and "$ref" in entry
             )
+            grouping = located.value.get("x-ms-parameter-grouping")
+            if isinstance(grouping, dict) and not parameter.client_level:
+                name = grouping.get("name") or (
+                    naming.class_name(group)
+                    + naming.class_name(verb[:1].upper() + verb[1:])
+                    + str(grouping.get("postfix") or "Parameters")
+                )
+                parameter = replace(parameter, group=naming.class_name(str(name)))
             merged[(parameter.wire_name, parameter.location)] = parameter
-    names = [p.python_name for p in merged.values() if not p.client_level]
-    for name in names:
-        if names.count(name) > 1:
-            raise SpecError(f"{spec.entry}#{pointer}: two parameters map to {name}")
+    # The method's arguments: ungrouped parameters, then one per group; and each group's fields.
+    arguments = [p.python_name for p in merged.values() if not p.client_level and not p.group]
+    arguments += sorted({naming.python_identifier(p.group) for p in merged.values() if p.group})
+    groups = {p.group for p in merged.values() if p.group}
+    for names in (
+        arguments,
+        *([p.python_name for p in merged.values() if p.group == g] for g in groups),
+    ):
+        for name in names:
+            if names.count(name) > 1:
+                raise SpecError(f"{spec.entry}#{pointer}: two parameters map to {name}")
     yield from merged.values()
 
 
-def _parameter(normalizer: Normalizer, located: Located, *, via_ref: bool) -> Parameter:
+_SCALARS = ("string", "integer", "number", "boolean", "file")
+
+
+def _named_enum(node: dict[str, Any]) -> bool:
+    """An inline body or response enum is a class only when x-ms-enum names it; otherwise
+    (a test value, a constant) it is its scalar type, as AutoRest has it."""
+    return "enum" in node and bool((node.get("x-ms-enum") or {}).get("name"))
+
+
+# Swagger "format" -> the runtime's wire format (runtime/params.py), where it is not the default.
+_WIRE_FORMATS = {
+    "date-time-rfc1123": "date-time-rfc1123",
+    "unixtime": "unix-time",
+    "base64url": "base64url",
+}
+
+
+def _scalar_type(node: dict[str, Any], where: str) -> TypeRef:
+    """The Python type of a non-body parameter (or a primitive body), from type and format."""
+    kind = node.get("type", "string")
+    fmt = node.get("format", "")
+    if kind == "string":
+        if fmt in ("date-time", "date-time-rfc1123"):
+            return TypeRef("datetime")
+        if fmt == "date":
+            return TypeRef("date")
+        if fmt == "duration":
+            return TypeRef("duration")
+        if fmt in ("byte", "base64url", "binary"):
+            return TypeRef("bytes")
+        return TypeRef("str")
+    if kind == "integer":
+        return TypeRef("datetime") if fmt == "unixtime" else TypeRef("int")
+    if kind == "number":
+        return TypeRef("float")
+    if kind == "boolean":
+        return TypeRef("bool")
+    if kind == "file":
+        return TypeRef("bytes")
+    raise SpecError(f"{where}: parameters of type {kind!r} are not supported")
+
+
+def _value_type(
+    spec: SpecSet, normalizer: Normalizer, located: Located, node: dict[str, Any], name: str
+) -> TypeRef:
+    if node.get("type") == "array":
+        items = node.get("items") or {}
+        item_located = Located(located.document, located.pointer + "/items", items)
+        target = spec.deref(items, located.document, located.pointer + "/items")
+        item = _value_type(spec, normalizer, item_located, target.value or {}, name)
+        return TypeRef("list", item=item)
+    if node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
+        inner = node["additionalProperties"]
+        inner_located = Located(located.document, located.pointer + "/additionalProperties", inner)
+        return TypeRef("dict", item=_value_type(spec, normalizer, inner_located, inner, name))
+    if isinstance(node.get("enum"), list) and all(isinstance(v, str) for v in node["enum"]):
+        # An inline enum without x-ms-enum is named after its parameter.
+        x_ms_enum = dict(node.get("x-ms-enum") or {})
+        x_ms_enum.setdefault("name", naming.class_name(name[:1].upper() + name[1:]))
+        named = Located(located.document, located.pointer, {**node, "x-ms-enum": x_ms_enum})
+        return normalizer.type_for_schema_node(named)
+    return _scalar_type(node, located.where)
+
+
+def _constant(node: dict[str, Any]) -> str | None:
+    """A required single-value enum is sent as the spec writes it, never asked for."""
+    enum = node.get("enum")
+    x_ms_enum = node.get("x-ms-enum") or {}
+    if not (node.get("required") and isinstance(enum, list) and len(enum) == 1):
+        return None
+    if x_ms_enum.get("modelAsString", False):
+        return None
+    value = enum[0]
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _parameter(
+    spec: SpecSet, normalizer: Normalizer, located: Located, *, via_ref: bool
+) -> Parameter:
     node = located.value
     if not isinstance(node, dict) or "name" not in node or "in" not in node:
         raise SpecError(f"{located.where}: a parameter needs 'name' and 'in'")
     wire_name = str(node["name"])
     location = node["in"]
-    if location not in ("path", "query", "header", "body"):
+    if location not in ("path", "query", "header", "body", "formData"):
         raise SpecError(f"{located.where}: parameters in {location!r} are not supported")
     declared = node.get("x-ms-parameter-location")
     client_level = (
@@ -146,24 +407,47 @@ def _parameter(normalizer: Normalizer, located: Located, *, via_ref: bool) -> Pa
         or (declared is None and via_ref and located.pointer.startswith("/parameters/"))
         or wire_name == "api-version"
     )
-    if location == "body":
-        schema = Located(located.document, located.pointer + "/schema", node.get("schema", {}))
-        type_ref = normalizer.type_for_schema_node(schema)
-    else:
-        type_ref = normalizer.type_for_schema_node(located)
+    constant = _constant(node)
     python_name = naming.python_identifier(str(node.get("x-ms-client-name") or wire_name))
     if python_name in RESERVED_KEYWORDS:
         python_name = f"{python_name}_parameter"
-    constant = None
-    enum = node.get("enum")
-    x_ms_enum = node.get("x-ms-enum") or {}
-    if (
-        node.get("required")
-        and isinstance(enum, list)
-        and len(enum) == 1
-        and not x_ms_enum.get("modelAsString", False)
-    ):
-        constant = str(enum[0])
+    content_type = ""
+    if location == "body":
+        schema = Located(located.document, located.pointer + "/schema", node.get("schema", {}))
+        target = spec.deref(schema.value, schema.document, schema.pointer)
+        raw = target.value if isinstance(target.value, dict) else {}
+        if raw.get("type") in _SCALARS and not _named_enum(raw):
+            type_ref = _scalar_type(raw, schema.where)
+            if raw.get("format") == "binary" or raw.get("type") == "file":
+                content_type = "application/octet-stream"
+        else:
+            type_ref = normalizer.type_for_schema_node(schema)
+    elif constant is not None:
+        type_ref = TypeRef("str")
+    else:
+        label = str(node.get("x-ms-client-name") or wire_name)
+        type_ref = _value_type(spec, normalizer, located, node, label)
+    accepts_str = False
+    if type_ref.kind == "enum":
+        x_ms_enum = node.get("x-ms-enum") or {}
+        accepts_str = bool(x_ms_enum.get("modelAsString", False))
+    default = node.get("default")
+    literal = None
+    scalar_default = isinstance(default, (str, int, float, bool))
+    if (not node.get("required") or client_level) and scalar_default:
+        literal = repr(default) if type_ref.kind in ("str", "int", "float", "bool") else None
+    collection = ""
+    if type_ref.kind == "list" and location != "body":
+        collection = str(node.get("collectionFormat") or "csv")
+        if collection not in ("csv", "ssv", "tsv", "pipes", "multi"):
+            raise SpecError(f"{located.where}: collectionFormat {collection!r} is not supported")
+        if collection == "multi" and location != "query":
+            raise SpecError(f"{located.where}: collectionFormat multi is for query parameters")
+    item_node = node.get("items") if type_ref.kind == "list" else node
+    fmt = _WIRE_FORMATS.get(str((item_node or {}).get("format", "")), "")
+    header_prefix = str(node.get("x-ms-header-collection-prefix") or "")
+    if header_prefix and type_ref.kind != "dict":
+        raise SpecError(f"{located.where}: x-ms-header-collection-prefix needs a map of strings")
     return Parameter(
         python_name=python_name,
         wire_name=wire_name,
@@ -173,35 +457,58 @@ def _parameter(normalizer: Normalizer, located: Located, *, via_ref: bool) -> Pa
         description=_text(node.get("description")),
         client_level=client_level,
         constant=constant,
+        wire_format=fmt,
+        collection_format=collection,
+        skip_url_encoding=bool(node.get("x-ms-skip-url-encoding")),
+        header_prefix=header_prefix,
+        accepts_str=accepts_str,
+        content_type=content_type,
+        default=literal,
     )
 
 
 def _responses(
-    spec: SpecSet, normalizer: Normalizer, raw: dict[str, Any], pointer: str
-) -> tuple[tuple[int, ...], TypeRef | None]:
+    spec: SpecSet, normalizer: Normalizer, raw: dict[str, Any], pointer: str, http_method: str
+) -> tuple[tuple[int, ...], tuple[tuple[int, TypeRef | None], ...]]:
     responses = raw.get("responses") or {}
     statuses: list[int] = []
-    result: TypeRef | None = None
-    for code in sorted(k for k in responses if k != "default"):
+    results: list[tuple[int, TypeRef | None]] = []
+    has_schema = any(
+        isinstance(r, dict) and ("schema" in r or "$ref" in r)
+        for k, r in responses.items()
+        if k != "default"
+    )
+    codes = sorted(k for k in responses if k != "default")
+    for code in codes:
         if not code.isdigit():
             raise SpecError(f"{spec.entry}#{pointer}/responses: unsupported status {code!r}")
+    # Only error statuses declared: those are the answers the operation expects.
+    only_errors = all(int(code) >= 400 for code in codes)
+    for code in codes:
         status = int(code)
-        if status >= 400:
+        # A HEAD answers whether the resource exists: its 404 is an answer, not an error.
+        head_404 = http_method == "HEAD" and status == 404 and not has_schema
+        if status >= 400 and not head_404 and not only_errors:
             continue
         statuses.append(status)
         response = spec.deref(responses[code], spec.entry, f"{pointer}/responses/{code}")
         schema = response.value.get("schema") if isinstance(response.value, dict) else None
         if schema is None:
+            results.append((status, None))
             continue
-        type_ref = normalizer.type_for_schema_node(
-            Located(response.document, response.pointer + "/schema", schema)
-        )
-        if result is not None and result != type_ref:
-            raise SpecError(f"{spec.entry}#{pointer}: success responses disagree on their schema")
-        result = type_ref
+        located = Located(response.document, response.pointer + "/schema", schema)
+        target = spec.deref(schema, located.document, located.pointer)
+        node = target.value if isinstance(target.value, dict) else {}
+        if node.get("type") in _SCALARS and not _named_enum(node):
+            results.append((status, _scalar_type(node, located.where)))
+        else:
+            results.append((status, normalizer.type_for_schema_node(located)))
+    if not statuses and "default" in responses:
+        # Only a default (error) response: any 200 is the expected answer, as in AutoRest.
+        return (200,), ((200, None),)
     if not statuses:
         raise SpecError(f"{spec.entry}#{pointer}: no success response")
-    return tuple(statuses), result
+    return tuple(statuses), tuple(results)
 
 
 def _paging(
@@ -210,12 +517,22 @@ def _paging(
     normalizer: Normalizer,
     pointer: str,
     spec: SpecSet,
+    all_ids: dict[str, tuple[str, str, str]],
 ) -> Paging | None:
     pageable = raw.get("x-ms-pageable")
     if pageable is None:
         return None
     items_key = pageable.get("itemName") or "value"
     next_link_key = pageable.get("nextLinkName")
+    next_operation_id = None
+    operation_name = pageable.get("operationName")
+    if isinstance(operation_name, str) and operation_name != raw.get("operationId"):
+        if operation_name not in all_ids:
+            raise SpecError(
+                f"{spec.entry}#{pointer}/x-ms-pageable: operationName {operation_name} "
+                "names no operation"
+            )
+        next_operation_id = operation_name
     if result is None or result.kind != "model":
         raise SpecError(f"{spec.entry}#{pointer}: a pageable operation must return a model")
     for ref, schema in normalizer.schemas.items():
@@ -224,7 +541,10 @@ def _paging(
             if items is None or items.type.kind != "list" or items.type.item is None:
                 raise SpecError(f"{ref}: pageable result has no list field {items_key!r}")
             return Paging(
-                item_type=items.type.item, items_key=items_key, next_link_key=next_link_key
+                item_type=items.type.item,
+                items_key=items_key,
+                next_link_key=next_link_key,
+                next_operation_id=next_operation_id,
             )
     raise SpecError(f"{spec.entry}#{pointer}: pageable result {result.name} not found")
 

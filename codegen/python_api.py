@@ -6,23 +6,37 @@ generation can be listed and compared without rendering code.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
+from urllib.parse import quote
 
-from .ir import ApiVersion, EnumType, Model, Operation
+from .ir import ApiVersion, EnumType, Model, Operation, Parameter, ParameterGroup, TypeRef
 
 _WIDTH = 92
+
+# collectionFormat -> the separator of array elements (multi repeats the query key instead).
+SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}
 
 
 @dataclass(frozen=True)
 class OperationSurface:
-    positional_annotations: dict[str, str]
+    positional: list[tuple[str, str]]  # (name, annotation)
+    keywords: list[tuple[str, str]]  # (name, "annotation = default")
     returns: str
     docstring: str
-    values: dict[str, str]  # wire name -> Python expression giving the value to send
+    path_template: str
+    absolute: bool  # the template starts with a parameterized host, not base_url
+    form_expression: str  # formData: builds ``form`` (its body and Content-Type) first
+    path_values: list[tuple[str, str, str]]  # (wire name, Python name, expression)
+    query_values: list[tuple[str, str]]  # (wire name, expression)
     body_expression: str
     headers_expression: str
     deserialize: str
+    # "none", "exists" (HEAD -> bool), "binary" (bytes), "single" or "by_status"
+    response_kind: str
+    status_readers: list[tuple[int, str]]  # by_status: (status, reader or "None")
+    paging_extra: list[str]  # extra keyword arguments of client.paged(...)
     def_keyword: str  # "def", or "async def" for an async call that sends at once
     await_prefix: str
     polling_annotation: str  # of the polling= argument of an LRO
@@ -31,6 +45,23 @@ class OperationSurface:
     # (body annotation, continuation_token annotation) of each @overload of an LRO with a
     # body: the body is required unless continuation_token is given.
     resume_overloads: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def every_status_has_a_body(self) -> bool:
+        return all(read != "None" for _, read in self.status_readers)
+
+    @property
+    def annotations(self) -> list[str]:
+        return [a for _, a in (*self.positional, *self.keywords)]
+
+    def positional_with_body(self, body_annotation: str) -> list[tuple[str, str]]:
+        """The positional parameters with the body's annotation replaced (an overload's)."""
+        return [
+            (name, body_annotation if name == self.body_name else annotation)
+            for name, annotation in self.positional
+        ]
+
+    body_name: str = ""  # the positional body parameter's name, for the resume overloads
 
 
 def docstring(
@@ -276,11 +307,30 @@ CLIENT_OPTIONS = (
 )
 
 
+def client_parameters(api: ApiVersion) -> list[tuple[str, str, str]]:
+    """(Python name, "annotation[ = default]", wire name) of the client's own parameters."""
+    found = []
+    for p in api.client_parameters:
+        annotation = p.annotation
+        node_default = p.default
+        if node_default is not None:
+            annotation += f" = {node_default}"
+        elif not p.required:
+            annotation += " | None = None"
+        found.append((p.python_name, annotation, p.wire_name))
+    # Keyword-only arguments without a default first, as a reader expects.
+    return sorted(found, key=lambda item: "=" in item[1])
+
+
+CLIENT_ARGUMENTS = frozenset(option.name for option in CLIENT_OPTIONS)
+
+
 def client_docstring(api: ApiVersion, side: Side = SYNC) -> str:
     groups = [(g.attribute, f"{g.class_name}: operations of this group.") for g in api.groups]
     args = [
         ("credential", side.credential_doc),
         ("subscription_id", "The Azure subscription to work in."),
+        *((p.python_name, p.description) for p in api.client_parameters),
         *((option.name, option.doc) for option in side.client_options()),
     ]
     text = api.description or api.title
@@ -354,94 +404,284 @@ def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], pac
 
 
 def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> OperationSurface:
-    positional = {}
+    positional = []
     for p in op.positional_parameters:
         annotation = p.annotation
         if p.location == "body" and op.long_running is not None:
             # None is allowed only together with continuation_token (resuming sends no body).
             annotation = f"{annotation} | None"
-        positional[p.python_name] = annotation
-    values = {}
-    for p in (*op.path_parameters, *op.query_parameters, *op.header_parameters):
-        if p.constant is not None:
-            values[p.wire_name] = repr(p.constant)
-        elif p.wire_name == "api-version":
-            values[p.wire_name] = "self._client.api_version"
-        elif p.client_level and p.wire_name == "subscriptionId":
-            values[p.wire_name] = "self._client.subscription_id"
-        elif p.client_level:
-            raise ValueError(f"{op.operation_id}: client parameter {p.wire_name} is not supported")
-        else:
-            values[p.wire_name] = (
-                p.python_name
-                if p.type.kind != "enum"
-                else (f"None if {p.python_name} is None else str({p.python_name})")
+        positional.append((p.python_name, annotation))
+    for g in op.groups:
+        if g.required:
+            positional.append((g.python_name, g.class_name))
+    keywords = [
+        (p.python_name, f"{p.annotation} = {p.default}")
+        if p.default is not None
+        else (p.python_name, f"{p.annotation} | None = None")
+        for p in op.keyword_parameters
+    ]
+    keywords += [
+        (g.python_name, f"{g.class_name} | None = None") for g in op.groups if not g.required
+    ]
+    sources = {p.python_name: p.python_name for p in _all_parameters(op)}
+    for g in op.groups:
+        for m in g.members:
+            sources[m.python_name] = (
+                f"{g.python_name}.{m.python_name}"
+                if g.required
+                else f"(None if {g.python_name} is None else {g.python_name}.{m.python_name})"
             )
-    header_items = [f"{p.wire_name!r}: {values[p.wire_name]}" for p in op.header_parameters]
-    headers_expression = "headers"
-    if header_items:
-        headers_expression = (
-            "{**(headers or {}), **{k: v for k, v in {"
-            + ", ".join(header_items)
-            + "}.items() if v is not None}}"
+    template = op.host_template + op.path
+    path_values = []
+    for p in (*op.host_parameters, *op.path_parameters):
+        if p.constant is not None and p.location == "path":
+            # Known when generating: written into the template, encoded as format_url would.
+            text = p.constant if p.skip_url_encoding else quote(p.constant, safe="")
+            template = template.replace("{" + p.wire_name + "}", text)
+            continue
+        path_values.append((p.wire_name, p.python_name, _value(op, p, sources)))
+    query_values = [(p.wire_name, _value(op, p, sources)) for p in op.query_parameters]
+    header_items = [
+        f"{p.wire_name!r}: {_value(op, p, sources)}"
+        for p in op.header_parameters
+        if not p.header_prefix
+    ]
+    if op.body is not None and op.body.content_type:
+        header_items.append(f"'Content-Type': {op.body.content_type!r}")
+    form_expression = ""
+    if op.form_parameters:
+        fields = ", ".join(
+            f"{p.wire_name!r}: {sources[p.python_name] if p.constant is None else repr(p.constant)}"
+            for p in op.form_parameters
         )
-    body_expression = "None"
+        helper = "multipart_body" if op.form_content_type == "multipart/form-data" else "form_body"
+        form_expression = f"{helper}({{{fields}}})"
+        header_items.append("'Content-Type': form.content_type")
+    collections = [
+        f"**header_collection({p.header_prefix!r}, {sources[p.python_name]})"
+        for p in op.header_parameters
+        if p.header_prefix
+    ]
+    headers_expression = "headers"
+    if header_items or collections:
+        parts = ["**(headers or {})"]
+        if header_items:
+            parts.append(
+                "**{k: v for k, v in {" + ", ".join(header_items) + "}.items() if v is not None}"
+            )
+        parts.extend(collections)
+        headers_expression = "{" + ", ".join(parts) + "}"
+    body_expression = "form.body" if form_expression else "None"
     if op.body is not None:
-        body_type = op.body.type
-        name = op.body.python_name
-        call = f"serialize_body({name}, {body_type.name}, CODEC, {name!r})"
-        if body_type.kind != "model":
-            raise ValueError(f"{op.operation_id}: only model bodies are supported")
+        call = _body_call(op, op.body, sources)
+        source = sources[op.body.python_name]
         if op.long_running is not None:
-            body_expression = f"None if continuation_token is not None else {call}"
-        elif not op.body.required:
-            body_expression = f"None if {op.body.python_name} is None else {call}"
+            optional = "" if op.body.required else f" or {source} is None"
+            body_expression = f"None if continuation_token is not None{optional} else {call}"
+        elif not op.body.required or (op.body.group and source.startswith("(None")):
+            body_expression = f"None if {source} is None else {call}"
         else:
             body_expression = call
+    status_readers: list[tuple[int, str]] = []
     result = op.paging.item_type if op.paging else op.result
-    if result is not None and result.kind != "model":
-        raise ValueError(f"{op.operation_id}: only model results are supported")
-    deserialize = f"{result.name}.from_dict" if result is not None else "None"
-    if op.long_running is not None:
-        returns = f"{side.poller}[{result.name if result else 'None'}]"
-    elif op.paging is not None:
-        returns = f"{side.pager}[{result.name if result else 'None'}]"
+    deserialize = reader(result) if result is not None else "None"
+    if op.returns_exists:
+        response_kind, returns = "exists", "bool"
+    elif op.status_results:
+        response_kind = "by_status"
+        status_readers = [(s, reader(t) if t else "None") for s, t in op.status_results]
+        names = list(dict.fromkeys(t.annotation for _, t in op.status_results if t))
+        if any(t is None for _, t in op.status_results):
+            names.append("None")
+        returns = " | ".join(names)
+    elif result is None:
+        response_kind, returns = "none", "None"
+    elif result.kind == "bytes" and op.paging is None and _binary_result(op):
+        response_kind, returns = "binary", "bytes"
     else:
-        returns = result.name if result is not None else "None"
-    # A pager sends nothing until iterated: it is returned at once, on both sides.
-    sends_now = op.paging is None
+        response_kind, returns = "single", result.annotation
+    paging_extra: list[str] = []
+    if op.paging is not None:
+        returns = f"{side.pager}[{returns}]"
+        if op.http_method != "GET":
+            paging_extra.append(f"method={op.http_method!r}")
+            paging_extra.append(f"body={body_expression}")
+        if op.paging.next_operation is not None:
+            paging_extra.append(f"next_url={_next_url(op, op.paging.next_operation, sources)}")
+        elif not any(p.wire_name == "api-version" for p in op.query_parameters):
+            paging_extra.append("replace_api_version=False")
+    poller_result = "None"
     resume_overloads: tuple[tuple[str, str], ...] = ()
-    if op.long_running is not None and op.body is not None:
-        body = next(p for p in op.positional_parameters if p.location == "body")
-        # Omittable when resuming, if nothing positional follows it.
-        omitted = " = None" if op.positional_parameters[-1] is body else ""
-        resume_overloads = (
-            (body.annotation, "None = None"),
-            (f"{body.annotation} | None{omitted}", "str"),
-        )
+    body_name = ""
+    if op.long_running is not None:
+        if op.paging is not None:
+            deserialize = (
+                f"self._client.pager_reader({deserialize}, "
+                f"items_key={op.paging.items_key!r}, "
+                f"next_link_key={op.paging.next_link_key!r}, options=options)"
+            )
+        poller_result = returns
+        returns = f"{side.poller}[{returns}]"
+        body = next((p for p in op.positional_parameters if p.location == "body"), None)
+        if body is not None:
+            body_name = body.python_name
+            # Omittable when resuming, if nothing positional follows it.
+            omitted = " = None" if positional[-1][0] == body.python_name else ""
+            resume_overloads = (
+                (body.annotation, "None = None"),
+                (f"{body.annotation} | None{omitted}", "str"),
+            )
     return OperationSurface(
-        poller_result=result.name if result is not None else "None",
+        positional=positional,
+        keywords=keywords,
+        poller_result=poller_result,
         resume_overloads=resume_overloads,
-        positional_annotations=positional,
+        body_name=body_name,
         returns=returns,
         docstring=_operation_docstring(op, returns),
-        values=values,
+        path_template=template,
+        absolute=bool(op.host_template),
+        form_expression=form_expression,
+        path_values=path_values,
+        query_values=query_values,
         body_expression=body_expression,
         headers_expression=headers_expression,
         deserialize=deserialize,
+        response_kind=response_kind,
+        status_readers=status_readers,
+        paging_extra=paging_extra,
         polling_annotation=(
-            f"bool | PollingMethod[{result.name if result is not None else 'None'}]"
-            if side.custom_polling
-            else "bool"
+            f"bool | PollingMethod[{poller_result}]" if side.custom_polling else "bool"
         ),
-        def_keyword=side.def_keyword if sends_now else "def",
-        await_prefix=side.await_prefix if sends_now else "",
+        # A pager sends nothing until iterated: it is returned at once, on both sides.
+        def_keyword=side.def_keyword if op.paging is None or op.long_running else "def",
+        await_prefix=side.await_prefix if op.paging is None or op.long_running else "",
     )
+
+
+def _next_url(op: Operation, next_op: Operation, sources: dict[str, str]) -> str:
+    """A lambda building the URL of the operation that fetches the next pages: the link goes
+    in its ``nextLink`` parameter, the others take this method's values of the same name."""
+    if next_op.body is not None and next_op.body.required:
+        raise ValueError(f"{op.operation_id}: the next-page operation needs a body")
+    link_names = {"next_link", "nextlink"}
+    values = dict(sources)
+    for p in _all_parameters(next_op):
+        if p.python_name in link_names or p.wire_name in ("nextLink", "$nextLink"):
+            values[p.python_name] = "link"
+        elif p.python_name not in values:
+            if p.required and p.constant is None and not p.client_level:
+                raise ValueError(
+                    f"{op.operation_id}: the next-page operation's {p.python_name} is not a "
+                    "parameter of this one"
+                )
+            values[p.python_name] = "None"
+    template = next_op.host_template + next_op.path
+    path_values = []
+    for p in (*next_op.host_parameters, *next_op.path_parameters):
+        if p.constant is not None:
+            template = template.replace("{" + p.wire_name + "}", quote(p.constant, safe=""))
+            continue
+        path_values.append(
+            f"PathParam({p.wire_name!r}, {p.python_name!r}, {_value(next_op, p, values)})"
+        )
+    query = [f"{p.wire_name!r}: {_value(next_op, p, values)}" for p in next_op.query_parameters]
+    path = "".join(f"{v}, " for v in path_values)
+    absolute = ", absolute=True" if next_op.host_template else ""
+    query_text = ", ".join(query)
+    return (
+        f"lambda link: self._client.format_url({template!r}, ({path}), {{{query_text}}}{absolute})"
+    )
+
+
+def _binary_result(op: Operation) -> bool:
+    return op.result is not None and op.result.kind == "bytes"
+
+
+def _all_parameters(op: Operation) -> tuple[Parameter, ...]:
+    body = (op.body,) if op.body else ()
+    return (
+        *op.host_parameters,
+        *op.path_parameters,
+        *op.query_parameters,
+        *op.header_parameters,
+        *op.form_parameters,
+        *body,
+    )
+
+
+def _value(op: Operation, p: Parameter, sources: dict[str, str]) -> str:
+    """The expression giving a path, query or header parameter's text (None: not sent)."""
+    if p.constant is not None:
+        return repr(p.constant)
+    if p.wire_name == "api-version":
+        return "self._client.api_version"
+    if p.client_level and p.wire_name == "subscriptionId":
+        return "self._client.subscription_id"
+    source = sources.get(p.python_name, "") if not p.client_level else ""
+    if p.client_level:
+        source = f"self._client.parameters[{p.wire_name!r}]"
+        if p.skip_url_encoding:
+            return f"Raw(wire_value({source}))"
+        return f"wire_value({source})"
+    fmt = f", {p.wire_format!r}" if p.wire_format else ""
+    kind = p.type.kind
+    if kind == "list":
+        if p.location == "header":
+            return f"wire_join({source}, {p.wire_format!r}, {SEPARATORS[p.collection_format]!r})"
+        separator = None if p.collection_format == "multi" else SEPARATORS[p.collection_format]
+        return f"wire_list({source}, {p.wire_format!r}, {separator!r})"
+    text = source if kind == "str" else f"wire_value({source}{fmt})"
+    if p.skip_url_encoding and p.location != "header":
+        if p.required and not p.group:
+            return f"Raw({text})"
+        return f"(None if {source} is None else Raw({text}))"
+    return text
+
+
+def _body_call(op: Operation, body: Parameter, sources: dict[str, str]) -> str:
+    name, t = sources[body.python_name], body.type
+    if t.kind == "model":
+        return f"serialize_body({name}, {t.name}, CODEC, {body.python_name!r})"
+    if t.kind == "list" and t.item is not None and t.item.kind == "model":
+        return f"model_list_body({name}, {t.item.name}, CODEC, {body.python_name!r})"
+    if body.content_type == "application/octet-stream":
+        return f"binary_body({name}, {body.python_name!r})"
+    return f"json_body({name}, {body.python_name!r})"
+
+
+_READERS = {
+    "str": "read_str",
+    "int": "read_int",
+    "float": "read_float",
+    "bool": "read_bool",
+    "datetime": "read_datetime",
+    "date": "read_date",
+    "duration": "read_duration",
+    "bytes": "read_bytes",
+    "any": "read_any",
+}
+
+
+def reader(t: TypeRef) -> str:
+    """The callable turning a decoded JSON value into ``t``."""
+    if t.kind == "model":
+        return f"{t.name}.from_dict"
+    if t.kind == "enum":
+        return t.name
+    if t.kind in ("list", "dict"):
+        assert t.item is not None
+        return f"{t.kind}_of({reader(t.item)})"
+    return _READERS[t.kind]
 
 
 def _operation_docstring(op: Operation, returns: str) -> str:
     args = [(p.python_name, p.description) for p in op.positional_parameters]
+    args += [(g.python_name, "Parameters grouped in one object.") for g in op.groups if g.required]
     args += [(p.python_name, p.description) for p in op.keyword_parameters]
+    args += [
+        (g.python_name, "Parameters grouped in one object.") for g in op.groups if not g.required
+    ]
     if op.long_running is not None:
         args += [
             (
@@ -496,9 +736,76 @@ def operation_imports(api: ApiVersion) -> list[str]:
     names: set[str] = set()
     for group in api.groups:
         for op in group.operations:
-            if op.body is not None:
-                names.update(op.body.type.referenced)
+            for p in _all_parameters(op):
+                names.update(p.type.referenced)
             result = op.paging.item_type if op.paging else op.result
             if result is not None:
                 names.update(result.referenced)
+            for _, t in op.status_results:
+                if t is not None:
+                    names.update(t.referenced)
     return sorted(names)
+
+
+def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[str, list[str]]:
+    """Helpers of runtime/params.py and runtime/bodies.py the rendered operations call."""
+    text = "\n".join(
+        " ".join(
+            [
+                s.body_expression,
+                s.headers_expression,
+                s.form_expression,
+                s.deserialize,
+                *(e for _, _, e in s.path_values),
+                *(e for _, e in s.query_values),
+                *(r for _, r in s.status_readers),
+                *s.paging_extra,
+            ]
+        )
+        for s in surfaces
+    )
+    found: dict[str, list[str]] = {}
+    for module, names in (
+        ("params", ("Raw", "header_collection", "wire_join", "wire_list", "wire_value")),
+        (
+            "bodies",
+            (
+                "binary_body",
+                "form_body",
+                "multipart_body",
+                "dict_of",
+                "json_body",
+                "list_of",
+                "model_list_body",
+                *_READERS.values(),
+            ),
+        ),
+    ):
+        used = sorted(n for n in names if re.search(rf"\b{n}\b", text))
+        if used:
+            found[module] = used
+    return found
+
+
+def uses_datetime(api: ApiVersion) -> bool:
+    return any(
+        "datetime." in p.annotation
+        for group in api.groups
+        for op in group.operations
+        for p in _all_parameters(op)
+    ) or any(
+        "datetime." in (t.annotation if t else "")
+        for group in api.groups
+        for op in group.operations
+        for t in (op.result, *(t for _, t in op.status_results))
+    )
+
+
+def parameter_groups(api: ApiVersion) -> list[ParameterGroup]:
+    """Each parameter-group class once, in first-use order."""
+    seen: dict[str, ParameterGroup] = {}
+    for group in api.groups:
+        for op in group.operations:
+            for g in op.groups:
+                seen.setdefault(g.class_name, g)
+    return list(seen.values())

@@ -86,21 +86,25 @@ def _render_side(
 ) -> dict[str, str]:
     """The client and operations of one side (sync, async), from the same templates."""
     common = {**common, "side": side}
+    signatures = {op.operation_id: python_api.operation_surface(op, api, side) for op in operations}
     files = {
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
-            signatures={
-                op.operation_id: python_api.operation_surface(op, api, side) for op in operations
-            },
+            signatures=signatures,
             operation_imports=python_api.operation_imports(api),
+            runtime_imports=python_api.runtime_imports(api, list(signatures.values())),
+            parameter_groups=python_api.parameter_groups(api),
+            uses_datetime=python_api.uses_datetime(api),
+            uses_sequence=any("Sequence[" in a for s in signatures.values() for a in s.annotations),
             uses_lro=any(op.long_running for op in operations),
             uses_resume_overloads=any(op.long_running and op.body for op in operations),
             uses_paging=any(op.paging for op in operations),
-            uses_body=any(op.body for op in operations),
+            uses_body=any("serialize_body(" in s.body_expression for s in signatures.values()),
         ),
         "client.py": env.get_template("client.py.jinja").render(
             **common,
             client_doc=python_api.client_docstring(api, side),
+            client_parameters=python_api.client_parameters(api),
             client_options=side.client_options(),
         ),
     }

@@ -36,6 +36,7 @@ from .http import HttpRequest, HttpResponse
 from .lro_start import Send, drive_start, start_flow
 from .origin import UnsafeURLError, origin_of, same_origin
 from .paging import ItemPaged
+from .params import Joined, Raw
 from .pipeline import Pipeline, build_user_agent, new_client_request_id
 from .polling import (
     DEFAULT_RETRY_AFTER_MAX,
@@ -155,8 +156,12 @@ class ArmClient:
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
+        parameters: Mapping[str, object] | None = None,
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
+        # Values of the API's client-level parameters other than the subscription and
+        # api-version (a host name, a global query value), by wire name.
+        self.parameters: dict[str, object] = dict(parameters or {})
         self.subscription_id: str = subscription_id
         self.cloud: AzureCloud | None = _cloud(cloud, cloud_setting)
         self.base_url: str = _endpoint(base_url, self.cloud)
@@ -229,21 +234,34 @@ class ArmClient:
     # -- requests --
 
     def format_url(
-        self, template: str, path: Sequence[PathParam], query: Mapping[str, str | None]
+        self,
+        template: str,
+        path: Sequence[PathParam],
+        query: Mapping[str, str | Joined | Raw | None],
+        *,
+        absolute: bool = False,
     ) -> str:
         """``base_url`` + ``template`` with every placeholder filled + the query string.
 
+        With ``absolute`` the template starts with scheme and host (x-ms-parameterized-host)
+        instead of following ``base_url``; ``{$scheme}`` there is ``base_url``'s scheme.
         Path values must be non-empty ``str`` (``TypeError``/``ValueError`` naming the Python
         parameter otherwise) and are percent-encoded whole, so ``/``, ``?`` or ``#`` inside a
         name cannot reach another resource; ``"."`` and ``".."`` are refused outright. Query
         entries whose value is ``None`` are dropped.
         """
-        if not template.startswith("/"):
+        if absolute:
+            template = template.replace("{$scheme}", urlsplit(self.base_url).scheme, 1)
+        elif not template.startswith("/"):
             raise ValueError(f"URL template must start with '/': {template!r}")
         encoded: dict[str, str] = {}
         for param in path:
-            _check_path_value(param.python_name, param.value)
-            encoded[param.wire_name] = _quote(str(param.value))
+            value = param.value
+            if type(value) is str:  # the usual case, without a call per segment
+                _check_path_value(param.python_name, value)
+                encoded[param.wire_name] = _quote(value)
+            else:
+                encoded[param.wire_name] = _path_text(param)
         if _plain_placeholders(template):
             try:
                 filled = template.format_map(encoded)
@@ -262,9 +280,21 @@ class ArmClient:
                     ) from None
 
             filled = _PLACEHOLDER.sub(fill, template)
-        url = self.base_url + filled
+        if absolute:
+            # x-ms-parameterized-host: the template carries scheme and host itself, and the
+            # host must read the same to everyone (no userinfo, backslash or control character).
+            try:
+                origin_of(filled)
+            except UnsafeURLError as exc:
+                raise ValueError(f"the host parameters do not make a usable URL: {exc}") from None
+            url = filled
+        else:
+            url = self.base_url + filled
         query_string = _encode_query(query)
-        return f"{url}?{query_string}" if query_string else url
+        if not query_string:
+            return url
+        # An x-ms-paths template may carry a literal query of its own.
+        return f"{url}&{query_string}" if "?" in filled else f"{url}?{query_string}"
 
     def send(
         self,
@@ -582,29 +612,100 @@ class ArmClient:
         items_key: str = "value",
         next_link_key: str | None = "nextLink",
         options: RequestOptions | None = None,
+        method: str = "GET",
+        body: bytes | None = None,
+        next_url: Callable[[str], str] | None = None,
+        replace_api_version: bool = True,
     ) -> ItemPaged[T]:
         """A lazy ``ItemPaged`` over ``url`` and its ``nextLink`` chain.
 
-        Next pages are fetched with this client's ``api-version`` (replacing the link's, as
-        azure-core does) and only from this client's scheme, host and port: a foreign
-        ``nextLink`` raises ``ServiceRequestError`` instead of receiving the bearer token.
+        The first page is asked for with ``method`` and ``body`` (a POST list), later ones
+        with GET. Next pages are fetched with this client's ``api-version`` (replacing the
+        link's, as azure-core does) and only from this client's scheme, host and port: a
+        foreign ``nextLink`` raises ``ServiceRequestError`` instead of receiving the bearer
+        token. A relative link is resolved against the endpoint. ``next_url`` turns a link
+        into the URL of another operation (x-ms-pageable ``operationName``) instead.
+        ``next_link_key=None`` means a single page. For an operation without an api-version
+        (``replace_api_version=False``) next links are followed as they are. When ``url`` is
+        not on ``base_url`` (a parameterized host), its own origin is the endpoint.
         """
+        endpoint = self.base_url
+        if not url.startswith(self.base_url + "/"):
+            parts = urlsplit(url)
+            endpoint = f"{parts.scheme}://{parts.netloc}"
 
         def fetch(link: str | None) -> tuple[list[T], str | None]:
-            page_url = url if link is None else self._next_page_url(link)
-            response = self.send("GET", page_url, expected_status=(200,), options=options)
+            if link is None:
+                response = self.send(
+                    method, url, body=body, expected_status=(200,), options=options
+                )
+            else:
+                page_url = (
+                    self._next_page_url(link, endpoint, api_version=replace_api_version)
+                    if next_url is None
+                    else next_url(link)
+                )
+                response = self.send("GET", page_url, expected_status=(200,), options=options)
             return self._page(response, item_from_dict, items_key, next_link_key)
 
         return ItemPaged(fetch)
 
-    def _next_page_url(self, link: str) -> str:
-        absolute = urljoin(self.base_url + "/", link)
-        if not same_origin(absolute, self.base_url):
+    def pager_reader(
+        self,
+        item_from_dict: Callable[[Any], T],
+        *,
+        items_key: str = "value",
+        next_link_key: str | None = "nextLink",
+        options: RequestOptions | None = None,
+    ) -> Callable[[Any], ItemPaged[T]]:
+        """For a long-running operation whose result is a list: turns the final body (the
+        first page) into an ``ItemPaged`` that fetches the pages after it as ``paged`` does."""
+
+        def read(first: Any) -> ItemPaged[T]:
+            items, next_link = self._page_items(first, item_from_dict, items_key, next_link_key)
+
+            def fetch(link: str | None) -> tuple[list[T], str | None]:
+                if link is None:
+                    return items, next_link
+                response = self.send(
+                    "GET", self._next_page_url(link), expected_status=(200,), options=options
+                )
+                return self._page(response, item_from_dict, items_key, next_link_key)
+
+            return ItemPaged(fetch)
+
+        return read
+
+    @staticmethod
+    def _page_items(
+        body: Any,
+        item_from_dict: Callable[[Any], T],
+        items_key: str,
+        next_link_key: str | None,
+    ) -> tuple[list[T], str | None]:
+        if not isinstance(body, dict):
+            raise ValueError("The page is not a JSON object")
+        raw_items = body.get(items_key)
+        if raw_items is None:
+            raw_items = []
+        if not isinstance(raw_items, list):
+            raise ValueError(f"The page's {items_key!r} member is not a list")
+        next_link = body.get(next_link_key) if next_link_key else None
+        if next_link is not None and not isinstance(next_link, str):
+            raise ValueError(f"The page's {next_link_key!r} is not a string")
+        return [item_from_dict(item) for item in raw_items], next_link or None
+
+    def _next_page_url(
+        self, link: str, endpoint: str | None = None, *, api_version: bool = True
+    ) -> str:
+        endpoint = endpoint or self.base_url
+        absolute = urljoin(endpoint + "/", link)
+        if not same_origin(absolute, endpoint):
             raise ServiceRequestError(
                 f"Refusing to follow nextLink {redact_url(absolute)}: it is not on this "
-                f"client's endpoint {self.base_url}"
+                f"client's endpoint {endpoint}"
             )
-        return _with_api_version(absolute, self.api_version)
+        return _with_api_version(absolute, self.api_version) if api_version else absolute
 
     def _page(
         self,
@@ -741,14 +842,58 @@ def _check_headers(headers: object) -> None:
         check_header(name, value, "headers")
 
 
-def _encode_query(query: Mapping[str, str | None]) -> str:
+def _path_text(param: PathParam) -> str:
+    value = param.value
+    if isinstance(value, Joined):
+        if not value.parts:
+            raise ValueError(f"{param.python_name} must not be an empty list")
+        return _separator(value.separator).join(_quote(part) for part in value.parts)
+    if isinstance(value, Raw):
+        _check_path_value(param.python_name, value.text)
+        return _check_raw(param.python_name, value.text)
+    _check_path_value(param.python_name, value)
+    return _quote(str(value))
+
+
+_UNSAFE_RAW = re.compile(r"[\x00-\x20\x7f#]")
+
+
+def _check_raw(name: str, text: str) -> str:
+    """A value sent unencoded (x-ms-skip-url-encoding) may be a service's next link: it must
+    not end the URL early (``#``), split the request line or inject a header."""
+    if _UNSAFE_RAW.search(text):
+        raise ValueError(
+            f"{name} has a space, control character or '#' that cannot be sent unencoded"
+        )
+    return text
+
+
+def _separator(separator: str | None) -> str:
+    # A space, tab or pipe is not valid in a URL: urllib3 would encode it on the way out, so
+    # the URL is built the way it is sent. The comma of csv stays literal, as azure-core sends it.
+    return quote(separator or ",", safe=",")
+
+
+def _encode_query(query: Mapping[str, str | Joined | Raw | None]) -> str:
     pairs: list[str] = []
     for key, value in query.items():
         if value is None:
             continue
-        if not isinstance(value, str):
+        if type(value) is str:  # the usual case first
+            pairs.append(f"{_quote_name(key)}={_quote(value)}")
+        elif isinstance(value, Joined):
+            name = _quote_name(key)
+            if value.separator is None:
+                pairs.extend(f"{name}={_quote(part)}" for part in value.parts)
+            else:
+                joined = _separator(value.separator).join(_quote(p) for p in value.parts)
+                pairs.append(f"{name}={joined}")
+        elif isinstance(value, Raw):
+            pairs.append(f"{_quote_name(key)}={_check_raw(key, value.text)}")
+        elif isinstance(value, str):
+            pairs.append(f"{_quote_name(key)}={_quote(value)}")
+        else:
             raise TypeError(f"query parameter {key!r} must be a str, not {type(value).__name__}")
-        pairs.append(f"{_quote_name(key)}={_quote(value)}")
     return "&".join(pairs)
 
 

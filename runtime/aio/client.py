@@ -69,6 +69,7 @@ class AsyncArmClient:
         credential_scopes: Sequence[str] | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
+        parameters: Mapping[str, object] | None = None,
     ) -> None:
         # The sync client checks every argument and builds URLs and results; it never sends
         # (its connection pool is only made on a first request, which never comes).
@@ -90,11 +91,13 @@ class AsyncArmClient:
             credential_scopes=credential_scopes,
             pool_maxsize=pool_maxsize,
             max_response_body=max_response_body,
+            parameters=parameters,
         )
         self.subscription_id = self._rules.subscription_id
         self.base_url = self._rules.base_url
         self.api_version = self._rules.api_version
         self.polling_interval = self._rules.polling_interval
+        self.parameters = self._rules.parameters
         self._secret_fields = frozenset(secret_fields)
         self._retry_policy = retry_policy
         self._owns_transport = transport is None
