@@ -8,6 +8,7 @@ import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from types import TracebackType
 from typing import Any, TypeVar, overload
+from urllib.parse import urlsplit
 
 from ..auth import scope_for_endpoint
 from ..body import DEFAULT_MAX_RESPONSE_BODY
@@ -363,15 +364,59 @@ class AsyncArmClient:
         items_key: str = "value",
         next_link_key: str | None = "nextLink",
         options: RequestOptions | None = None,
+        method: str = "GET",
+        body: bytes | None = None,
+        next_url: Callable[[str], str] | None = None,
+        replace_api_version: bool = True,
     ) -> AsyncItemPaged[T]:
         """An ``async for``-able ``AsyncItemPaged``; links are vetted as ``ArmClient.paged``."""
+        endpoint = self.base_url
+        if not url.startswith(self.base_url + "/"):
+            parts = urlsplit(url)
+            endpoint = f"{parts.scheme}://{parts.netloc}"
+        rules = self._rules
 
         async def fetch(link: str | None) -> tuple[list[T], str | None]:
-            page_url = url if link is None else self._rules._next_page_url(link)
-            response = await self.send("GET", page_url, expected_status=(200,), options=options)
-            return self._rules._page(response, item_from_dict, items_key, next_link_key)
+            if link is None:
+                response = await self.send(
+                    method, url, body=body, expected_status=(200,), options=options
+                )
+            else:
+                page_url = (
+                    rules._next_page_url(link, endpoint, api_version=replace_api_version)
+                    if next_url is None
+                    else next_url(link)
+                )
+                response = await self.send("GET", page_url, expected_status=(200,), options=options)
+            return rules._page(response, item_from_dict, items_key, next_link_key)
 
         return AsyncItemPaged(fetch)
+
+    def pager_reader(
+        self,
+        item_from_dict: Callable[[Any], T],
+        *,
+        items_key: str = "value",
+        next_link_key: str | None = "nextLink",
+        options: RequestOptions | None = None,
+    ) -> Callable[[Any], AsyncItemPaged[T]]:
+        """See ``ArmClient.pager_reader``: the final body of an LRO as the first page."""
+        rules = self._rules
+
+        def read(first: Any) -> AsyncItemPaged[T]:
+            items, next_link = rules._page_items(first, item_from_dict, items_key, next_link_key)
+
+            async def fetch(link: str | None) -> tuple[list[T], str | None]:
+                if link is None:
+                    return items, next_link
+                response = await self.send(
+                    "GET", rules._next_page_url(link), expected_status=(200,), options=options
+                )
+                return rules._page(response, item_from_dict, items_key, next_link_key)
+
+            return AsyncItemPaged(fetch)
+
+        return read
 
 
 class _HookedPipeline:
