@@ -27,6 +27,7 @@ from ..http import HttpRequest, HttpResponse
 from ..lro_core import DEFAULT_RETRY_AFTER_MAX, LroCore
 from ..lro_start import Send, StartFlow, start_flow
 from ..lro_token import normalize_final_state_via
+from ..params import Joined, Raw
 from ..pipeline import build_user_agent
 from ..retry import RetryPolicy
 from ..transport import DEFAULT_POOL_MAXSIZE
@@ -153,10 +154,15 @@ class AsyncArmClient:
     # -- requests --
 
     def format_url(
-        self, template: str, path: Sequence[PathParam], query: Mapping[str, str | None]
+        self,
+        template: str,
+        path: Sequence[PathParam],
+        query: Mapping[str, str | Joined | Raw | None],
+        *,
+        absolute: bool = False,
     ) -> str:
         """See ``ArmClient.format_url``."""
-        return self._rules.format_url(template, path, query)
+        return self._rules.format_url(template, path, query, absolute=absolute)
 
     async def send(
         self,
