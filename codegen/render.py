@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import compat, python_api
+from . import compat, python_api, shadowing
 from .client_signature import client_signature
 from .config import GeneratorConfig
 from .ir import ApiVersion, Operation
@@ -72,6 +72,7 @@ def render_api_version(
         ),
         "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }
+    files["models.py"] = shadowing.qualify_builtins(files["models.py"])
     for side in python_api.SIDES:
         files.update(_render_side(env, common, api, operations, side))
     return {f"{api.module}/{name}": text for name, text in files.items()}
@@ -108,6 +109,8 @@ def _render_side(
             client_options=side.client_options(),
         ),
     }
+    # A class member named like a builtin (a ``list`` method) hides it from annotations.
+    files["operations.py"] = shadowing.qualify_builtins(files["operations.py"])
     if side.subpackage:
         files["__init__.py"] = env.get_template("version_init.py.jinja").render(**common)
     return {f"{side.subpackage}{name}": text for name, text in files.items()}
