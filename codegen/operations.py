@@ -49,7 +49,9 @@ def build_operations(
     spec: SpecSet, normalizer: Normalizer, config: GeneratorConfig
 ) -> tuple[OperationGroup, ...]:
     by_group: dict[str, list[Operation]] = {}
-    attributes: dict[str, str] = {}
+    # The attribute is named from the operationId's own spelling: the class name loses word
+    # boundaries ("x-ms-client-request-id" -> XMsClientRequestId would read as "xms").
+    spellings: dict[str, set[str]] = {}
     ungrouped: set[str] = set()  # operationIds without a group: methods of the client itself
     seen_ids: set[str] = set()
     all_ids = {
@@ -88,9 +90,7 @@ def build_operations(
                 paging = replace(operation.paging, next_operation=next_operation)
                 operation = replace(operation, paging=paging)
             by_group.setdefault(group, []).append(operation)
-            # The attribute comes from the operationId's own spelling: "x-ms-client-request-id"
-            # is ``x_ms_client_request_id``, as AutoRest names it, not the class name's snake case.
-            attributes.setdefault(group, operation_id.rpartition("_")[0] or group)
+            spellings.setdefault(group, set()).add(_group_spelling(spec, operation_id))
             if "_" not in operation_id:
                 ungrouped.add(group)
     if not by_group:
@@ -105,7 +105,7 @@ def build_operations(
         groups.append(
             OperationGroup(
                 class_name=naming.class_name(group) + "Operations",
-                attribute=naming.python_identifier(attributes[group]),
+                attribute=min(naming.python_identifier(text) for text in spellings[group]),
                 operations=tuple(operations),
                 client_methods=group in ungrouped,
             )
@@ -233,6 +233,11 @@ def _operation(
         form_content_type=form_content_type,
         response_headers=_response_headers(spec, normalizer, raw, pointer, success),
     )
+
+
+def _group_spelling(spec: SpecSet, operation_id: str) -> str:
+    group = operation_id.rpartition("_")[0]
+    return group or str(spec.entry_document.get("info", {}).get("title", "Client"))
 
 
 def _group_and_verb(spec: SpecSet, operation_id: str) -> tuple[str, str]:

@@ -523,8 +523,8 @@ def spec() -> dict[str, Any]:
             "/things?kind=square": {"get": _get("Things_ListSquare", [])},
             # Another spelling of the same group name.
             "/things?count": {"get": _get("things_Count", [])},
-            # A dashed group name: its attribute keeps the dashes' word breaks.
-            "/dashed": {"get": _get("x-ms-dashed_Get", [])},
+            # A dashed group name: its words survive into the client attribute.
+            "/things?dashed": {"get": _get("x-ms-dashed-group_Get", [])},
             # No group in the operationId: a method of the client itself.
             "/ungrouped": {"get": _get("getUngrouped", [])},
         },
