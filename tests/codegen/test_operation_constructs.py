@@ -3,6 +3,7 @@ and exercised against a loopback server: what goes on the wire and what comes ba
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime
 import importlib
@@ -336,6 +337,32 @@ def test_a_response_header_that_does_not_parse_is_a_decode_error_naming_it(
     with pytest.raises(errors.DecodeError, match="'count'") as caught:
         client.headers.read(cls=_headers_and_result)
     assert "sk-secret" not in str(caught.value)  # the value itself is not repeated
+
+
+def test_cls_and_group_checks_on_the_async_surface(
+    packages: tuple[ModuleType, ModuleType], server: RecordingServer
+) -> None:
+    aio = importlib.import_module(f"{packages[0].__name__}.{MODULE}.aio")
+    models = _models(packages[0])
+
+    class AsyncCredential:
+        async def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+            return FakeCredential().get_token(*scopes)
+
+    async def run() -> None:
+        async with aio.OpsClient(AsyncCredential(), "sub", region="r", base_url=server.url) as c:
+            server.reply(200, b'{"name": "w"}', {"count": "3"})
+            result, read, status = await c.headers.read(cls=_headers_and_result)
+            assert (result, read["count"], status) == (models.Widget(name="w"), 3, 200)
+            server.reply(204, b"")
+            assert await c.headers.touch() is None
+            with pytest.raises(TypeError, match="params_grouped_parameters"):
+                await c.params.grouped(None)
+            await c.get_ungrouped()  # an operation without a group: the client's own method
+            assert urlsplit(server.requests[-1].path).path == "/ungrouped"
+
+    server.clear()
+    asyncio.run(run())
 
 
 def test_cls_keeps_the_return_type_for_type_checkers(
