@@ -32,7 +32,7 @@ from .exceptions import (
 )
 from .http import HttpRequest, HttpResponse
 from .origin import same_origin
-from .redact import redact_json_value, redact_url
+from .redact import NO_SECRET_VALUES, SecretValues, redact_json_value, redact_url
 from .retry import RetryPolicy
 from .retry_after import requested_delay
 
@@ -482,6 +482,11 @@ class ArmPollingMethod(Generic[T]):
         self._request_timeout = request_timeout
         self._retry_policy = retry_policy
         self._secret_fields = secret_fields
+        # Secrets the operation's first request sent (not in a continuation token: a resumed
+        # poller has none).
+        self._sent_secrets = (
+            last_response.secret_values if last_response is not None else NO_SECRET_VALUES
+        )
         self._finished = False
         self._stopped_by_error = False
         self._resource: T | None = None
@@ -852,6 +857,8 @@ class ArmPollingMethod(Generic[T]):
             timeout=timeout,
             retry_policy=retry_policy,
         )
+        # A poll sends no body, but its answer may echo what the first request sent.
+        response.secret_values = SecretValues(response.secret_values | self._sent_secrets)
         self._last_response = response
         if response.status_code not in _OK_LRO_STATUS and not (
             gone_is_done and response.status_code == 404
