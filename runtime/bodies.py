@@ -13,9 +13,9 @@ import datetime
 import enum
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 from urllib3 import encode_multipart_formdata
@@ -54,9 +54,11 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.timedelta, bytes, bytearray)):
         return wire_value(value)
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        members: Mapping[Any, Any] = cast(Any, value)  # not Mapping[Unknown, Unknown]
+        return {str(k): _plain(v) for k, v in members.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        items: Sequence[Any] = cast(Any, value)
+        return [_plain(v) for v in items]
     return value
 
 
@@ -71,18 +73,21 @@ def json_body(value: object, parameter: str) -> bytes:
         raise TypeError(f"{parameter} cannot be encoded as JSON: {type(exc).__name__}") from None
 
 
-def model_list_body(values: Iterable[object], model: type, codec: Codec, parameter: str) -> bytes:
+def model_list_body(
+    values: Iterable[object] | None, model: type, codec: Codec, parameter: str
+) -> bytes:
     """An array of models (or plain mappings) as JSON, read-only fields dropped."""
     if values is None:
         raise ValueError(f"{parameter} is required")
     if isinstance(values, (str, bytes, Mapping)):
-        raise TypeError(f"{parameter} must be a list, not {type(values).__name__}")
+        raise TypeError(f"{parameter} must be a list, not {type(cast(object, values)).__name__}")
     payload: list[Any] = []
     for index, value in enumerate(values):
         if isinstance(value, model):
             payload.append(codec.unstructure(value))
         elif isinstance(value, Mapping):
-            payload.append(dict(value))
+            members: Mapping[Any, Any] = cast(Any, value)
+            payload.append(dict(members))
         else:
             raise TypeError(
                 f"{parameter}[{index}] must be a {model.__name__} or a mapping, "
@@ -97,7 +102,7 @@ def binary_body(value: object, parameter: str) -> bytes:
         raise ValueError(f"{parameter} is required")
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise TypeError(f"{parameter} must be bytes, not {type(value).__name__}")
-    return bytes(value)
+    return bytes(cast(Any, value))  # not memoryview[Unknown]
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def _form_fields(fields: Mapping[str, object]) -> list[tuple[str, object]]:
     for name, value in fields.items():
         if value is None:
             continue
-        values = value if isinstance(value, (list, tuple)) else [value]
+        values: Sequence[object] = cast(Any, value) if isinstance(value, (list, tuple)) else [value]
         pairs.extend((name, v) for v in values)
     return pairs
 
@@ -131,7 +136,7 @@ def multipart_body(fields: Mapping[str, object]) -> Form:
     parts: list[tuple[str, Any]] = []
     for name, value in _form_fields(fields):
         if isinstance(value, (bytes, bytearray, memoryview)):
-            parts.append((name, (name, bytes(value), "application/octet-stream")))
+            parts.append((name, (name, bytes(cast(Any, value)), "application/octet-stream")))
         else:
             parts.append((name, wire_value(value)))
     body, content_type = encode_multipart_formdata(parts)

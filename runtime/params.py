@@ -83,7 +83,9 @@ def _duration(value: datetime.timedelta) -> str:
 
 
 @overload
-def wire_value(value: None, fmt: str = "") -> None: ...
+def wire_value(  # pyright: ignore[reportOverlappingOverload]  # None first: it wins
+    value: None, fmt: str = ""
+) -> None: ...
 @overload
 def wire_value(value: object, fmt: str = "") -> str: ...
 def wire_value(value: object, fmt: str = "") -> str | None:
