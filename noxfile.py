@@ -7,7 +7,7 @@ from pathlib import Path
 
 import nox
 
-nox.options.sessions = ["lint", "check_generated", "tests"]
+nox.options.sessions = ["lint", "check_generated", "tests", "conformance"]
 nox.options.error_on_missing_interpreters = True
 
 ROOT = Path(__file__).parent
@@ -67,6 +67,14 @@ def check_generated(session: nox.Session) -> None:
     """Fail, naming the files, when generated/ differs from what spec/ produces."""
     session.install(".[codegen]")
     session.run("python", "-m", "codegen", "generate", "--check")
+
+
+@nox.session
+def conformance(session: nox.Session) -> None:
+    """Microsoft's AutoRest test server (from npm; needs node) against clients our generator
+    makes from its Swagger files; rewrites docs/conformance.md (see tests/conformance/run.py)."""
+    session.install(".[test]")
+    session.run("python", "tests/conformance/run.py", *session.posargs)
 
 
 @nox.session

@@ -43,18 +43,102 @@ def python_identifier(name: str) -> str:
 _DIGITS_THEN_LETTERS = re.compile(r"(\d+)([a-zA-Z]+)")
 
 
+# A value made only of symbols ("*" for any protocol in Microsoft.Network) is spelled out, as
+# AutoRest does (``SecurityRuleProtocol.ASTERISK``).
+_SYMBOL_NAMES = {
+    "*": "ASTERISK",
+    "+": "PLUS",
+    "-": "MINUS",
+    ".": "DOT",
+    "/": "SLASH",
+    "\\": "BACKSLASH",
+    "#": "HASH",
+    "@": "AT",
+    "$": "DOLLAR",
+    "%": "PERCENT",
+    "&": "AMPERSAND",
+    "=": "EQUALS",
+    "?": "QUESTION",
+    "!": "EXCLAMATION",
+    "~": "TILDE",
+    ":": "COLON",
+    ",": "COMMA",
+    ";": "SEMICOLON",
+    "|": "PIPE",
+    "^": "CARET",
+    "<": "LESS_THAN",
+    ">": "GREATER_THAN",
+}
+
+
 def enum_member_name(value: str) -> str:
     """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``;
-    ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2`` (as AutoRest derives them)."""
+    ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2``; ``*`` -> ``ASTERISK``; ``""`` -> ``EMPTY``
+    (as AutoRest derives them)."""
+    if not _NOT_IDENTIFIER.sub("", value).strip("_"):
+        return _symbols_name(value)
     return snake_case(_DIGITS_THEN_LETTERS.sub(r"\1_\2", value)).upper()
+
+
+def _symbols_name(value: str) -> str:
+    text = value.strip()
+    if not text:
+        return "EMPTY"
+    unknown = sorted({c for c in text if c not in _SYMBOL_NAMES and c != "_"})
+    if unknown:
+        raise ValueError(
+            f"cannot derive an enum member name from {value!r}: name its values with x-ms-enum"
+        )
+    return "_".join(_SYMBOL_NAMES[c] for c in text if c != "_")
 
 
 def class_name(name: str) -> str:
     """A PascalCase class name; the spec's own names are kept when already valid."""
+    if name.isidentifier() and name[0].isupper():
+        return name
+    # Dotted and dashed names (TypeSpec's ``Azure.Core.Foundations.Error``) join their parts.
     cleaned = _NOT_IDENTIFIER.sub("_", name)
-    if cleaned.isidentifier() and cleaned[0].isupper():
-        return cleaned
-    return "".join(part[:1].upper() + part[1:] for part in cleaned.split("_") if part)
+    text = "".join(part[:1].upper() + part[1:] for part in cleaned.split("_") if part)
+    if not text:
+        raise ValueError(f"cannot derive a class name from {name!r}")
+    return text if text[0].isalpha() else f"Model{text}"
+
+
+# Names the generated models and operations modules bind themselves (imports and module
+# constants), plus Python's keywords and the builtins their annotations use: a definition
+# called one of these ("RetryPolicy" in Microsoft.EventGrid, "Mapping", "None") would replace
+# the binding or not parse, so its class takes AutoRest's "Model" suffix.
+_MODULE_NAMES = frozenset(
+    {
+        "Any",
+        "ArmClient",
+        "CODEC",
+        "ClosedEnum",
+        "Codec",
+        "ExtensibleEnum",
+        "ItemPaged",
+        "LROPoller",
+        "Mapping",
+        "PathParam",
+        "Raw",
+        "RequestOptions",
+        "RetryPolicy",
+        "Sequence",
+        "attrs",
+        "datetime",
+        "enum",
+    }
+)
+_BUILTIN_TYPES = frozenset({"list", "dict", "str", "int", "float", "bool", "bytes", "object"})
+
+
+def model_class_name(name: str) -> str:
+    """The class of a model or enum definition: :func:`class_name`, with ``Model`` appended
+    when that would clash with what the generated modules bind or with a keyword."""
+    text = class_name(name)
+    if text in _MODULE_NAMES or keyword.iskeyword(text) or text in _BUILTIN_TYPES:
+        return f"{text}Model"
+    return text
 
 
 def module_name_for_api_version(api_version: str) -> str:

@@ -13,6 +13,7 @@ Decisions made here, so templates never make them:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -43,6 +44,7 @@ class Normalizer:
         self._class_names: dict[str, str] = {}  # class name -> ref, to detect clashes
         self._refs_by_name: dict[str, str] = {}
         self._children: dict[str, list[str]] | None = None
+        self._model_names: frozenset[str] | None = None
 
     @property
     def schemas(self) -> dict[str, SchemaModel]:
@@ -50,7 +52,7 @@ class Normalizer:
 
     def model_name_for(self, ref: str) -> str:
         """The class name of the model at ``ref`` (without claiming it)."""
-        return naming.class_name(self._schemas[ref].class_name)
+        return naming.model_class_name(self._schemas[ref].class_name)
 
     # -- types ------------------------------------------------------------------------------
 
@@ -95,7 +97,10 @@ class Normalizer:
         name = x_ms_enum.get("name") or (
             schema.class_name if schema is not None else node.pointer.rsplit("/", 1)[-1]
         )
-        name = naming.class_name(name)
+        name = naming.model_class_name(name)
+        if name in self._model_class_names():
+            # An x-ms-enum named like a model (Cdn's DeliveryRuleAction) takes AutoRest's suffix.
+            name = f"{name}Enum"
         values_meta = {
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
         }
@@ -104,7 +109,10 @@ class Normalizer:
             if not isinstance(value, str):
                 raise SpecError(f"{node.where}: a string enum lists {value!r}, not a string")
             meta = values_meta.get(value, {})
-            member_name = naming.enum_member_name(str(meta.get("name") or value))
+            try:
+                member_name = naming.enum_member_name(str(meta.get("name") or value))
+            except ValueError as exc:
+                raise SpecError(f"{node.where}: {exc}") from exc
             members.append(EnumMember(member_name, value, str(meta.get("description", ""))))
         enum = EnumType(
             name=name,
@@ -114,12 +122,18 @@ class Normalizer:
             source=node.where,
         )
         existing = self._enums.get(name)
-        if existing is not None:
-            if (existing.members, existing.extensible) != (enum.members, enum.extensible):
+        if existing is not None and not _same_values(existing, enum):
+            # Real files reuse an x-ms-enum name for other values (IotHub's RoutingSource, the
+            # Kind of several resources): the later one is named after where it is used.
+            other = _located_enum_name(node, raw)
+            clash = self._enums.get(other)
+            if other == name or (clash is not None and not _same_values(clash, enum)):
                 raise SpecError(
                     f"{node.where}: enum {name} (x-ms-enum name) is defined with other values "
                     f"at {existing.source}; give one of them another x-ms-enum name"
                 )
+            name, enum, existing = other, replace(enum, name=other), clash
+        if existing is not None:
             return existing
         self._claim_class_name(name, f"enum {node.where}")
         self._enums[name] = enum
@@ -127,11 +141,20 @@ class Normalizer:
 
     # -- models -------------------------------------------------------------------------------
 
+    def _model_class_names(self) -> frozenset[str]:
+        if self._model_names is None:
+            self._model_names = frozenset(
+                naming.model_class_name(s.class_name)
+                for s in self._schemas.values()
+                if not s.is_enum
+            )
+        return self._model_names
+
     def _model_name(self, ref: str) -> str:
         schema = self._schemas.get(ref)
         if schema is None or schema.is_enum:
             raise SpecError(f"{ref}: definition was not resolved")
-        name = naming.class_name(schema.class_name)
+        name = naming.model_class_name(schema.class_name)
         self._claim_class_name(name, ref)
         self._refs_by_name[name] = ref
         return name
@@ -385,3 +408,23 @@ def _dedupe_python_names(fields: list[Field]) -> tuple[Field, ...]:
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value else ""
+
+
+def _same_values(one: EnumType, other: EnumType) -> bool:
+    return (one.members, one.extensible) == (other.members, other.extensible)
+
+
+def _located_enum_name(node: Located, raw: dict[str, Any]) -> str:
+    """A class name for an enum from where it is used: ``<Definition><Property>`` for a
+    property (``FallbackRoutePropertiesSource``; ``...Item`` for its array items),
+    ``<Parameter>Parameter`` for a parameter."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in node.pointer.split("/") if t]
+    if len(tokens) >= 4 and tokens[0] == "definitions":
+        # /definitions/D/properties/P[/items]: the definition, its property names, Item.
+        parts = [tokens[1], *(t for p, t in itertools.pairwise(tokens) if p == "properties")]
+        if tokens[-1] == "items":
+            parts.append("Item")
+        return naming.model_class_name("".join(naming.class_name(t) for t in parts))
+    if "in" in raw and isinstance(raw.get("name"), str):
+        return naming.model_class_name(naming.class_name(raw["name"]) + "Parameter")
+    return naming.model_class_name("".join(naming.class_name(t) for t in tokens[-2:]))

@@ -299,6 +299,20 @@ def _parameters(
                 )
                 parameter = replace(parameter, group=naming.class_name(str(name)))
             merged[(parameter.wire_name, parameter.location)] = parameter
+    # Two method arguments with one Python name (a path {certificateName} and a query
+    # certificate.name in DeviceProvisioningServices): the later ones are numbered, as AutoRest
+    # numbers them (certificate_name1).
+    taken: set[str] = set()
+    for key, parameter in list(merged.items()):
+        if parameter.client_level or parameter.group:
+            continue
+        name, number = parameter.python_name, 0
+        while name in taken:
+            number += 1
+            name = f"{parameter.python_name}{number}"
+        taken.add(name)
+        if name != parameter.python_name:
+            merged[key] = replace(parameter, python_name=name)
     # The method's arguments: ungrouped parameters, then one per group; and each group's fields.
     arguments = [p.python_name for p in merged.values() if not p.client_level and not p.group]
     arguments += sorted({naming.python_identifier(p.group) for p in merged.values() if p.group})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import compat, python_api
+from . import compat, python_api, shadowing
 from .client_signature import client_signature
 from .config import GeneratorConfig
 from .ir import ApiVersion
@@ -90,6 +90,9 @@ def render_api_version(
         ),
         "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }
+    for name in ("models.py", "operations.py"):
+        # A class member named like a builtin (a ``list`` method) hides it from annotations.
+        files[name] = shadowing.qualify_builtins(files[name])
     return {f"{api.module}/{name}": text for name, text in files.items()}
 
 

@@ -219,6 +219,10 @@ class SchemaResolver:
             if part_node.schema.ref is not None:
                 target = self._deref(part_node)
                 if target.where not in self.models:
+                    if _is_empty_object(target.schema):
+                        # A base that only says "a resource" (CloudShell's Resource: a
+                        # description and x-ms-azure-resource) adds no field.
+                        continue
                     raise SpecError(f"{part_node.where}: allOf base is not an object schema")
                 bases.append(target.where)
             else:
@@ -306,6 +310,17 @@ def _is_model(schema: JsonSchemaObject) -> bool:
     if _is_enum(schema) or schema.type not in (None, "object"):
         return False
     return bool(schema.properties or schema.allOf or schema.discriminator)
+
+
+def _is_empty_object(schema: JsonSchemaObject) -> bool:
+    """An object schema, or one with no type, that has no shape: nothing to inherit."""
+    return (
+        schema.type in (None, "object")
+        and not _is_enum(schema)
+        and not (schema.properties or schema.allOf or schema.discriminator)
+        and schema.additionalProperties in (None, False)
+        and schema.items is None
+    )
 
 
 def _pascal(wire_name: str) -> str:

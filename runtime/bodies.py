@@ -54,11 +54,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (datetime.date, datetime.timedelta, bytes, bytearray)):
         return wire_value(value)
     if isinstance(value, Mapping):
-        members: Mapping[Any, Any] = cast(Any, value)  # not Mapping[Unknown, Unknown]
-        return {str(k): _plain(v) for k, v in members.items()}
+        return {str(k): _plain(v) for k, v in cast("Mapping[object, object]", value).items()}
     if isinstance(value, (list, tuple)):
-        items: Sequence[Any] = cast(Any, value)
-        return [_plain(v) for v in items]
+        return [_plain(v) for v in cast("Sequence[object]", value)]
     return value
 
 
@@ -79,15 +77,15 @@ def model_list_body(
     """An array of models (or plain mappings) as JSON, read-only fields dropped."""
     if values is None:
         raise ValueError(f"{parameter} is required")
+    kind = type(cast(object, values)).__name__
     if isinstance(values, (str, bytes, Mapping)):
-        raise TypeError(f"{parameter} must be a list, not {type(cast(object, values)).__name__}")
+        raise TypeError(f"{parameter} must be a list, not {kind}")
     payload: list[Any] = []
     for index, value in enumerate(values):
         if isinstance(value, model):
             payload.append(codec.unstructure(value))
         elif isinstance(value, Mapping):
-            members: Mapping[Any, Any] = cast(Any, value)
-            payload.append(dict(members))
+            payload.append(dict(cast("Mapping[str, object]", value)))
         else:
             raise TypeError(
                 f"{parameter}[{index}] must be a {model.__name__} or a mapping, "
@@ -102,7 +100,7 @@ def binary_body(value: object, parameter: str) -> bytes:
         raise ValueError(f"{parameter} is required")
     if not isinstance(value, (bytes, bytearray, memoryview)):
         raise TypeError(f"{parameter} must be bytes, not {type(value).__name__}")
-    return bytes(cast(Any, value))  # not memoryview[Unknown]
+    return bytes(cast("bytes | bytearray | memoryview[int]", value))
 
 
 @dataclass(frozen=True)
@@ -118,7 +116,7 @@ def _form_fields(fields: Mapping[str, object]) -> list[tuple[str, object]]:
     for name, value in fields.items():
         if value is None:
             continue
-        values: Sequence[object] = cast(Any, value) if isinstance(value, (list, tuple)) else [value]
+        values = cast("Sequence[object]", value) if isinstance(value, (list, tuple)) else [value]
         pairs.extend((name, v) for v in values)
     return pairs
 
@@ -136,7 +134,8 @@ def multipart_body(fields: Mapping[str, object]) -> Form:
     parts: list[tuple[str, Any]] = []
     for name, value in _form_fields(fields):
         if isinstance(value, (bytes, bytearray, memoryview)):
-            parts.append((name, (name, bytes(cast(Any, value)), "application/octet-stream")))
+            data = bytes(cast("bytes | bytearray | memoryview[int]", value))
+            parts.append((name, (name, data, "application/octet-stream")))
         else:
             parts.append((name, wire_value(value)))
     body, content_type = encode_multipart_formdata(parts)

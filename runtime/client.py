@@ -767,17 +767,17 @@ class ArmClient:
     ) -> tuple[list[T], str | None]:
         if not isinstance(body, dict):
             raise ValueError("The page is not a JSON object")
-        page: dict[str, Any] = cast(Any, body)  # not dict[Unknown, Unknown]
-        raw_items: object = page.get(items_key)
+        page = cast("dict[str, object]", body)
+        raw_items = page.get(items_key)
         if raw_items is None:
             raw_items = []
         if not isinstance(raw_items, list):
             raise ValueError(f"The page's {items_key!r} member is not a list")
-        entries: list[Any] = cast(Any, raw_items)
-        next_link: object = page.get(next_link_key) if next_link_key else None
+        next_link = page.get(next_link_key) if next_link_key else None
         if next_link is not None and not isinstance(next_link, str):
             raise ValueError(f"The page's {next_link_key!r} is not a string")
-        return [item_from_dict(item) for item in entries], next_link or None
+        items = cast("list[object]", raw_items)
+        return [item_from_dict(item) for item in items], next_link or None
 
     def _next_page_url(
         self, link: str, endpoint: str | None = None, *, api_version: bool = True

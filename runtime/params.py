@@ -83,9 +83,7 @@ def _duration(value: datetime.timedelta) -> str:
 
 
 @overload
-def wire_value(  # pyright: ignore[reportOverlappingOverload]  # None first: it wins
-    value: None, fmt: str = ""
-) -> None: ...
+def wire_value(value: None, fmt: str = "") -> None: ...  # pyright: ignore[reportOverlappingOverload]
 @overload
 def wire_value(value: object, fmt: str = "") -> str: ...
 def wire_value(value: object, fmt: str = "") -> str | None:

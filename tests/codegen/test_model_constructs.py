@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import datetime
 import importlib
@@ -287,13 +288,34 @@ def test_member_names_are_derived_as_autorest_derives_them(zoo: ModuleType) -> N
     assert zoo.VmSize.STANDARD_D2_S_V3.value == "Standard_D2s_v3"
 
 
-def test_the_same_x_ms_enum_name_with_other_values_is_a_clear_error(tmp_path: Path) -> None:
+def test_the_same_x_ms_enum_name_with_other_values_is_named_after_its_use(tmp_path: Path) -> None:
     spec = zoo_spec()
     other = copy.deepcopy(spec["definitions"]["Zoo"]["properties"]["tier"])
     other["enum"] = ["Basic", "Gold"]
     spec["definitions"]["Zoo"]["properties"]["backupTier"] = other
     spec_root = write_zoo(tmp_path / "spec", spec)
-    with pytest.raises(SpecError, match=r"enum Tier .*defined with other values") as info:
+    render_tree(spec_root, tmp_path / "out")
+    source = (tmp_path / "out" / MODULE / "models.py").read_text()
+    classes = {n.name: n for n in ast.parse(source).body if isinstance(n, ast.ClassDef)}
+    members = {
+        name: [t.id for s in classes[name].body if isinstance(s, ast.Assign) for t in s.targets]
+        for name in ("Tier", "ZooBackupTier")
+    }
+    assert sorted(members["Tier"]) == ["BASIC", "PREMIUM"]
+    assert sorted(members["ZooBackupTier"]) == ["BASIC", "GOLD"]
+
+
+def test_an_x_ms_enum_name_that_clashes_where_it_is_used_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    spec = zoo_spec()
+    tier = spec["definitions"]["Zoo"]["properties"]["tier"]
+    tier["x-ms-enum"]["name"] = "ZooBackupTier"
+    other = copy.deepcopy(tier)
+    other["enum"] = ["Basic", "Gold"]
+    spec["definitions"]["Zoo"]["properties"]["backupTier"] = other
+    spec_root = write_zoo(tmp_path / "spec", spec)
+    with pytest.raises(SpecError, match=r"enum ZooBackupTier .*defined with other values") as info:
         render_tree(spec_root, tmp_path / "out")
     assert "backupTier" in str(info.value) or "tier" in str(info.value)
 
@@ -369,3 +391,25 @@ def test_import_keeps_the_subtypes_nothing_names(tmp_path: Path) -> None:
     bundled = json.loads((spec_root / API_VERSION / "zoo.json").read_text())
     assert {"Pet", "Dog", "Cat", "Lion"} <= set(bundled["definitions"])
     assert "Zoo" not in bundled["definitions"]  # not reached by the selected operation
+
+
+def test_an_allof_base_without_shape_adds_nothing_and_is_no_error(tmp_path: Path) -> None:
+    # CloudShell's Resource is only a description and x-ms-azure-resource.
+    spec = zoo_spec()
+    spec["definitions"]["Resource"] = {"description": "A resource.", "x-ms-azure-resource": True}
+    spec["definitions"]["Zoo"].setdefault("allOf", []).append({"$ref": "#/definitions/Resource"})
+    spec_root = write_zoo(tmp_path / "spec", spec)
+    render_tree(spec_root, tmp_path / "out")
+    source = (tmp_path / "out" / MODULE / "models.py").read_text()
+    zoo = next(n for n in ast.parse(source).body if isinstance(n, ast.ClassDef) and n.name == "Zoo")
+    assert zoo.bases == []
+    assert "class Resource" not in source
+
+
+def test_an_allof_base_that_is_not_an_object_is_still_an_error(tmp_path: Path) -> None:
+    spec = zoo_spec()
+    spec["definitions"]["Name"] = {"type": "string"}
+    spec["definitions"]["Zoo"].setdefault("allOf", []).append({"$ref": "#/definitions/Name"})
+    spec_root = write_zoo(tmp_path / "spec", spec)
+    with pytest.raises(SpecError, match=r"allOf base is not an object schema"):
+        render_tree(spec_root, tmp_path / "out")

@@ -134,11 +134,13 @@ def test_read_timeout_is_a_service_response_timeout(server: ScriptedServer) -> N
 
 
 def test_per_call_timeout_and_retry_policy_override(server: ScriptedServer) -> None:
-    server.reply(200, delay=0.5)
+    # The answer comes well after the call's limit, and the limit is long enough that a busy
+    # machine still connects within it: the timeout must be the response's, not the connect's.
+    server.reply(200, delay=2.0)
     server.reply(503)
     with Urllib3Transport(read_timeout=30.0, proxies_from_env=False) as transport:
         with pytest.raises(ServiceResponseTimeoutError):
-            transport.send(HttpRequest("GET", server.url), timeout=0.1, retry_policy=NO_RETRIES)
+            transport.send(HttpRequest("GET", server.url), timeout=0.5, retry_policy=NO_RETRIES)
         assert (
             transport.send(HttpRequest("GET", server.url), retry_policy=NO_RETRIES).status_code
             == 503
