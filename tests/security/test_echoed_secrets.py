@@ -7,19 +7,22 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from hostile import TOKEN, FakeCredential, HostileServer, Request, response_bytes
-from vmss_runcommands import HttpResponseError, RunCommandsClient
+from vmss_runcommands import AzureError, HttpResponseError, RunCommandsClient
 from vmss_runcommands.models import (
     RunCommandInputParameter,
     VirtualMachineRunCommand,
     VirtualMachineRunCommandScriptSource,
 )
+from vmss_runcommands.runtime.http import HttpRequest
 from vmss_runcommands.runtime.redact import SecretValues, secret_values_in_body
 from vmss_runcommands.runtime.retry import RetryPolicy
+from vmss_runcommands.runtime.transport import Urllib3Transport
 
 PASSWORD = 'echoed-Pa$$word"quoted'
 PROTECTED = "echoed-protected-value"
@@ -144,3 +147,31 @@ def test_secret_values_are_collected_from_the_body_and_never_shown() -> None:
     assert isinstance(values, SecretValues)
     for secret in (PASSWORD, PROTECTED, SIG):
         assert secret not in repr(values) and secret not in str(values)
+
+
+def _chain(error: BaseException | None) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
+
+
+@pytest.mark.parametrize("answer", ["cut", "slow"])
+def test_a_failed_request_to_a_signed_url_keeps_the_signature_out_of_the_chain(
+    answer: str, good: HostileServer
+) -> None:
+    def handle(conn: socket.socket, request: Request) -> None:
+        if answer == "slow":
+            time.sleep(1.5)
+        conn.close()
+
+    good.handler = handle
+    url = f"{good.base_url}/operations/1?api-version=2024-11-01&sig={SIG}&s={SIG}"
+    transport = Urllib3Transport(read_timeout=0.5, proxies_from_env=False)
+    with transport, pytest.raises(AzureError) as caught:
+        transport.send(HttpRequest("GET", url), retry_policy=RetryPolicy(total=1))
+    shown = "".join(traceback.format_exception(caught.value))
+    shown += "".join(f"{error!r} {error}" for error in _chain(caught.value))
+    assert "operations/1" in shown  # the failure still says where
+    assert SIG not in shown
