@@ -4,6 +4,7 @@ failure or a header must not get those values into an exception or a log line.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
@@ -175,3 +176,30 @@ def test_a_failed_request_to_a_signed_url_keeps_the_signature_out_of_the_chain(
     shown += "".join(f"{error!r} {error}" for error in _chain(caught.value))
     assert "operations/1" in shown  # the failure still says where
     assert SIG not in shown
+
+
+class _AsyncCredential:
+    async def get_token(self, *scopes: str, **kwargs: object) -> object:
+        return FakeCredential().get_token(*scopes)
+
+
+def test_the_async_client_masks_an_echoed_request_too(good: HostileServer) -> None:
+    from vmss_runcommands.aio import RunCommandsClient as AsyncClient
+
+    good.handler = echoing(400)
+
+    async def create() -> None:
+        async with AsyncClient(
+            _AsyncCredential(),
+            "sub",
+            base_url=good.base_url,
+            retry_policy=RetryPolicy.no_retries(),
+            polling_interval=0,
+        ) as client:
+            ops = client.virtual_machine_scale_set_vm_run_commands
+            await ops.begin_create_or_update("rg", "ss", "0", "rc", command())
+
+    with pytest.raises(HttpResponseError) as caught:
+        asyncio.run(create())
+    assert "cannot accept" in str(caught.value)
+    assert_no_secret(everything_shown(caught.value))
