@@ -788,12 +788,9 @@ class ArmPollingMethod(Generic[T]):
         assert self._deserialize is not None
         body = _json_or_none(response, self._secret_fields)
         if body is None:
-            raise DecodeError(
-                f"Operation {self._state.operation_id} finished but the final response from "
-                f"{redact_url(response.request.url)} has no body to build its result from",
-                response=response,
-                secret_fields=self._secret_fields,
-            )
+            # An empty final body (or a JSON null) is no result, as azure-core's
+            # deserialization makes it: None. A body that is not JSON stays a DecodeError.
+            return cast("T", None)
         try:
             return self._deserialize(body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
