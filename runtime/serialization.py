@@ -193,8 +193,6 @@ def parse_datetime_rfc1123(value: str) -> datetime.datetime:
         parsed = email.utils.parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError) as exc:
         raise ValueError("not an RFC 1123 date-time") from exc
-    if parsed is None:  # pragma: no cover - Python < 3.10 returned None for junk
-        raise ValueError("not an RFC 1123 date-time")
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
 
 
@@ -591,6 +589,13 @@ _FORMAT_SCALARS: dict[str, tuple[StructureHook, StructureHook]] = {
     "rfc1123": (_datetime_rfc1123, _or_none(_datetime_rfc1123)),
 }
 _FORMAT_UNSTRUCTURE: dict[str, UnstructureHook] = {"rfc1123": format_datetime_rfc1123}
+
+
+def _scalar_hooks(tp: Any, fmt: str | None) -> tuple[StructureHook, StructureHook] | None:
+    """The (required, optional) hooks of a scalar type written in wire format ``fmt``."""
+    if fmt and tp is datetime.datetime and fmt in _FORMAT_SCALARS:
+        return _FORMAT_SCALARS[fmt]
+    return _SCALARS.get(tp)
 
 
 def _enum_hook(enum_type: type[enum.Enum], optional: bool) -> StructureHook:
@@ -1059,8 +1064,7 @@ class Codec:
         member = _unset_union_member(tp)
         if member is not None:
             return self._structure_hook(member, optional or _is_optional(tp), fmt)
-        scalar = _FORMAT_SCALARS.get(fmt) if fmt and tp is datetime.datetime else None
-        scalar = scalar or _SCALARS.get(tp)
+        scalar = _scalar_hooks(tp, fmt)
         if scalar is not None:
             return scalar[optional]
         if _is_enum(tp):
