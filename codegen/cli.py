@@ -199,5 +199,10 @@ def _vendor(args: argparse.Namespace) -> int:
         f"vendored {args.package} into {result.path.as_posix()} "
         f"(with {', '.join(result.subpackages) or 'no source folders'}); "
         f"requires {', '.join(result.requires)}"
+        + (
+            f"; its aio modules also {', '.join(result.aio_requires)}"
+            if result.aio_requires
+            else ""
+        )
     )
     return 0

@@ -47,6 +47,9 @@ def build_operations(
     spec: SpecSet, normalizer: Normalizer, config: GeneratorConfig
 ) -> tuple[OperationGroup, ...]:
     by_group: dict[str, list[Operation]] = {}
+    # The attribute is named from the operationId's own spelling: the class name loses word
+    # boundaries ("x-ms-client-request-id" -> XMsClientRequestId would read as "xms").
+    spellings: dict[str, set[str]] = {}
     seen_ids: set[str] = set()
     all_ids = {
         str(raw.get("operationId")): (section, path, method)
@@ -84,6 +87,7 @@ def build_operations(
                 paging = replace(operation.paging, next_operation=next_operation)
                 operation = replace(operation, paging=paging)
             by_group.setdefault(group, []).append(operation)
+            spellings.setdefault(group, set()).add(_group_spelling(spec, operation_id))
     if not by_group:
         raise SpecError(f"{spec.entry}: no operation matches {', '.join(config.operations)}")
     groups = []
@@ -96,7 +100,7 @@ def build_operations(
         groups.append(
             OperationGroup(
                 class_name=naming.class_name(group) + "Operations",
-                attribute=naming.python_identifier(group),
+                attribute=min(naming.python_identifier(text) for text in spellings[group]),
                 operations=tuple(operations),
             )
         )
@@ -222,6 +226,11 @@ def _operation(
         form_parameters=form,
         form_content_type=form_content_type,
     )
+
+
+def _group_spelling(spec: SpecSet, operation_id: str) -> str:
+    group = operation_id.rpartition("_")[0]
+    return group or str(spec.entry_document.get("info", {}).get("title", "Client"))
 
 
 def _group_and_verb(spec: SpecSet, operation_id: str) -> tuple[str, str]:

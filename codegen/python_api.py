@@ -37,6 +37,9 @@ class OperationSurface:
     response_kind: str
     status_readers: list[tuple[int, str]]  # by_status: (status, reader or "None")
     paging_extra: list[str]  # extra keyword arguments of client.paged(...)
+    def_keyword: str  # "def", or "async def" for an async call that sends at once
+    await_prefix: str
+    polling_annotation: str  # of the polling= argument of an LRO
     # T of LROPoller[T] ("None" without a result): what a polling= method object returns.
     poller_result: str = "None"
     # (body annotation, continuation_token annotation) of each @overload of an LRO with a
@@ -137,6 +140,96 @@ def enum_notes(enum: EnumType) -> tuple[tuple[str, list[tuple[str, str]]], ...]:
 
 
 @dataclass(frozen=True)
+class Side:
+    """What differs between the sync and the async surface of one api-version.
+
+    Both are rendered from the same IR and templates; the templates print these decisions.
+    """
+
+    name: str
+    title_suffix: str  # added to module docstrings
+    subpackage: str  # "" or "aio/": where the side's modules go inside the api-version folder
+    up: str  # relative import prefix from the side's modules to the package root
+    client_class: str
+    client_module: str
+    poller: str
+    poller_module: str
+    pager: str
+    pager_module: str
+    credential: str
+    credential_module: str
+    credential_doc: str
+    def_keyword: str  # of a call that sends at once
+    await_prefix: str
+    close: str  # "def close" / "async def close"
+    enter: str
+    exit: str
+    without_options: frozenset[str]  # client options the side's transport has no use for
+    custom_polling: bool  # polling= also takes an azure-core polling-method object
+
+    def client_options(self) -> tuple[ClientOption, ...]:
+        return tuple(o for o in CLIENT_OPTIONS if o.name not in self.without_options)
+
+    @property
+    def models_module(self) -> str:
+        """The api-version's models, relative to the side's modules."""
+        return self.up[1:] + "models"
+
+    @property
+    def imports_urllib3(self) -> bool:
+        return any(o.annotation.startswith("urllib3.") for o in self.client_options())
+
+
+SYNC = Side(
+    name="sync",
+    title_suffix="",
+    subpackage="",
+    up="..",
+    client_class="ArmClient",
+    client_module="runtime.client",
+    poller="LROPoller",
+    poller_module="runtime.polling",
+    pager="ItemPaged",
+    pager_module="runtime.paging",
+    credential="TokenCredential",
+    credential_module="runtime.auth",
+    credential_doc="Any object with get_token(*scopes), such as an azure-identity credential.",
+    def_keyword="def",
+    await_prefix="",
+    close="def close",
+    enter="__enter__",
+    exit="__exit__",
+    without_options=frozenset(),
+    custom_polling=True,
+)
+ASYNC = Side(
+    name="async",
+    title_suffix=" (asyncio)",
+    subpackage="aio/",
+    up="...",
+    client_class="AsyncArmClient",
+    client_module="runtime.aio.client",
+    poller="AsyncLROPoller",
+    poller_module="runtime.aio.polling",
+    pager="AsyncItemPaged",
+    pager_module="runtime.aio.paging",
+    credential="AsyncTokenCredential",
+    credential_module="runtime.aio.auth",
+    credential_doc=(
+        "Any object with an async get_token(*scopes), such as an azure.identity.aio credential."
+    ),
+    def_keyword="async def",
+    await_prefix="await ",
+    close="async def close",
+    enter="__aenter__",
+    exit="__aexit__",
+    without_options=frozenset({"pool_manager"}),
+    custom_polling=False,
+)
+SIDES = (SYNC, ASYNC)
+
+
+@dataclass(frozen=True)
 class ClientOption:
     """A keyword-only constructor option of the generated client, forwarded to ArmClient."""
 
@@ -232,13 +325,13 @@ def client_parameters(api: ApiVersion) -> list[tuple[str, str, str]]:
 CLIENT_ARGUMENTS = frozenset(option.name for option in CLIENT_OPTIONS)
 
 
-def client_docstring(api: ApiVersion) -> str:
+def client_docstring(api: ApiVersion, side: Side = SYNC) -> str:
     groups = [(g.attribute, f"{g.class_name}: operations of this group.") for g in api.groups]
     args = [
-        ("credential", "Any object with get_token(*scopes), such as an azure-identity credential."),
+        ("credential", side.credential_doc),
         ("subscription_id", "The Azure subscription to work in."),
         *((p.python_name, p.description) for p in api.client_parameters),
-        *((option.name, option.doc) for option in CLIENT_OPTIONS),
+        *((option.name, option.doc) for option in side.client_options()),
     ]
     text = api.description or api.title
     return docstring(
@@ -310,7 +403,7 @@ def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], pac
     return docstring(text, 4, (("Args", args),))
 
 
-def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
+def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> OperationSurface:
     positional = []
     for p in op.positional_parameters:
         annotation = p.annotation
@@ -409,7 +502,7 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         response_kind, returns = "single", result.annotation
     paging_extra: list[str] = []
     if op.paging is not None:
-        returns = f"ItemPaged[{returns}]"
+        returns = f"{side.pager}[{returns}]"
         if op.http_method != "GET":
             paging_extra.append(f"method={op.http_method!r}")
             paging_extra.append(f"body={body_expression}")
@@ -428,7 +521,7 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
                 f"next_link_key={op.paging.next_link_key!r}, options=options)"
             )
         poller_result = returns
-        returns = f"LROPoller[{returns}]"
+        returns = f"{side.poller}[{returns}]"
         body = next((p for p in op.positional_parameters if p.location == "body"), None)
         if body is not None:
             body_name = body.python_name
@@ -457,6 +550,12 @@ def operation_surface(op: Operation, api: ApiVersion) -> OperationSurface:
         response_kind=response_kind,
         status_readers=status_readers,
         paging_extra=paging_extra,
+        polling_annotation=(
+            f"bool | PollingMethod[{poller_result}]" if side.custom_polling else "bool"
+        ),
+        # A pager sends nothing until iterated: it is returned at once, on both sides.
+        def_keyword=side.def_keyword if op.paging is None or op.long_running else "def",
+        await_prefix=side.await_prefix if op.paging is None or op.long_running else "",
     )
 
 

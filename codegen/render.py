@@ -10,7 +10,7 @@ import jinja2
 from . import compat, python_api, shadowing
 from .client_signature import client_signature
 from .config import GeneratorConfig
-from .ir import ApiVersion
+from .ir import ApiVersion, Operation
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -56,9 +56,10 @@ def render_api_version(
         ]
     )
     operations = [op for group in api.groups for op in group.operations]
-    signatures = {op.operation_id: python_api.operation_surface(op, api) for op in operations}
     files = {
-        "__init__.py": env.get_template("version_init.py.jinja").render(**common),
+        "__init__.py": env.get_template("version_init.py.jinja").render(
+            **common, side=python_api.SYNC
+        ),
         "models.py": env.get_template("models.py.jinja").render(
             **common,
             model_names=model_names,
@@ -69,6 +70,25 @@ def render_api_version(
             properties_views=views,
             uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
         ),
+        "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
+    }
+    files["models.py"] = shadowing.qualify_builtins(files["models.py"])
+    for side in python_api.SIDES:
+        files.update(_render_side(env, common, api, operations, side))
+    return {f"{api.module}/{name}": text for name, text in files.items()}
+
+
+def _render_side(
+    env: jinja2.Environment,
+    common: dict[str, object],
+    api: ApiVersion,
+    operations: list[Operation],
+    side: python_api.Side,
+) -> dict[str, str]:
+    """The client and operations of one side (sync, async), from the same templates."""
+    common = {**common, "side": side}
+    signatures = {op.operation_id: python_api.operation_surface(op, api, side) for op in operations}
+    files = {
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
             signatures=signatures,
@@ -84,16 +104,16 @@ def render_api_version(
         ),
         "client.py": env.get_template("client.py.jinja").render(
             **common,
-            client_doc=python_api.client_docstring(api),
+            client_doc=python_api.client_docstring(api, side),
             client_parameters=python_api.client_parameters(api),
-            client_options=python_api.CLIENT_OPTIONS,
+            client_options=side.client_options(),
         ),
-        "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }
-    for name in ("models.py", "operations.py"):
-        # A class member named like a builtin (a ``list`` method) hides it from annotations.
-        files[name] = shadowing.qualify_builtins(files[name])
-    return {f"{api.module}/{name}": text for name, text in files.items()}
+    # A class member named like a builtin (a ``list`` method) hides it from annotations.
+    files["operations.py"] = shadowing.qualify_builtins(files["operations.py"])
+    if side.subpackage:
+        files["__init__.py"] = env.get_template("version_init.py.jinja").render(**common)
+    return {f"{side.subpackage}{name}": text for name, text in files.items()}
 
 
 def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[str, str]:
@@ -133,6 +153,7 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
         )
     for api in versions:
         files.update(render_api_version(api, versions, config))
+    files["aio/__init__.py"] = env.get_template("package_aio_init.py.jinja").render(**common)
     files["_client.py"] = env.get_template("package_client.py.jinja").render(
         **common,
         signature=client_signature(

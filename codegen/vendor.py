@@ -33,6 +33,7 @@ class Vendored:
     path: Path
     subpackages: tuple[str, ...]  # source folders copied in beside the generated code
     requires: tuple[str, ...]  # third-party distributions the copy imports
+    aio_requires: tuple[str, ...] = ()  # what its asyncio modules (aio/) import on top
 
 
 def vendor(spec_root: Path, package: str, out_dir: Path, *, force: bool = False) -> Vendored:
@@ -50,13 +51,14 @@ def vendor(spec_root: Path, package: str, out_dir: Path, *, force: bool = False)
         render_tree(spec_root, tree, package=package, main_module=None)
         copied = _copy_imported_sources(tree)
         _check_self_contained(tree, original)
-        requires = _third_party_imports(tree)
+        requires = _third_party_imports(tree, asyncio=False)
+        aio_requires = tuple(sorted(set(_third_party_imports(tree, asyncio=True)) - set(requires)))
         if target.exists():
             shutil.rmtree(target)
         tree.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return Vendored(target, copied, requires)
+    return Vendored(target, copied, requires, aio_requires)
 
 
 def _copy_imported_sources(tree: Path) -> tuple[str, ...]:
@@ -135,11 +137,14 @@ def _check_self_contained(tree: Path, original: str) -> None:
         )
 
 
-def _third_party_imports(tree: Path) -> tuple[str, ...]:
+def _third_party_imports(tree: Path, *, asyncio: bool) -> tuple[str, ...]:
     """Distributions imported when the modules load; imports for type checkers only, or inside
-    functions (optional extras such as azure-identity), are not requirements."""
+    functions (optional extras such as azure-identity), are not requirements. The asyncio
+    modules (under an ``aio`` folder: the ``aio`` extra) count only when ``asyncio``."""
     found: set[str] = set()
     for path in tree.rglob("*.py"):
+        if not asyncio and "aio" in path.relative_to(tree).parts:
+            continue
         for node in _load_time_statements(ast.parse(path.read_text(encoding="utf-8")).body):
             if isinstance(node, ast.Import):
                 found.update(alias.name.split(".")[0] for alias in node.names)

@@ -148,6 +148,10 @@ class BearerTokenPolicy:
             access_token = self._credential.get_token(*self._scopes)
         else:
             access_token = self._credential.get_token(*self._scopes, claims=claims)
+        return self._cache_entry(access_token)
+
+    def _cache_entry(self, access_token: AccessTokenLike) -> _CachedToken:
+        """When a fresh token is due for refresh (shared with the async policy)."""
         now = self._clock()
         expires_on = float(access_token.expires_on)
         lead = max(self._refresh_margin - self._jitter(), 0.0)

@@ -27,15 +27,13 @@ from .call_options import (
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import (
-    AzureError,
     DecodeError,
     ServiceRequestError,
-    ServiceResponseError,
-    ServiceResponseTimeoutError,
     map_error,
 )
 from .headers import check_header
 from .http import HttpRequest, HttpResponse
+from .lro_start import Send, drive_start, start_flow
 from .origin import UnsafeURLError, origin_of, same_origin
 from .paging import ItemPaged
 from .params import Joined, Raw
@@ -45,11 +43,9 @@ from .polling import (
     ArmPollingMethod,
     LROPoller,
     decode_continuation_token,
-    lost_response_token,
     normalize_final_state_via,
     token_api_version,
 )
-from .reconcile import LostWriteDecision, decide_lost_write
 from .redact import redact_url
 from .retry import RetryPolicy
 from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport, check_body_limit
@@ -356,14 +352,7 @@ class ArmClient:
         max_response_body: int | None = None,
         pipeline: Pipeline | CallPipeline | None = None,
     ) -> HttpResponse:
-        headers = {"Accept": _ACCEPT}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        for name, value in (extra_headers or {}).items():
-            for existing in [key for key in headers if key.lower() == name.lower()]:
-                del headers[existing]
-            headers[name] = value
-        request = HttpRequest(method.upper(), url, headers=headers, body=body)
+        request = build_request(method, url, body, extra_headers)
         runner = pipeline or self.pipeline
         if max_response_body is None:
             response = runner.run(
@@ -492,48 +481,26 @@ class ArmClient:
             return resumed
         # Fix the request id before sending so every poll can repeat it.
         client_request_id = _client_request_id(options)
-
-        def send_write() -> HttpResponse:
-            return self._send(
-                method,
-                url,
-                body,
-                expected_status,
-                options.headers,
-                client_request_id,
-                # The operation's deadline bounds its first request too.
-                _earlier(options.timeout, deadline),
-                self._initial_request_policy(method, poll_policy),
-                options.max_response_body,
-                pipeline,
-            )
-
-        try:
-            response = send_write()
-        except ServiceResponseError as error:
-            # The request went out and may have started the operation: never send it blindly
-            # again. A PUT or PATCH is reconciled with its resource; otherwise the token
-            # resumes by watching the resource.
-            error.continuation_token = lost_response_token(
-                operation_id=operation_id,
-                method=method,
-                url=url,
-                client_request_id=client_request_id,
-                final_state_via=final_state_via,
-            )
-            if (
-                method.upper() not in ("PUT", "PATCH")
-                or body is None
-                or isinstance(error, ServiceResponseTimeoutError)
-            ):
-                # A timeout is the caller's limit (or a slow service): it is reported, with
-                # the token, rather than spent on more requests.
-                raise
-            response, took_effect = self._reconcile_lost_write(
-                error, send_write, method, url, body, options, client_request_id, poll_policy
-            )
-        else:
-            took_effect = False
+        flow = start_flow(
+            method=method,
+            url=url,
+            body=body,
+            expected_status=expected_status,
+            headers=options.headers,
+            timeout=options.timeout,
+            # The operation's deadline bounds its first request too.
+            write_timeout=_earlier(options.timeout, deadline),
+            max_response_body=options.max_response_body,
+            client_request_id=client_request_id,
+            operation_id=operation_id,
+            final_state_via=final_state_via,
+            write_policy=self._initial_request_policy(method, poll_policy),
+            read_policy=poll_policy,
+            secret_fields=self._secret_fields,
+        )
+        response, took_effect = drive_start(
+            flow, functools.partial(self._send_spec, pipeline=pipeline)
+        )
         if not isinstance(polling, bool):
             return MethodPoller(
                 polling,
@@ -589,68 +556,19 @@ class ArmClient:
             return None
         return self.deserialize(pipeline_response.http_response, deserialize)
 
-    def _reconcile_lost_write(
-        self,
-        lost: ServiceResponseError,
-        send_write: Callable[[], HttpResponse],
-        method: str,
-        url: str,
-        body: bytes,
-        options: RequestOptions,
-        client_request_id: str,
-        policy: RetryPolicy,
-    ) -> tuple[HttpResponse, bool]:
-        """After the answer to a PUT/PATCH was lost: ``(GET of its resource, True)`` when the
-        write took effect (the caller polls the resource), else ``(answer to sending it once
-        more, False)``.
-
-        Raises ``lost`` (with its continuation token) when the resource cannot be read, and
-        the new error when the second attempt fails too: a write is never sent a third time.
-        """
-        # The caller's headers go along, but not the write's preconditions (If-Match,
-        # If-None-Match): they are about the write, and would change what the GET answers.
-        headers = {
-            name: value
-            for name, value in (options.headers or {}).items()
-            if not name.lower().startswith("if-")
-        }
-        try:
-            found = self._send(
-                "GET",
-                url,
-                None,
-                (200, 404),
-                headers,
-                client_request_id,
-                options.timeout,
-                policy,
-                options.max_response_body,
-                self._pipeline_for(options),
-            )
-        except AzureError as unreadable:
-            _LOGGER.info(
-                "The answer to %s %s was lost and the resource could not be read (%s)",
-                method.upper(),
-                redact_url(url),
-                type(unreadable).__name__,
-            )
-            raise lost from None
-        decision = decide_lost_write(body, found, self._secret_fields)
-        _LOGGER.info(
-            "The answer to %s %s was lost; the resource %s: %s",
-            method.upper(),
-            redact_url(url),
-            "is absent" if found.status_code == 404 else "exists",
-            decision.value,
+    def _send_spec(self, spec: Send, *, pipeline: Pipeline | CallPipeline) -> HttpResponse:
+        return self._send(
+            spec.method,
+            spec.url,
+            spec.body,
+            spec.expected_status,
+            spec.headers,
+            spec.client_request_id,
+            spec.timeout,
+            spec.retry_policy,
+            spec.max_response_body,
+            pipeline,
         )
-        if decision is LostWriteDecision.POLL:
-            return found, True
-        try:
-            again = send_write()
-        except ServiceResponseError as error:
-            error.continuation_token = lost.continuation_token
-            raise
-        return again, False
 
     def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
         if method.upper() == "DELETE":
@@ -1037,6 +955,31 @@ def _initial_request_policy(method: str, policy: RetryPolicy) -> RetryPolicy:
     if method.upper() == "DELETE" or policy.read == 0:
         return policy
     return replace(policy, read=0)
+
+
+def build_request(
+    method: str, url: str, body: bytes | None, extra_headers: Mapping[str, str] | None
+) -> HttpRequest:
+    """The request for an operation: JSON ``Accept``/``Content-Type``, then the caller's
+    headers (a caller's header replaces a default of the same name, in any case)."""
+    headers = {"Accept": _ACCEPT}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    for name, value in (extra_headers or {}).items():
+        for existing in [key for key in headers if key.lower() == name.lower()]:
+            del headers[existing]
+        headers[name] = value
+    return HttpRequest(method.upper(), url, headers=headers, body=body)
+
+
+def client_request_id(options: RequestOptions) -> str:
+    """The id every request of an LRO repeats: the caller's, else a new one."""
+    return _client_request_id(options)
+
+
+def earlier(timeout: float | None, deadline: float | None) -> float | None:
+    """The smaller of two optional limits in seconds."""
+    return _earlier(timeout, deadline)
 
 
 def _client_request_id(options: RequestOptions) -> str:

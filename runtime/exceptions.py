@@ -402,3 +402,83 @@ def map_error(
     """
     error_type = _ERRORS_BY_STATUS.get(response.status_code, HttpResponseError)
     return error_type(response=response, secret_fields=secret_fields)
+
+
+class PollingTimeoutError(TimeoutError):
+    """``result(timeout)``/``wait(timeout)`` or the overall LRO deadline ran out first.
+
+    The operation itself is untouched: keep polling with the same poller, or resume elsewhere
+    from :attr:`continuation_token`.
+    """
+
+    def __init__(self, message: str, *, status: str, continuation_token: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.continuation_token = continuation_token
+
+
+class OperationFailedError(HttpResponseError):
+    """The service reported the operation ``Failed`` or ``Canceled``.
+
+    ``error`` holds the service's error (code, message, details) when the status body had one;
+    otherwise the message summarizes the resource's ``instanceView`` (execution state and
+    message, exit code, the first error status and the start of the error stream), which is
+    also kept whole in :attr:`instance_view` with its parts exposed as properties. Unlike a
+    plain ``HttpResponseError`` the resource body is not appended: it is the resource, not an
+    error.
+    """
+
+    _parses_error_body = False
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        response: HttpResponse | None = None,
+        error: ErrorDetail | None = None,
+        secret_fields: frozenset[str] = frozenset(),
+        status: str = "Failed",
+        instance_view: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, response=response, error=error, secret_fields=secret_fields)
+        self.status = status
+        self.instance_view: Mapping[str, Any] | None = instance_view
+
+    @property
+    def execution_state(self) -> str | None:
+        """``instanceView.executionState`` of the failed resource, when it had one."""
+        return self._view_text("executionState")
+
+    @property
+    def execution_message(self) -> str | None:
+        """``instanceView.executionMessage`` of the failed resource, when it had one."""
+        return self._view_text("executionMessage")
+
+    @property
+    def exit_code(self) -> int | None:
+        """``instanceView.exitCode`` of the failed resource, when it had one."""
+        value = (self.instance_view or {}).get("exitCode")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def execution_error(self) -> str | None:
+        """``instanceView.error`` (the script's error stream) of the failed resource."""
+        return self._view_text("error")
+
+    def _view_text(self, key: str) -> str | None:
+        value = (self.instance_view or {}).get(key)
+        return value if isinstance(value, str) else None
+
+    def __str__(self) -> str:
+        if self.error is not None:
+            return super().__str__()
+        ids = ", ".join(
+            f"{name}={value}"
+            for name, value in (
+                ("x-ms-request-id", self.request_id),
+                ("x-ms-client-request-id", self.client_request_id),
+                ("x-ms-correlation-request-id", self.correlation_request_id),
+            )
+            if value
+        )
+        return f"{self.message}\nRequest ids: {ids}" if ids else self.message

@@ -21,7 +21,7 @@ from enum import Enum
 from typing import Any
 
 from .http import HttpResponse
-from .polling import is_terminal_status, provisioning_state
+from .lro_core import is_terminal_status, provisioning_state
 
 __all__ = ["LostWriteDecision", "decide_lost_write", "holds_what_was_sent"]
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..runtime.exceptions import HttpResponseError
 from ..runtime.polling import retry_after_seconds
@@ -24,7 +24,14 @@ if TYPE_CHECKING:
     # the client of `from vmss_runcommands.v<newest> import RunCommandsClient` are accepted.
     from .._client import NewestRunCommandsClient as RunCommandsClient
 
-__all__ = ["FanOut", "FanOutProgress", "FanOutSummary", "InstanceOutcome", "fan_out"]
+__all__ = [
+    "FanOut",
+    "FanOutProgress",
+    "FanOutState",
+    "FanOutSummary",
+    "InstanceOutcome",
+    "fan_out",
+]
 
 SUCCEEDED, FAILED, ERRORED = "succeeded", "failed", "errored"
 
@@ -117,17 +124,14 @@ def _checked_ids(instance_ids: Iterable[str]) -> list[str]:
     return ids
 
 
-class FanOut(Iterator[InstanceOutcome]):
-    """A running fan-out: iterate for outcomes as they complete; see :func:`fan_out`.
-
-    Work starts when the object is created. :meth:`wait` drains it and returns the summary;
-    :meth:`cancel` (or leaving a ``with`` block early) starts no further instance -- runs
-    already sent keep going on their instances.
-    """
+class FanOutState:
+    """What a fan-out knows, whoever drives it (threads here, tasks in ``workflows.aio``):
+    the checked ids and settings, which instance is next, the outcomes so far, cancellation,
+    and what a failed start means."""
 
     def __init__(
         self,
-        client: RunCommandsClient,
+        client: Any,
         resource_group_name: str,
         vm_scale_set_name: str,
         instance_ids: Iterable[str],
@@ -161,22 +165,146 @@ class FanOut(Iterator[InstanceOutcome]):
         self._pending = iter(self._ids)
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
-        self._outcomes: queue.SimpleQueue[InstanceOutcome | object] = queue.SimpleQueue()
         self._by_status: dict[str, list[str]] = {SUCCEEDED: [], FAILED: [], ERRORED: []}
         self._in_flight = 0
         self._started: set[str] = set()
         # Instances whose run the service accepted and that are not finished: their tokens.
         self._tokens: dict[str, str] = {}
-        workers = min(max_in_flight, len(self._ids))
-        self._live_workers = workers
+        self._workers = min(max_in_flight, len(self._ids))
+
+    def _take(self) -> str | None:
+        """The next instance to start (now in flight); ``None`` when none is left or the
+        fan-out was cancelled."""
+        if self._cancelled.is_set():
+            return None
+        with self._lock:
+            instance_id = next(self._pending, None)
+            if instance_id is not None:
+                self._started.add(instance_id)
+                self._in_flight += 1
+            return instance_id
+
+    def _record(self, outcome: InstanceOutcome) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            self._by_status[outcome.status].append(outcome.instance_id)
+
+    def _start_arguments(self, instance_id: str) -> tuple[RunCommandBody | None, str | None]:
+        """``(run_command, continuation_token)`` for ``RunWaiter.start``: a resumed instance
+        waits again for the run it already has."""
+        token = self._resume_tokens.get(instance_id)
+        return (None, token) if token is not None else (self._run_command, None)
+
+    def _accepted(self, instance_id: str, token: str) -> None:
+        with self._lock:
+            self._tokens[instance_id] = token
+
+    def _finished(self, instance_id: str) -> None:
+        with self._lock:
+            self._tokens.pop(instance_id, None)
+
+    def _errored_after_start(
+        self, instance_id: str, error: Exception, attempts: int, token: str
+    ) -> InstanceOutcome:
+        token = getattr(error, "continuation_token", None) or token
+        return InstanceOutcome(
+            instance_id, error=error, attempts=attempts, continuation_token=token
+        )
+
+    def in_flight(self) -> dict[str, str | None]:
+        """Instances started and not finished, with the continuation token that resumes each
+        (``None`` while its first request is still on its way)."""
+        with self._lock:
+            done = {i for ids in self._by_status.values() for i in ids}
+            return {i: self._tokens.get(i) for i in self._ids if i in self._started - done}
+
+    def _waiter_settings(self, instance_id: str) -> dict[str, Any]:
+        resource_group, scale_set, name = self._where
+        return {
+            "resource_group_name": resource_group,
+            "vm_scale_set_name": scale_set,
+            "instance_id": instance_id,
+            "run_command_name": name,
+            "timeout": self._timeout,
+            "polling_interval": self._polling_interval,
+            "throttle": self.throttle,
+            "on_status": None,
+        }
+
+    def _after_failed_start(
+        self, instance_id: str, error: Exception, attempts: int
+    ) -> InstanceOutcome | None:
+        """The outcome of a start that raised; ``None``: start it again (it was throttled)."""
+        # A throttled start was not processed, so sending it again cannot run the script
+        # twice; everything after the start is never repeated.
+        if (
+            not isinstance(error, HttpResponseError)
+            or error.status_code != _THROTTLED
+            or attempts >= self._max_starts
+        ):
+            return InstanceOutcome(instance_id, error=error, attempts=attempts)
+        response = error.response
+        self.throttle.throttled(retry_after_seconds(response) if response is not None else None)
+        return None
+
+    def cancel(self) -> None:
+        """Start no further instance; those in flight finish and are still reported."""
+        self._cancelled.set()
+
+    def progress(self) -> FanOutProgress:
+        """Counts so far; safe to call from any thread."""
+        with self._lock:
+            return FanOutProgress(
+                total=len(self._ids),
+                in_flight=self._in_flight,
+                succeeded=len(self._by_status[SUCCEEDED]),
+                failed=len(self._by_status[FAILED]),
+                errored=len(self._by_status[ERRORED]),
+            )
+
+    def summary(self) -> FanOutSummary:
+        """Instance ids by outcome so far (call :meth:`wait` first for the final one)."""
+        with self._lock:
+            finished = {
+                status: sorted(ids, key=_instance_order) for status, ids in self._by_status.items()
+            }
+            not_started = (
+                [i for i in self._ids if i not in self._started] if self._cancelled.is_set() else []
+            )
+        return FanOutSummary(
+            succeeded=tuple(finished[SUCCEEDED]),
+            failed=tuple(finished[FAILED]),
+            errored=tuple(finished[ERRORED]),
+            not_started=tuple(sorted(not_started, key=_instance_order)),
+            throttled=self.throttle.throttle_count,
+        )
+
+    def __repr__(self) -> str:
+        p = self.progress()
+        return (
+            f"<FanOut {p.done}/{p.total} done: {p.succeeded} succeeded, {p.failed} failed, "
+            f"{p.errored} errored, {p.in_flight} in flight>"
+        )
+
+
+class FanOut(FanOutState, Iterator[InstanceOutcome]):
+    """A running fan-out: iterate for outcomes as they complete; see :func:`fan_out`.
+
+    Work starts when the object is created, in ``max_in_flight`` worker threads. :meth:`wait`
+    drains it and returns the summary; :meth:`cancel` (or leaving a ``with`` block early)
+    starts no further instance -- runs already sent keep going on their instances.
+    """
+
+    def __init__(self, client: RunCommandsClient, *args: Any, **kwargs: Any) -> None:
+        super().__init__(client, *args, **kwargs)
+        self._outcomes: queue.SimpleQueue[InstanceOutcome | object] = queue.SimpleQueue()
+        self._live_workers = self._workers
         self._threads = [
             threading.Thread(target=self._work, name=f"fan-out-{n}", daemon=True)
-            for n in range(workers)
+            for n in range(self._workers)
         ]
         for thread in self._threads:
             thread.start()
-
-    # -- consuming ------------------------------------------------------------------------
 
     def __iter__(self) -> FanOut:
         return self
@@ -197,45 +325,6 @@ class FanOut(Iterator[InstanceOutcome]):
             pass
         return self.summary()
 
-    def cancel(self) -> None:
-        """Start no further instance; those in flight finish and are still reported."""
-        self._cancelled.set()
-
-    def progress(self) -> FanOutProgress:
-        """Counts so far; safe to call from any thread."""
-        with self._lock:
-            return FanOutProgress(
-                total=len(self._ids),
-                in_flight=self._in_flight,
-                succeeded=len(self._by_status[SUCCEEDED]),
-                failed=len(self._by_status[FAILED]),
-                errored=len(self._by_status[ERRORED]),
-            )
-
-    def in_flight(self) -> dict[str, str | None]:
-        """Instances started and not finished, with the continuation token that resumes each
-        (``None`` while its first request is still on its way)."""
-        with self._lock:
-            done = {i for ids in self._by_status.values() for i in ids}
-            return {i: self._tokens.get(i) for i in self._ids if i in self._started - done}
-
-    def summary(self) -> FanOutSummary:
-        """Instance ids by outcome so far (call :meth:`wait` first for the final one)."""
-        with self._lock:
-            finished = {
-                status: sorted(ids, key=_instance_order) for status, ids in self._by_status.items()
-            }
-            not_started = (
-                [i for i in self._ids if i not in self._started] if self._cancelled.is_set() else []
-            )
-        return FanOutSummary(
-            succeeded=tuple(finished[SUCCEEDED]),
-            failed=tuple(finished[FAILED]),
-            errored=tuple(finished[ERRORED]),
-            not_started=tuple(sorted(not_started, key=_instance_order)),
-            throttled=self.throttle.throttle_count,
-        )
-
     def __enter__(self) -> FanOut:
         return self
 
@@ -247,79 +336,38 @@ class FanOut(Iterator[InstanceOutcome]):
     ) -> None:
         self.cancel()
 
-    def __repr__(self) -> str:
-        p = self.progress()
-        return (
-            f"<FanOut {p.done}/{p.total} done: {p.succeeded} succeeded, {p.failed} failed, "
-            f"{p.errored} errored, {p.in_flight} in flight>"
-        )
-
     # -- the workers ----------------------------------------------------------------------
 
     def _work(self) -> None:
         try:
-            while not self._cancelled.is_set():
-                with self._lock:
-                    instance_id = next(self._pending, None)
-                    if instance_id is None:
-                        return
-                    self._started.add(instance_id)
-                    self._in_flight += 1
+            while (instance_id := self._take()) is not None:
                 outcome = self._run_one(instance_id)
-                with self._lock:
-                    self._in_flight -= 1
-                    self._by_status[outcome.status].append(instance_id)
+                self._record(outcome)
                 self._outcomes.put(outcome)
         finally:
             self._outcomes.put(_WORKER_DONE)
 
     def _run_one(self, instance_id: str) -> InstanceOutcome:
-        resource_group, scale_set, name = self._where
-        run = RunWaiter(
-            self._client,
-            resource_group,
-            scale_set,
-            instance_id,
-            name,
-            timeout=self._timeout,
-            polling_interval=self._polling_interval,
-            throttle=self.throttle,
-            on_status=None,
-        )
+        run = RunWaiter(self._client, **self._waiter_settings(instance_id))
+        run_command, resume_token = self._start_arguments(instance_id)
         attempts = 0
-        resume_token = self._resume_tokens.get(instance_id)
         while True:
             attempts += 1
             try:
-                if resume_token is not None:
-                    poller = run.start(None, continuation_token=resume_token)
-                else:
-                    poller = run.start(self._run_command)
+                poller = run.start(run_command, continuation_token=resume_token)
                 break
-            except HttpResponseError as error:
-                # A throttled start was not processed, so sending it again cannot run the
-                # script twice; everything after the start is never repeated.
-                if error.status_code != _THROTTLED or attempts >= self._max_starts:
-                    return InstanceOutcome(instance_id, error=error, attempts=attempts)
-                response = error.response
-                self.throttle.throttled(
-                    retry_after_seconds(response) if response is not None else None
-                )
             except Exception as error:
-                return InstanceOutcome(instance_id, error=error, attempts=attempts)
+                outcome = self._after_failed_start(instance_id, error, attempts)
+                if outcome is not None:
+                    return outcome
         token = poller.continuation_token()
-        with self._lock:
-            self._tokens[instance_id] = token
+        self._accepted(instance_id, token)
         try:
             result = run.finish(poller)
         except Exception as error:
-            token = getattr(error, "continuation_token", None) or token
-            return InstanceOutcome(
-                instance_id, error=error, attempts=attempts, continuation_token=token
-            )
+            return self._errored_after_start(instance_id, error, attempts, token)
         finally:
-            with self._lock:
-                self._tokens.pop(instance_id, None)
+            self._finished(instance_id)
         return InstanceOutcome(instance_id, result=result, attempts=attempts)
 
 

@@ -8,12 +8,13 @@ increase, multiplicative decrease).
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import dataclasses
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 from ..runtime.retry import RetryPolicy
@@ -82,12 +83,38 @@ class Throttle:
 
     def acquire(self) -> float:
         """Wait until this worker may start a request; returns the seconds waited."""
+        steps = self._pacing()
+        try:
+            while True:
+                self._sleep(next(steps))
+        except StopIteration as stop:
+            waited: float = stop.value
+            return waited
+
+    async def acquire_async(self) -> float:
+        """:meth:`acquire` for asyncio tasks: the same pacing, awaited (the lock is only held
+        for bookkeeping, never across a wait)."""
+        steps = self._pacing()
+        try:
+            while True:
+                seconds = next(steps)
+                if self._sleep is time.sleep:
+                    await asyncio.sleep(seconds)
+                else:  # an injected sleep (tests)
+                    self._sleep(seconds)
+                    await asyncio.sleep(0)
+        except StopIteration as stop:
+            waited: float = stop.value
+            return waited
+
+    def _pacing(self) -> Generator[float, None, float]:
+        """The waits before a start, as seconds to sleep (no sleeping here); returns the total."""
         waited = 0.0
         with self._lock:
             now = self._clock()
             start = self._reserve(now)
         while start > now:
-            self._sleep(start - now)
+            yield start - now
             waited += start - now
             with self._lock:
                 now = self._clock()

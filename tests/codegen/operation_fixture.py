@@ -452,6 +452,8 @@ def spec() -> dict[str, Any]:
             "/things?kind=square": {"get": _get("Things_ListSquare", [])},
             # Another spelling of the same group name.
             "/things?count": {"get": _get("things_Count", [])},
+            # A dashed group name: its words survive into the client attribute.
+            "/things?dashed": {"get": _get("x-ms-dashed-group_Get", [])},
         },
         "parameters": {
             "ApiVersion": {

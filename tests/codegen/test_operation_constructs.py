@@ -498,3 +498,10 @@ def test_form_data_multipart_and_urlencoded(client: Any, server: RecordingServer
     server.reply(204, b"")
     client.forms.token("s")
     assert server.requests[-1].body == b"grant_type=refresh_token&scope=s"
+
+
+def test_group_attribute_keeps_the_operation_ids_word_boundaries(client: Any) -> None:
+    # "x-ms-dashed-group" becomes the class XMsDashedGroupOperations; the attribute is read
+    # from the operationId itself, as AutoRest names it, not from the class name ("xms_...").
+    assert type(client.x_ms_dashed_group).__name__ == "XMsDashedGroupOperations"
+    assert not hasattr(client, "xms_dashed_group")

@@ -84,7 +84,7 @@ def test_a_vendored_copy_runs_an_lro_from_a_fresh_interpreter(
     versions = sorted(
         p.name for p in (repo_root / "generated").iterdir() if (p / "__init__.py").is_file()
     )
-    assert sorted(p.name for p in copy.iterdir() if p.is_dir()) == ["runtime", *versions]
+    assert sorted(p.name for p in copy.iterdir() if p.is_dir()) == sorted(["runtime", *versions])
     assert not (copy / "__main__.py").exists()
     assert "``rc.v2024_07_01``" in (copy / "__init__.py").read_text()
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import urllib3
+from surfaces import unwrap
 from vmss_runcommands import (
     DEFAULT_API_VERSION,
     ClientAuthenticationError,
@@ -27,6 +28,7 @@ from vmss_runcommands.models import (
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandUpdate,
 )
+from vmss_runcommands.runtime.aio.polling import AsyncLROPoller
 
 RG, VMSS, INSTANCE = "rg-fleet", "web-vmss", "3"
 SECRET = "Pa55-word-never-shown"
@@ -62,7 +64,7 @@ def test_create_or_update_is_one_put_polls_and_a_final_get(
 ) -> None:
     ops = client.virtual_machine_scale_set_vm_run_commands
     poller = ops.begin_create_or_update(RG, VMSS, INSTANCE, "hello", _run_command())
-    assert isinstance(poller, LROPoller)
+    assert isinstance(unwrap(poller), LROPoller | AsyncLROPoller)
     result = poller.result(timeout=30)
     assert poller.done() and poller.status().lower() == "succeeded"
     assert isinstance(result, VirtualMachineRunCommand)

@@ -957,9 +957,9 @@ def test_bad_tokens_are_value_errors(token: str, reason: str) -> None:
 def test_token_with_bad_field_but_matching_checksum_is_rejected() -> None:
     envelope = _decoded_token_json(_valid_token())
     envelope["data"]["algorithm"] = "teleport"
-    from vmss_runcommands.runtime import polling
+    from vmss_runcommands.runtime import lro_token
 
-    envelope["sum"] = polling._checksum(envelope["data"])
+    envelope["sum"] = lro_token._checksum(envelope["data"])
     with pytest.raises(ValueError, match="algorithm"):
         decode_continuation_token(_reencode(envelope))
 

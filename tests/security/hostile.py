@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from surfaces import AsyncCredential, make_arm_client
 from vmss_runcommands.runtime.client import ArmClient
 from vmss_runcommands.runtime.retry import RetryPolicy
 
@@ -183,10 +184,17 @@ class _Token:
     expires_on: int
 
 
+SURFACE = {"kind": "sync"}
+"""Which client ``make_client`` builds; the ``surface`` fixture sets it per test."""
+
+
 def make_client(server: HostileServer, **kwargs: Any) -> ArmClient:
     kwargs.setdefault("retry_policy", RetryPolicy.no_retries())
-    return ArmClient(
-        FakeCredential(),
+    kind = SURFACE["kind"]
+    credential: Any = FakeCredential() if kind == "sync" else AsyncCredential(FakeCredential())
+    made: ArmClient = make_arm_client(
+        kind,
+        credential,
         "sub",
         base_url=server.base_url,
         api_version="2024-07-01",
@@ -194,3 +202,4 @@ def make_client(server: HostileServer, **kwargs: Any) -> ArmClient:
         polling_interval=0,
         **kwargs,
     )
+    return made

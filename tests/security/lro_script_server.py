@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from surfaces import make_arm_client
 from vmss_runcommands.runtime.client import ArmClient
 
 NOT_SCRIPTED = json.dumps(
@@ -132,8 +133,12 @@ def script_server() -> Iterator[ScriptServer]:
         server.close()
 
 
-def arm_client(server: ScriptServer, **options: Any) -> ArmClient:
-    """An ``ArmClient`` without credential on ``server``, polling without delay."""
+def arm_client(server: ScriptServer, surface: str = "sync", **options: Any) -> ArmClient:
+    """An ``ArmClient`` (``surface="async"``: an ``AsyncArmClient`` used through a blocking
+    facade) without credential on ``server``, polling without delay."""
     options.setdefault("api_version", "2024-07-01")
     options.setdefault("polling_interval", 0)
-    return ArmClient(None, "sub", base_url=server.base, sdk_moniker="test/0", **options)
+    made: ArmClient = make_arm_client(
+        surface, None, "sub", base_url=server.base, sdk_moniker="test/0", **options
+    )
+    return made

@@ -21,6 +21,9 @@ from vmss_runcommands.runtime.exceptions import (
 )
 from vmss_runcommands.runtime.polling import decode_continuation_token
 
+# Every test here runs against the sync and the async client.
+pytestmark = pytest.mark.usefixtures("surface")
+
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 
@@ -160,6 +163,8 @@ def test_a_deeply_nested_continuation_token_is_a_value_error() -> None:
         decode_continuation_token(token)
 
 
+# Threads sharing one client / a caller's urllib3 pool: sync-only by nature.
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
 def test_many_threads_each_get_their_own_limit(good: HostileServer) -> None:
     # The per-call deadline and cap are per call: a tight one in one thread does not leak
     # into calls made at the same time from others.

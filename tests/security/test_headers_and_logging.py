@@ -13,6 +13,9 @@ from vmss_runcommands.runtime.client import ArmClient, RequestOptions
 from vmss_runcommands.runtime.exceptions import InvalidHeaderValueError
 from vmss_runcommands.runtime.pipeline import LOGGER_NAME
 
+# Every test here runs against the sync and the async client.
+pytestmark = pytest.mark.usefixtures("surface")
+
 BAD_VALUES = ["v\r\nX-Injected: 1", "v\r\n X-Injected: 1", "v\n\tX-Injected: 1", "v\x00w", "v\rw"]
 
 

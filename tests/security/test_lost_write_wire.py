@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from lro_script_server import Reply, ScriptServer, arm_client, script_server
+from surfaces import SURFACES
 from vmss_runcommands.runtime.client import ArmClient, RequestOptions
 from vmss_runcommands.runtime.exceptions import ServiceResponseError
 
@@ -26,9 +27,9 @@ def server() -> Iterator[ScriptServer]:
         yield running
 
 
-@pytest.fixture
-def client(server: ScriptServer) -> Iterator[ArmClient]:
-    made = arm_client(server, api_version="1", secret_fields=frozenset({"secret"}))
+@pytest.fixture(params=SURFACES)
+def client(server: ScriptServer, request: pytest.FixtureRequest) -> Iterator[ArmClient]:
+    made = arm_client(server, request.param, api_version="1", secret_fields=frozenset({"secret"}))
     yield made
     made.close()
 

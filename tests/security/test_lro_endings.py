@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from lro_script_server import Reply, ScriptServer, arm_client, script_server
+from surfaces import SURFACES
 from vmss_runcommands.runtime.client import ArmClient
 from vmss_runcommands.runtime.exceptions import DecodeError
 from vmss_runcommands.runtime.polling import LROPoller
@@ -29,9 +30,9 @@ def server() -> Iterator[ScriptServer]:
         yield running
 
 
-@pytest.fixture
-def client(server: ScriptServer) -> Iterator[ArmClient]:
-    made = arm_client(server)
+@pytest.fixture(params=SURFACES)
+def client(server: ScriptServer, request: pytest.FixtureRequest) -> Iterator[ArmClient]:
+    made = arm_client(server, request.param)
     yield made
     made.close()
 

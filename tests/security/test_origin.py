@@ -24,6 +24,9 @@ from vmss_runcommands.runtime.origin import (
 )
 from vmss_runcommands.runtime.polling import PollingState, encode_continuation_token
 
+# Every test here runs against the sync and the async client.
+pytestmark = pytest.mark.usefixtures("surface")
+
 RC_PATH = "/subscriptions/sub/rc"
 
 

@@ -9,6 +9,9 @@ from hostile import TOKEN, HostileServer, make_client, reply, routes
 from vmss_runcommands.runtime.client import RequestOptions
 from vmss_runcommands.runtime.exceptions import RedirectNotFollowedError, ServiceResponseError
 
+# Every test here runs against the sync and the async client.
+pytestmark = pytest.mark.usefixtures("surface")
+
 SECRET_BODY = json.dumps({"properties": {"runAsPassword": "pa55-redirect-secret"}}).encode()
 
 

@@ -1,0 +1,124 @@
+"""``AsyncPipeline``: the sync pipeline's request rules (ids, User-Agent, Accept, logging with
+redaction), an awaited bearer token, then the async transport."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import cast
+
+from ..exceptions import AzureError
+from ..http import HttpRequest, HttpResponse
+from ..pipeline import Pipeline, _get_header
+from ..redact import redact_url
+from ..retry import RetryPolicy
+from ..transport import Urllib3Transport
+from .auth import AsyncBearerTokenPolicy
+from .transport import AiohttpTransport
+
+__all__ = ["AsyncPipeline"]
+
+
+class AsyncPipeline:
+    """Prepares, authorizes, logs and sends each request; the async twin of ``Pipeline``.
+
+    The preparation and logging are the sync pipeline's own methods (an instance that never
+    sends), so the two cannot drift. As there, ``Authorization`` goes on a private copy only.
+    """
+
+    def __init__(
+        self,
+        transport: AiohttpTransport,
+        *,
+        auth: AsyncBearerTokenPolicy | None,
+        user_agent: str | Callable[[], str],
+        secret_fields: frozenset[str] = frozenset(),
+        logger: logging.Logger | None = None,
+    ) -> None:
+        self.transport = transport
+        self.auth = auth
+        self.secret_fields = secret_fields
+        self._rules = Pipeline(
+            cast(Urllib3Transport, None),
+            auth=None,
+            user_agent=user_agent,
+            secret_fields=secret_fields,
+            logger=logger,
+        )
+        self.logger = self._rules.logger
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent sent."""
+        return self._rules.user_agent
+
+    async def run(
+        self,
+        request: HttpRequest,
+        *,
+        client_request_id: str | None = None,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+    ) -> HttpResponse:
+        """Send ``request`` and return the response, whatever its status (see ``Pipeline.run``)."""
+        self._rules._prepare(request, client_request_id)
+        outgoing = HttpRequest(
+            method=request.method, url=request.url, headers=dict(request.headers), body=request.body
+        )
+        if self.auth is not None:
+            await self.auth.authorize_async(outgoing)
+        response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
+        if (
+            response.status_code == 401
+            and self.auth is not None
+            and await self.auth.handle_challenge_async(outgoing, response)
+        ):
+            response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
+        return response
+
+    async def _send(
+        self,
+        outgoing: HttpRequest,
+        original: HttpRequest,
+        timeout: float | None,
+        retry_policy: RetryPolicy | None,
+        max_response_body: int | None,
+    ) -> HttpResponse:
+        logging_on = self.logger.isEnabledFor(logging.INFO)
+        if logging_on:
+            self._rules._log_request(outgoing)
+        started = time.perf_counter() if logging_on else 0.0
+        try:
+            response = await self.transport.send(
+                outgoing,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
+            )
+        except AzureError as error:
+            if error.client_request_id is None:
+                error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
+            # Raised to the caller, who sees it: logged for the record, not as a warning.
+            if self.logger.isEnabledFor(logging.INFO):
+                self.logger.info(
+                    "%s %s failed: %s: %s",
+                    outgoing.method,
+                    redact_url(outgoing.url),
+                    type(error).__name__,
+                    error.message,
+                )
+            raise
+        response.request = original
+        if logging_on:
+            self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
+        return response
+
+    def __repr__(self) -> str:
+        return f"AsyncPipeline(transport={self.transport!r}, auth={self.auth!r})"
+
+
+# pyright --strict (nox -s lint): this async driver reuses the sync classes' own rules (their
+# underscored helpers, inside this package) rather than copying them.
+# pyright: reportPrivateUsage=false

@@ -1,0 +1,341 @@
+"""``AiohttpTransport``: one pooled ``aiohttp.ClientSession``, TLS verification, timeouts,
+retries by the same :class:`~..retry.RetryPolicy` as the sync transport.
+
+aiohttp rather than httpx: it is what azure-core's async transport uses, and for this
+workload (many small JSON requests, tens to hundreds in flight on one loop) it spent less
+client CPU per request in ``bench/aio_transports.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any, cast
+
+import aiohttp
+import yarl
+from urllib3._collections import HTTPHeaderDict
+
+from ..body import CHUNK_BYTES, DEFAULT_MAX_RESPONSE_BODY, _too_large, asks_for_compression
+from ..exceptions import (
+    AzureError,
+    ResponseBodyTooLargeError,
+    ServiceRequestError,
+    ServiceRequestTimeoutError,
+    ServiceResponseError,
+    ServiceResponseTimeoutError,
+)
+from ..http import HttpRequest, HttpResponse
+from ..origin import same_origin
+from ..redact import redact_url
+from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
+from ..retry import RetryPolicy
+from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
+
+__all__ = ["AiohttpTransport", "backoff_seconds"]
+
+_LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
+
+
+def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpResponse:
+    """The last answer once retries are over, or the last failure when there was none."""
+    if failure is not None:
+        raise failure
+    assert response is not None
+    return response
+
+
+def _has_retry_after(headers: Any) -> bool:
+    return any(name in headers for name in ("Retry-After", "retry-after-ms", "x-ms-retry-after-ms"))
+
+
+def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
+    """urllib3's exponential backoff, as the sync transport applies it: none before the first
+    retry, then ``backoff_factor * 2 ** (n - 1)`` capped at ``backoff_max``."""
+    if retries_so_far <= 1:
+        return 0.0
+    return float(min(policy.backoff_max, policy.backoff_factor * 2 ** (retries_so_far - 1)))
+
+
+class AiohttpTransport:
+    """Sends requests through one ``aiohttp.ClientSession`` (made on first use, in the loop
+    that uses it); at most ``pool_maxsize`` connections per host. Proxies come from the
+    environment (``trust_env``). A caller-supplied ``session`` is used as is and not closed."""
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        connection_verify: bool | str = True,
+        connection_timeout: float = 30.0,
+        read_timeout: float = 300.0,
+        retry_policy: RetryPolicy | None = None,
+        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
+        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
+    ) -> None:
+        check_body_limit("max_response_body", max_response_body)
+        self._max_response_body = max_response_body
+        if isinstance(pool_maxsize, bool) or not isinstance(pool_maxsize, int):
+            raise TypeError(f"pool_maxsize must be an int, not {type(pool_maxsize).__name__}")
+        if pool_maxsize < 1:
+            raise ValueError(f"pool_maxsize must be >= 1, not {pool_maxsize}")
+        self.pool_maxsize = pool_maxsize
+        self._session = session
+        self._owns_session = session is None
+        self._connection_verify = connection_verify
+        self._connection_timeout = connection_timeout
+        self._read_timeout = read_timeout
+        self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The policy applied when a call gives none."""
+        return self._retry_policy
+
+    def _session_now(self) -> aiohttp.ClientSession:
+        session = self._session
+        if session is None:
+            connector = aiohttp.TCPConnector(
+                limit=0,
+                limit_per_host=self.pool_maxsize,
+                ssl=_ssl_context(self._connection_verify),
+            )
+            # Like the sync transport, no Accept-Encoding unless the request asks for one.
+            session = self._session = aiohttp.ClientSession(
+                connector=connector,
+                trust_env=True,
+                auto_decompress=True,
+                skip_auto_headers=("Accept-Encoding",),
+            )
+            # aiohttp silently sends a PUT or DELETE again when a kept-alive connection drops
+            # before the answer; here the RetryPolicy alone decides, and a write whose answer
+            # was lost is reconciled, never resent blindly (no public switch exists for this).
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+        return session
+
+    async def send(
+        self,
+        request: HttpRequest,
+        *,
+        timeout: float | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_response_body: int | None = None,
+    ) -> HttpResponse:
+        """Send ``request`` (retrying per the policy) and return the fully read response.
+
+        Same contract as the sync transport: ``timeout`` is a wall-clock limit on the whole
+        call (attempts, waits, redirects, body); the last response is returned once retries
+        are exhausted; no response at all raises a ``ServiceRequestError`` /
+        ``ServiceResponseError``; a body over the cap a ``ResponseBodyTooLargeError``.
+        """
+        policy = retry_policy if retry_policy is not None else self._retry_policy
+        limit = self._max_response_body if max_response_body is None else max_response_body
+        now = time.monotonic()
+        call_ends = None if timeout is None else now + timeout
+        # No retry (nor wait) starts after the policy's own limit or the call's.
+        limits = [now + t for t in (timeout, policy.timeout) if t is not None]
+        give_up_at = min(limits) if limits else None
+        left = {"total": policy.total, "connect": policy.connect, "read": policy.read}
+        left["status"] = policy.status
+        retries = 0
+        response: HttpResponse | None = None
+        while True:
+            wait: float | None = None
+            failure: AzureError | None
+            kind: str
+            retry_left = left["total"] > 0 and left["status"] > 0
+            if give_up_at is not None and give_up_at <= time.monotonic():
+                retry_left = False
+
+            def drop_body(status: int, headers: Any, retry_left: bool = retry_left) -> bool:
+                # An answer that will be retried is not read (its body could be endless).
+                return retry_left and policy.should_retry_response(
+                    request.method, status, has_retry_after=_has_retry_after(headers)
+                )
+
+            try:
+                response = await self._send_once(request, call_ends, limit, drop_body)
+            except ResponseBodyTooLargeError:
+                raise  # an oversized answer is dropped, never asked for again
+            except ServiceRequestError as error:  # nothing reached the server
+                kind, failure = "connect", error
+            except ServiceResponseError as error:  # sent; the answer was lost
+                if request.method.upper() not in policy.retry_on_methods:
+                    raise
+                kind, failure = "read", error
+            else:
+                if not policy.should_retry_response(
+                    request.method,
+                    response.status_code,
+                    has_retry_after=_has_retry_after(response.headers),
+                ):
+                    return response
+                kind, failure = "status", None
+                wait = policy.retry_after(response.status_code, response.headers)
+            if left["total"] <= 0 or left[kind] <= 0:
+                return _give_up(failure, response)
+            left["total"] -= 1
+            left[kind] -= 1
+            retries += 1
+            seconds = wait if wait else backoff_seconds(policy, retries)
+            if give_up_at is not None:
+                time_left = give_up_at - time.monotonic()
+                if time_left <= 0:
+                    return _give_up(failure, response)
+                seconds = max(0.0, min(seconds, time_left))
+            _LOGGER.info(
+                "Retry %d of %s %s after %s: waiting %.1f s",
+                retries,
+                request.method,
+                redact_url(request.url),
+                kind,
+                seconds,
+            )
+            if seconds > 0:
+                if policy.sleep is time.sleep:
+                    await asyncio.sleep(seconds)
+                else:  # a policy's own sleep (tests pass one so that nothing waits)
+                    policy.sleep(seconds)
+
+    async def _send_once(
+        self,
+        request: HttpRequest,
+        give_up_at: float | None,
+        limit: int,
+        drop_body: Callable[[int, Any], bool],
+    ) -> HttpResponse:
+        """One attempt; redirects followed by the sync transport's rules (never with a body,
+        never with credentials to another origin, at most ``MAX_REDIRECTS``)."""
+        method, url, headers = request.method, request.url, request.headers
+        decode = asks_for_compression(headers)
+        target_text = f"{request.method} {redact_url(request.url)}"
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                left = None if give_up_at is None else give_up_at - time.monotonic()
+                if left is not None and left <= 0:
+                    raise ServiceRequestTimeoutError(
+                        f"The call's time limit passed before {target_text} could be sent"
+                    )
+                # As in the sync transport, the read timeout bounds the whole answer of an
+                # attempt (after connecting), not only each read.
+                whole = self._connection_timeout + self._read_timeout
+                client_timeout = aiohttp.ClientTimeout(
+                    total=whole if left is None else min(left, whole),
+                    sock_connect=self._connection_timeout,
+                    sock_read=self._read_timeout,
+                )
+                async with self._session_now().request(
+                    method,
+                    # Sent as built: the path is percent-encoded already and must not be re-quoted.
+                    yarl.URL(url, encoded=True),
+                    data=request.body,
+                    headers=headers,
+                    timeout=client_timeout,
+                    allow_redirects=False,
+                    # Only what the caller asked for is inflated, as in the sync transport.
+                    auto_decompress=decode,
+                ) as raw:
+                    target = redirect_target(cast(Any, raw), request, url)
+                    if target is None:
+                        if drop_body(raw.status, raw.headers):
+                            raw.close()
+                            body = b""
+                        else:
+                            body = await _read_capped(raw, request, limit, decode)
+                        response_headers = HTTPHeaderDict()
+                        for name, value in raw.headers.items():
+                            response_headers.add(name, value)
+                        return HttpResponse(
+                            status_code=raw.status,
+                            reason=raw.reason or "",
+                            headers=response_headers,
+                            body=body,
+                            request=request,
+                        )
+                    if not same_origin(target, url):
+                        headers = without_credentials(headers)
+                    if raw.status == 303 and method not in ("GET", "HEAD"):
+                        method = "GET"
+                    url = target
+        except AzureError:
+            raise
+        except BaseException as error:
+            raise to_azure_error(error, target_text) from None
+        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
+
+    async def close(self) -> None:
+        """Close the session (a caller-supplied one is left open)."""
+        if self._owns_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def __aenter__(self) -> AiohttpTransport:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        return f"AiohttpTransport(pool_maxsize={self.pool_maxsize})"
+
+
+async def _read_capped(
+    raw: aiohttp.ClientResponse, request: HttpRequest, limit: int, decode: bool
+) -> bytes:
+    """The whole body (inflated when ``decode``), or ``ResponseBodyTooLargeError`` as soon as
+    it is known to exceed ``limit`` bytes; the same rule as the sync ``body.read_body``."""
+    length = raw.content_length
+    encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+    if length is not None and not (decode and encoded) and length > limit:
+        raise _too_large(request, limit, f"announces {length} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in raw.content.iter_chunked(CHUNK_BYTES):
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(request, limit, "is larger")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def to_azure_error(error: BaseException, target: str) -> BaseException:
+    """The runtime exception for an aiohttp failure; messages name the type, never the raw
+    text (which may repeat header values). Cancellation passes through untouched."""
+    if isinstance(error, asyncio.CancelledError | KeyboardInterrupt | SystemExit):
+        return error
+    name = type(error).__name__
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
+        return ServiceRequestTimeoutError(f"Timed out connecting for {target} ({name})")
+    if isinstance(error, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+        return ServiceResponseTimeoutError(
+            f"Timed out waiting for the response to {target} ({name})"
+        )
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return ServiceRequestError(f"Cannot connect for {target} ({name})")
+    if isinstance(error, aiohttp.InvalidURL | ValueError):
+        return ServiceRequestError(f"Invalid URL or request for {target} ({name})")
+    if isinstance(
+        error,
+        aiohttp.ServerDisconnectedError
+        | aiohttp.ClientPayloadError
+        | aiohttp.ClientResponseError
+        | aiohttp.ClientOSError,
+    ):
+        return ServiceResponseError(f"Failed reading the response to {target} ({name})")
+    if isinstance(error, aiohttp.ClientError | OSError):
+        return ServiceRequestError(f"Cannot send {target} ({name})")
+    return error
+
+
+# pyright --strict (nox -s lint): this async driver reuses the sync classes' own rules (their
+# underscored helpers, inside this package) rather than copying them.
+# pyright: reportPrivateUsage=false
