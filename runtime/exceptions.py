@@ -394,6 +394,18 @@ class DecodeError(HttpResponseError):
         return text
 
 
+class RequiredFieldError(ValueError):
+    """A model about to be sent has None in a field the API requires (and does not accept as
+    JSON null). ``model`` and ``field`` name it; the value is never repeated."""
+
+    def __init__(self, model: str, field: str) -> None:
+        super().__init__(
+            f"{model}.{field} is required and cannot be sent as None; set it before sending"
+        )
+        self.model = model
+        self.field = field
+
+
 class DeserializationError(AzureError, ValueError):
     """A decoded JSON value could not become a model; ``path`` names the offending member."""
 

@@ -659,9 +659,9 @@ class LroCore(Generic[T]):
     def _result_from(self, response: HttpResponse) -> T | None:
         """The operation's result from its final response.
 
-        A DELETE or POST may end with ``204 No Content`` even when it declares a model: its
-        result is then ``None``, as in azure-core. Any other final answer without a body, or
-        one that is not JSON, is a ``DecodeError`` -- never a half-built result.
+        A final answer without a body (a DELETE or POST's ``204 No Content``, or a ``200``
+        with nothing in it) is ``None`` even when a model is declared, as in azure-core. One
+        that is not JSON is a ``DecodeError`` -- never a half-built result.
         """
         if (
             response.status_code == 204
@@ -693,12 +693,9 @@ class LroCore(Generic[T]):
         assert self._deserialize is not None
         body = _json_or_none(response, self._secret_fields)
         if body is None:
-            raise DecodeError(
-                f"Operation {self._state.operation_id} finished but the final response from "
-                f"{redact_url(response.request.url)} has no body to build its result from",
-                response=response,
-                secret_fields=self._secret_fields,
-            )
+            # An empty final body (or a JSON null) is no result, as azure-core's
+            # deserialization makes it: None. A body that is not JSON stays a DecodeError.
+            return cast("T", None)
         try:
             return self._deserialize(body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
