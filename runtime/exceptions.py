@@ -2,7 +2,32 @@
 
 Every exception built from a response shows the service error in ARM format, the request ids
 needed for a support ticket and, when the body was not an ARM error, the body itself -- always
-passed through :mod:`.redact` first.
+passed through :mod:`.redact` first. Every exception the runtime raises on purpose::
+
+    Exception
+    ├── AzureError                        base of every error from a request
+    │   ├── ServiceRequestError           no response: connection, TLS, name resolution
+    │   │   └── ServiceRequestTimeoutError
+    │   ├── ServiceResponseError          a response began but could not be read whole
+    │   │   ├── ServiceResponseTimeoutError
+    │   │   ├── ResponseBodyTooLargeError
+    │   │   └── TooManyEmptyPagesError    (paging_core) empty pages with new links, in a row
+    │   ├── HttpResponseError             the service answered with an error status
+    │   │   ├── ClientAuthenticationError 401
+    │   │   ├── ResourceNotFoundError     404
+    │   │   ├── ResourceExistsError       409
+    │   │   ├── ResourceNotModifiedError  304
+    │   │   ├── RedirectNotFollowedError  a redirect to a request with a body
+    │   │   ├── DecodeError               a body that is not the JSON expected
+    │   │   └── OperationFailedError      an LRO ended Failed or Canceled
+    │   └── DeserializationError          (also a ValueError) a body that is not the model
+    ├── ValueError
+    │   ├── InvalidHeaderValueError       a header value that would split the request
+    │   └── UnsafeURLError                (origin) a URL whose destination is ambiguous
+    └── TimeoutError
+        └── PollingTimeoutError           result(timeout)/wait(timeout) or the LRO deadline
+
+Bad arguments raise plain ``TypeError``/``ValueError`` naming the parameter.
 """
 
 from __future__ import annotations
