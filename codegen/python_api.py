@@ -694,19 +694,9 @@ def _operation_docstring(op: Operation, returns: str) -> str:
                 "TimeoutError (the operation itself is left running).",
             ),
         ]
-    args += [
-        ("headers", "Extra request headers."),
-        ("timeout", "Seconds the whole call may take, retries and the response read included."),
-        ("client_request_id", "The x-ms-client-request-id to send (a new uuid by default)."),
-        ("retry_policy", "Retries for this call, instead of the client's."),
-        ("max_response_body", "Largest response body accepted, in bytes, instead of the client's."),
-        (
-            "raw_response_hook",
-            "Called with each response of this call (a PipelineResponse: http_response has "
-            "the status, headers and body), errors included.",
-        ),
-        ("logging_enable", "False keeps this call out of the log; True logs as configured."),
-    ]
+    # The per-call options are the same on every operation and documented once, on
+    # RequestOptions; restating them in each docstring cost tens of KB of installed size.
+    call_options = [("", CALL_OPTIONS_NOTE)]
     if op.long_running is not None:
         ret = f"{returns}: call result() to wait for the outcome."
     elif op.paging is not None:
@@ -720,8 +710,20 @@ def _operation_docstring(op: Operation, returns: str) -> str:
     return docstring(
         f"{op.description} (operation {op.operation_id})",
         8,
-        (("Args", args), ("Returns", [("", ret)]), ("Raises", raises)),
+        (
+            ("Args", args),
+            ("Call options", call_options),
+            ("Returns", [("", ret)]),
+            ("Raises", raises),
+        ),
     )
+
+
+CALL_OPTIONS_NOTE = (
+    "headers, timeout (seconds for the whole call), client_request_id, retry_policy, "
+    "max_response_body, raw_response_hook and logging_enable, keyword-only, as on every "
+    "operation; see RequestOptions in vmss_runcommands.runtime.client."
+)
 
 
 def operation_imports(api: ApiVersion) -> list[str]:

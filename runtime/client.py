@@ -76,10 +76,19 @@ class PathParam:
 
 @dataclass(frozen=True)
 class RequestOptions:
-    """Per-call settings: extra headers (win over the defaults), a wall-clock timeout in
-    seconds for the whole call (attempts, waits and the response read), the
-    ``x-ms-client-request-id`` to send, a retry policy, a response body cap in bytes, and the
-    azure-core options ``raw_response_hook`` and ``logging_enable`` (see :mod:`.call_options`)."""
+    """Per-call settings, accepted as keyword arguments by every generated operation.
+
+    Attributes:
+        headers: Extra request headers; they win over the defaults.
+        timeout: Seconds the whole call may take: attempts, retry waits and the response read.
+        client_request_id: The x-ms-client-request-id to send (a new uuid by default).
+        retry_policy: Retries for this call, instead of the client's.
+        max_response_body: Largest response body accepted, in bytes, instead of the client's.
+        raw_response_hook: Called with each response of the call (a PipelineResponse whose
+            http_response has the status, headers and body), errors included; see
+            :mod:`.call_options`.
+        logging_enable: False keeps this call out of the log; True logs as configured.
+    """
 
     headers: Mapping[str, str] | None = None
     timeout: float | None = None

@@ -118,16 +118,11 @@ class VirtualMachineRunCommandsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -213,16 +208,11 @@ class VirtualMachineRunCommandsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -345,16 +335,11 @@ class VirtualMachineRunCommandsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -426,16 +411,11 @@ class VirtualMachineRunCommandsOperations:
         Args:
             location: Azure region whose run-command catalogue is read.
             command_id: Id of the catalogue entry, such as RunShellScript.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             RunCommandDocument
@@ -498,16 +478,11 @@ class VirtualMachineRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             VirtualMachineRunCommand
@@ -565,16 +540,11 @@ class VirtualMachineRunCommandsOperations:
 
         Args:
             location: Azure region whose run-command catalogue is read.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             ItemPaged[RunCommandDocumentBase]: iterate for items; pages are fetched as
@@ -634,16 +604,11 @@ class VirtualMachineRunCommandsOperations:
             vm_name: Name of the virtual machine.
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -773,16 +738,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -871,16 +831,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[None]: call result() to wait for the outcome.
@@ -1008,16 +963,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[VirtualMachineRunCommand]: call result() to wait for the outcome.
@@ -1097,16 +1047,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             run_command_name: Name of the run command on that virtual machine.
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             VirtualMachineRunCommand
@@ -1172,16 +1117,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             instance_id: Instance id of the virtual machine inside the scale set.
             expand: Expand expression; `instanceView` adds the execution state, exit code
                 and output streams.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             ItemPaged[VirtualMachineRunCommand]: iterate for items; pages are fetched as
@@ -1309,16 +1249,11 @@ class VirtualMachineScaleSetVMsOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
@@ -1394,16 +1329,11 @@ class VirtualMachineScaleSetsOperations:
         Args:
             resource_group_name: Name of the resource group that holds the scale set.
             vm_scale_set_name: Name of the virtual machine scale set.
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             VirtualMachineScaleSet
@@ -1523,16 +1453,11 @@ class VirtualMachinesOperations:
                 without sending the request again.
             deadline: Seconds the whole operation may take, from now; waiting past it raises
                 TimeoutError (the operation itself is left running).
-            headers: Extra request headers.
-            timeout: Seconds the whole call may take, retries and the response read
-                included.
-            client_request_id: The x-ms-client-request-id to send (a new uuid by default).
-            retry_policy: Retries for this call, instead of the client's.
-            max_response_body: Largest response body accepted, in bytes, instead of the
-                client's.
-            raw_response_hook: Called with each response of this call (a PipelineResponse:
-                http_response has the status, headers and body), errors included.
-            logging_enable: False keeps this call out of the log; True logs as configured.
+
+        Call options:
+            headers, timeout (seconds for the whole call), client_request_id, retry_policy,
+                max_response_body, raw_response_hook and logging_enable, keyword-only, as on
+                every operation; see RequestOptions in vmss_runcommands.runtime.client.
 
         Returns:
             LROPoller[RunCommandResult]: call result() to wait for the outcome.
