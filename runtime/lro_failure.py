@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["FailureDescriber", "FailureDetail", "summarize_nested"]
 
@@ -47,23 +47,28 @@ def summarize_nested(
     fields = tuple(fields)
 
     def describe(body: Any) -> FailureDetail | None:
-        node = body
+        node: Any = body
         for key in path:
-            node = node.get(key) if isinstance(node, dict) else None
+            node = cast(dict[str, Any], node).get(key) if isinstance(node, dict) else None
         if not isinstance(node, dict):
             return None
-        parts = [f"{key}={node[key]!r}" for key in fields if node.get(key) is not None]
-        statuses = node.get("statuses")
+        view = cast(dict[str, Any], node)
+        parts = [f"{key}={view[key]!r}" for key in fields if view.get(key) is not None]
+        statuses: Any = view.get("statuses")
         if isinstance(statuses, list):
-            for entry in statuses:
-                if isinstance(entry, dict) and str(entry.get("level", "")).lower() == "error":
-                    parts.append(f"status={entry.get('code')!r}: {entry.get('message')!r}")
+            entries: list[Any] = cast(Any, statuses)  # pyright narrows to list[Unknown]
+            for entry in entries:
+                if not isinstance(entry, dict):
+                    continue
+                status = cast(dict[str, Any], entry)
+                if str(status.get("level", "")).lower() == "error":
+                    parts.append(f"status={status.get('code')!r}: {status.get('message')!r}")
                     break
-        text = node.get(stream) if stream is not None else None
+        text: Any = view.get(stream) if stream is not None else None
         if isinstance(text, str) and text:
             shown = text[:STREAM_CHARS]
             suffix = "... (truncated)" if len(text) > len(shown) else ""
             parts.append(f"{stream}={shown!r}{suffix}")
-        return FailureDetail(", ".join(parts), node)
+        return FailureDetail(", ".join(parts), view)
 
     return describe
