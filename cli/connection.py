@@ -185,6 +185,7 @@ def _azure_credential(cloud: str) -> Any:
     except ImportError:
         raise AuthenticationSetupError(
             "azure-identity is not installed, so no Azure credential is available. Install it "
-            'with: pip install "vmss-runcommands[identity]" -- or try the tool with --emulator'
+            '(the identity extra) with: pip install "azure-identity>=1.15" -- or try the tool '
+            "with --emulator"
         ) from None
     return DefaultAzureCredential(authority=_AUTHORITY_HOSTS[cloud])

@@ -16,7 +16,7 @@ from .render import masked, table
 
 __all__ = ["apply_query", "compile_query", "emit", "require_extras"]
 
-_EXTRA = 'pip install "vmss-runcommands[cli]"'
+_EXTRA = 'pip install "jmespath>=1.0" "pyyaml>=6"'
 # Colours of -o jsonc, as az uses them: keys blue, strings green, the rest default.
 _KEY, _STRING, _RESET = "\x1b[94m", "\x1b[32m", "\x1b[0m"
 

@@ -33,7 +33,7 @@ run one on many instances at once (fan-out)."""
 _EPILOG = f"""\
 authentication:
   Azure credentials come from azure-identity's DefaultAzureCredential (az login, environment
-  variables, managed identity, ...); install it with: pip install "vmss-runcommands[identity]".
+  variables, managed identity, ...); install it with: pip install "azure-identity>=1.15".
   The subscription is --subscription or AZURE_SUBSCRIPTION_ID.
 
 emulator:
@@ -42,7 +42,7 @@ emulator:
   VMSS_RUNCOMMANDS_ENDPOINT and VMSS_RUNCOMMANDS_TOKEN (--endpoint and --emulator-token
   override them) and AZURE_SUBSCRIPTION_ID.
 
---query and -o yaml need the `cli` extra: pip install "vmss-runcommands[cli]".
+--query and -o yaml need the `cli` extra: pip install "jmespath>=1.0" "pyyaml>=6".
 
 {exit_codes.HELP}"""
 

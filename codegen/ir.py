@@ -85,6 +85,8 @@ class Field:
     default: str | None = None  # a Python expression: a subtype's discriminator value
     init: bool = True  # False: not a constructor argument (a subtype's discriminator)
     constant: bool = False  # a required single-value enum: always sent, never asked for
+    # How a date-time (or the date-times of a list/dict) is written: "rfc1123", or "" (RFC 3339).
+    wire_format: str = ""
 
     @property
     def annotation(self) -> str:
@@ -124,6 +126,8 @@ class Field:
             items.append('"discriminator": True')
         if self.constant:
             items.append('"constant": True')
+        if self.wire_format:
+            items.append(f'"format": {self.wire_format!r}')
         return "{" + ", ".join(items) + "}"
 
 

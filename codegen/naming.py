@@ -39,6 +39,17 @@ def python_identifier(name: str) -> str:
     return ident
 
 
+# AutoRest names a property by joining its words in camelCase, then snake-casing that: a word
+# of digits is glued to the word before it (``field_56_zeros`` -> ``field56Zeros`` ->
+# ``field56_zeros``).
+_SEPARATOR_BEFORE_DIGITS = re.compile(r"(?<=[0-9A-Za-z])[^0-9A-Za-z]+(?=[0-9])")
+
+
+def property_identifier(name: str) -> str:
+    """A model property's Python name, as AutoRest derives it (see above)."""
+    return python_identifier(_SEPARATOR_BEFORE_DIGITS.sub("", name))
+
+
 # AutoRest splits a word after digits followed by letters: ``A2m`` is ``A2`` and ``m``.
 _DIGITS_THEN_LETTERS = re.compile(r"(\d+)([a-zA-Z]+)")
 

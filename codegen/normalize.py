@@ -209,6 +209,7 @@ class Normalizer:
         )
         python_name = raw.get("x-ms-client-name") or schema_field.wire_name
         field_type = self._type_ref(schema_field.type)
+        wire_format = _datetime_format(raw, target_raw, field_type)
         required = schema_field.required and not read_only
         constant = None
         if field_type.kind == "enum" and required:
@@ -218,7 +219,7 @@ class Normalizer:
                 constant = f"{enum.name}.{enum.members[0].name}"
         return [
             Field(
-                python_name=naming.python_identifier(str(python_name)),
+                python_name=naming.property_identifier(str(python_name)),
                 wire_name=schema_field.wire_name,
                 type=field_type,
                 accepts_str=field_type.kind == "enum" and self._enums[field_type.name].extensible,
@@ -232,6 +233,7 @@ class Normalizer:
                 default=constant,
                 init=constant is None,
                 constant=constant is not None,
+                wire_format=wire_format,
             )
         ]
 
@@ -428,3 +430,17 @@ def _located_enum_name(node: Located, raw: dict[str, Any]) -> str:
     if "in" in raw and isinstance(raw.get("name"), str):
         return naming.model_class_name(naming.class_name(raw["name"]) + "Parameter")
     return naming.model_class_name("".join(naming.class_name(t) for t in tokens[-2:]))
+
+
+def _datetime_format(raw: Any, target_raw: Any, field_type: TypeRef) -> str:
+    """ "rfc1123" for a date-time property (or an array/map of them) written
+    ``format: date-time-rfc1123``; "" for every other property."""
+    schema, kind = raw, field_type
+    if raw.get("format") is None and target_raw.get("format") is not None:
+        schema = target_raw
+    while kind.kind in ("list", "dict") and kind.item is not None and isinstance(schema, dict):
+        inner = schema.get("items") if kind.kind == "list" else schema.get("additionalProperties")
+        schema, kind = (inner if isinstance(inner, dict) else {}), kind.item
+    if kind.kind == "datetime" and schema.get("format") == "date-time-rfc1123":
+        return "rfc1123"
+    return ""

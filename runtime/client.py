@@ -386,9 +386,13 @@ class ArmClient:
     def deserialize(self, response: HttpResponse, from_dict: Callable[[Any], T]) -> T:
         """Decode the JSON body and build a model with ``from_dict``.
 
-        Raises ``DecodeError`` (with the response, its request ids and a redacted, truncated
-        body) when the body is empty, is not JSON, or does not fit the model.
+        An empty body is no result: ``None``, as azure-core's deserializer answers it (a 200
+        without a body where the spec declares one). Raises ``DecodeError`` (with the
+        response, its request ids and a redacted, truncated body) when the body is not JSON
+        or does not fit the model.
         """
+        if not response.body.strip():
+            return cast("T", None)
         return self._build(from_dict, self._decode_json(response), response, path="")
 
     # -- long-running operations --

@@ -35,13 +35,19 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
 from .azure_core_compat import azure_core_twin
 from .http import HttpResponse
-from .redact import redact_json_bytes, redact_json_value
+from .redact import (
+    NO_SECRET_VALUES,
+    mask_secret_values,
+    mask_secret_values_in_json,
+    redact_json_bytes,
+    redact_json_value,
+)
 
 BODY_PREVIEW_LIMIT = 2048
 """Characters of a response body shown in an exception message."""
@@ -190,6 +196,29 @@ class ErrorDetail:
             ),
         )
 
+    def masked(self, values: frozenset[str]) -> ErrorDetail:
+        """A copy with each of ``values`` (secrets the request sent, which a service may echo
+        back) masked wherever it appears: code, message, target, details and nested JSON."""
+        if not values:
+            return self
+
+        def text(value: str | None) -> str | None:
+            return None if value is None else mask_secret_values(value, values)
+
+        return replace(
+            self,
+            code=text(self.code),
+            message=text(self.message),
+            target=text(self.target),
+            details=tuple(detail.masked(values) for detail in self.details),
+            innererror=None
+            if self.innererror is None
+            else mask_secret_values_in_json(dict(self.innererror), values),
+            additional_info=tuple(
+                mask_secret_values_in_json(dict(entry), values) for entry in self.additional_info
+            ),
+        )
+
     def format(self, secret_fields: frozenset[str] = frozenset()) -> str:
         """The azure-mgmt-core ``ARMErrorFormat`` text, with secret fields of nested JSON masked."""
         return f"({self.code}) {self.message}\n{self._format_details(secret_fields)}"
@@ -268,8 +297,15 @@ class HttpResponseError(AzureError):
         self.status_code: int | None = response.status_code if response is not None else None
         self.reason: str | None = response.reason if response is not None else None
         self.secret_fields = secret_fields
+        # What the request sent that the service may echo back: the bearer token, secret
+        # field values, SAS signatures (collected by the pipeline on the response).
+        self._secret_values: frozenset[str] = (
+            response.secret_values if response is not None else NO_SECRET_VALUES
+        )
         if error is None and response is not None and self._parses_error_body:
             error = _parse_error_body(response)
+        if error is not None:
+            error = error.masked(self._secret_values)
         self.error = error
         # azure-core's HttpResponseError.model: the parsed error body, as azure-mgmt clients
         # with ARMErrorFormat leave it for callers that read ``error.model``.
@@ -283,7 +319,7 @@ class HttpResponseError(AzureError):
             text = error.format(secret_fields)
         else:
             text = message or f"Operation returned an invalid status '{self.reason}'"
-        super().__init__(text)
+        super().__init__(mask_secret_values(text, self._secret_values))
 
     def __str__(self) -> str:
         text = self.message
@@ -297,7 +333,7 @@ class HttpResponseError(AzureError):
     def _body_preview(self) -> str:
         assert self.response is not None
         # Redact the whole body before cutting it so a secret cannot straddle the cut.
-        shown = redact_json_bytes(self.response.body, self.secret_fields)
+        shown = redact_json_bytes(self.response.body, self.secret_fields, self._secret_values)
         if len(shown) > BODY_PREVIEW_LIMIT:
             return f"{shown[:BODY_PREVIEW_LIMIT]}... ({len(shown)} characters in total)"
         return shown
@@ -381,6 +417,18 @@ class DecodeError(HttpResponseError):
         if ids:
             text += f"\nRequest ids: {ids}"
         return text
+
+
+class RequiredFieldError(ValueError):
+    """A model about to be sent has None in a field the API requires (and does not accept as
+    JSON null). ``model`` and ``field`` name it; the value is never repeated."""
+
+    def __init__(self, model: str, field: str) -> None:
+        super().__init__(
+            f"{model}.{field} is required and cannot be sent as None; set it before sending"
+        )
+        self.model = model
+        self.field = field
 
 
 class DeserializationError(AzureError, ValueError):

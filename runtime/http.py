@@ -9,7 +9,7 @@ from typing import Any
 
 from urllib3._collections import HTTPHeaderDict
 
-from .redact import redact_url
+from .redact import NO_SECRET_VALUES, SecretValues, redact_url
 
 
 @dataclass(slots=True, repr=False)
@@ -32,7 +32,7 @@ _UTF8_JSON_STARTS = (b"{", b"[")
 class HttpResponse:
     """A fully read HTTP response; header lookups are case-insensitive."""
 
-    __slots__ = ("body", "headers", "reason", "request", "status_code")
+    __slots__ = ("body", "headers", "reason", "request", "secret_values", "status_code")
 
     def __init__(
         self,
@@ -50,6 +50,9 @@ class HttpResponse:
         )
         self.body = body
         self.request = request
+        # Secrets the request carried (token, secret field values, SAS signatures), which
+        # the service may echo back: masked in what errors and logs show of this response.
+        self.secret_values: SecretValues = NO_SECRET_VALUES
 
     def text(self) -> str:
         return self.body.decode("utf-8", errors="replace")

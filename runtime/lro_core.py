@@ -54,7 +54,7 @@ from .lro_token import (
     normalize_final_state_via,
 )
 from .origin import same_origin
-from .redact import redact_json_value, redact_url
+from .redact import NO_SECRET_VALUES, SecretValues, redact_json_value, redact_url
 from .retry import RetryPolicy
 from .retry_after import requested_delay
 
@@ -417,6 +417,11 @@ class LroCore(Generic[T]):
         self._deserialize = deserialize
         self._last_response = last_response
         self._secret_fields = secret_fields
+        # Secrets the operation's first request sent (not in a continuation token: a resumed
+        # poller has none).
+        self._sent_secrets = (
+            last_response.secret_values if last_response is not None else NO_SECRET_VALUES
+        )
         self._finished = False
         self._stopped_by_error = False
         self._resource: T | None = None
@@ -643,9 +648,9 @@ class LroCore(Generic[T]):
     def _result_from(self, response: HttpResponse) -> T | None:
         """The operation's result from its final response.
 
-        A DELETE or POST may end with ``204 No Content`` even when it declares a model: its
-        result is then ``None``, as in azure-core. Any other final answer without a body, or
-        one that is not JSON, is a ``DecodeError`` -- never a half-built result.
+        A final answer without a body (a DELETE or POST's ``204 No Content``, or a ``200``
+        with nothing in it) is ``None`` even when a model is declared, as in azure-core. One
+        that is not JSON is a ``DecodeError`` -- never a half-built result.
         """
         if (
             response.status_code == 204
@@ -681,12 +686,9 @@ class LroCore(Generic[T]):
         assert self._deserialize is not None
         body = _json_or_none(response, self._secret_fields)
         if body is None:
-            raise DecodeError(
-                f"Operation {self._state.operation_id} finished but the final response from "
-                f"{redact_url(response.request.url)} has no body to build its result from",
-                response=response,
-                secret_fields=self._secret_fields,
-            )
+            # An empty final body (or a JSON null) is no result, as azure-core's
+            # deserialization makes it: None. A body that is not JSON stays a DecodeError.
+            return cast("T", None)
         try:
             return self._deserialize(body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -719,6 +721,8 @@ class LroCore(Generic[T]):
                 )
             self._checked_url = url
         response = yield HttpRequest("GET", url, headers={"Accept": _POLL_ACCEPT})
+        # A poll sends no body, but its answer may echo what the first request sent.
+        response.secret_values = SecretValues(response.secret_values | self._sent_secrets)
         self._last_response = response
         if response.status_code not in _OK_LRO_STATUS and not (
             gone_is_done and response.status_code == 404

@@ -14,7 +14,14 @@ from .auth import BearerTokenPolicy
 from .exceptions import AzureError
 from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
-from .redact import REDACTED, redact_json_bytes, redact_url
+from .redact import (
+    REDACTED,
+    SecretValues,
+    mask_secret_values,
+    redact_json_bytes,
+    redact_url,
+    secret_values_in_body,
+)
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
 
@@ -269,9 +276,21 @@ class Pipeline:
                 )
             raise
         response.request = original
+        response.secret_values = self._sent_secrets(outgoing)
         if logging_on:
             self._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
+
+    def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
+        """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
+        in a header, an error message or a body: the bearer token, the values of secret fields
+        and SAS signatures."""
+        values = secret_values_in_body(outgoing.body, self.secret_fields)
+        authorization = _get_header(outgoing.headers, "Authorization")
+        if authorization:
+            scheme, _, credential = authorization.partition(" ")
+            values = SecretValues(values | {credential.strip() or scheme})
+        return values
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger
@@ -295,13 +314,15 @@ class Pipeline:
                 elapsed_ms,
                 response.request.method,
                 redact_url(response.request.url),
-                format_headers(response.headers),
+                mask_secret_values(format_headers(response.headers), response.secret_values),
             )
         if response.body and logger.isEnabledFor(logging.DEBUG):
-            logger.debug("Response body: %s", self._body_for_log(response.body))
+            logger.debug(
+                "Response body: %s", self._body_for_log(response.body, response.secret_values)
+            )
 
-    def _body_for_log(self, body: bytes) -> str:
-        shown = redact_json_bytes(body, self.secret_fields)
+    def _body_for_log(self, body: bytes, secret_values: frozenset[str] = frozenset()) -> str:
+        shown = redact_json_bytes(body, self.secret_fields, secret_values)
         if len(shown) > DEBUG_BODY_LIMIT:
             return f"{shown[:DEBUG_BODY_LIMIT]}... ({len(shown)} characters in total)"
         return shown

@@ -24,7 +24,9 @@ _STRING_VALUE = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)', re.DOTALL)
 _SCALAR_VALUE = re.compile(r"[^,}\]\s]*")
 
 
-def redact_json_bytes(body: bytes, secret_fields: frozenset[str]) -> str:
+def redact_json_bytes(
+    body: bytes, secret_fields: frozenset[str], secret_values: frozenset[str] = frozenset()
+) -> str:
     """Return ``body`` as text with the value of every secret field replaced by ``"***"``.
 
     Keys match case-insensitively at any depth. A JSON body is re-dumped compactly; anything
@@ -34,12 +36,13 @@ def redact_json_bytes(body: bytes, secret_fields: frozenset[str]) -> str:
     text = body.decode("utf-8", errors="replace")
     lowered = frozenset(name.lower() for name in secret_fields)
     try:
-        masked = json.dumps(
-            redact_json_value(json.loads(text), lowered), separators=(",", ":"), ensure_ascii=False
+        decoded = mask_secret_values_in_json(
+            redact_json_value(json.loads(text), lowered), secret_values
         )
+        masked = json.dumps(decoded, separators=(",", ":"), ensure_ascii=False)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to walk
         masked = _mask_secret_fields_in_text(text, lowered)
-    return _SAS_SIGNATURE.sub(rf"\1{REDACTED}", masked)
+    return _SAS_SIGNATURE.sub(rf"\1{REDACTED}", mask_secret_values(masked, secret_values))
 
 
 def redact_json_value(value: Any, secret_fields: Iterable[str]) -> Any:
@@ -167,3 +170,106 @@ def mask_sas_signatures(text: str) -> str:
     if "sig=" not in text.lower():
         return text
     return _SAS_SIGNATURE.sub(rf"\1{REDACTED}", text)
+
+
+class SecretValues(frozenset[str]):
+    """A set of secret values whose repr never shows them (it sits on responses and errors,
+    which debuggers and ``vars()`` display)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} secret value(s), not shown>"
+
+    __str__ = __repr__
+
+
+NO_SECRET_VALUES = SecretValues()
+
+
+SHORTEST_MASKED_VALUE = 4
+"""Secret values shorter than this are not searched for in free text: masking every ``a`` of
+a message would hide the message, and so short a secret guards nothing anyway."""
+
+
+def secret_values_in_body(body: bytes | None, secret_fields: Iterable[str]) -> SecretValues:
+    """The string values a request body sends under a secret field (at any depth, e.g. each
+    protected parameter's ``value``) and the ``sig=`` of every SAS URL in it.
+
+    A service may echo these back in an error message or an operation's failure; knowing them
+    lets that text be masked before a user sees it.
+    """
+    if not body:
+        return NO_SECRET_VALUES
+    text = body.decode("utf-8", errors="replace")
+    found: set[str] = {match.group(2) for match in _SAS_SIGNATURE_VALUE.finditer(text)}
+    lowered = frozenset(name.lower() for name in secret_fields)
+    if lowered:
+        try:
+            decoded = json.loads(text)
+        except (ValueError, RecursionError):
+            decoded = None
+        _collect_secret_strings(decoded, lowered, found, inside=False)
+    return SecretValues(value for value in found if len(value) >= SHORTEST_MASKED_VALUE)
+
+
+_SAS_SIGNATURE_VALUE = re.compile(r"(?i)([?&]sig=)([^&\"'\s\\]+)")
+
+
+def _collect_secret_strings(
+    value: Any, lowered: frozenset[str], found: set[str], *, inside: bool
+) -> None:
+    if isinstance(value, dict):
+        members: dict[Any, Any] = cast(Any, value)
+        for key, item in members.items():
+            secret = inside or (isinstance(key, str) and key.lower() in lowered)
+            # Inside a secret list of name/value pairs the names are not secret.
+            if inside and key == "name":
+                continue
+            _collect_secret_strings(item, lowered, found, inside=secret)
+    elif isinstance(value, list):
+        entries: list[Any] = cast(Any, value)
+        for item in entries:
+            _collect_secret_strings(item, lowered, found, inside=inside)
+    elif inside and isinstance(value, str):
+        found.add(value)
+
+
+def mask_secret_values(text: str, values: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret value (and of its JSON-escaped form)
+    replaced by ``***``; the longest values first, so a value inside another is not left
+    half-shown."""
+    for value in sorted(values, key=len, reverse=True):
+        if len(value) < SHORTEST_MASKED_VALUE:
+            continue
+        # The value itself, then as JSON text, JSON text inside JSON text, ... (an echoed
+        # request body nested in an error message, logged as JSON once more).
+        form = value
+        for _ in range(_ESCAPE_LEVELS):
+            text = text.replace(form, MASK)
+            escaped = json.dumps(form, ensure_ascii=False)[1:-1]
+            if escaped == form:
+                break
+            form = escaped
+    return text
+
+
+_ESCAPE_LEVELS = 4
+
+
+def mask_secret_values_in_json(value: Any, values: frozenset[str]) -> Any:
+    """A copy of a decoded JSON value with ``values`` masked inside every string (keys too)."""
+    if not values:
+        return value
+    if isinstance(value, str):
+        return mask_secret_values(value, values)
+    if isinstance(value, dict):
+        members: dict[Any, Any] = cast(Any, value)
+        return {
+            mask_secret_values_in_json(key, values): mask_secret_values_in_json(item, values)
+            for key, item in members.items()
+        }
+    if isinstance(value, list):
+        items: list[Any] = cast(Any, value)
+        return [mask_secret_values_in_json(item, values) for item in items]
+    return value

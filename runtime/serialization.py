@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime
+import email.utils
 import enum
 import json
 import json.encoder
@@ -39,7 +40,7 @@ import cattrs
 from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from .exceptions import DeserializationError
+from .exceptions import DeserializationError, RequiredFieldError
 from .redact import mask_sas_signatures, redact_json_value
 
 T = TypeVar("T")
@@ -184,6 +185,22 @@ def format_datetime(value: datetime.datetime) -> str:
         value = value.replace(tzinfo=datetime.timezone.utc)
     text = value.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def parse_datetime_rfc1123(value: str) -> datetime.datetime:
+    """An RFC 1123 date-time (``format: date-time-rfc1123``): ``Mon, 01 Jan 2001 00:00:00 GMT``."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ValueError("not an RFC 1123 date-time") from exc
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=datetime.timezone.utc)
+
+
+def format_datetime_rfc1123(value: datetime.datetime) -> str:
+    """RFC 1123 in GMT, as azure-core writes ``date-time-rfc1123``; a naive datetime is UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return email.utils.format_datetime(value.astimezone(datetime.timezone.utc), usegmt=True)
 
 
 _DURATION = re.compile(
@@ -565,6 +582,22 @@ _SCALARS: dict[Any, tuple[StructureHook, StructureHook]] = {
 }
 
 
+_datetime_rfc1123 = _text_hook(parse_datetime_rfc1123, datetime.datetime, "RFC 1123 date-time")
+
+# Field formats (attrs metadata "format") that change how a date-time is written and read.
+_FORMAT_SCALARS: dict[str, tuple[StructureHook, StructureHook]] = {
+    "rfc1123": (_datetime_rfc1123, _or_none(_datetime_rfc1123)),
+}
+_FORMAT_UNSTRUCTURE: dict[str, UnstructureHook] = {"rfc1123": format_datetime_rfc1123}
+
+
+def _scalar_hooks(tp: Any, fmt: str | None) -> tuple[StructureHook, StructureHook] | None:
+    """The (required, optional) hooks of a scalar type written in wire format ``fmt``."""
+    if fmt and tp is datetime.datetime and fmt in _FORMAT_SCALARS:
+        return _FORMAT_SCALARS[fmt]
+    return _SCALARS.get(tp)
+
+
 def _enum_hook(enum_type: type[enum.Enum], optional: bool) -> StructureHook:
     # The enum's own value table answers exact spellings without going through EnumMeta;
     # other spellings take the enum's own path (case folding, an extensible enum's new
@@ -631,15 +664,29 @@ def _unstructure_enum(value: Any) -> Any:
 
 
 def _list_unstructure(item: UnstructureHook) -> UnstructureHook:
+    # A None item is sent as JSON null (azure-core sends it so).
     if item is identity:
         return list
-    return lambda value: list(map(item, value))
+    return lambda value: [None if entry is None else item(entry) for entry in value]
 
 
 def _dict_unstructure(item: UnstructureHook) -> UnstructureHook:
     if item is identity:
         return dict
-    return lambda value: {key: item(entry) for key, entry in value.items()}
+    return lambda value: {
+        key: None if entry is None else item(entry) for key, entry in value.items()
+    }
+
+
+def _required(hook: UnstructureHook, model: str, field: str) -> UnstructureHook:
+    """``hook`` for a required field: None there is a RequiredFieldError naming it."""
+
+    def unstructure(value: Any) -> Any:
+        if value is None:
+            raise RequiredFieldError(model, field)
+        return hook(value)
+
+    return unstructure
 
 
 def _no_fields(_: Any) -> dict[str, Any]:
@@ -1013,11 +1060,11 @@ class Codec:
             self._cattrs = cattrs.Converter(detailed_validation=False)
         return self._cattrs
 
-    def _structure_hook(self, tp: Any, optional: bool) -> StructureHook:
+    def _structure_hook(self, tp: Any, optional: bool, fmt: str | None = None) -> StructureHook:
         member = _unset_union_member(tp)
         if member is not None:
-            return self._structure_hook(member, optional or _is_optional(tp))
-        scalar = _SCALARS.get(tp)
+            return self._structure_hook(member, optional or _is_optional(tp), fmt)
+        scalar = _scalar_hooks(tp, fmt)
         if scalar is not None:
             return scalar[optional]
         if _is_enum(tp):
@@ -1028,22 +1075,25 @@ class Codec:
             return self._model_structure_hook(tp, optional)
         origin = typing.get_origin(tp)
         if origin is list:
+            # A JSON null item of an array or a map reads as None, as azure-core reads it.
             (item_type,) = typing.get_args(tp) or (Any,)
-            return _list_hook(self._structure_hook(item_type, False), item_type, optional)
+            return _list_hook(self._structure_hook(item_type, True, fmt), item_type, optional)
         if origin is dict:
             _, value_type = typing.get_args(tp) or (str, Any)
-            return _dict_hook(self._structure_hook(value_type, False), value_type, optional)
+            return _dict_hook(self._structure_hook(value_type, True, fmt), value_type, optional)
         hook: StructureHook = self._converter().get_structure_hook(tp)
         return _or_unset(hook) if optional else hook
 
-    def _unstructure_hook(self, tp: Any, keep_readonly: bool) -> UnstructureHook:
+    def _unstructure_hook(
+        self, tp: Any, keep_readonly: bool, fmt: str | None = None
+    ) -> UnstructureHook:
         member = _unset_union_member(tp)
         if member is not None:
-            return self._unstructure_hook(member, keep_readonly)
+            return self._unstructure_hook(member, keep_readonly, fmt)
         if tp in (str, int, bool, float):
             return identity
         if tp is datetime.datetime:
-            return format_datetime
+            return _FORMAT_UNSTRUCTURE.get(fmt, format_datetime) if fmt else format_datetime
         if tp is datetime.date:
             return datetime.date.isoformat
         if tp is datetime.timedelta:
@@ -1064,10 +1114,10 @@ class Codec:
         origin = typing.get_origin(tp)
         if origin is list:
             (item_type,) = typing.get_args(tp) or (Any,)
-            return _list_unstructure(self._unstructure_hook(item_type, keep_readonly))
+            return _list_unstructure(self._unstructure_hook(item_type, keep_readonly, fmt))
         if origin is dict:
             _, value_type = typing.get_args(tp) or (str, Any)
-            return _dict_unstructure(self._unstructure_hook(value_type, keep_readonly))
+            return _dict_unstructure(self._unstructure_hook(value_type, keep_readonly, fmt))
         hook: UnstructureHook = self._converter().get_unstructure_hook(tp)
         return hook
 
@@ -1086,6 +1136,10 @@ class Codec:
                     hook = hooks.get(kind) or folded.get(kind.casefold())
                     if hook is not None:
                         return hook(value, tp)
+                elif kind is None and key not in value:
+                    # No discriminator (a composed model sent without one): the base model,
+                    # its discriminator None, as azure-core reads it.
+                    return own({**value, key: None}, tp)
             return own(value, tp)
 
         return structure
@@ -1122,13 +1176,27 @@ class Codec:
                 else:
                     overrides[field.name] = override(
                         rename=shape.keys[field.name],
-                        struct_hook=self._structure_hook(field.type, False),
+                        # A discriminator may be null: the base model of data without one.
+                        struct_hook=self._structure_hook(
+                            field.type,
+                            bool(field.metadata.get("discriminator")),
+                            field.metadata.get("format"),
+                        ),
                     )
             inner: StructureHook = make_dict_structure_fn(model, self._converter(), **overrides)
             pair = self._model_structure[model] = _wrap_structure(shape, inner)
         finally:
             self._generating.discard((model, None))
         return pair
+
+    def _field_unstructure_hook(
+        self, model: type, field: attrs.Attribute[Any], keep_readonly: bool
+    ) -> UnstructureHook:
+        hook = self._unstructure_hook(field.type, keep_readonly, field.metadata.get("format"))
+        if field.default is attrs.NOTHING and not field.metadata.get("nullable"):
+            # A required field: None would be sent as null or fail deep in a formatter.
+            return _required(hook, model.__name__, field.name)
+        return hook
 
     def _model_unstructure_hook(self, model: type, keep_readonly: bool) -> UnstructureHook:
         built = self._model_unstructure[keep_readonly]
@@ -1150,7 +1218,7 @@ class Codec:
                 sent = {
                     field.name: override(
                         rename=field.metadata.get("wire", field.name),
-                        unstruct_hook=self._unstructure_hook(field.type, keep_readonly),
+                        unstruct_hook=self._field_unstructure_hook(model, field, keep_readonly),
                         # A subtype's discriminator or a constant is its default, and is sent.
                         omit_if_default=False
                         if field.metadata.get("discriminator") or field.metadata.get("constant")
@@ -1217,14 +1285,14 @@ def _subtype_for(cls: type, data: Mapping[Any, Any]) -> type:
     return cls
 
 
-def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
+def _diagnose(data: Any, cls: Any, path: str, fmt: str | None = None) -> tuple[str, str]:
     """Find where ``data`` stops matching ``cls``; returns (wire path, reason). Values are never
-    included in the reason: they may be secrets."""
+    included in the reason: they may be secrets. ``fmt`` is the field's wire format."""
     inner = _unset_union_member(cls)
     if inner is not None:
         if data is None:
             return ("", "ok") if _is_optional(cls) else (path, "required value is null")
-        return _diagnose(data, inner, path)
+        return _diagnose(data, inner, path, fmt)
     origin = typing.get_origin(cls)
     if attrs.has(cls):
         if not isinstance(data, Mapping):
@@ -1247,7 +1315,9 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
                 if field.default is attrs.NOTHING:
                     return field_path, "required field is missing"
                 continue
-            found = _diagnose(node, field.type, field_path)
+            if node is None and field.metadata.get("discriminator"):
+                continue  # no discriminator: the base model
+            found = _diagnose(node, field.type, field_path, field.metadata.get("format"))
             if found[1] != "ok":
                 return found
         return "", "ok"
@@ -1256,7 +1326,9 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
             return path, f"expected an array, got {type(data).__name__}"
         (item,) = typing.get_args(cls) or (Any,)
         for index, entry in enumerate(data):
-            found = _diagnose(entry, item, f"{path}[{index}]")
+            if entry is None:
+                continue  # a null item reads as None
+            found = _diagnose(entry, item, f"{path}[{index}]", fmt)
             if found[1] != "ok":
                 return found
         return "", "ok"
@@ -1267,7 +1339,9 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
             return path, "object keys must be strings"
         _, value_type = typing.get_args(cls) or (str, Any)
         for key, entry in data.items():
-            found = _diagnose(entry, value_type, _join(path, str(key)))
+            if entry is None:
+                continue  # a null value reads as None
+            found = _diagnose(entry, value_type, _join(path, str(key)), fmt)
             if found[1] != "ok":
                 return found
         return "", "ok"
@@ -1281,12 +1355,14 @@ def _diagnose(data: Any, cls: Any, path: str) -> tuple[str, str]:
         datetime.timedelta: ((str, datetime.timedelta), "a duration string"),
         bytes: ((str, bytes), "a base64 string"),
     }
+    if cls is datetime.datetime and fmt == "rfc1123":
+        checks[cls] = ((str, datetime.datetime), "an RFC 1123 date-time string")
     if cls in checks:
         allowed, label = checks[cls]
         if (type(data) is bool and cls is not bool) or not isinstance(data, allowed):
             return path, f"expected {label}, got {type(data).__name__}"
         parsers: dict[Any, Callable[[str], Any]] = {
-            datetime.datetime: parse_datetime,
+            datetime.datetime: parse_datetime_rfc1123 if fmt == "rfc1123" else parse_datetime,
             datetime.date: parse_date,
             datetime.timedelta: parse_duration,
             bytes: parse_bytes,

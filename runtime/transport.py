@@ -164,19 +164,19 @@ class Urllib3Transport:
         except (urllib3_errors.HTTPError, ValueError) as error:
             if isinstance(error, InvalidHeaderValueError):
                 raise
-            azure_error = to_azure_error(error, request)
-            if azure_error.inner_exception is None:
-                # The original's text repeats raw header values (tokens included): keep it
-                # out of tracebacks too.
-                raise azure_error from None
-            raise azure_error from error
-        return HttpResponse(
-            status_code=raw.status,
-            reason=raw.reason or "",
-            headers=raw.headers,
-            body=body,
-            request=request,
-        )
+            failure = to_azure_error(error, request)
+        else:
+            return HttpResponse(
+                status_code=raw.status,
+                reason=raw.reason or "",
+                headers=raw.headers,
+                body=body,
+                request=request,
+            )
+        # Raised outside the handler, so urllib3's own error is neither the cause nor the
+        # context: its text repeats the URL with its query (a signed poll link's signature)
+        # or raw header values (tokens). The cause is the unwrapped reason, or nothing.
+        raise failure from failure.inner_exception
 
     def _open(
         self,

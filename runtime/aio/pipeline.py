@@ -111,6 +111,7 @@ class AsyncPipeline:
                 )
             raise
         response.request = original
+        response.secret_values = self._rules._sent_secrets(outgoing)
         if logging_on:
             self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response

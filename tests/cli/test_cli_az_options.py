@@ -95,7 +95,8 @@ def test_a_missing_cli_extra_is_named(cli: Cli, tmp_path: Path) -> None:
     done = cli("show", *where("43", "t1"), "--query", "name", env=env)
     assert done.returncode == 2
     assert "needs the jmespath package" in done.stderr
-    assert 'pip install "vmss-runcommands[cli]"' in done.stderr
+    assert 'pip install "jmespath>=1.0" "pyyaml>=6"' in done.stderr
+    assert "vmss-runcommands[" not in done.stderr  # not on the index: a stranger's package
     as_yaml = cli("show", *where("43", "t1"), "-o", "yaml", env=env)
     assert as_yaml.returncode == 2 and "PyYAML" in as_yaml.stderr
     plain = cli("show", *where("43", "t1"), env=env)  # json needs neither

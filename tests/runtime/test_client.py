@@ -337,9 +337,18 @@ def test_deserialize_builds_the_model() -> None:
     assert make_client().deserialize(response_with(b'{"name": "rc"}'), model) == {"name": "rc"}
 
 
+@pytest.mark.parametrize("body", [b"", b"   ", b"\r\n"])
+def test_deserialize_an_empty_body_is_none_as_in_azure_core(body: bytes) -> None:
+    assert make_client().deserialize(response_with(body), model) is None
+
+
 @pytest.mark.parametrize(
     ("body", "problem"),
-    [(b"", "empty body"), (b"   ", "empty body"), (b"<html>502</html>", "not valid JSON")],
+    [
+        (b"<html>502</html>", "not valid JSON"),
+        (b"{", "not valid JSON"),
+        (b"null x", "not valid JSON"),
+    ],
 )
 def test_deserialize_bad_bodies_are_decode_errors(body: bytes, problem: str) -> None:
     with pytest.raises(DecodeError) as caught:

@@ -115,8 +115,13 @@ def test_connection_refused_is_a_service_request_error(closed_port: int) -> None
     error = caught.value
     assert not isinstance(error, ServiceRequestTimeoutError)
     assert isinstance(error.inner_exception, urllib3_errors.NewConnectionError)
-    assert isinstance(error.__cause__, urllib3_errors.MaxRetryError)
+    # The cause is the unwrapped reason, not urllib3's MaxRetryError, whose text repeats the
+    # URL with its query; nothing in the chain shows the signature.
+    assert error.__cause__ is error.inner_exception
+    assert not isinstance(error.__context__, urllib3_errors.MaxRetryError)
     assert "s3cret" not in str(error)
+    for linked in (error.__cause__, error.__context__):
+        assert "s3cret" not in f"{linked!r} {linked}"
     assert "sig=REDACTED" in str(error)
     assert len(sleeps) == 2  # 3 connect retries: backoff 0 (no sleep), 1.6, 3.2
 
