@@ -23,6 +23,7 @@ passed through :mod:`.redact` first. Every exception the runtime raises on purpo
     │   └── DeserializationError          (also a ValueError) a body that is not the model
     ├── ValueError
     │   ├── InvalidHeaderValueError       a header value that would split the request
+    │   ├── RequiredFieldError            a model sent with None in a required field
     │   └── UnsafeURLError                (origin) a URL whose destination is ambiguous
     └── TimeoutError
         └── PollingTimeoutError           result(timeout)/wait(timeout) or the LRO deadline
