@@ -5,13 +5,14 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .ir import FailureSummary
 from .load import SpecError
 
 DEFAULT_OPERATIONS = ("VirtualMachineScaleSetVMRunCommands_*",)
@@ -31,6 +32,8 @@ class GeneratorConfig:
     secrets: frozenset[str] = field(default_factory=frozenset)
     # A subpackage whose main() `python -m <package>` runs; None emits no __main__.py.
     main_module: str | None = None
+    # Per LRO result definition: what its error message shows when the operation fails.
+    failure_summaries: Mapping[str, FailureSummary] = field(default_factory=dict)
 
     def selects(self, operation_id: str) -> bool:
         return any(fnmatch.fnmatchcase(operation_id, pattern) for pattern in self.operations)
@@ -55,6 +58,7 @@ def load_config(path: Path) -> GeneratorConfig:
         "operations",
         "secrets",
         "main_module",
+        "failure_summaries",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -69,7 +73,9 @@ def load_config(path: Path) -> GeneratorConfig:
         not isinstance(main_module, str) or not main_module.isidentifier()
     ):
         raise SpecError(f"{path.as_posix()}: main_module must be a module name such as 'cli'")
+    failure_summaries = _failure_summaries(path, data.get("failure_summaries", {}))
     return GeneratorConfig(
+        failure_summaries=failure_summaries,
         package=str(data.get("package", GeneratorConfig.package)),
         distribution=str(data.get("distribution", GeneratorConfig.distribution)),
         client_name=str(data.get("client_name", GeneratorConfig.client_name)),
@@ -139,3 +145,23 @@ def unselected_operations(
         if left_out:
             found[folder.name] = left_out
     return found
+
+
+def _failure_summaries(path: Path, data: Any) -> dict[str, FailureSummary]:
+    where = f"{path.as_posix()}: failure_summaries"
+    if not isinstance(data, dict):
+        raise SpecError(f"{where} must map definition names to {{path, fields, stream}}")
+    summaries: dict[str, FailureSummary] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict) or set(entry) - {"path", "fields", "stream"}:
+            raise SpecError(f"{where}.{name} takes only path, fields and stream")
+        lists = [entry.get("path"), entry.get("fields")]
+        if not all(isinstance(v, list) and all(isinstance(i, str) for i in v) for v in lists):
+            raise SpecError(f"{where}.{name}: path and fields must be lists of strings")
+        stream = entry.get("stream")
+        if stream is not None and not isinstance(stream, str):
+            raise SpecError(f"{where}.{name}: stream must be a field name")
+        summaries[str(name)] = FailureSummary(
+            path=tuple(entry["path"]), fields=tuple(entry["fields"]), stream=stream
+        )
+    return summaries

@@ -225,8 +225,18 @@ class Paging:
 
 
 @dataclass(frozen=True)
+class FailureSummary:
+    """What of a failed LRO's resource its error message shows (spec/codegen.yaml)."""
+
+    path: tuple[str, ...]  # wire names down to the object summarized
+    fields: tuple[str, ...]  # its fields shown, in order
+    stream: str | None = None  # a text field shown cut short
+
+
+@dataclass(frozen=True)
 class LongRunning:
     final_state_via: str | None
+    failure: FailureSummary | None = None
 
 
 @dataclass(frozen=True)

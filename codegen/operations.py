@@ -73,6 +73,7 @@ def build_operations(
             group, operation = _operation(
                 spec, normalizer, path, item, method, raw, pointer, all_ids
             )
+            operation = _with_failure_summary(operation, config)
             if operation.paging and operation.paging.next_operation_id:
                 section, next_path, next_method = all_ids[operation.paging.next_operation_id]
                 next_item = spec.entry_document[section][next_path]
@@ -637,3 +638,14 @@ def _escape(token: str) -> str:
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value else ""
+
+
+def _with_failure_summary(operation: Operation, config: GeneratorConfig) -> Operation:
+    """Attach the configured failure summary of the LRO's result definition, if any."""
+    lro, result = operation.long_running, operation.result
+    if lro is None or result is None or result.kind != "model":
+        return operation
+    summary = config.failure_summaries.get(result.name)
+    if summary is None:
+        return operation
+    return replace(operation, long_running=replace(lro, failure=summary))

@@ -236,77 +236,69 @@ SIDES = (SYNC, ASYNC)
 
 @dataclass(frozen=True)
 class ClientOption:
-    """A keyword-only constructor option of the generated client, forwarded to ArmClient."""
+    """A keyword-only constructor option of the generated client, forwarded to ArmClient.
+
+    Its default is not restated here: the client reads it from the runtime's
+    ``CLIENT_DEFAULTS`` (runtime/client_options.py), where every option is defined once.
+    """
 
     name: str
     annotation: str
-    default: str
     doc: str
 
 
 # The one list of client options: the template renders the signature, the forwarding call and
 # the docstring from it.
 CLIENT_OPTIONS = (
-    ClientOption("base_url", "str | None", "None", "The ARM endpoint; public Azure by default."),
+    ClientOption("base_url", "str | None", "The ARM endpoint; public Azure by default."),
     ClientOption(
         "cloud",
         "str | None",
-        "None",
         "Instead of base_url, a cloud by name: AzureCloud (or AzurePublicCloud), "
         "AzureChinaCloud or AzureUSGovernment. The token scope follows the endpoint.",
     ),
     ClientOption(
         "cloud_setting",
         "str | None",
-        "None",
         "The same as cloud, under azure-mgmt-*'s name; azure.core.AzureClouds members work.",
     ),
     ClientOption(
         "connection_verify",
         "bool | str",
-        "True",
         "TLS verification: True, False, or a CA bundle path.",
     ),
     ClientOption(
         "pool_manager",
         "urllib3.PoolManager | None",
-        "None",
         "A urllib3 PoolManager to use instead of the client's own (left open by close()).",
     ),
     ClientOption(
         "polling_interval",
         "float",
-        "30.0",
         "Seconds between long-running-operation polls when the service does not say (Retry-After).",
     ),
     ClientOption(
         "retry_policy",
         "RetryPolicy | None",
-        "None",
         "Retries of failed requests; the default matches azure-core.",
     ),
-    ClientOption("user_agent", "str | None", "None", "A prefix for the User-Agent header."),
-    ClientOption(
-        "connection_timeout", "float", "30.0", "Seconds to wait for a connection to open."
-    ),
-    ClientOption("read_timeout", "float", "300.0", "Seconds to wait for a response to arrive."),
+    ClientOption("user_agent", "str | None", "A prefix for the User-Agent header."),
+    ClientOption("connection_timeout", "float", "Seconds to wait for a connection to open."),
+    ClientOption("read_timeout", "float", "Seconds to wait for a response to arrive."),
     ClientOption(
         "credential_scopes",
         "Sequence[str] | None",
-        "None",
         "Token scopes; by default the endpoint's own ('<endpoint>/.default').",
     ),
     ClientOption(
         "pool_maxsize",
         "int",
-        "10",
         "Connections kept open to the endpoint; concurrent calls beyond it wait for one.",
     ),
     ClientOption(
         "max_response_body",
         "int",
-        "33554432",
-        "Largest response body accepted, in bytes (32 MiB); a larger one raises "
+        "Largest response body accepted, in bytes; a larger one raises "
         "ResponseBodyTooLargeError without being read.",
     ),
 )

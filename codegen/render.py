@@ -104,6 +104,9 @@ def _render_side(
             uses_datetime=python_api.uses_datetime(api),
             uses_sequence=any("Sequence[" in a for s in signatures.values() for a in s.annotations),
             uses_lro=any(op.long_running for op in operations),
+            uses_failure_summary=any(
+                op.long_running and op.long_running.failure for op in operations
+            ),
             uses_resume_overloads=any(op.long_running and op.body for op in operations),
             uses_cls=any(s.header_readers for s in signatures.values()),
             uses_paging=any(op.paging for op in operations),

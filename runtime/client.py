@@ -14,7 +14,6 @@ from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 import urllib3
 
 from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
-from .body import DEFAULT_MAX_RESPONSE_BODY
 from .call_options import (
     CallPipeline,
     MethodPoller,
@@ -25,6 +24,7 @@ from .call_options import (
     quiet_logger,
 )
 from .checks import check_seconds
+from .client_options import CLIENT_DEFAULTS
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import (
     DecodeError,
@@ -33,6 +33,7 @@ from .exceptions import (
 )
 from .headers import check_header
 from .http import HttpRequest, HttpResponse
+from .lro_failure import FailureDescriber
 from .lro_start import Send, drive_start, start_flow
 from .origin import UnsafeURLError, origin_of, same_origin
 from .paging import ItemPaged
@@ -48,7 +49,7 @@ from .polling import (
 )
 from .redact import redact_url
 from .retry import RetryPolicy
-from .transport import DEFAULT_POOL_MAXSIZE, Urllib3Transport, check_body_limit
+from .transport import Urllib3Transport, check_body_limit
 
 __all__ = ["ArmClient", "PathParam", "RequestOptions"]
 
@@ -148,23 +149,23 @@ class ArmClient:
         credential: TokenCredential | None,
         subscription_id: str,
         *,
-        base_url: str | None = None,
-        cloud: str | None = None,
-        cloud_setting: str | None = None,
+        base_url: str | None = CLIENT_DEFAULTS.base_url,
+        cloud: str | None = CLIENT_DEFAULTS.cloud,
+        cloud_setting: str | None = CLIENT_DEFAULTS.cloud_setting,
         api_version: str,
         sdk_moniker: str,
         secret_fields: frozenset[str] = frozenset(),
-        connection_verify: bool | str = True,
-        pool_manager: urllib3.PoolManager | None = None,
+        connection_verify: bool | str = CLIENT_DEFAULTS.connection_verify,
+        pool_manager: urllib3.PoolManager | None = CLIENT_DEFAULTS.pool_manager,
         transport: Urllib3Transport | None = None,
-        polling_interval: float = 30.0,
-        retry_policy: RetryPolicy | None = None,
-        user_agent: str | None = None,
-        connection_timeout: float = 30.0,
-        read_timeout: float = 300.0,
-        credential_scopes: Sequence[str] | None = None,
-        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
-        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
+        polling_interval: float = CLIENT_DEFAULTS.polling_interval,
+        retry_policy: RetryPolicy | None = CLIENT_DEFAULTS.retry_policy,
+        user_agent: str | None = CLIENT_DEFAULTS.user_agent,
+        connection_timeout: float = CLIENT_DEFAULTS.connection_timeout,
+        read_timeout: float = CLIENT_DEFAULTS.read_timeout,
+        credential_scopes: Sequence[str] | None = CLIENT_DEFAULTS.credential_scopes,
+        pool_maxsize: int = CLIENT_DEFAULTS.pool_maxsize,
+        max_response_body: int = CLIENT_DEFAULTS.max_response_body,
         parameters: Mapping[str, object] | None = None,
     ) -> None:
         _check_path_value("subscription_id", subscription_id)
@@ -412,6 +413,7 @@ class ArmClient:
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
         deadline: float | None = None,
+        describe_failure: FailureDescriber | None = None,
     ) -> LROPoller[T]: ...
 
     @overload
@@ -430,6 +432,7 @@ class ArmClient:
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
         deadline: float | None = None,
+        describe_failure: FailureDescriber | None = None,
     ) -> LROPoller[None]: ...
 
     def begin_lro(
@@ -447,6 +450,7 @@ class ArmClient:
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
         deadline: float | None = None,
+        describe_failure: FailureDescriber | None = None,
     ) -> LROPoller[Any]:
         """Start a long-running operation (or resume one) and return its poller.
 
@@ -486,6 +490,7 @@ class ArmClient:
                 request_timeout=options.timeout,
                 retry_policy=poll_policy,
                 secret_fields=self._secret_fields,
+                describe_failure=describe_failure,
             )
             return resumed
         # Fix the request id before sending so every poll can repeat it.
@@ -533,6 +538,7 @@ class ArmClient:
                     request_timeout=options.timeout,
                     retry_policy=poll_policy,
                     secret_fields=self._secret_fields,
+                    describe_failure=describe_failure,
                 ),
             )
         else:
@@ -548,6 +554,7 @@ class ArmClient:
                     request_timeout=options.timeout,
                     retry_policy=poll_policy,
                     secret_fields=self._secret_fields,
+                    describe_failure=describe_failure,
                 ),
             )
         return LROPoller(

@@ -2,7 +2,33 @@
 
 Every exception built from a response shows the service error in ARM format, the request ids
 needed for a support ticket and, when the body was not an ARM error, the body itself -- always
-passed through :mod:`.redact` first.
+passed through :mod:`.redact` first. Every exception the runtime raises on purpose::
+
+    Exception
+    ├── AzureError                        base of every error from a request
+    │   ├── ServiceRequestError           no response: connection, TLS, name resolution
+    │   │   └── ServiceRequestTimeoutError
+    │   ├── ServiceResponseError          a response began but could not be read whole
+    │   │   ├── ServiceResponseTimeoutError
+    │   │   ├── ResponseBodyTooLargeError
+    │   │   └── TooManyEmptyPagesError    (paging_core) empty pages with new links, in a row
+    │   ├── HttpResponseError             the service answered with an error status
+    │   │   ├── ClientAuthenticationError 401
+    │   │   ├── ResourceNotFoundError     404
+    │   │   ├── ResourceExistsError       409
+    │   │   ├── ResourceNotModifiedError  304
+    │   │   ├── RedirectNotFollowedError  a redirect to a request with a body
+    │   │   ├── DecodeError               a body that is not the JSON expected
+    │   │   └── OperationFailedError      an LRO ended Failed or Canceled
+    │   └── DeserializationError          (also a ValueError) a body that is not the model
+    ├── ValueError
+    │   ├── InvalidHeaderValueError       a header value that would split the request
+    │   ├── RequiredFieldError            a model sent with None in a required field
+    │   └── UnsafeURLError                (origin) a URL whose destination is ambiguous
+    └── TimeoutError
+        └── PollingTimeoutError           result(timeout)/wait(timeout) or the LRO deadline
+
+Bad arguments raise plain ``TypeError``/``ValueError`` naming the parameter.
 """
 
 from __future__ import annotations
@@ -457,11 +483,10 @@ class OperationFailedError(HttpResponseError):
     """The service reported the operation ``Failed`` or ``Canceled``.
 
     ``error`` holds the service's error (code, message, details) when the status body had one;
-    otherwise the message summarizes the resource's ``instanceView`` (execution state and
-    message, exit code, the first error status and the start of the error stream), which is
-    also kept whole in :attr:`instance_view` with its parts exposed as properties. Unlike a
-    plain ``HttpResponseError`` the resource body is not appended: it is the resource, not an
-    error.
+    otherwise the message carries the summary the operation's caller asked for (see
+    :mod:`.lro_failure`), and the part of the resource it came from is kept, redacted, in
+    :attr:`detail`. Unlike a plain ``HttpResponseError`` the resource body is not appended: it
+    is the resource, not an error.
     """
 
     _parses_error_body = False
@@ -474,36 +499,11 @@ class OperationFailedError(HttpResponseError):
         error: ErrorDetail | None = None,
         secret_fields: frozenset[str] = frozenset(),
         status: str = "Failed",
-        instance_view: Mapping[str, Any] | None = None,
+        detail: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message, response=response, error=error, secret_fields=secret_fields)
         self.status = status
-        self.instance_view: Mapping[str, Any] | None = instance_view
-
-    @property
-    def execution_state(self) -> str | None:
-        """``instanceView.executionState`` of the failed resource, when it had one."""
-        return self._view_text("executionState")
-
-    @property
-    def execution_message(self) -> str | None:
-        """``instanceView.executionMessage`` of the failed resource, when it had one."""
-        return self._view_text("executionMessage")
-
-    @property
-    def exit_code(self) -> int | None:
-        """``instanceView.exitCode`` of the failed resource, when it had one."""
-        value = (self.instance_view or {}).get("exitCode")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-    @property
-    def execution_error(self) -> str | None:
-        """``instanceView.error`` (the script's error stream) of the failed resource."""
-        return self._view_text("error")
-
-    def _view_text(self, key: str) -> str | None:
-        value = (self.instance_view or {}).get(key)
-        return value if isinstance(value, str) else None
+        self.detail: Mapping[str, Any] | None = detail
 
     def __str__(self) -> str:
         if self.error is not None:

@@ -42,6 +42,7 @@ from .exceptions import (
     map_error,
 )
 from .http import HttpRequest, HttpResponse
+from .lro_failure import FailureDescriber, FailureDetail
 from .lro_token import (
     ALG_ASYNC,
     ALG_BODY,
@@ -92,7 +93,6 @@ _FAILED_STATES = frozenset({"failed", "canceled", "cancelled"})
 _TERMINAL_STATES = _FAILED_STATES | {_SUCCEEDED}
 _OK_LRO_STATUS = frozenset({200, 201, 202, 204})
 _POLL_ACCEPT = "application/json, text/json"
-_INSTANCE_VIEW_ERROR_CHARS = 1000
 
 # --- response helpers ------------------------------------------------------------------------
 
@@ -165,33 +165,10 @@ def _body_status(response: HttpResponse, body: Any) -> str:
     return "InProgress" if response.status_code == 201 else "Succeeded"
 
 
-def _instance_view(body: Any) -> dict[str, Any] | None:
-    properties = body.get("properties") if isinstance(body, dict) else None
-    view = properties.get("instanceView") if isinstance(properties, dict) else None
-    return view if isinstance(view, dict) else None
-
-
-def _failure_message(operation_id: str, status: str, view: dict[str, Any] | None) -> str:
+def _failure_message(operation_id: str, status: str, found: FailureDetail | None) -> str:
     """A readable message for a failed resource body; never a dump of the whole resource."""
     message = f"Long-running operation {operation_id} ended with status {status!r}"
-    if view is None:
-        return message + "."
-    parts: list[str] = []
-    for key in ("executionState", "executionMessage", "exitCode"):
-        if view.get(key) is not None:
-            parts.append(f"{key}={view[key]!r}")
-    statuses = view.get("statuses")
-    if isinstance(statuses, list):
-        for entry in statuses:
-            if isinstance(entry, dict) and str(entry.get("level", "")).lower() == "error":
-                parts.append(f"status={entry.get('code')!r}: {entry.get('message')!r}")
-                break
-    error_stream = view.get("error")
-    if isinstance(error_stream, str) and error_stream:
-        shown = error_stream[:_INSTANCE_VIEW_ERROR_CHARS]
-        suffix = "... (truncated)" if len(error_stream) > len(shown) else ""
-        parts.append(f"error={shown!r}{suffix}")
-    return (f"{message}: " + ", ".join(parts)) if parts else message + "."
+    return f"{message}: {found.summary}" if found is not None and found.summary else message + "."
 
 
 # --- one class per polling algorithm ---------------------------------------------------------
@@ -432,8 +409,10 @@ class LroCore(Generic[T]):
         deserialize: Callable[[Any], T] | None,
         last_response: HttpResponse | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
     ) -> None:
         self._state = state
+        self._describe_failure = describe_failure
         self._algorithm = algorithm_for(state)
         self._deserialize = deserialize
         self._last_response = last_response
@@ -463,6 +442,7 @@ class LroCore(Generic[T]):
         client_request_id: str,
         final_state_via: str | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
     ) -> LroCore[T]:
         """Choose the algorithm and the initial status from the operation's first response."""
         if response.status_code not in _OK_LRO_STATUS:
@@ -484,7 +464,11 @@ class LroCore(Generic[T]):
             status=_ALGORITHM_OBJECTS[algorithm].initial_status(response),
         )
         return cls(
-            state, deserialize=deserialize, last_response=response, secret_fields=secret_fields
+            state,
+            deserialize=deserialize,
+            last_response=response,
+            secret_fields=secret_fields,
+            describe_failure=describe_failure,
         )
 
     @classmethod
@@ -498,6 +482,7 @@ class LroCore(Generic[T]):
         client_request_id: str,
         final_state_via: str | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
     ) -> LroCore[T]:
         """Follow a PUT or PATCH through its resource, from a ``200`` GET of that resource.
 
@@ -520,7 +505,11 @@ class LroCore(Generic[T]):
             status=_body_status(response, body),
         )
         return cls(
-            state, deserialize=deserialize, last_response=response, secret_fields=secret_fields
+            state,
+            deserialize=deserialize,
+            last_response=response,
+            secret_fields=secret_fields,
+            describe_failure=describe_failure,
         )
 
     # -- read-only views --
@@ -679,14 +668,18 @@ class LroCore(Generic[T]):
                 body = _json_or_none(response, self._secret_fields)
         error_node = body.get("error") if isinstance(body, dict) else None
         error = ErrorDetail.from_json(error_node) if isinstance(error_node, dict) else None
-        view = _instance_view(body)
+        found = None
+        if self._describe_failure is not None and body is not None:
+            found = self._describe_failure(body)
         return OperationFailedError(
-            _failure_message(self._state.operation_id, self._state.status, view),
+            _failure_message(self._state.operation_id, self._state.status, found),
             response=response,
             error=error,
             secret_fields=self._secret_fields,
             status=self._state.status,
-            instance_view=None if view is None else redact_json_value(view, self._secret_fields),
+            detail=None
+            if found is None or found.detail is None
+            else redact_json_value(dict(found.detail), self._secret_fields),
         )
 
     def _deserialize_response(self, response: HttpResponse) -> T:

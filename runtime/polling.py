@@ -31,6 +31,7 @@ from .lro_core import (
     retry_after_seconds,
     same_origin,
 )
+from .lro_failure import FailureDescriber
 from .lro_token import (
     ALG_NONE,
     PollingState,
@@ -96,6 +97,7 @@ class ArmPollingMethod(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
     ) -> None:
         self.core: LroCore[T] = (
             state
@@ -105,6 +107,7 @@ class ArmPollingMethod(Generic[T]):
                 deserialize=deserialize,
                 last_response=last_response,
                 secret_fields=secret_fields,
+                describe_failure=describe_failure,
             )
         )
         self._pipeline = pipeline
@@ -126,6 +129,7 @@ class ArmPollingMethod(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
     ) -> ArmPollingMethod[T]:
         """Choose the algorithm and the initial status from the operation's first response."""
         core: LroCore[T] = LroCore.from_initial_response(
@@ -135,6 +139,7 @@ class ArmPollingMethod(Generic[T]):
             client_request_id=client_request_id,
             final_state_via=final_state_via,
             secret_fields=secret_fields,
+            describe_failure=describe_failure,
         )
         return cls(
             core, pipeline=pipeline, request_timeout=request_timeout, retry_policy=retry_policy
@@ -154,6 +159,7 @@ class ArmPollingMethod(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
     ) -> ArmPollingMethod[T]:
         """Follow a PUT or PATCH through its resource (see ``LroCore.from_resource_response``)."""
         core: LroCore[T] = LroCore.from_resource_response(
@@ -164,6 +170,7 @@ class ArmPollingMethod(Generic[T]):
             client_request_id=client_request_id,
             final_state_via=final_state_via,
             secret_fields=secret_fields,
+            describe_failure=describe_failure,
         )
         return cls(
             core, pipeline=pipeline, request_timeout=request_timeout, retry_policy=retry_policy
@@ -314,6 +321,7 @@ class LROPoller(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> LROPoller[T]: ...
@@ -333,6 +341,7 @@ class LROPoller(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> LROPoller[None]: ...
@@ -351,6 +360,7 @@ class LROPoller(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> LROPoller[Any]:
@@ -377,6 +387,7 @@ class LROPoller(Generic[T]):
             request_timeout=request_timeout,
             retry_policy=retry_policy,
             secret_fields=secret_fields,
+            describe_failure=describe_failure,
         )
         return LROPoller(
             method,

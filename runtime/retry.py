@@ -8,7 +8,6 @@ the server asks for is capped by ``retry_after_max``.
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from urllib3.util.retry import RequestHistory, Retry
 
+from .checks import check_seconds
 from .redact import redact_url
 from .retry_after import requested_delay
 
@@ -67,11 +67,9 @@ class RetryPolicy:
         for name in ("total", "connect", "read", "status"):
             _check_count(name, getattr(self, name))
         for name in ("backoff_factor", "backoff_max", "retry_after_max"):
-            _check_non_negative(name, getattr(self, name))
+            check_seconds(f"RetryPolicy.{name}", getattr(self, name))
         if self.timeout is not None:
-            _check_non_negative("timeout", self.timeout)
-            if self.timeout == 0:
-                raise ValueError("RetryPolicy.timeout must be > 0 or None, not 0")
+            check_seconds("RetryPolicy.timeout", self.timeout, allow_zero=False)
         if isinstance(self.retry_on_methods, str) or not all(
             isinstance(method, str) for method in self.retry_on_methods
         ):
@@ -133,13 +131,6 @@ def _check_count(name: str, value: object) -> None:
         raise TypeError(f"RetryPolicy.{name} must be an int, not {type(value).__name__}")
     if value < 0:
         raise ValueError(f"RetryPolicy.{name} must be >= 0, not {value}")
-
-
-def _check_non_negative(name: str, value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"RetryPolicy.{name} must be a number, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"RetryPolicy.{name} must be a finite number >= 0, not {value!r}")
 
 
 def _retry_cause(last: RequestHistory, response: BaseHTTPResponse | None) -> str:

@@ -6,13 +6,13 @@ view is read until its ``executionState`` is terminal; without it the first read
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..models import VirtualMachineRunCommand, VirtualMachineRunCommandUpdate
+from ..runtime.checks import check_seconds
 from ..runtime.exceptions import AzureError
 from ..runtime.polling import (
     LROPoller,
@@ -131,12 +131,8 @@ def check_wait_settings(timeout: float | None, polling_interval: float | None) -
 
 
 def _check_seconds(name: str, value: float | None) -> None:
-    if value is None:
-        return
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be a finite number of seconds >= 0, not {value!r}")
+    if value is not None:
+        check_seconds(name, value)
 
 
 class RunWaiter:

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Generator
 from typing import Any
 
+from ..runtime.checks import check_seconds
 from ..runtime.retry import RetryPolicy
 
 __all__ = ["Throttle", "ThrottleAwareRetryPolicy"]
@@ -67,7 +68,8 @@ class Throttle:
         self._min_rate = _check_number("min_rate", min_rate, positive=True)
         self._recovery = _check_number("recovery", recovery)
         self._backoff = _check_number("backoff", backoff)
-        self._max_pause = _check_number("max_pause", max_pause)
+        check_seconds("max_pause", max_pause)
+        self._max_pause = float(max_pause)
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()

@@ -11,6 +11,7 @@ import urllib3
 from ..runtime._version import __version__
 from ..runtime.auth import TokenCredential
 from ..runtime.client import ArmClient
+from ..runtime.client_options import CLIENT_DEFAULTS
 from ..runtime.retry import RetryPolicy
 from .operations import (
     VirtualMachineRunCommandsOperations,
@@ -55,8 +56,8 @@ class RunCommandsClient:
             ('<endpoint>/.default').
         pool_maxsize: Connections kept open to the endpoint; concurrent calls beyond it wait
             for one.
-        max_response_body: Largest response body accepted, in bytes (32 MiB); a larger one
-            raises ResponseBodyTooLargeError without being read.
+        max_response_body: Largest response body accepted, in bytes; a larger one raises
+            ResponseBodyTooLargeError without being read.
 
     Attributes:
         virtual_machine_run_commands: VirtualMachineRunCommandsOperations: operations of
@@ -75,19 +76,19 @@ class RunCommandsClient:
         credential: TokenCredential,
         subscription_id: str,
         *,
-        base_url: str | None = None,
-        cloud: str | None = None,
-        cloud_setting: str | None = None,
-        connection_verify: bool | str = True,
-        pool_manager: urllib3.PoolManager | None = None,
-        polling_interval: float = 30.0,
-        retry_policy: RetryPolicy | None = None,
-        user_agent: str | None = None,
-        connection_timeout: float = 30.0,
-        read_timeout: float = 300.0,
-        credential_scopes: Sequence[str] | None = None,
-        pool_maxsize: int = 10,
-        max_response_body: int = 33554432,
+        base_url: str | None = CLIENT_DEFAULTS.base_url,
+        cloud: str | None = CLIENT_DEFAULTS.cloud,
+        cloud_setting: str | None = CLIENT_DEFAULTS.cloud_setting,
+        connection_verify: bool | str = CLIENT_DEFAULTS.connection_verify,
+        pool_manager: urllib3.PoolManager | None = CLIENT_DEFAULTS.pool_manager,
+        polling_interval: float = CLIENT_DEFAULTS.polling_interval,
+        retry_policy: RetryPolicy | None = CLIENT_DEFAULTS.retry_policy,
+        user_agent: str | None = CLIENT_DEFAULTS.user_agent,
+        connection_timeout: float = CLIENT_DEFAULTS.connection_timeout,
+        read_timeout: float = CLIENT_DEFAULTS.read_timeout,
+        credential_scopes: Sequence[str] | None = CLIENT_DEFAULTS.credential_scopes,
+        pool_maxsize: int = CLIENT_DEFAULTS.pool_maxsize,
+        max_response_body: int = CLIENT_DEFAULTS.max_response_body,
     ) -> None:
         self._client = ArmClient(
             credential,

@@ -7,6 +7,7 @@ from typing import Any, overload
 
 from ..runtime.call_options import PollingMethod, RawResponseHook
 from ..runtime.client import ArmClient, PathParam, RequestOptions
+from ..runtime.lro_failure import summarize_nested
 from ..runtime.paging import ItemPaged
 from ..runtime.polling import LROPoller
 from ..runtime.retry import RetryPolicy
@@ -162,6 +163,11 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_CreateOrUpdate",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -374,6 +380,11 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_Update",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -773,6 +784,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_CreateOrUpdate",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -993,6 +1009,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_Update",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,

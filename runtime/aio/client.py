@@ -11,7 +11,6 @@ from typing import Any, TypeVar, overload
 from urllib.parse import urlsplit
 
 from ..auth import scope_for_endpoint
-from ..body import DEFAULT_MAX_RESPONSE_BODY
 from ..call_options import PipelineResponse, RawResponseHook, quiet_logger
 from ..checks import check_seconds
 from ..client import (
@@ -22,15 +21,16 @@ from ..client import (
     client_request_id,
     earlier,
 )
+from ..client_options import CLIENT_DEFAULTS
 from ..exceptions import AzureError, map_error
 from ..http import HttpRequest, HttpResponse
 from ..lro_core import DEFAULT_RETRY_AFTER_MAX, LroCore
+from ..lro_failure import FailureDescriber
 from ..lro_start import Send, StartFlow, start_flow
 from ..lro_token import normalize_final_state_via
 from ..params import Joined, Raw
 from ..pipeline import build_user_agent
 from ..retry import RetryPolicy
-from ..transport import DEFAULT_POOL_MAXSIZE
 from .auth import AsyncBearerTokenPolicy, AsyncTokenCredential
 from .paging import AsyncItemPaged
 from .pipeline import AsyncPipeline
@@ -55,22 +55,22 @@ class AsyncArmClient:
         credential: AsyncTokenCredential | None,
         subscription_id: str,
         *,
-        base_url: str | None = None,
-        cloud: str | None = None,
-        cloud_setting: str | None = None,
+        base_url: str | None = CLIENT_DEFAULTS.base_url,
+        cloud: str | None = CLIENT_DEFAULTS.cloud,
+        cloud_setting: str | None = CLIENT_DEFAULTS.cloud_setting,
         api_version: str,
         sdk_moniker: str,
         secret_fields: frozenset[str] = frozenset(),
-        connection_verify: bool | str = True,
+        connection_verify: bool | str = CLIENT_DEFAULTS.connection_verify,
         transport: AiohttpTransport | None = None,
-        polling_interval: float = 30.0,
-        retry_policy: RetryPolicy | None = None,
-        user_agent: str | None = None,
-        connection_timeout: float = 30.0,
-        read_timeout: float = 300.0,
-        credential_scopes: Sequence[str] | None = None,
-        pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
-        max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
+        polling_interval: float = CLIENT_DEFAULTS.polling_interval,
+        retry_policy: RetryPolicy | None = CLIENT_DEFAULTS.retry_policy,
+        user_agent: str | None = CLIENT_DEFAULTS.user_agent,
+        connection_timeout: float = CLIENT_DEFAULTS.connection_timeout,
+        read_timeout: float = CLIENT_DEFAULTS.read_timeout,
+        credential_scopes: Sequence[str] | None = CLIENT_DEFAULTS.credential_scopes,
+        pool_maxsize: int = CLIENT_DEFAULTS.pool_maxsize,
+        max_response_body: int = CLIENT_DEFAULTS.max_response_body,
         parameters: Mapping[str, object] | None = None,
     ) -> None:
         # The sync client checks every argument and builds URLs and results; it never sends
@@ -233,6 +233,7 @@ class AsyncArmClient:
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
         deadline: float | None = None,
+        describe_failure: FailureDescriber | None = None,
     ) -> AsyncLROPoller[T]: ...
 
     @overload
@@ -251,6 +252,7 @@ class AsyncArmClient:
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
         deadline: float | None = None,
+        describe_failure: FailureDescriber | None = None,
     ) -> AsyncLROPoller[None]: ...
 
     async def begin_lro(
@@ -268,6 +270,7 @@ class AsyncArmClient:
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
         deadline: float | None = None,
+        describe_failure: FailureDescriber | None = None,
     ) -> AsyncLROPoller[Any]:
         """Start (or resume) a long-running operation; see ``ArmClient.begin_lro``."""
         options = options or _NO_OPTIONS
@@ -292,6 +295,7 @@ class AsyncArmClient:
                 request_timeout=options.timeout,
                 retry_policy=poll_policy,
                 secret_fields=self._secret_fields,
+                describe_failure=describe_failure,
             )
         request_id = client_request_id(options)
         flow = start_flow(
@@ -322,6 +326,7 @@ class AsyncArmClient:
                 client_request_id=request_id,
                 final_state_via=final_state_via,
                 secret_fields=self._secret_fields,
+                describe_failure=describe_failure,
             )
         else:
             core = LroCore[Any].from_initial_response(
@@ -331,6 +336,7 @@ class AsyncArmClient:
                 client_request_id=request_id,
                 final_state_via=final_state_via,
                 secret_fields=self._secret_fields,
+                describe_failure=describe_failure,
             )
         return AsyncLROPoller(
             core,

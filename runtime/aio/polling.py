@@ -24,6 +24,7 @@ from ..lro_core import (
     cut_short,
     request_budget,
 )
+from ..lro_failure import FailureDescriber
 from ..lro_token import ALG_NONE, decode_continuation_token
 from ..retry import RetryPolicy
 
@@ -121,6 +122,7 @@ class AsyncLROPoller(Generic[T]):
         request_timeout: float | None = None,
         retry_policy: RetryPolicy | None = None,
         secret_fields: frozenset[str] = frozenset(),
+        describe_failure: FailureDescriber | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> AsyncLROPoller[T]:
@@ -139,7 +141,12 @@ class AsyncLROPoller(Generic[T]):
                 f"Operation {state.operation_id} finished with its first response; its result "
                 "was in that response and cannot be recovered from a continuation token"
             )
-        core: LroCore[T] = LroCore(state, deserialize=deserialize, secret_fields=secret_fields)
+        core: LroCore[T] = LroCore(
+            state,
+            deserialize=deserialize,
+            secret_fields=secret_fields,
+            describe_failure=describe_failure,
+        )
         return cls(
             core,
             pipeline=pipeline,

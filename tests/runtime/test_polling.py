@@ -21,6 +21,7 @@ from vmss_runcommands.runtime.exceptions import (
     ServiceRequestError,
 )
 from vmss_runcommands.runtime.http import HttpRequest, HttpResponse
+from vmss_runcommands.runtime.lro_failure import FailureDescriber, summarize_nested
 from vmss_runcommands.runtime.polling import (
     ArmPollingMethod,
     LROPoller,
@@ -139,6 +140,7 @@ def make_poller(
     deserialize: Any = to_dict,
     final_state_via: str | None = None,
     polling_interval: float = 5.0,
+    describe_failure: FailureDescriber | None = None,
     **poller_kwargs: Any,
 ) -> LROPoller[Any]:
     method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
@@ -148,6 +150,7 @@ def make_poller(
         operation_id="RunCommands_CreateOrUpdate",
         client_request_id=CID,
         final_state_via=final_state_via,
+        describe_failure=describe_failure,
     )
     return LROPoller(
         method, polling_interval=polling_interval, sleep=clock.sleep, clock=clock, **poller_kwargs
@@ -527,35 +530,60 @@ def test_failed_status_raises_with_the_service_error(clock: FakeClock) -> None:
     assert len(pipeline.requests) == 2
 
 
-def test_body_polled_failure_summarizes_instance_view(clock: FakeClock) -> None:
+# The runtime knows no operation: what a failed resource's message shows is the caller's
+# callback. Generic field names here; the run-command wording is tested on the generated client.
+REPORT = summarize_nested(("properties", "report"), ("phase", "detail", "code"), stream="log")
+
+
+def test_body_polled_failure_summarizes_what_the_callback_picks(clock: FakeClock) -> None:
     failed = resource(
         "Failed",
         source={"script": "echo hunter2-script"},
-        instanceView={
-            "executionState": "Failed",
-            "executionMessage": "Script returned a non-zero exit code",
-            "exitCode": 3,
+        report={
+            "phase": "Failed",
+            "detail": "Step returned a non-zero code",
+            "code": 3,
             "output": "some stdout",
-            "error": "boom! " + "x" * 5000,
+            "log": "boom! " + "x" * 5000,
+            "statuses": [{"level": "Info"}, {"level": "Error", "code": "E1", "message": "bad"}],
         },
     )
     pipeline = FakePipeline(Reply(200, failed))
-    poller = make_poller(initial(201, resource("Creating")), pipeline, clock)
+    poller = make_poller(
+        initial(201, resource("Creating")), pipeline, clock, describe_failure=REPORT
+    )
     with pytest.raises(HttpResponseError) as caught:
         poller.result()
     text = str(caught.value)
     assert "'Failed'" in text
-    assert "Script returned a non-zero exit code" in text
-    assert "exitCode=3" in text
+    assert "Step returned a non-zero code" in text
+    assert "code=3" in text and "status='E1': 'bad'" in text
     assert "boom!" in text and "truncated" in text
+    assert "some stdout" not in text  # only the fields asked for
     assert len(text) < 2000
     assert "hunter2-script" not in text  # the resource is summarized, not dumped
     assert caught.value.error is None
 
 
-def test_body_polled_failure_without_instance_view(clock: FakeClock) -> None:
+def test_without_a_callback_the_failure_names_only_the_status(clock: FakeClock) -> None:
+    failed = resource("Failed", report={"phase": "Failed", "code": 3})
+    poller = make_poller(
+        initial(201, resource("Creating")), FakePipeline(Reply(200, failed)), clock
+    )
+    with pytest.raises(OperationFailedError) as caught:
+        poller.result()
+    assert str(caught.value).startswith(
+        "Long-running operation RunCommands_CreateOrUpdate ended with status 'Failed'."
+    )
+    assert "code=3" not in str(caught.value)
+    assert caught.value.detail is None
+
+
+def test_body_polled_failure_without_the_summarized_object(clock: FakeClock) -> None:
     pipeline = FakePipeline(Reply(200, resource("Canceled")))
-    poller = make_poller(initial(201, resource("Creating")), pipeline, clock)
+    poller = make_poller(
+        initial(201, resource("Creating")), pipeline, clock, describe_failure=REPORT
+    )
     with pytest.raises(HttpResponseError, match="ended with status 'Canceled'"):
         poller.result()
 
@@ -1003,15 +1031,9 @@ def test_a_poll_error_leaves_a_token_that_resumes_the_running_operation(
     assert resumed.result()["properties"]["provisioningState"] == "Succeeded"
 
 
-def test_body_polled_failure_exposes_the_instance_view(clock: FakeClock) -> None:
-    view = {
-        "executionState": "Failed",
-        "executionMessage": "Script returned a non-zero exit code",
-        "exitCode": 7,
-        "error": "disk full",
-        "runAsPassword": "never-shown-pw",
-    }
-    pipeline = FakePipeline(Reply(200, resource("Failed", instanceView=view)))
+def test_body_polled_failure_keeps_the_callbacks_detail_redacted(clock: FakeClock) -> None:
+    view = {"phase": "Failed", "code": 7, "log": "disk full", "runAsPassword": "never-shown-pw"}
+    pipeline = FakePipeline(Reply(200, resource("Failed", report=view)))
     first = initial(201, resource("Creating"))
     method: ArmPollingMethod[Any] = ArmPollingMethod.from_initial_response(
         first,
@@ -1020,29 +1042,28 @@ def test_body_polled_failure_exposes_the_instance_view(clock: FakeClock) -> None
         operation_id="RunCommands_CreateOrUpdate",
         client_request_id=CID,
         secret_fields=frozenset({"runAsPassword"}),
+        describe_failure=REPORT,
     )
     poller = LROPoller(method, polling_interval=1, sleep=clock.sleep, clock=clock)
     with pytest.raises(OperationFailedError) as caught:
         poller.result()
     error = caught.value
-    assert (error.status, error.exit_code, error.execution_state) == ("Failed", 7, "Failed")
-    assert error.execution_message == "Script returned a non-zero exit code"
-    assert error.execution_error == "disk full"
-    assert error.instance_view is not None
-    assert error.instance_view["runAsPassword"] == "***"
-    assert "never-shown-pw" not in str(error) + repr(error.instance_view)
+    assert error.status == "Failed"
+    assert error.detail is not None
+    assert (error.detail["code"], error.detail["log"]) == (7, "disk full")
+    assert error.detail["runAsPassword"] == "***"
+    assert "never-shown-pw" not in str(error) + repr(error.detail)
 
 
-def test_failure_attributes_are_none_without_an_instance_view(clock: FakeClock) -> None:
+def test_failure_detail_is_none_when_the_service_sent_an_error(clock: FakeClock) -> None:
     pipeline = FakePipeline(
         Reply(200, {"status": "Failed", "error": {"code": "C", "message": "m"}})
     )
     first = initial(201, resource("Creating"), {"Azure-AsyncOperation": ASYNC_URL})
     with pytest.raises(OperationFailedError) as caught:
-        make_poller(first, pipeline, clock).result()
+        make_poller(first, pipeline, clock, describe_failure=REPORT).result()
     error = caught.value
-    assert error.instance_view is None
-    assert (error.exit_code, error.execution_message, error.execution_error) == (None,) * 3
+    assert error.detail is None
     assert error.error is not None and error.error.code == "C"
 
 

@@ -9,6 +9,7 @@ from ...runtime.aio.client import AsyncArmClient, PathParam, RequestOptions
 from ...runtime.aio.paging import AsyncItemPaged
 from ...runtime.aio.polling import AsyncLROPoller
 from ...runtime.call_options import RawResponseHook
+from ...runtime.lro_failure import summarize_nested
 from ...runtime.retry import RetryPolicy
 from ...runtime.serialization import serialize_body
 from ..models import (
@@ -162,6 +163,11 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_CreateOrUpdate",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -374,6 +380,11 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_Update",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -773,6 +784,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_CreateOrUpdate",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -993,6 +1009,11 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_Update",
             final_state_via=None,
+            describe_failure=summarize_nested(
+                ("properties", "instanceView"),
+                ("executionState", "executionMessage", "exitCode"),
+                stream="error",
+            ),
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,

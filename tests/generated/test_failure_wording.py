@@ -1,0 +1,76 @@
+"""The run-command failure wording lives with the operations, not in the runtime."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import vmss_runcommands.runtime as runtime_package
+from vmss_runcommands import RunCommandsClient
+from vmss_runcommands.models import VirtualMachineRunCommand
+from vmss_runcommands.runtime.lro_failure import FailureDetail
+
+OPERATION_WORDS = re.compile(r"instanceView|executionState|exitCode|executionMessage")
+
+
+class Credential:
+    def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+        raise AssertionError("no request is sent in these tests")
+
+
+def test_the_runtime_never_names_run_command_fields() -> None:
+    root = Path(runtime_package.__file__).parent
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in sorted(root.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OPERATION_WORDS.search(line)
+    ]
+    assert found == []
+
+
+FAILED_BODY = {
+    "name": "cmd",
+    "properties": {
+        "provisioningState": "Failed",
+        "source": {"script": "echo hunter2-script"},
+        "instanceView": {
+            "executionState": "Failed",
+            "executionMessage": "Script returned a non-zero exit code",
+            "exitCode": 3,
+            "output": "some stdout",
+            "error": "disk full",
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "group", ["virtual_machine_scale_set_vm_run_commands", "virtual_machine_run_commands"]
+)
+@pytest.mark.parametrize("verb", ["begin_create_or_update", "begin_update"])
+def test_run_command_operations_pass_the_instance_view_wording(
+    group: str, verb: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = RunCommandsClient(Credential(), "sub")
+    operations = getattr(client, group)
+    seen: dict[str, Any] = {}
+
+    def begin_lro(*args: Any, **kwargs: Any) -> None:
+        seen.update(kwargs)
+
+    monkeypatch.setattr(operations._client, "begin_lro", begin_lro)
+    names = ("rg", "vmss", "0", "cmd") if "scale_set" in group else ("rg", "vm", "cmd")
+    body = VirtualMachineRunCommand(location="westus") if "create" in verb else {}
+    getattr(operations, verb)(*names, body)
+    found = seen["describe_failure"](FAILED_BODY)
+    assert isinstance(found, FailureDetail)
+    assert found.summary == (
+        "executionState='Failed', executionMessage='Script returned a non-zero exit code', "
+        "exitCode=3, error='disk full'"
+    )
+    assert found.detail is not None and found.detail["exitCode"] == 3
+    assert "hunter2-script" not in found.summary and "some stdout" not in found.summary
+    client.close()
