@@ -109,17 +109,21 @@ class Field:
             items.append("init=False")
         if self.secret:
             items.append("repr=False")
-        items.append(f"metadata={self.metadata}")
+        if self.metadata != "{}":
+            items.append(f"metadata={self.metadata}")
         return ", ".join(items)
 
     @property
     def metadata(self) -> str:
-        """The ``attrs.field(metadata=...)`` literal the runtime's Codec reads."""
-        items = [f'"wire": {self.wire_name!r}']
+        """The ``attrs.field(metadata=...)`` literal the runtime's Codec reads: only what
+        differs from its defaults (wire name = attribute name, writable, not secret)."""
+        items = [] if self.wire_name == self.python_name else [f'"wire": {self.wire_name!r}']
         if self.flattened_from:
             items.append(f'"flatten": {self.flattened_from!r}')
-        items.append(f'"read_only": {self.read_only!r}')
-        items.append(f'"secret": {self.secret!r}')
+        if self.read_only:
+            items.append('"read_only": True')
+        if self.secret:
+            items.append('"secret": True')
         if self.nullable:
             items.append('"nullable": True')
         if self.discriminator:

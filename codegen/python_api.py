@@ -121,16 +121,13 @@ def model_docstring(model: Model) -> str:
         entries.append(
             (
                 "additional_properties",
-                "Wire keys this model does not know, kept so that they survive a round trip; "
-                "those found inside a flattened container sit under its wire key.",
+                "Wire keys this model does not know, kept and sent back.",
             )
         )
         entries.append(
             (
                 "wire_nulls",
-                "Names of fields sent as JSON null (a merge-patch removal); fields that are "
-                "None are otherwise left out. Filled with the x-nullable fields the service "
-                "sent as null.",
+                "Fields sent as JSON null (merge-patch removal); see send_null().",
             )
         )
     return docstring(model.description, 4, (("Attributes", entries),))

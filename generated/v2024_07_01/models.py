@@ -93,22 +93,13 @@ class ApiErrorBase:
         code: Machine-readable error code. None when absent.
         message: Human-readable error message. None when absent.
         target: What the error is about. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    code: str | None = attrs.field(
-        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
-    )
-    message: str | None = attrs.field(
-        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
-    )
-    target: str | None = attrs.field(
-        default=None, metadata={"wire": "target", "read_only": False, "secret": False}
-    )
+    code: str | None = attrs.field(default=None)
+    message: str | None = attrs.field(default=None)
+    target: str | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -119,18 +110,16 @@ class ApiErrorBase:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ApiErrorBase":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -142,19 +131,12 @@ class InnerError:
     Attributes:
         errordetail: Internal message or exception dump. None when absent.
         exceptiontype: Exception type. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    errordetail: str | None = attrs.field(
-        default=None, metadata={"wire": "errordetail", "read_only": False, "secret": False}
-    )
-    exceptiontype: str | None = attrs.field(
-        default=None, metadata={"wire": "exceptiontype", "read_only": False, "secret": False}
-    )
+    errordetail: str | None = attrs.field(default=None)
+    exceptiontype: str | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -165,18 +147,16 @@ class InnerError:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "InnerError":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -191,28 +171,15 @@ class ApiError:
         innererror: Internal diagnostics. None when absent.
         message: Human-readable error message. None when absent.
         target: What the error is about, such as a field name. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    code: str | None = attrs.field(
-        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
-    )
-    details: list[ApiErrorBase] | None = attrs.field(
-        default=None, metadata={"wire": "details", "read_only": False, "secret": False}
-    )
-    innererror: InnerError | None = attrs.field(
-        default=None, metadata={"wire": "innererror", "read_only": False, "secret": False}
-    )
-    message: str | None = attrs.field(
-        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
-    )
-    target: str | None = attrs.field(
-        default=None, metadata={"wire": "target", "read_only": False, "secret": False}
-    )
+    code: str | None = attrs.field(default=None)
+    details: list[ApiErrorBase] | None = attrs.field(default=None)
+    innererror: InnerError | None = attrs.field(default=None)
+    message: str | None = attrs.field(default=None)
+    target: str | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -230,18 +197,16 @@ class ApiError:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "ApiError":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -252,16 +217,11 @@ class CloudError:
 
     Attributes:
         error: An error reported by the service. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    error: ApiError | None = attrs.field(
-        default=None, metadata={"wire": "error", "read_only": False, "secret": False}
-    )
+    error: ApiError | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -277,18 +237,16 @@ class CloudError:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CloudError":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -303,28 +261,15 @@ class InstanceViewStatus:
         level: Severity of the status. None when absent.
         message: Detailed message, including alerts and errors. None when absent.
         time: When the status was recorded. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    code: str | None = attrs.field(
-        default=None, metadata={"wire": "code", "read_only": False, "secret": False}
-    )
-    display_status: str | None = attrs.field(
-        default=None, metadata={"wire": "displayStatus", "read_only": False, "secret": False}
-    )
-    level: StatusLevelTypes | None = attrs.field(
-        default=None, metadata={"wire": "level", "read_only": False, "secret": False}
-    )
-    message: str | None = attrs.field(
-        default=None, metadata={"wire": "message", "read_only": False, "secret": False}
-    )
-    time: datetime.datetime | None = attrs.field(
-        default=None, metadata={"wire": "time", "read_only": False, "secret": False}
-    )
+    code: str | None = attrs.field(default=None)
+    display_status: str | None = attrs.field(default=None, metadata={"wire": "displayStatus"})
+    level: StatusLevelTypes | None = attrs.field(default=None)
+    message: str | None = attrs.field(default=None)
+    time: datetime.datetime | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -335,18 +280,16 @@ class InstanceViewStatus:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "InstanceViewStatus":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -360,21 +303,14 @@ class RunCommandParameterDefinition:
         name: Parameter name. Required.
         required: Whether a value must be given. None when absent.
         type: Parameter type. Required.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    default_value: str | None = attrs.field(
-        default=None, metadata={"wire": "defaultValue", "read_only": False, "secret": False}
-    )
-    name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
-    required: bool | None = attrs.field(
-        default=None, metadata={"wire": "required", "read_only": False, "secret": False}
-    )
-    type: str = attrs.field(metadata={"wire": "type", "read_only": False, "secret": False})
+    default_value: str | None = attrs.field(default=None, metadata={"wire": "defaultValue"})
+    name: str = attrs.field()
+    required: bool | None = attrs.field(default=None)
+    type: str = attrs.field()
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -385,18 +321,16 @@ class RunCommandParameterDefinition:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandParameterDefinition":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -413,28 +347,17 @@ class RunCommandDocument:
         os_type: Operating system the command is written for. Required.
         parameters: Parameters the script takes. None when absent.
         script: Lines of the script. Required.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    schema: str = attrs.field(metadata={"wire": "$schema", "read_only": False, "secret": False})
-    description: str = attrs.field(
-        metadata={"wire": "description", "read_only": False, "secret": False}
-    )
-    id: str = attrs.field(metadata={"wire": "id", "read_only": False, "secret": False})
-    label: str = attrs.field(metadata={"wire": "label", "read_only": False, "secret": False})
-    os_type: OperatingSystemTypes = attrs.field(
-        metadata={"wire": "osType", "read_only": False, "secret": False}
-    )
-    parameters: list[RunCommandParameterDefinition] | None = attrs.field(
-        default=None, metadata={"wire": "parameters", "read_only": False, "secret": False}
-    )
-    script: list[str] = attrs.field(
-        metadata={"wire": "script", "read_only": False, "secret": False}
-    )
+    schema: str = attrs.field(metadata={"wire": "$schema"})
+    description: str = attrs.field()
+    id: str = attrs.field()
+    label: str = attrs.field()
+    os_type: OperatingSystemTypes = attrs.field(metadata={"wire": "osType"})
+    parameters: list[RunCommandParameterDefinition] | None = attrs.field(default=None)
+    script: list[str] = attrs.field()
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -450,18 +373,16 @@ class RunCommandDocument:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocument":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -476,22 +397,15 @@ class RunCommandDocumentBase:
         id: Id to pass as commandId. Required.
         label: Short name for display. Required.
         os_type: Operating system the command is written for. Required.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    schema: str = attrs.field(metadata={"wire": "$schema", "read_only": False, "secret": False})
-    description: str = attrs.field(
-        metadata={"wire": "description", "read_only": False, "secret": False}
-    )
-    id: str = attrs.field(metadata={"wire": "id", "read_only": False, "secret": False})
-    label: str = attrs.field(metadata={"wire": "label", "read_only": False, "secret": False})
-    os_type: OperatingSystemTypes = attrs.field(
-        metadata={"wire": "osType", "read_only": False, "secret": False}
-    )
+    schema: str = attrs.field(metadata={"wire": "$schema"})
+    description: str = attrs.field()
+    id: str = attrs.field()
+    label: str = attrs.field()
+    os_type: OperatingSystemTypes = attrs.field(metadata={"wire": "osType"})
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -502,18 +416,16 @@ class RunCommandDocumentBase:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocumentBase":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -525,15 +437,12 @@ class RunCommandInputParameter:
     Attributes:
         name: Parameter name. Required.
         value: Parameter value. Required.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    name: str = attrs.field(metadata={"wire": "name", "read_only": False, "secret": False})
-    value: str = attrs.field(metadata={"wire": "value", "read_only": False, "secret": False})
+    name: str = attrs.field()
+    value: str = attrs.field()
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -544,18 +453,16 @@ class RunCommandInputParameter:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInputParameter":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -569,22 +476,13 @@ class RunCommandInput:
         parameters: Parameters handed to the script. None when absent.
         script: Lines of script that replace the catalogue command's own script. None when
             absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    command_id: str = attrs.field(
-        metadata={"wire": "commandId", "read_only": False, "secret": False}
-    )
-    parameters: list[RunCommandInputParameter] | None = attrs.field(
-        default=None, metadata={"wire": "parameters", "read_only": False, "secret": False}
-    )
-    script: list[str] | None = attrs.field(
-        default=None, metadata={"wire": "script", "read_only": False, "secret": False}
-    )
+    command_id: str = attrs.field(metadata={"wire": "commandId"})
+    parameters: list[RunCommandInputParameter] | None = attrs.field(default=None)
+    script: list[str] | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -600,18 +498,16 @@ class RunCommandInput:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInput":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -623,19 +519,12 @@ class RunCommandListResult:
     Attributes:
         next_link: URL of the next page; absent on the last page. None when absent.
         value: The entries on this page. Required.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    next_link: str | None = attrs.field(
-        default=None, metadata={"wire": "nextLink", "read_only": False, "secret": False}
-    )
-    value: list[RunCommandDocumentBase] = attrs.field(
-        metadata={"wire": "value", "read_only": False, "secret": False}
-    )
+    next_link: str | None = attrs.field(default=None, metadata={"wire": "nextLink"})
+    value: list[RunCommandDocumentBase] = attrs.field()
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -651,18 +540,16 @@ class RunCommandListResult:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandListResult":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -676,19 +563,12 @@ class RunCommandManagedIdentity:
     Attributes:
         client_id: Client id (a GUID) of the user-assigned identity. None when absent.
         object_id: Object id (a GUID) of the user-assigned identity. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    client_id: str | None = attrs.field(
-        default=None, metadata={"wire": "clientId", "read_only": False, "secret": False}
-    )
-    object_id: str | None = attrs.field(
-        default=None, metadata={"wire": "objectId", "read_only": False, "secret": False}
-    )
+    client_id: str | None = attrs.field(default=None, metadata={"wire": "clientId"})
+    object_id: str | None = attrs.field(default=None, metadata={"wire": "objectId"})
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -699,18 +579,16 @@ class RunCommandManagedIdentity:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandManagedIdentity":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -722,16 +600,11 @@ class RunCommandResult:
     Attributes:
         value: Output of the run as status entries (standard output and standard error).
             None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    value: list[InstanceViewStatus] | None = attrs.field(
-        default=None, metadata={"wire": "value", "read_only": False, "secret": False}
-    )
+    value: list[InstanceViewStatus] | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -747,18 +620,16 @@ class RunCommandResult:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandResult":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -777,37 +648,20 @@ class VirtualMachineRunCommandInstanceView:
         output: Standard output of the script. None when absent.
         start_time: When the script started. None when absent.
         statuses: Status entries reported for the run command. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    end_time: datetime.datetime | None = attrs.field(
-        default=None, metadata={"wire": "endTime", "read_only": False, "secret": False}
-    )
-    error: str | None = attrs.field(
-        default=None, metadata={"wire": "error", "read_only": False, "secret": False}
-    )
-    execution_message: str | None = attrs.field(
-        default=None, metadata={"wire": "executionMessage", "read_only": False, "secret": False}
-    )
+    end_time: datetime.datetime | None = attrs.field(default=None, metadata={"wire": "endTime"})
+    error: str | None = attrs.field(default=None)
+    execution_message: str | None = attrs.field(default=None, metadata={"wire": "executionMessage"})
     execution_state: ExecutionState | str | None = attrs.field(
-        default=None, metadata={"wire": "executionState", "read_only": False, "secret": False}
+        default=None, metadata={"wire": "executionState"}
     )
-    exit_code: int | None = attrs.field(
-        default=None, metadata={"wire": "exitCode", "read_only": False, "secret": False}
-    )
-    output: str | None = attrs.field(
-        default=None, metadata={"wire": "output", "read_only": False, "secret": False}
-    )
-    start_time: datetime.datetime | None = attrs.field(
-        default=None, metadata={"wire": "startTime", "read_only": False, "secret": False}
-    )
-    statuses: list[InstanceViewStatus] | None = attrs.field(
-        default=None, metadata={"wire": "statuses", "read_only": False, "secret": False}
-    )
+    exit_code: int | None = attrs.field(default=None, metadata={"wire": "exitCode"})
+    output: str | None = attrs.field(default=None)
+    start_time: datetime.datetime | None = attrs.field(default=None, metadata={"wire": "startTime"})
+    statuses: list[InstanceViewStatus] | None = attrs.field(default=None)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -823,18 +677,16 @@ class VirtualMachineRunCommandInstanceView:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandInstanceView":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -851,25 +703,15 @@ class VirtualMachineRunCommandScriptSource:
             with read access. None when absent.
         script_uri_managed_identity: Identity used to read scriptUri when it is a storage
             blob; an empty object selects the system-assigned identity. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    command_id: str | None = attrs.field(
-        default=None, metadata={"wire": "commandId", "read_only": False, "secret": False}
-    )
-    script: str | None = attrs.field(
-        default=None, metadata={"wire": "script", "read_only": False, "secret": False}
-    )
-    script_uri: str | None = attrs.field(
-        default=None, metadata={"wire": "scriptUri", "read_only": False, "secret": False}
-    )
+    command_id: str | None = attrs.field(default=None, metadata={"wire": "commandId"})
+    script: str | None = attrs.field(default=None)
+    script_uri: str | None = attrs.field(default=None, metadata={"wire": "scriptUri"})
     script_uri_managed_identity: RunCommandManagedIdentity | None = attrs.field(
-        default=None,
-        metadata={"wire": "scriptUriManagedIdentity", "read_only": False, "secret": False},
+        default=None, metadata={"wire": "scriptUriManagedIdentity"}
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
@@ -886,18 +728,16 @@ class VirtualMachineRunCommandScriptSource:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandScriptSource":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -942,153 +782,63 @@ class VirtualMachineRunCommand:
         timeout_in_seconds: How long the script may run, in seconds. None when absent.
         treat_failure_as_deployment_failure: When true, a failing script marks the
             provisioning state Failed. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    id: str | None = attrs.field(
-        default=None, metadata={"wire": "id", "read_only": True, "secret": False}
-    )
-    location: str = attrs.field(metadata={"wire": "location", "read_only": False, "secret": False})
-    name: str | None = attrs.field(
-        default=None, metadata={"wire": "name", "read_only": True, "secret": False}
-    )
-    tags: dict[str, str] | None = attrs.field(
-        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
-    )
-    type: str | None = attrs.field(
-        default=None, metadata={"wire": "type", "read_only": True, "secret": False}
-    )
+    id: str | None = attrs.field(default=None, metadata={"read_only": True})
+    location: str = attrs.field()
+    name: str | None = attrs.field(default=None, metadata={"read_only": True})
+    tags: dict[str, str] | None = attrs.field(default=None)
+    type: str | None = attrs.field(default=None, metadata={"read_only": True})
     async_execution: bool | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "asyncExecution",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "asyncExecution", "flatten": ("properties",)}
     )
     error_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "errorBlobManagedIdentity",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "errorBlobManagedIdentity", "flatten": ("properties",)}
     )
     error_blob_uri: str | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "errorBlobUri",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "errorBlobUri", "flatten": ("properties",)}
     )
     instance_view: VirtualMachineRunCommandInstanceView | None = attrs.field(
         default=None,
-        metadata={
-            "wire": "instanceView",
-            "flatten": ("properties",),
-            "read_only": True,
-            "secret": False,
-        },
+        metadata={"wire": "instanceView", "flatten": ("properties",), "read_only": True},
     )
     output_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "outputBlobManagedIdentity",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "outputBlobManagedIdentity", "flatten": ("properties",)}
     )
     output_blob_uri: str | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "outputBlobUri",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "outputBlobUri", "flatten": ("properties",)}
     )
     parameters: list[RunCommandInputParameter] | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "parameters",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"flatten": ("properties",)}
     )
     protected_parameters: list[RunCommandInputParameter] | None = attrs.field(
         default=None,
         repr=False,
-        metadata={
-            "wire": "protectedParameters",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": True,
-        },
+        metadata={"wire": "protectedParameters", "flatten": ("properties",), "secret": True},
     )
     provisioning_state: str | None = attrs.field(
         default=None,
-        metadata={
-            "wire": "provisioningState",
-            "flatten": ("properties",),
-            "read_only": True,
-            "secret": False,
-        },
+        metadata={"wire": "provisioningState", "flatten": ("properties",), "read_only": True},
     )
     run_as_password: str | None = attrs.field(
         default=None,
         repr=False,
-        metadata={
-            "wire": "runAsPassword",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": True,
-        },
+        metadata={"wire": "runAsPassword", "flatten": ("properties",), "secret": True},
     )
     run_as_user: str | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "runAsUser",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "runAsUser", "flatten": ("properties",)}
     )
     source: VirtualMachineRunCommandScriptSource | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "source",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"flatten": ("properties",)}
     )
     timeout_in_seconds: int | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "timeoutInSeconds",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "timeoutInSeconds", "flatten": ("properties",)}
     )
     treat_failure_as_deployment_failure: bool | None = attrs.field(
         default=None,
-        metadata={
-            "wire": "treatFailureAsDeploymentFailure",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        metadata={"wire": "treatFailureAsDeploymentFailure", "flatten": ("properties",)},
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
@@ -1117,18 +867,16 @@ class VirtualMachineRunCommand:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommand":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
     @property
@@ -1303,143 +1051,59 @@ class VirtualMachineRunCommandUpdate:
         timeout_in_seconds: How long the script may run, in seconds. None when absent.
         treat_failure_as_deployment_failure: When true, a failing script marks the
             provisioning state Failed. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    tags: dict[str, str] | None = attrs.field(
-        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
-    )
+    tags: dict[str, str] | None = attrs.field(default=None)
     async_execution: bool | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "asyncExecution",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "asyncExecution", "flatten": ("properties",)}
     )
     error_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "errorBlobManagedIdentity",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "errorBlobManagedIdentity", "flatten": ("properties",)}
     )
     error_blob_uri: str | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "errorBlobUri",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "errorBlobUri", "flatten": ("properties",)}
     )
     instance_view: VirtualMachineRunCommandInstanceView | None = attrs.field(
         default=None,
-        metadata={
-            "wire": "instanceView",
-            "flatten": ("properties",),
-            "read_only": True,
-            "secret": False,
-        },
+        metadata={"wire": "instanceView", "flatten": ("properties",), "read_only": True},
     )
     output_blob_managed_identity: RunCommandManagedIdentity | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "outputBlobManagedIdentity",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "outputBlobManagedIdentity", "flatten": ("properties",)}
     )
     output_blob_uri: str | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "outputBlobUri",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "outputBlobUri", "flatten": ("properties",)}
     )
     parameters: list[RunCommandInputParameter] | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "parameters",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"flatten": ("properties",)}
     )
     protected_parameters: list[RunCommandInputParameter] | None = attrs.field(
         default=None,
         repr=False,
-        metadata={
-            "wire": "protectedParameters",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": True,
-        },
+        metadata={"wire": "protectedParameters", "flatten": ("properties",), "secret": True},
     )
     provisioning_state: str | None = attrs.field(
         default=None,
-        metadata={
-            "wire": "provisioningState",
-            "flatten": ("properties",),
-            "read_only": True,
-            "secret": False,
-        },
+        metadata={"wire": "provisioningState", "flatten": ("properties",), "read_only": True},
     )
     run_as_password: str | None = attrs.field(
         default=None,
         repr=False,
-        metadata={
-            "wire": "runAsPassword",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": True,
-        },
+        metadata={"wire": "runAsPassword", "flatten": ("properties",), "secret": True},
     )
     run_as_user: str | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "runAsUser",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "runAsUser", "flatten": ("properties",)}
     )
     source: VirtualMachineRunCommandScriptSource | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "source",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"flatten": ("properties",)}
     )
     timeout_in_seconds: int | None = attrs.field(
-        default=None,
-        metadata={
-            "wire": "timeoutInSeconds",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        default=None, metadata={"wire": "timeoutInSeconds", "flatten": ("properties",)}
     )
     treat_failure_as_deployment_failure: bool | None = attrs.field(
         default=None,
-        metadata={
-            "wire": "treatFailureAsDeploymentFailure",
-            "flatten": ("properties",),
-            "read_only": False,
-            "secret": False,
-        },
+        metadata={"wire": "treatFailureAsDeploymentFailure", "flatten": ("properties",)},
     )
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
@@ -1468,18 +1132,16 @@ class VirtualMachineRunCommandUpdate:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandUpdate":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
     @property
@@ -1626,19 +1288,12 @@ class VirtualMachineRunCommandsListResult:
     Attributes:
         next_link: URL of the next page; absent on the last page. None when absent.
         value: The run commands on this page. Required.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    next_link: str | None = attrs.field(
-        default=None, metadata={"wire": "nextLink", "read_only": False, "secret": False}
-    )
-    value: list[VirtualMachineRunCommand] = attrs.field(
-        metadata={"wire": "value", "read_only": False, "secret": False}
-    )
+    next_link: str | None = attrs.field(default=None, metadata={"wire": "nextLink"})
+    value: list[VirtualMachineRunCommand] = attrs.field()
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -1654,18 +1309,16 @@ class VirtualMachineRunCommandsListResult:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandsListResult":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 
@@ -1682,26 +1335,15 @@ class VirtualMachineScaleSet:
         name: Resource name. Read-only: set by the service, never sent. None when absent.
         tags: Resource tags. None when absent.
         type: Resource type. Read-only: set by the service, never sent. None when absent.
-        additional_properties: Wire keys this model does not know, kept so that they survive
-            a round trip; those found inside a flattened container sit under its wire key.
-        wire_nulls: Names of fields sent as JSON null (a merge-patch removal); fields that
-            are None are otherwise left out. Filled with the x-nullable fields the service
-            sent as null.
+        additional_properties: Wire keys this model does not know, kept and sent back.
+        wire_nulls: Fields sent as JSON null (merge-patch removal); see send_null().
     """
 
-    id: str | None = attrs.field(
-        default=None, metadata={"wire": "id", "read_only": True, "secret": False}
-    )
-    location: str = attrs.field(metadata={"wire": "location", "read_only": False, "secret": False})
-    name: str | None = attrs.field(
-        default=None, metadata={"wire": "name", "read_only": True, "secret": False}
-    )
-    tags: dict[str, str] | None = attrs.field(
-        default=None, metadata={"wire": "tags", "read_only": False, "secret": False}
-    )
-    type: str | None = attrs.field(
-        default=None, metadata={"wire": "type", "read_only": True, "secret": False}
-    )
+    id: str | None = attrs.field(default=None, metadata={"read_only": True})
+    location: str = attrs.field()
+    name: str | None = attrs.field(default=None, metadata={"read_only": True})
+    tags: dict[str, str] | None = attrs.field(default=None)
+    type: str | None = attrs.field(default=None, metadata={"read_only": True})
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )
@@ -1712,18 +1354,16 @@ class VirtualMachineScaleSet:
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form: camelCase keys, fields that are None left out (unless named in
-        ``wire_nulls``: sent as JSON null), read-only fields left out unless ``keep_readonly``."""
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
         return CODEC.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core models' name for the wire form: ``to_dict(keep_readonly=not
-        exclude_readonly)``, so read-only fields are kept by default, as there."""
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
         return self.to_dict(keep_readonly=not exclude_readonly)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineScaleSet":
-        """Build from the wire form; raises DeserializationError naming the bad field."""
+        """From the wire form; DeserializationError names a bad field."""
         return CODEC.structure(data, cls)
 
 

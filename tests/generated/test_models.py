@@ -87,7 +87,7 @@ def test_secret_fields_are_marked_in_metadata_and_hidden_from_attrs_repr() -> No
     for name in ("run_as_password", "protected_parameters"):
         assert fields[name].metadata["secret"] is True
         assert fields[name].repr is False
-    assert fields["run_as_user"].metadata["secret"] is False
+    assert fields["run_as_user"].metadata.get("secret", False) is False
     assert fields["run_as_password"].metadata["wire"] == "runAsPassword"
     assert fields["run_as_password"].metadata["flatten"] == ("properties",)
 
