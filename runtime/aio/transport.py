@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from types import TracebackType
 from typing import Any, cast
 
@@ -29,15 +28,18 @@ from ..exceptions import (
     ServiceResponseTimeoutError,
 )
 from ..http import HttpRequest, HttpResponse
-from ..origin import same_origin
+from ..origin import is_loopback_host, same_origin
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from ..retry import RetryPolicy
-from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
+from ..transport import DEFAULT_POOL_MAXSIZE, _proxy_settings, _ssl_context, check_body_limit
 
 __all__ = ["AiohttpTransport", "backoff_seconds"]
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
+
+_Proxy = tuple[yarl.URL, aiohttp.BasicAuth | None]
+"""A proxy's URL (without credentials) and its credentials."""
 
 
 def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpResponse:
@@ -46,6 +48,11 @@ def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpR
         raise failure
     assert response is not None
     return response
+
+
+def _target(request: HttpRequest) -> str:
+    """The request as error messages name it (made only when one is raised)."""
+    return f"{request.method} {redact_url(request.url)}"
 
 
 def _has_retry_after(headers: Any) -> bool:
@@ -62,8 +69,10 @@ def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
 
 class AiohttpTransport:
     """Sends requests through one ``aiohttp.ClientSession`` (made on first use, in the loop
-    that uses it); at most ``pool_maxsize`` connections per host. Proxies come from the
-    environment (``trust_env``). A caller-supplied ``session`` is used as is and not closed."""
+    that uses it); at most ``pool_maxsize`` connections per host. Proxies come from
+    ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here by the sync transport's
+    rules (loopback hosts never go through a proxy). A caller-supplied ``session`` is used as
+    is and not closed."""
 
     def __init__(
         self,
@@ -75,6 +84,7 @@ class AiohttpTransport:
         retry_policy: RetryPolicy | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
+        proxies_from_env: bool = True,
     ) -> None:
         check_body_limit("max_response_body", max_response_body)
         self._max_response_body = max_response_body
@@ -89,6 +99,61 @@ class AiohttpTransport:
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+        # The attempt's limit when the call sets none: one object for every such request.
+        self._whole_attempt = connection_timeout + read_timeout
+        self._default_timeout = aiohttp.ClientTimeout(
+            total=self._whole_attempt,
+            sock_connect=connection_timeout,
+            sock_read=read_timeout,
+        )
+        # Read once, as the sync transport does: aiohttp's trust_env would look the
+        # environment (and ~/.netrc) up again on a worker thread for every request.
+        self._proxies: dict[str, tuple[yarl.URL, aiohttp.BasicAuth | None]] = {}
+        self._proxy_for_host: dict[
+            tuple[str, str], tuple[yarl.URL, aiohttp.BasicAuth | None] | None
+        ]
+        self._proxy_for_host = {}
+        self._no_proxy: tuple[str, ...] = ()
+        self._bypass_all_proxies = False
+        if session is None and proxies_from_env:
+            self._configure_proxies(_proxy_settings())
+
+    def _configure_proxies(self, proxies: dict[str, str]) -> None:
+        for scheme in ("http", "https"):
+            proxy_url = proxies.get(scheme)
+            if not proxy_url:
+                continue
+            proxy = yarl.URL(proxy_url)
+            auth = None
+            if proxy.user is not None:
+                auth = aiohttp.BasicAuth(proxy.user, proxy.password or "")
+                proxy = proxy.with_user(None)
+            self._proxies[scheme] = (proxy, auth)
+        no_proxy = proxies.get("no", "")
+        self._bypass_all_proxies = no_proxy.strip() == "*"
+        self._no_proxy = tuple(
+            entry.strip().lstrip(".").lower() for entry in no_proxy.split(",") if entry.strip()
+        )
+
+    def _proxy(self, url: yarl.URL) -> _Proxy | None:
+        """The proxy (and its credentials) for ``url``, or ``None`` to connect directly."""
+        key = (url.scheme, url.host or "")
+        try:
+            return self._proxy_for_host[key]
+        except KeyError:
+            pass
+        host = key[1].strip("[]").lower()
+        proxy = self._proxies.get(key[0])
+        if proxy is not None and (
+            self._bypass_all_proxies
+            or is_loopback_host(host)
+            or any(host == entry or host.endswith("." + entry) for entry in self._no_proxy)
+        ):
+            proxy = None
+        if len(self._proxy_for_host) >= 64:
+            self._proxy_for_host.clear()
+        self._proxy_for_host[key] = proxy
+        return proxy
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -106,7 +171,7 @@ class AiohttpTransport:
             # Like the sync transport, no Accept-Encoding unless the request asks for one.
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
-                trust_env=True,
+                trust_env=False,
                 auto_decompress=True,
                 skip_auto_headers=("Accept-Encoding",),
             )
@@ -134,48 +199,91 @@ class AiohttpTransport:
         """
         policy = retry_policy if retry_policy is not None else self._retry_policy
         limit = self._max_response_body if max_response_body is None else max_response_body
-        now = time.monotonic()
-        call_ends = None if timeout is None else now + timeout
+        started = time.monotonic()
+        call_ends = None if timeout is None else started + timeout
+        retry_left = (
+            policy.total > 0
+            and policy.status > 0
+            and (timeout is None or timeout > 0)
+            and (policy.timeout is None or policy.timeout > 0)
+        )
+        try:
+            response = await self._send_once(request, call_ends, limit, policy, retry_left)
+        except ResponseBodyTooLargeError:
+            raise  # an oversized answer is dropped, never asked for again
+        except (ServiceRequestError, ServiceResponseError) as error:
+            return await self._send_with_retries(
+                request, timeout, policy, limit, error, None, started
+            )
+        status = response.status_code
+        if status < 400 or not policy.should_retry_response(
+            request.method, status, has_retry_after=_has_retry_after(response.headers)
+        ):
+            return response
+        return await self._send_with_retries(
+            request, timeout, policy, limit, None, response, started
+        )
+
+    async def _send_with_retries(
+        self,
+        request: HttpRequest,
+        timeout: float | None,
+        policy: RetryPolicy,
+        limit: int,
+        first_failure: AzureError | None,
+        first_response: HttpResponse | None,
+        started: float,
+    ) -> HttpResponse:
+        """The rest of :meth:`send` once the first attempt failed or asks for a retry; kept
+        apart so that a first answer that needs no retry costs no retry bookkeeping."""
+        call_ends = None if timeout is None else started + timeout
         # No retry (nor wait) starts after the policy's own limit or the call's.
-        limits = [now + t for t in (timeout, policy.timeout) if t is not None]
+        limits = [started + t for t in (timeout, policy.timeout) if t is not None]
         give_up_at = min(limits) if limits else None
         left = {"total": policy.total, "connect": policy.connect, "read": policy.read}
         left["status"] = policy.status
         retries = 0
-        response: HttpResponse | None = None
+        response: HttpResponse | None = first_response
+        failure: AzureError | None = first_failure
+        first = True
         while True:
             wait: float | None = None
-            failure: AzureError | None
             kind: str
-            retry_left = left["total"] > 0 and left["status"] > 0
-            if give_up_at is not None and give_up_at <= time.monotonic():
-                retry_left = False
-
-            def drop_body(status: int, headers: Any, retry_left: bool = retry_left) -> bool:
-                # An answer that will be retried is not read (its body could be endless).
-                return retry_left and policy.should_retry_response(
-                    request.method, status, has_retry_after=_has_retry_after(headers)
-                )
-
-            try:
-                response = await self._send_once(request, call_ends, limit, drop_body)
-            except ResponseBodyTooLargeError:
-                raise  # an oversized answer is dropped, never asked for again
-            except ServiceRequestError as error:  # nothing reached the server
-                kind, failure = "connect", error
-            except ServiceResponseError as error:  # sent; the answer was lost
-                if request.method.upper() not in policy.retry_on_methods:
-                    raise
-                kind, failure = "read", error
+            if first:
+                first = False
+                if failure is None:
+                    assert response is not None
+                    kind = "status"
+                    wait = policy.retry_after(response.status_code, response.headers)
+                elif isinstance(failure, ServiceRequestError):  # nothing reached the server
+                    kind = "connect"
+                else:  # sent; the answer was lost
+                    if request.method.upper() not in policy.retry_on_methods:
+                        raise failure
+                    kind = "read"
             else:
-                if not policy.should_retry_response(
-                    request.method,
-                    response.status_code,
-                    has_retry_after=_has_retry_after(response.headers),
-                ):
-                    return response
-                kind, failure = "status", None
-                wait = policy.retry_after(response.status_code, response.headers)
+                retry_left = left["total"] > 0 and left["status"] > 0
+                if give_up_at is not None and give_up_at <= time.monotonic():
+                    retry_left = False
+                try:
+                    response = await self._send_once(request, call_ends, limit, policy, retry_left)
+                except ResponseBodyTooLargeError:
+                    raise
+                except ServiceRequestError as error:
+                    kind, failure = "connect", error
+                except ServiceResponseError as error:
+                    if request.method.upper() not in policy.retry_on_methods:
+                        raise
+                    kind, failure = "read", error
+                else:
+                    if not policy.should_retry_response(
+                        request.method,
+                        response.status_code,
+                        has_retry_after=_has_retry_after(response.headers),
+                    ):
+                        return response
+                    kind, failure = "status", None
+                    wait = policy.retry_after(response.status_code, response.headers)
             if left["total"] <= 0 or left[kind] <= 0:
                 return _give_up(failure, response)
             left["total"] -= 1
@@ -206,51 +314,73 @@ class AiohttpTransport:
         request: HttpRequest,
         give_up_at: float | None,
         limit: int,
-        drop_body: Callable[[int, Any], bool],
+        policy: RetryPolicy,
+        retry_left: bool,
     ) -> HttpResponse:
         """One attempt; redirects followed by the sync transport's rules (never with a body,
-        never with credentials to another origin, at most ``MAX_REDIRECTS``)."""
+        never with credentials to another origin, at most ``MAX_REDIRECTS``). An answer that
+        will be retried (``retry_left`` and the policy says so) is not read: its body could
+        be endless."""
         method, url, headers = request.method, request.url, request.headers
         decode = asks_for_compression(headers)
-        target_text = f"{request.method} {redact_url(request.url)}"
+        session = self._session or self._session_now()
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                left = None if give_up_at is None else give_up_at - time.monotonic()
-                if left is not None and left <= 0:
-                    raise ServiceRequestTimeoutError(
-                        f"The call's time limit passed before {target_text} could be sent"
+                if give_up_at is None:
+                    client_timeout = self._default_timeout
+                else:
+                    left = give_up_at - time.monotonic()
+                    if left <= 0:
+                        raise ServiceRequestTimeoutError(
+                            f"The call's time limit passed before {_target(request)} could be sent"
+                        )
+                    # As in the sync transport, the read timeout bounds the whole answer of
+                    # an attempt (after connecting), not only each read.
+                    client_timeout = aiohttp.ClientTimeout(
+                        total=min(left, self._whole_attempt),
+                        sock_connect=self._connection_timeout,
+                        sock_read=self._read_timeout,
                     )
-                # As in the sync transport, the read timeout bounds the whole answer of an
-                # attempt (after connecting), not only each read.
-                whole = self._connection_timeout + self._read_timeout
-                client_timeout = aiohttp.ClientTimeout(
-                    total=whole if left is None else min(left, whole),
-                    sock_connect=self._connection_timeout,
-                    sock_read=self._read_timeout,
-                )
-                async with self._session_now().request(
+                # Sent as built: the path is percent-encoded already and must not be re-quoted.
+                target_url = yarl.URL(url, encoded=True)
+                proxy = self._proxy(target_url) if self._proxies else None
+                async with session.request(
                     method,
-                    # Sent as built: the path is percent-encoded already and must not be re-quoted.
-                    yarl.URL(url, encoded=True),
+                    target_url,
                     data=request.body,
                     headers=headers,
                     timeout=client_timeout,
                     allow_redirects=False,
                     # Only what the caller asked for is inflated, as in the sync transport.
                     auto_decompress=decode,
+                    proxy=None if proxy is None else proxy[0],
+                    proxy_auth=None if proxy is None else proxy[1],
                 ) as raw:
-                    target = redirect_target(cast(Any, raw), request, url)
+                    status = raw.status
+                    target = (
+                        redirect_target(cast(Any, raw), request, url)
+                        if 300 <= status < 400
+                        else None
+                    )
                     if target is None:
-                        if drop_body(raw.status, raw.headers):
+                        raw_headers = raw.headers
+                        if (
+                            retry_left
+                            and status >= 400
+                            and policy.should_retry_response(
+                                method, status, has_retry_after=_has_retry_after(raw_headers)
+                            )
+                        ):
                             raw.close()
                             body = b""
                         else:
                             body = await _read_capped(raw, request, limit, decode)
                         response_headers = HTTPHeaderDict()
-                        for name, value in raw.headers.items():
-                            response_headers.add(name, value)
+                        add = response_headers.add
+                        for name, value in raw_headers.items():
+                            add(name, value)
                         return HttpResponse(
-                            status_code=raw.status,
+                            status_code=status,
                             reason=raw.reason or "",
                             headers=response_headers,
                             body=body,
@@ -258,14 +388,14 @@ class AiohttpTransport:
                         )
                     if not same_origin(target, url):
                         headers = without_credentials(headers)
-                    if raw.status == 303 and method not in ("GET", "HEAD"):
+                    if status == 303 and method not in ("GET", "HEAD"):
                         method = "GET"
                     url = target
         except AzureError:
             raise
         except BaseException as error:
-            raise to_azure_error(error, target_text) from None
-        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
+            raise to_azure_error(error, _target(request)) from None
+        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {_target(request)}")
 
     async def close(self) -> None:
         """Close the session (a caller-supplied one is left open)."""
