@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from typing import NamedTuple
 
 from urllib3.exceptions import LocationParseError
@@ -32,6 +33,8 @@ __all__ = [
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 # Characters that must never appear in an authority this runtime connects to.
 _FORBIDDEN_IN_AUTHORITY = frozenset("\\@% \t\r\n\x00\x7f")
+# Everything up to the first "/", "?" or "#" (one C-level scan rather than three finds).
+_AUTHORITY = re.compile(r"[^/?#]*")
 
 
 class UnsafeURLError(ValueError):
@@ -51,13 +54,8 @@ def raw_authority(url: str) -> str:
     start = url.find("://")
     if start < 0:
         raise UnsafeURLError("not an absolute URL")
-    rest = url[start + 3 :]
-    end = len(rest)
-    for delimiter in "/?#":
-        found = rest.find(delimiter)
-        if 0 <= found < end:
-            end = found
-    return rest[:end]
+    match = _AUTHORITY.match(url, start + 3)
+    return match.group() if match is not None else ""
 
 
 @functools.lru_cache(maxsize=512)
@@ -73,7 +71,7 @@ def origin_of(url: str) -> Origin:
     if any(ord(char) < 0x20 or ord(char) == 0x7F for char in url):
         raise UnsafeURLError("the URL contains control characters")
     authority = raw_authority(url)
-    if not authority or any(char in _FORBIDDEN_IN_AUTHORITY for char in authority):
+    if not authority or not _FORBIDDEN_IN_AUTHORITY.isdisjoint(authority):
         raise UnsafeURLError(
             "the URL's authority is empty or has a backslash, userinfo, '%', whitespace or "
             "control characters"
@@ -120,7 +118,7 @@ def same_origin(url: str, reference: str) -> bool:
     if (
         end > authority
         and url.startswith(reference[: end + 1])
-        and not any(char in _FORBIDDEN_IN_AUTHORITY for char in reference[authority:end])
+        and _FORBIDDEN_IN_AUTHORITY.isdisjoint(reference[authority:end])
         and url.isprintable()
     ):
         return True
@@ -153,7 +151,7 @@ def token_allowed(url: str) -> bool:
         # What every request has: only the authority needs a look (a full parse per URL
         # would cost each request of a fan-out far more).
         authority = raw_authority(url)
-        return bool(authority) and not any(char in _FORBIDDEN_IN_AUTHORITY for char in authority)
+        return bool(authority) and _FORBIDDEN_IN_AUTHORITY.isdisjoint(authority)
     try:
         origin = origin_of(url)
     except UnsafeURLError:

@@ -15,6 +15,7 @@ from .exceptions import AzureError
 from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
 from .redact import (
+    NO_SECRET_VALUES,
     REDACTED,
     SecretValues,
     mask_secret_values,
@@ -28,6 +29,11 @@ from .transport import Urllib3Transport
 # The package this module was installed in ("vmss_runcommands", or wherever a vendored copy
 # lives), so a vendored copy logs under its own name.
 LOGGER_NAME = __name__.rsplit(".", 2)[0]
+
+# Request bodies whose secret values are remembered (see Pipeline._body_secrets): this many
+# distinct bodies, each at most this large.
+_REMEMBERED_BODIES = 16
+_REMEMBERED_BODY_BYTES = 64 * 1024
 
 DEBUG_BODY_LIMIT = 16384
 """Characters of a (redacted) body written to a DEBUG log line."""
@@ -173,6 +179,7 @@ class Pipeline:
         self._user_agent = user_agent
         self.secret_fields = secret_fields
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
+        self._secrets_by_body: dict[bytes, SecretValues] = {}
 
     @property
     def user_agent(self) -> str:
@@ -285,12 +292,29 @@ class Pipeline:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
         in a header, an error message or a body: the bearer token, the values of secret fields
         and SAS signatures."""
-        values = secret_values_in_body(outgoing.body, self.secret_fields)
+        values = self._body_secrets(outgoing.body)
         authorization = _get_header(outgoing.headers, "Authorization")
         if authorization:
             scheme, _, credential = authorization.partition(" ")
             values = SecretValues(values | {credential.strip() or scheme})
         return values
+
+    def _body_secrets(self, body: bytes | None) -> SecretValues:
+        """:func:`secret_values_in_body` of ``body``, remembered for the last few small bodies:
+        a fan-out sends one body to many instances, and scanning it (a JSON decode and a walk)
+        was a measurable part of each of its first requests."""
+        if not body:
+            return NO_SECRET_VALUES
+        if len(body) > _REMEMBERED_BODY_BYTES:
+            return secret_values_in_body(body, self.secret_fields)
+        found = self._secrets_by_body.get(body)
+        if found is None:
+            found = secret_values_in_body(body, self.secret_fields)
+            if len(self._secrets_by_body) >= _REMEMBERED_BODIES:
+                self._secrets_by_body.clear()
+            # Benign race: two threads may scan the same body; they find the same values.
+            self._secrets_by_body[body] = found
+        return found
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger
@@ -348,6 +372,9 @@ def format_headers(headers: Mapping[str, str]) -> str:
 
 
 def _get_header(headers: Mapping[str, str], name: str) -> str | None:
+    value = headers.get(name)  # the spelling the runtime itself sets
+    if value is not None:
+        return value
     lowered = name.lower()
     for key, value in headers.items():
         if key.lower() == lowered:

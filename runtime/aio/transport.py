@@ -425,8 +425,11 @@ async def _read_capped(
     it is known to exceed ``limit`` bytes; the same rule as the sync ``body.read_body``."""
     length = raw.content_length
     encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
-    if length is not None and not (decode and encoded) and length > limit:
-        raise _too_large(request, limit, f"announces {length} bytes")
+    if length is not None and not (decode and encoded):
+        if length > limit:
+            raise _too_large(request, limit, f"announces {length} bytes")
+        # aiohttp's parser stops at the announced length: one read, bounded by the check above.
+        return await raw.read()
     chunks: list[bytes] = []
     size = 0
     async for chunk in raw.content.iter_chunked(CHUNK_BYTES):
