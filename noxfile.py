@@ -91,7 +91,9 @@ BENCH_ANCHOR = "azure-mgmt-compute==39.0.0"
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks against azure-mgmt-compute and a bare urllib3 floor; prints the tables and
-    rewrites docs/benchmarks.md (`nox -s bench -- --quick` for a smoke run)."""
-    session.install(".[codegen]", BENCH_ANCHOR, "azure-identity", "trustme", "packaging")
+    """Benchmarks against azure-mgmt-compute and bare urllib3 / aiohttp floors; prints the
+    tables and rewrites docs/benchmarks.md (`nox -s bench -- --quick` for a smoke run)."""
+    # The aio extra brings aiohttp: our async client, the async floor and the anchor's aio
+    # client (W3-async, W4) all run on it.
+    session.install(".[codegen,aio]", BENCH_ANCHOR, "azure-identity", "trustme", "packaging")
     session.run("python", "-m", "bench", *session.posargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.util
 import json
 import sys
 import tempfile
@@ -16,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import logs, regen, report, w1_footprint, w2_models, w3_lro
+from . import logs, regen, report, w1_footprint, w2_models, w3_async, w3_lro, w4_fanout
 from .contenders import present
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKLOADS = ("w1", "w2", "w3", "regen")
+WORKLOADS = ("w1", "w2", "w3", "w3async", "w4", "regen")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,11 @@ class Settings:
     w3_threads: int
     w3_per_thread: int
     w3_warmup: int
+    w3async_repeats: int
+    w3async_lros: int
+    w3async_in_flight: int
+    w4_sizes: tuple[int, ...]
+    w4_repeats: int
     regen_repeats: int
 
 
@@ -46,6 +52,11 @@ FULL = Settings(
     w3_threads=16,
     w3_per_thread=50,
     w3_warmup=30,
+    w3async_repeats=5,
+    w3async_lros=1000,
+    w3async_in_flight=64,
+    w4_sizes=(100, 1_000, 10_000),
+    w4_repeats=3,
     regen_repeats=3,
 )
 QUICK = Settings(
@@ -57,6 +68,11 @@ QUICK = Settings(
     w3_threads=16,
     w3_per_thread=3,
     w3_warmup=5,
+    w3async_repeats=2,
+    w3async_lros=200,
+    w3async_in_flight=64,
+    w4_sizes=(100, 1_000),
+    w4_repeats=1,
     regen_repeats=1,
 )
 
@@ -117,9 +133,21 @@ def main(argv: list[str] | None = None) -> int:
                 "per_thread": settings.w3_per_thread,
                 "warmup_lros": settings.w3_warmup,
             },
+            "w3async": {
+                "repeats": settings.w3async_repeats,
+                "lros": settings.w3async_lros,
+                "in_flight": settings.w3async_in_flight,
+            },
+            "w4": {
+                "sizes": list(settings.w4_sizes),
+                "repeats": settings.w4_repeats,
+                "threads": w4_fanout.THREADS,
+                "pool": w4_fanout.POOL,
+            },
         },
     }
     started = time.perf_counter()
+    aio_available = importlib.util.find_spec("aiohttp") is not None
     if "w1" in arguments.workloads:
         _say("W1: cold-process imports and installed sizes ...")
         results["w1"] = {
@@ -144,6 +172,22 @@ def main(argv: list[str] | None = None) -> int:
                 warmup_lros=settings.w3_warmup,
                 tally=tally,
             )
+    if not aio_available and arguments.workloads & {"w3async", "w4"}:
+        _say("W3-async and W4 skipped: aiohttp (the aio extra) is not installed here")
+    if "w3async" in arguments.workloads and aio_available:
+        _say("W3-async: LROs on one event loop over TLS ...")
+        with tempfile.TemporaryDirectory() as folder:
+            results["w3async"] = w3_async.run(
+                contenders,
+                Path(folder),
+                repeats=settings.w3async_repeats,
+                lros=settings.w3async_lros,
+                in_flight=settings.w3async_in_flight,
+                tally=tally,
+            )
+    if "w4" in arguments.workloads and aio_available:
+        _say("W4: fan-out, async and threaded ...")
+        results["w4"] = w4_fanout.run(sizes=settings.w4_sizes, repeats=settings.w4_repeats)
     if "regen" in arguments.workloads:
         if regen.available():
             _say("Regeneration ...")
@@ -155,7 +199,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(report.tables(results))
     _save(results, arguments.results_dir)
-    complete = arguments.workloads == set(WORKLOADS) and "regen" in results
+    complete = arguments.workloads == set(WORKLOADS) and all(
+        name in results for name in ("regen", "w3async", "w4")
+    )
     if arguments.no_docs or arguments.quick or not complete or arguments.skip_anchor:
         _say(f"{arguments.docs.name} left alone (only a complete full run rewrites it)")
     else:

@@ -170,3 +170,60 @@ class Lro:
 
     def close(self) -> None:
         self._client.close()
+
+
+class AsyncLro:
+    """``azure.mgmt.compute.aio`` with the same settings as :class:`Lro`, on the running loop.
+
+    Its transport is azure-core's ``AioHttpTransport`` with the session azure-core makes by
+    default (environment settings on, no cookies, no auto-decompression), except that the
+    session's connector trusts the stand-in's CA: given ``connection_verify=<CA path>``
+    instead, azure-core builds an SSL context for every request, so aiohttp can reuse no
+    connection and each request pays a TLS handshake -- a cost of custom CA bundles, not of
+    the client as most applications run it (with the system store).
+    """
+
+    def __init__(self, base_url: str, ca_path: str, credential: Any, in_flight: int) -> None:
+        import ssl
+
+        import aiohttp
+        from azure.core.pipeline.transport import AioHttpTransport
+
+        compute = importlib.import_module("azure.mgmt.compute.aio")
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(ssl=ssl.create_default_context(cafile=ca_path)),
+            trust_env=True,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+        )
+        self._session = session
+        settings: dict[str, Any] = {
+            "base_url": base_url,
+            "transport": AioHttpTransport(session=session, session_owner=False),
+            "polling_interval": 0,
+        }
+        self._call_settings: dict[str, Any] = {}
+        if _multi_api():
+            settings["api_version"] = samples.API_VERSION
+        else:
+            self._call_settings["api_version"] = samples.API_VERSION
+        self._client = compute.ComputeManagementClient(
+            credential, samples.SUBSCRIPTION_ID, **settings
+        )
+        self._operations = self._client.virtual_machine_scale_set_vm_run_commands
+        self._body = Models().build()
+
+    async def run(self, name: str) -> str:
+        poller = await self._operations.begin_create_or_update(
+            samples.RESOURCE_GROUP,
+            samples.VMSS_NAME,
+            samples.INSTANCE_ID,
+            name,
+            self._body,
+            **self._call_settings,
+        )
+        return str((await poller.result()).provisioning_state)
+
+    async def close(self) -> None:
+        await self._client.close()
+        await self._session.close()

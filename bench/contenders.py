@@ -13,6 +13,11 @@ LABELS = {
     "anchor": "azure-mgmt-compute",
     "floor": "floor (urllib3 + json)",
 }
+# The floor of the async workloads is bare aiohttp + json.
+ASYNC_LABELS = {
+    **LABELS,
+    "floor": "floor (aiohttp + json)",
+}
 
 
 def present(skip_anchor: bool = False) -> dict[str, ModuleType]:

@@ -20,3 +20,23 @@ class FakeCredential:
     def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
         self.calls += 1
         return AccessToken("bench-token", int(time.time()) + 3600)
+
+
+class AsyncFakeCredential:
+    """:class:`FakeCredential` for async clients (``azure.identity.aio``'s shape)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
+        self.calls += 1
+        return AccessToken("bench-token", int(time.time()) + 3600)
+
+    async def close(self) -> None:
+        return None
+
+    async def __aenter__(self) -> AsyncFakeCredential:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None

@@ -157,3 +157,60 @@ class Lro:
 
     def close(self) -> None:
         self._pool.clear()
+
+
+class AsyncLro:
+    """The same exchanges as :class:`Lro` with bare aiohttp + json on the running loop, one
+    session whose connector holds ``in_flight`` connections; no retries, logging or checks."""
+
+    def __init__(self, base_url: str, ca_path: str, credential: Any, in_flight: int) -> None:
+        import aiohttp
+
+        self._session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit_per_host=in_flight, ssl=ssl.create_default_context(cafile=ca_path)
+            )
+        )
+        self._url_prefix = (
+            f"{base_url}/subscriptions/{samples.SUBSCRIPTION_ID}/resourceGroups/"
+            f"{samples.RESOURCE_GROUP}/providers/Microsoft.Compute/virtualMachineScaleSets/"
+            f"{samples.VMSS_NAME}/virtualMachines/{samples.INSTANCE_ID}/runCommands/"
+        )
+        self._credential = credential
+        self._base_url = base_url
+        self._get_headers: dict[str, str] = {}
+        self._put_headers: dict[str, str] = {}
+        self._body = Models().build()
+
+    async def _headers(self) -> None:
+        token = (await self._credential.get_token(f"{self._base_url}/.default")).token
+        self._get_headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        self._put_headers = {**self._get_headers, "Content-Type": "application/json"}
+
+    async def run(self, name: str) -> str:
+        if not self._get_headers:
+            await self._headers()
+        url = f"{self._url_prefix}{name}?api-version={samples.API_VERSION}"
+        session = self._session
+        body = json.dumps(self._body, separators=(",", ":")).encode()
+        async with session.put(url, data=body, headers=self._put_headers) as response:
+            if response.status not in (200, 201):
+                raise RuntimeError(f"PUT answered {response.status}")
+            json.loads(await response.read())
+            status_url = response.headers["Azure-AsyncOperation"]
+        while True:
+            async with session.get(status_url, headers=self._get_headers) as response:
+                if response.status != 200:
+                    raise RuntimeError(f"poll answered {response.status}")
+                status = json.loads(await response.read())["status"]
+            if status.lower() in _TERMINAL:
+                break
+        if status.lower() != "succeeded":
+            raise RuntimeError(f"operation ended {status}")
+        async with session.get(url, headers=self._get_headers) as response:
+            if response.status != 200:
+                raise RuntimeError(f"final GET answered {response.status}")
+            return str(json.loads(await response.read())["properties"]["provisioningState"])
+
+    async def close(self) -> None:
+        await self._session.close()

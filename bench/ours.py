@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from . import samples
-from .credential import FakeCredential
+from .credential import AsyncFakeCredential, FakeCredential
 
 NAME = "ours"
 DISTRIBUTION = "vmss-runcommands"
@@ -126,3 +126,35 @@ class Lro:
 
     def close(self) -> None:
         self._client.close()
+
+
+class AsyncLro:
+    """``vmss_runcommands.aio`` with the same defaults as :class:`Lro`, on the running loop; the
+    pool holds ``in_flight`` connections, as many as the LROs in flight."""
+
+    def __init__(
+        self, base_url: str, ca_path: str, credential: AsyncFakeCredential, in_flight: int
+    ) -> None:
+        from vmss_runcommands import RetryPolicy
+        from vmss_runcommands.aio import RunCommandsClient
+
+        self._client = RunCommandsClient(
+            credential,
+            samples.SUBSCRIPTION_ID,
+            base_url=base_url,
+            connection_verify=ca_path,
+            polling_interval=0,
+            retry_policy=RetryPolicy(),
+            pool_maxsize=in_flight,
+        )
+        self._operations = self._client.virtual_machine_scale_set_vm_run_commands
+        self._body = Models().build()
+
+    async def run(self, name: str) -> str:
+        poller = await self._operations.begin_create_or_update(
+            samples.RESOURCE_GROUP, samples.VMSS_NAME, samples.INSTANCE_ID, name, self._body
+        )
+        return str((await poller.result()).provisioning_state)
+
+    async def close(self) -> None:
+        await self._client.close()

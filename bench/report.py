@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .contenders import LABELS
+from .contenders import ASYNC_LABELS, LABELS
 from .stats import Summary, ratio
 from .w1_footprint import Size
 from .w2_models import CASES
@@ -22,6 +22,7 @@ VERSIONS_OF = (
     "attrs",
     "cattrs",
     "urllib3",
+    "aiohttp",
     "azure-mgmt-compute",
     "azure-mgmt-core",
     "azure-core",
@@ -31,7 +32,12 @@ VERSIONS_OF = (
 )
 
 W2_LIMITS = {"deser": 3.0, "deser_read_iv": 4.0, "ser": 1.5, "build_ser": 2.0}
-W3_LIMIT = 1.3
+W3_LIMIT = 1.1
+W3_ASYNC_FLOOR_LIMIT = 1.2
+W3_ASYNC_ANCHOR_LIMIT = 1 / 3
+# W4's client CPU per instance counts as flat when the largest fan-out costs at most this many
+# times the smallest one's, per instance.
+W4_FLAT_LIMIT = 1.2
 W1_IMPORT_LIMIT = 1.3
 PACKAGE_LIMIT_BYTES = 750_000  # one api-version with all 14 run-command operations (issue 10)
 REGEN_LIMIT_SECONDS = 3.0
@@ -184,6 +190,39 @@ def targets(results: dict[str, Any]) -> list[Target]:
                     "x",
                 )
             )
+    w3async = results.get("w3async") or {}
+    if "ours" in w3async and "floor" in w3async:
+        found.append(
+            Target(
+                "W3-async client CPU per LRO, ours / floor (aiohttp + json)",
+                ratio(w3async["ours"]["cpu_per_lro"], w3async["floor"]["cpu_per_lro"]),
+                W3_ASYNC_FLOOR_LIMIT,
+                "x",
+            )
+        )
+    if "ours" in w3async and "anchor" in w3async:
+        found.append(
+            Target(
+                "W3-async client CPU per LRO, ours / azure-mgmt-compute aio",
+                ratio(w3async["ours"]["cpu_per_lro"], w3async["anchor"]["cpu_per_lro"]),
+                W3_ASYNC_ANCHOR_LIMIT,
+                "x",
+            )
+        )
+    for mode, sizes in (results.get("w4") or {}).items():
+        if len(sizes) < 2:
+            continue
+        ordered = sorted(sizes, key=int)
+        smallest, largest = ordered[0], ordered[-1]
+        found.append(
+            Target(
+                f"W4 {mode} client CPU per instance, "
+                f"{int(largest):,} / {int(smallest):,} instances",
+                ratio(sizes[largest]["cpu_per_instance"], sizes[smallest]["cpu_per_instance"]),
+                W4_FLAT_LIMIT,
+                "x",
+            )
+        )
     w1 = results.get("w1") or {}
     imports = w1.get("imports") or {}
     if "ours: import + construct" in imports and DEPS_BASELINE in imports:
@@ -375,6 +414,71 @@ def w3_table(w3: dict[str, Any], names: list[str], threads: int, per_thread: int
     return _table(header, rows)
 
 
+def w3async_table(w3async: dict[str, Any], names: list[str]) -> str:
+    header = ["figure"] + [ASYNC_LABELS[name] for name in names]
+    header += [f"{name} / floor" for name in names if name != "floor"]
+    if "ours" in names and "anchor" in names:
+        header.append("ours / anchor")
+    rows = []
+    for key, what, scale in (
+        ("cpu_per_lro", "client CPU ms/LRO", 1000.0),
+        ("wall_per_lro", "wall ms/LRO", 1000.0),
+    ):
+        row = [what]
+        row += [w3async[name][key].text(3, scale) for name in names]
+        row += [
+            _ratio_text(w3async[name][key], w3async.get("floor", {}).get(key))
+            for name in names
+            if name != "floor"
+        ]
+        if "ours" in names and "anchor" in names:
+            row.append(_ratio_text(w3async["ours"][key], w3async["anchor"][key]))
+        rows.append(row)
+    for key, what in (
+        ("connections", "TLS connections opened per run"),
+        ("log_records", "log records (WARNING+) per run"),
+    ):
+        row = [what] + [f"{w3async[name][key].median:.0f}" for name in names]
+        row += ["" for name in names if name != "floor"]
+        if "ours" in names and "anchor" in names:
+            row.append("")
+        rows.append(row)
+    return _table(header, rows)
+
+
+def w4_table(w4: dict[str, dict[str, Any]]) -> str:
+    rows = []
+    for mode, sizes in w4.items():
+        smallest = sizes[min(sizes, key=int)]["cpu_per_instance"]
+        for size in sorted(sizes, key=int):
+            row = sizes[size]
+            rows.append(
+                [
+                    mode,
+                    f"{int(size):,}",
+                    f"{row['in_flight']:,}",
+                    row["cpu_per_instance"].text(3, 1000.0),
+                    _ratio_text(row["cpu_per_instance"], smallest),
+                    row["rss_kib_per_in_flight"].text(1),
+                    row["wall"].text(2),
+                    row["server_cpu"].text(2),
+                ]
+            )
+    return _table(
+        [
+            "mode",
+            "instances",
+            "in flight",
+            "client CPU ms/instance",
+            "per instance / smallest",
+            "peak RSS growth KiB per in-flight op",
+            "wall s",
+            "server CPU s",
+        ],
+        rows,
+    )
+
+
 def tables(results: dict[str, Any]) -> str:
     names = results["contenders"]
     parts = ["## Targets", targets_table(targets(results))]
@@ -390,6 +494,27 @@ def tables(results: dict[str, Any]) -> str:
             f"{settings['per_thread']} LROs on one shared client, after a warm-up; "
             f"{settings['repeats']} repeats.",
             w3_table(results["w3"], names, settings["threads"], settings["per_thread"]),
+        ]
+    if results.get("w3async"):
+        settings = results["settings"]["w3async"]
+        parts += [
+            "## W3-async: LROs on one event loop",
+            f"{settings['lros']:,} LROs with {settings['in_flight']} in flight on one event loop "
+            f"and one client (its pool open and token cached by a warm-up of "
+            f"{settings['in_flight']} LROs); {settings['repeats']} repeats, the contenders in "
+            "rotating order.",
+            w3async_table(results["w3async"], [n for n in names if n in results["w3async"]]),
+        ]
+    if results.get("w4"):
+        settings = results["settings"]["w4"]
+        parts += [
+            "## W4 fan-out",
+            "One Create Or Update to each of N instances with one shared client (a pool of "
+            f"{settings['pool']} connections): `async` has all N in flight on one event loop, "
+            f"`threaded` runs them on {settings['threads']} threads. Each run is a fresh process "
+            f"with its own server; {settings['repeats']} repeat(s). Wall time near the server's "
+            "CPU time means the server set the pace; near the client's CPU time, the client did.",
+            w4_table(results["w4"]),
         ]
     if results.get("regen"):
         regen = results["regen"]

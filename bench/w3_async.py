@@ -1,125 +1,159 @@
-"""W3-async: many LROs on one event loop against the stand-in ARM server (bench/lro_server.py).
+"""W3-async: many Create Or Update LROs on one event loop, against the stand-in of W3.
 
-``LROS`` Create Or Update operations, ``IN_FLIGHT`` at a time, each PUT -> 2 polls -> GET: the
-client CPU per LRO (``time.process_time``; the server is another process) for
-``vmss_runcommands.aio`` and for a floor that does the same exchanges with bare aiohttp and
-``json``. Run: ``python -m bench.w3_async``.
+Per contender (``vmss_runcommands.aio``, ``azure.mgmt.compute.aio`` and a floor of bare aiohttp +
+json making the same exchanges): ``lros`` LROs, ``in_flight`` at a time, each PUT -> 2 polls ->
+GET, on one client whose pool holds ``in_flight`` connections. Before each measured run the
+client runs ``in_flight`` LROs at once, so its pool is open and its token cached; the run itself
+then opens no connection. Client CPU per LRO is ``time.process_time`` of this process (the server
+is another); the server's counters must show exactly 1 PUT + 2 polls + 1 GET per LRO.
+
+Run: ``python -m bench.w3_async`` (every contender installed here), or through ``python -m bench``.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
-import json
-import ssl
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from . import samples
-from .credential import FakeCredential
-from .ours import Models
-from .w3_lro import running_server
+from .contenders import ASYNC_LABELS, present
+from .credential import AsyncFakeCredential
+from .logs import Tally
+from .stats import Summary, ratio, rotated
+from .w3_lro import ExchangeMismatch, Server, _check_exchanges, running_server
 
 LROS = 1000
 IN_FLIGHT = 64
+REPEATS = 3
 
 
-class AsyncCredential:
-    def __init__(self) -> None:
-        self._sync = FakeCredential()
+@dataclass(frozen=True)
+class RunFigures:
+    cpu_per_lro: float
+    wall_per_lro: float
+    connections: int
+    log_records: int
 
-    async def get_token(self, *scopes: str, **kwargs: Any) -> Any:
-        return self._sync.get_token(*scopes, **kwargs)
 
-
-async def _bounded(run_one: Any, prefix: str) -> None:
-    semaphore = asyncio.Semaphore(IN_FLIGHT)
+async def bounded(
+    run_one: Callable[[str], Awaitable[str]], count: int, in_flight: int, prefix: str
+) -> None:
+    """``count`` LROs with at most ``in_flight`` running; every one must end Succeeded."""
+    semaphore = asyncio.Semaphore(in_flight)
 
     async def one(index: int) -> None:
         async with semaphore:
-            await run_one(f"{prefix}-{index}")
+            name = f"{prefix}-{index}"
+            if await run_one(name) != "Succeeded":
+                raise ExchangeMismatch(f"{name} did not end Succeeded")
 
-    await asyncio.gather(*(one(i) for i in range(LROS)))
-
-
-async def ours(base_url: str, ca_path: str, prefix: str) -> float:
-    from vmss_runcommands.aio import RunCommandsClient
-
-    body = Models().build()
-    async with RunCommandsClient(
-        AsyncCredential(),
-        samples.SUBSCRIPTION_ID,
-        base_url=base_url,
-        connection_verify=ca_path,
-        polling_interval=0,
-        pool_maxsize=IN_FLIGHT,
-    ) as client:
-        ops = client.virtual_machine_scale_set_vm_run_commands
-
-        async def run_one(name: str) -> None:
-            poller = await ops.begin_create_or_update(
-                samples.RESOURCE_GROUP, samples.VMSS_NAME, samples.INSTANCE_ID, name, body
-            )
-            await poller.result()
-
-        await run_one(f"{prefix}-warm")
-        cpu = time.process_time()
-        await _bounded(run_one, prefix)
-        return (time.process_time() - cpu) / LROS
+    await asyncio.gather(*(one(index) for index in range(count)))
 
 
-async def floor(base_url: str, ca_path: str, prefix: str) -> float:
-    import aiohttp
-
-    body = json.dumps(Models().wire(Models().build())).encode()
-    context = ssl.create_default_context(cafile=ca_path)
-    connector = aiohttp.TCPConnector(limit_per_host=IN_FLIGHT, ssl=context)
-    headers = {"Authorization": "Bearer t", "Content-Type": "application/json"}
-    path = (
-        f"/subscriptions/{samples.SUBSCRIPTION_ID}/resourceGroups/{samples.RESOURCE_GROUP}"
-        f"/providers/Microsoft.Compute/virtualMachineScaleSets/{samples.VMSS_NAME}"
-        f"/virtualMachines/{samples.INSTANCE_ID}/runCommands/"
-    )
-    async with aiohttp.ClientSession(connector=connector) as session:
-
-        async def run_one(name: str) -> None:
-            url = f"{base_url}{path}{name}?api-version={samples.API_VERSION}"
-            async with session.put(url, data=body, headers=headers) as response:
-                json.loads(await response.read())
-                status_url = response.headers["Azure-AsyncOperation"]
-            status = "InProgress"
-            while status not in ("Succeeded", "Failed", "Canceled"):
-                async with session.get(status_url, headers=headers) as response:
-                    status = json.loads(await response.read())["status"]
-            async with session.get(url, headers=headers) as response:
-                json.loads(await response.read())
-
-        await run_one(f"{prefix}-warm")
-        cpu = time.process_time()
-        await _bounded(run_one, prefix)
-        return (time.process_time() - cpu) / LROS
+async def _measure(
+    module: ModuleType,
+    server: Server,
+    ca_path: str,
+    credential: AsyncFakeCredential,
+    *,
+    lros: int,
+    in_flight: int,
+    prefix: str,
+) -> tuple[float, float, int]:
+    driver: Any = module.AsyncLro(server.base_url, ca_path, credential, in_flight)
+    try:
+        server.reset()
+        await bounded(driver.run, in_flight, in_flight, f"{prefix}-warm")
+        _check_exchanges(server, in_flight, f"{prefix} warm-up")
+        server.reset()
+        cpu, wall = time.process_time(), time.perf_counter()
+        await bounded(driver.run, lros, in_flight, prefix)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        connections = _check_exchanges(server, lros, prefix)
+    finally:
+        await driver.close()
+    return cpu / lros, wall / lros, connections
 
 
-def main() -> None:
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        running_server(Path(folder), 600.0) as (
-            server,
-            tls,
-        ),
-    ):
-        figures: dict[str, float] = {}
-        for turn in range(3):
-            for name, measure in (("floor", floor), ("ours", ours)):
-                cpu = asyncio.run(measure(server.base_url, tls.ca_path, f"{name}{turn}"))
-                figures[name] = min(figures.get(name, cpu), cpu)
-        print(f"{LROS} LROs, {IN_FLIGHT} in flight, one event loop; client CPU per LRO, best of 3")
-        print(f"aiohttp + json floor  {figures['floor'] * 1e3:6.2f} ms")
-        print(
-            f"vmss_runcommands.aio  {figures['ours'] * 1e3:6.2f} ms "
-            f"({figures['ours'] / figures['floor']:.2f}x the floor)"
+def run(
+    contenders: dict[str, ModuleType],
+    folder: Path,
+    *,
+    repeats: int,
+    lros: int,
+    in_flight: int,
+    tally: Tally,
+) -> dict[str, dict[str, Any]]:
+    """Per contender: CPU and wall seconds per LRO, connections opened and log records per run."""
+    runs: dict[str, list[RunFigures]] = {name: [] for name in contenders}
+    credentials = {name: AsyncFakeCredential() for name in contenders}
+    with running_server(folder, max_seconds=1800.0) as (server, tls):
+        for turn in range(repeats):
+            for name in rotated(list(contenders), turn):
+                tally.take()
+                cpu, wall, connections = asyncio.run(
+                    _measure(
+                        contenders[name],
+                        server,
+                        tls.ca_path,
+                        credentials[name],
+                        lros=lros,
+                        in_flight=in_flight,
+                        prefix=f"{name}-a{turn}",
+                    )
+                )
+                records, _ = tally.take()
+                runs[name].append(RunFigures(cpu, wall, connections, records))
+    return {
+        name: {
+            "cpu_per_lro": Summary.of(r.cpu_per_lro for r in figures),
+            "wall_per_lro": Summary.of(r.wall_per_lro for r in figures),
+            "connections": Summary.of(float(r.connections) for r in figures),
+            "log_records": Summary.of(float(r.log_records) for r in figures),
+            # Tokens fetched over the whole workload: one per client means it stayed cached.
+            "token_requests": credentials[name].calls,
+        }
+        for name, figures in runs.items()
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    from . import logs
+
+    parser = argparse.ArgumentParser(prog="python -m bench.w3_async", description=__doc__)
+    parser.add_argument("--lros", type=int, default=LROS)
+    parser.add_argument("--in-flight", type=int, default=IN_FLIGHT)
+    parser.add_argument("--repeats", type=int, default=REPEATS)
+    parser.add_argument("--skip-anchor", action="store_true")
+    arguments = parser.parse_args(argv)
+    contenders = present(skip_anchor=arguments.skip_anchor)
+    with tempfile.TemporaryDirectory() as folder:
+        figures = run(
+            contenders,
+            Path(folder),
+            repeats=arguments.repeats,
+            lros=arguments.lros,
+            in_flight=arguments.in_flight,
+            tally=logs.install(),
         )
+    print(
+        f"{arguments.lros} LROs, {arguments.in_flight} in flight on one event loop; "
+        f"client CPU per LRO, median of {arguments.repeats} (min-max)"
+    )
+    for name, figure in figures.items():
+        cpu = figure["cpu_per_lro"]
+        line = f"{ASYNC_LABELS[name]:28} {cpu.text(3, 1000.0)} ms"
+        if name != "floor" and "floor" in figures:
+            line += f"  {ratio(cpu, figures['floor']['cpu_per_lro']):.2f}x floor"
+        if name == "ours" and "anchor" in figures:
+            line += f", {ratio(cpu, figures['anchor']['cpu_per_lro']):.2f}x anchor"
+        print(line)
 
 
 if __name__ == "__main__":

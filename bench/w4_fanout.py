@@ -1,11 +1,21 @@
-"""W4: a fan-out to N instances against the stand-in ARM server (bench/lro_server.py).
+"""W4: a fan-out of one Create Or Update to N instances against the stand-in of W3.
 
-N Create Or Update operations (PUT -> polls -> GET), every one in flight at once: on one
-event loop with ``vmss_runcommands.aio`` (``async``), or on ``THREADS`` threads sharing one
-sync client (``threaded``, where ``THREADS`` operations are in flight). Per run, in a fresh
-process: client CPU per instance (``time.process_time``; the server is another process) and
-peak RSS growth (``ru_maxrss`` after the run minus before it) per in-flight operation.
-Run: ``python -m bench.w4_fanout`` (or ``--mode async --instances 1000`` for one run).
+Two ways, each with one shared client whose pool holds ``POOL`` connections:
+
+- ``async``: ``vmss_runcommands.aio`` with every one of the N operations in flight at once on
+  one event loop (they queue for the pool's connections);
+- ``threaded``: the sync client on ``THREADS`` threads, so ``THREADS`` operations are in flight.
+
+Each run is a fresh process (so its peak RSS is its own), with its own server; the client first
+runs ``POOL`` operations at once, so the pool is open and the token cached before measuring.
+Figures per run: client CPU per instance (``time.process_time``), peak RSS growth
+(``ru_maxrss`` after the run minus before it) per in-flight operation, wall time, and the
+server's own CPU time over the run: a wall time close to the server's CPU time means the
+server, not the client, set the pace. The server's counters must show exactly 1 PUT + 2 polls
++ 1 GET per instance.
+
+Run: ``python -m bench.w4_fanout`` (every size, both modes), ``--mode async --instances 1000``
+for one run, or through ``python -m bench``.
 """
 
 from __future__ import annotations
@@ -20,75 +30,138 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
-from . import samples
-from .credential import FakeCredential
-from .ours import Models
-from .w3_async import AsyncCredential
-from .w3_lro import running_server
+from . import ours
+from .credential import AsyncFakeCredential, FakeCredential
+from .stats import Summary
+from .w3_async import bounded
+from .w3_lro import ExchangeMismatch, Server, _check_exchanges, running_server
 
 SIZES = (100, 1_000, 10_000)
+MODES = ("async", "threaded")
 THREADS = 64
 POOL = 64
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def _rss_kib() -> int:
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+class PeakRss:
+    """Peak RSS growth over a stretch of code, in KiB.
+
+    On Linux the kernel's high-water mark is reset to the current RSS first (``clear_refs``),
+    so the peak is the stretch's own, not one left by start-up (making the throw-away CA, the
+    warm-up); elsewhere it is the growth of ``ru_maxrss``, which can only undercount.
+    """
+
+    def __init__(self) -> None:
+        try:
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as clear_refs:
+                clear_refs.write("5")
+            self._reset = True
+        except OSError:
+            self._reset = False
+        current = _status_kib("VmRSS") if self._reset else None
+        self._reset = current is not None
+        self._before = current if current is not None else _maxrss_kib()
+
+    def growth_kib(self) -> float:
+        peak = _status_kib("VmHWM") if self._reset else None
+        return float((peak if peak is not None else _maxrss_kib()) - self._before)
+
+
+def _maxrss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
-async def _fan_out_async(base_url: str, ca_path: str, instances: int) -> tuple[float, int]:
-    from vmss_runcommands.aio import RunCommandsClient
-
-    body = Models().build()
-    async with RunCommandsClient(
-        AsyncCredential(),
-        samples.SUBSCRIPTION_ID,
-        base_url=base_url,
-        connection_verify=ca_path,
-        polling_interval=0,
-        pool_maxsize=POOL,
-    ) as client:
-        ops = client.virtual_machine_scale_set_vm_run_commands
-
-        async def run_one(name: str) -> None:
-            poller = await ops.begin_create_or_update(
-                samples.RESOURCE_GROUP, samples.VMSS_NAME, samples.INSTANCE_ID, name, body
-            )
-            await poller.result()
-
-        await run_one("warm")
-        rss, cpu = _rss_kib(), time.process_time()
-        await asyncio.gather(*(run_one(f"rc-{i}") for i in range(instances)))
-        return time.process_time() - cpu, _rss_kib() - rss
+def _server_cpu(server: Server) -> float:
+    return server.counters()["cpu_ms"] / 1e3
 
 
-def _fan_out_threaded(base_url: str, ca_path: str, instances: int) -> tuple[float, int]:
+async def _fan_out_async(server: Server, ca_path: str, instances: int) -> dict[str, float]:
+    driver = ours.AsyncLro(server.base_url, ca_path, AsyncFakeCredential(), POOL)
+    try:
+        await bounded(driver.run, POOL, POOL, "warm")
+        _check_exchanges(server, POOL, "async warm-up")
+        server.reset()
+
+        async def one(index: int) -> None:
+            if await driver.run(f"rc-{index}") != "Succeeded":
+                raise ExchangeMismatch(f"rc-{index} did not end Succeeded")
+
+        server_cpu = _server_cpu(server)
+        rss = PeakRss()
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(one(index) for index in range(instances)))
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        figures = {
+            "cpu": cpu,
+            "wall": wall,
+            "rss_kib": rss.growth_kib(),
+            "server_cpu": _server_cpu(server) - server_cpu,
+        }
+        _check_exchanges(server, instances, f"async fan-out of {instances}")
+    finally:
+        await driver.close()
+    return figures
+
+
+def _fan_out_threaded(server: Server, ca_path: str, instances: int) -> dict[str, float]:
     from vmss_runcommands import RunCommandsClient
 
-    body = Models().build()
+    body = ours.Models().build()
     with RunCommandsClient(
         FakeCredential(),
-        samples.SUBSCRIPTION_ID,
-        base_url=base_url,
+        ours.samples.SUBSCRIPTION_ID,
+        base_url=server.base_url,
         connection_verify=ca_path,
         polling_interval=0,
         pool_maxsize=POOL,
     ) as client:
-        ops = client.virtual_machine_scale_set_vm_run_commands
+        operations = client.virtual_machine_scale_set_vm_run_commands
 
         def run_one(name: str) -> None:
-            ops.begin_create_or_update(
-                samples.RESOURCE_GROUP, samples.VMSS_NAME, samples.INSTANCE_ID, name, body
+            done = operations.begin_create_or_update(
+                ours.samples.RESOURCE_GROUP,
+                ours.samples.VMSS_NAME,
+                ours.samples.INSTANCE_ID,
+                name,
+                body,
             ).result()
+            if done.provisioning_state != "Succeeded":
+                raise ExchangeMismatch(f"{name} did not end Succeeded")
 
-        run_one("warm")
-        rss, cpu = _rss_kib(), time.process_time()
         with ThreadPoolExecutor(THREADS) as pool:
-            list(pool.map(run_one, (f"rc-{i}" for i in range(instances))))
-        return time.process_time() - cpu, _rss_kib() - rss
+            list(pool.map(run_one, (f"warm-{index}" for index in range(POOL))))
+            _check_exchanges(server, POOL, "threaded warm-up")
+            server.reset()
+            server_cpu = _server_cpu(server)
+            rss = PeakRss()
+            cpu, wall = time.process_time(), time.perf_counter()
+            list(pool.map(run_one, (f"rc-{index}" for index in range(instances))))
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        figures = {
+            "cpu": cpu,
+            "wall": wall,
+            "rss_kib": rss.growth_kib(),
+            "server_cpu": _server_cpu(server) - server_cpu,
+        }
+        _check_exchanges(server, instances, f"threaded fan-out of {instances}")
+    return figures
 
 
 def one_run(mode: str, instances: int) -> dict[str, float]:
+    """One fan-out in this process, with its own server."""
     with (
         tempfile.TemporaryDirectory() as folder,
         running_server(Path(folder), 1800.0) as (
@@ -96,42 +169,70 @@ def one_run(mode: str, instances: int) -> dict[str, float]:
             tls,
         ),
     ):
+        server.reset()
         if mode == "async":
-            cpu, rss = asyncio.run(_fan_out_async(server.base_url, tls.ca_path, instances))
+            figures = asyncio.run(_fan_out_async(server, tls.ca_path, instances))
             in_flight = instances
         else:
-            cpu, rss = _fan_out_threaded(server.base_url, tls.ca_path, instances)
+            figures = _fan_out_threaded(server, tls.ca_path, instances)
             in_flight = min(THREADS, instances)
     return {
-        "cpu_ms_per_instance": cpu / instances * 1e3,
-        "rss_kib_per_in_flight": rss / in_flight,
-        "in_flight": in_flight,
+        "cpu_per_instance": figures["cpu"] / instances,
+        "wall": figures["wall"],
+        "server_cpu": figures["server_cpu"],
+        "rss_kib_per_in_flight": figures["rss_kib"] / in_flight,
+        "in_flight": float(in_flight),
     }
 
 
+def _in_a_new_process(mode: str, instances: int) -> dict[str, float]:
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.w4_fanout", "--mode", mode, "--instances", str(instances)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    ).stdout
+    figures: dict[str, float] = json.loads(output.strip().splitlines()[-1])
+    return figures
+
+
+def run(*, sizes: tuple[int, ...], repeats: int) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per mode and size (as a string): the figures of :func:`one_run` over repeats."""
+    results: dict[str, dict[str, dict[str, Any]]] = {}
+    for mode in MODES:
+        results[mode] = {}
+        for size in sizes:
+            runs = [_in_a_new_process(mode, size) for _ in range(repeats)]
+            results[mode][str(size)] = {
+                "in_flight": int(runs[0]["in_flight"]),
+                **{
+                    key: Summary.of(run[key] for run in runs)
+                    for key in ("cpu_per_instance", "wall", "server_cpu", "rss_kib_per_in_flight")
+                },
+            }
+    return results
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--mode", choices=("async", "threaded"))
+    parser = argparse.ArgumentParser(prog="python -m bench.w4_fanout", description=__doc__)
+    parser.add_argument("--mode", choices=MODES)
     parser.add_argument("--instances", type=int)
-    args = parser.parse_args(argv)
-    if args.mode and args.instances:
-        print(json.dumps(one_run(args.mode, args.instances)))
+    arguments = parser.parse_args(argv)
+    if arguments.mode and arguments.instances:
+        print(json.dumps(one_run(arguments.mode, arguments.instances)))
         return
     print(
-        f"{'mode':9} {'instances':>9} {'in flight':>9} {'CPU ms/instance':>16} {'RSS KiB/op':>11}"
+        f"{'mode':9} {'instances':>9} {'in flight':>9} {'CPU ms/instance':>16} "
+        f"{'RSS KiB/op':>11} {'wall s':>7} {'server CPU s':>12}"
     )
-    for mode in ("async", "threaded"):
-        for size in SIZES:
-            out = subprocess.run(
-                [sys.executable, "-m", "bench.w4_fanout", "--mode", mode, "--instances", str(size)],
-                check=True,
-                capture_output=True,
-                text=True,
-            ).stdout
-            row = json.loads(out.strip().splitlines()[-1])
+    for mode, sizes in run(sizes=SIZES, repeats=1).items():
+        for size, row in sizes.items():
             print(
-                f"{mode:9} {size:9d} {row['in_flight']:9d} "
-                f"{row['cpu_ms_per_instance']:16.2f} {row['rss_kib_per_in_flight']:11.1f}"
+                f"{mode:9} {size:>9} {row['in_flight']:9d} "
+                f"{row['cpu_per_instance'].median * 1e3:16.3f} "
+                f"{row['rss_kib_per_in_flight'].median:11.1f} {row['wall'].median:7.2f} "
+                f"{row['server_cpu'].median:12.2f}"
             )
 
 
