@@ -50,8 +50,13 @@ def read_body(
     not bound each read by it (a caller-supplied ``pool_manager``):
     :class:`ServiceResponseTimeoutError` once it has passed.
     """
-    announced = raw.headers.get("Content-Length")
-    encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+    headers = raw.headers
+    # Names asked for with ``in`` first: HTTPHeaderDict.get raises (and catches) for a
+    # missing one, and most answers are not compressed.
+    announced = headers.get("Content-Length") if "Content-Length" in headers else None
+    encoded = (
+        "Content-Encoding" in headers and headers["Content-Encoding"].strip().lower() != "identity"
+    )
     if announced is not None and not (decode and encoded):
         try:
             length = int(announced)
@@ -59,6 +64,12 @@ def read_body(
             length = -1
         if length > limit:
             raise _too_large(request, limit, f"announces {length} bytes")
+        if length >= 0 and give_up_at is None:
+            # Known to fit: one read, which http.client ends at the announced length (each
+            # recv still bounded by the pool's limits).
+            body = raw.read(decode_content=decode)
+            raw.release_conn()
+            return body
     chunks: list[bytes] = []
     total = 0
     while True:

@@ -121,7 +121,10 @@ def _absolute(base: str, link: str) -> str:
 
 
 def _header(response: HttpResponse, name: str) -> str | None:
-    value = response.headers.get(name)
+    headers = response.headers
+    if name not in headers:  # HTTPHeaderDict.get raises (and catches) for a missing name
+        return None
+    value = headers.get(name)
     return (value.strip() or None) if isinstance(value, str) else None
 
 
@@ -807,6 +810,8 @@ class PollSchedule:
 
     def limit(self, give_up_at: float | None, timeout: float | None) -> tuple[float | None, str]:
         """The earlier of the operation's deadline and a wait's end, with how to word it."""
+        if give_up_at is None and self.deadline_at is None:
+            return None, ""  # no limit: nothing to word
         if self.deadline_at is not None and (give_up_at is None or self.deadline_at < give_up_at):
             return self.deadline_at, "the poller's overall deadline passed"
         return give_up_at, f"the {timeout} s timeout passed"

@@ -176,6 +176,8 @@ class Pipeline:
     ) -> None:
         self.transport = transport
         self.auth = auth
+        if isinstance(user_agent, str):
+            check_header("User-Agent", user_agent, "user_agent")
         self._user_agent = user_agent
         self.secret_fields = secret_fields
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
@@ -188,7 +190,9 @@ class Pipeline:
         agent = self._user_agent
         if not isinstance(agent, str):
             # Benign race: two threads may both make it; they make the same string.
-            agent = self._user_agent = agent()
+            agent = agent()
+            check_header("User-Agent", agent, "user_agent")
+            self._user_agent = agent
         return agent
 
     def run(
@@ -225,8 +229,12 @@ class Pipeline:
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
         headers = request.headers
+        # The last look before anything leaves: no header may smuggle in another. The values
+        # added below are checked where they are made (the User-Agent once, when built).
+        check_headers(headers, "request headers")
         present = {name.lower() for name in headers}  # header names are case-insensitive
         if client_request_id is not None:
+            check_header("x-ms-client-request-id", client_request_id, "request headers")
             if "x-ms-client-request-id" in present:
                 _set_header(headers, "x-ms-client-request-id", client_request_id)
             else:
@@ -237,8 +245,6 @@ class Pipeline:
             headers["User-Agent"] = self.user_agent
         if "accept" not in present:
             headers["Accept"] = "application/json"
-        # The last look before anything leaves: no header may smuggle in another.
-        check_headers(headers, "request headers")
 
     def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
         outgoing = HttpRequest(

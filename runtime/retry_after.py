@@ -23,13 +23,13 @@ def requested_delay(headers: Any, clock: Callable[[], float] = time.time) -> flo
     the response's own ``Date`` header when it has one, which cancels any skew between the
     client's clock and the server's; ``clock`` is only the fallback.
     """
-    retry_after = _text(headers.get("Retry-After"))
+    retry_after = _text(_get(headers, "Retry-After"))
     if retry_after is not None:
         seconds = _seconds(retry_after, headers, clock)
         if seconds is not None:
             return max(0.0, seconds)
     for name in _MILLISECOND_HEADERS:
-        millis = _text(headers.get(name))
+        millis = _text(_get(headers, name))
         if millis is None:
             continue
         try:
@@ -39,6 +39,12 @@ def requested_delay(headers: Any, clock: Callable[[], float] = time.time) -> flo
         if math.isfinite(value):
             return max(0.0, value / 1000.0)
     return None
+
+
+def _get(headers: Any, name: str) -> object:
+    # Asked first: a missing name costs urllib3's HTTPHeaderDict.get a raised KeyError, and
+    # most responses carry none of these headers.
+    return headers.get(name) if name in headers else None
 
 
 def _text(value: object) -> str | None:
