@@ -13,10 +13,12 @@ import logging
 import time
 from types import TracebackType
 from typing import Any, cast
+from urllib.parse import unquote
 
 import aiohttp
 import yarl
 from urllib3._collections import HTTPHeaderDict
+from urllib3.util import make_headers, parse_url
 
 from ..body import CHUNK_BYTES, DEFAULT_MAX_RESPONSE_BODY, _too_large, asks_for_compression
 from ..exceptions import (
@@ -38,8 +40,8 @@ __all__ = ["AiohttpTransport", "backoff_seconds"]
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
 
-_Proxy = tuple[yarl.URL, aiohttp.BasicAuth | None]
-"""A proxy's URL (without credentials) and its credentials."""
+_Proxy = tuple[yarl.URL, dict[str, str] | None]
+"""A proxy's URL (without credentials) and the headers carrying its credentials."""
 
 
 def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpResponse:
@@ -108,11 +110,8 @@ class AiohttpTransport:
         )
         # Read once, as the sync transport does: aiohttp's trust_env would look the
         # environment (and ~/.netrc) up again on a worker thread for every request.
-        self._proxies: dict[str, tuple[yarl.URL, aiohttp.BasicAuth | None]] = {}
-        self._proxy_for_host: dict[
-            tuple[str, str], tuple[yarl.URL, aiohttp.BasicAuth | None] | None
-        ]
-        self._proxy_for_host = {}
+        self._proxies: dict[str, _Proxy] = {}
+        self._proxy_for_host: dict[tuple[str, str], _Proxy | None] = {}
         self._no_proxy: tuple[str, ...] = ()
         self._bypass_all_proxies = False
         if session is None and proxies_from_env:
@@ -123,12 +122,10 @@ class AiohttpTransport:
             proxy_url = proxies.get(scheme)
             if not proxy_url:
                 continue
-            proxy = yarl.URL(proxy_url)
-            auth = None
-            if proxy.user is not None:
-                auth = aiohttp.BasicAuth(proxy.user, proxy.password or "")
-                proxy = proxy.with_user(None)
-            self._proxies[scheme] = (proxy, auth)
+            # Credentials in the proxy URL go to the proxy only, as the sync transport sends them.
+            auth = parse_url(proxy_url).auth
+            headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
+            self._proxies[scheme] = (yarl.URL(proxy_url).with_user(None), headers)
         no_proxy = proxies.get("no", "")
         self._bypass_all_proxies = no_proxy.strip() == "*"
         self._no_proxy = tuple(
@@ -343,18 +340,25 @@ class AiohttpTransport:
                     )
                 # Sent as built: the path is percent-encoded already and must not be re-quoted.
                 target_url = yarl.URL(url, encoded=True)
-                proxy = self._proxy(target_url) if self._proxies else None
+                proxy_url = proxy_headers = None
+                sent_headers = headers
+                if self._proxies:
+                    proxy_url, proxy_headers = self._proxy(target_url) or (None, None)
+                    if proxy_headers and target_url.scheme == "http":
+                        # No tunnel: the request itself goes to the proxy, with its
+                        # credentials (a tunnel's CONNECT carries them for https).
+                        sent_headers = {**headers, **proxy_headers}
                 async with session.request(
                     method,
                     target_url,
                     data=request.body,
-                    headers=headers,
+                    headers=sent_headers,
                     timeout=client_timeout,
                     allow_redirects=False,
                     # Only what the caller asked for is inflated, as in the sync transport.
                     auto_decompress=decode,
-                    proxy=None if proxy is None else proxy[0],
-                    proxy_auth=None if proxy is None else proxy[1],
+                    proxy=proxy_url,
+                    proxy_headers=proxy_headers,
                 ) as raw:
                     status = raw.status
                     target = (
