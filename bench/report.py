@@ -54,9 +54,9 @@ and rewrites this page. It takes about ten minutes on 2 cores. `nox -s bench -- 
 smoke run (a few repeats, smaller W3-async and W4, this page left alone); `nox -s bench --
 --only w3async,w4` runs some workloads only (the page is then left alone too);
 `nox -s bench -- --help` lists the other options. `python -m bench.w3_async` and
-`python -m bench.w4_fanout` run one workload each and print its figures. To see where our side spends its time, profile it in the same environment
-from the repository root: `.nox/bench/bin/python -m bench.profile w2 --case deser` (or `w3`,
-or `w3-async`).
+`python -m bench.w4_fanout` run one workload each and print its figures. To see where our
+side spends its time, profile it in the same environment from the repository root:
+`.nox/bench/bin/python -m bench.profile w2 --case deser` (or `w3`, or `w3-async`).
 
 Every figure is the median over repeats with the min-max range in brackets; the contenders run
 interleaved in one process (W2, W3, W3-async) or one after another in rotating order (W1), so
