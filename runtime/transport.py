@@ -16,7 +16,7 @@ from urllib3.util import Timeout, make_headers, parse_url
 
 from .body import DEFAULT_MAX_RESPONSE_BODY, read_body
 from .body import asks_for_compression as _asks_for_compression
-from .deadline import call_deadline, deadline_pool_classes
+from .deadline import call_deadline, current_deadline, deadline_pool_classes
 from .exceptions import (
     AzureError,
     InvalidHeaderValueError,
@@ -152,15 +152,13 @@ class Urllib3Transport:
         # "Accept-Encoding: identity", and a compressed answer to that is kept as it came.
         decode = _asks_for_compression(request.headers)
         try:
-            with call_deadline(give_up_at):
-                raw = self._open(request, policy, timeout, give_up_at, decode)
-                try:
-                    body = read_body(
-                        raw, limit=limit, decode=decode, request=request, give_up_at=give_up_at
-                    )
-                except BaseException:
-                    raw.close()
-                    raise
+            if give_up_at is None and current_deadline() is None:
+                # No call limit here nor around: the pools' own limits apply, and entering
+                # call_deadline would change nothing.
+                raw, body = self._exchange(request, policy, timeout, None, decode, limit)
+            else:
+                with call_deadline(give_up_at):
+                    raw, body = self._exchange(request, policy, timeout, give_up_at, decode, limit)
         except (urllib3_errors.HTTPError, ValueError) as error:
             if isinstance(error, InvalidHeaderValueError):
                 raise
@@ -177,6 +175,26 @@ class Urllib3Transport:
         # context: its text repeats the URL with its query (a signed poll link's signature)
         # or raw header values (tokens). The cause is the unwrapped reason, or nothing.
         raise failure from failure.inner_exception
+
+    def _exchange(
+        self,
+        request: HttpRequest,
+        policy: RetryPolicy,
+        timeout: float | None,
+        give_up_at: float | None,
+        decode: bool,
+        limit: int,
+    ) -> tuple[urllib3.BaseHTTPResponse, bytes]:
+        """The response (redirects followed) and its whole body."""
+        raw = self._open(request, policy, timeout, give_up_at, decode)
+        try:
+            body = read_body(
+                raw, limit=limit, decode=decode, request=request, give_up_at=give_up_at
+            )
+        except BaseException:
+            raw.close()
+            raise
+        return raw, body
 
     def _open(
         self,
