@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
                 "sizes": list(settings.w4_sizes),
                 "repeats": settings.w4_repeats,
                 "threads": w4_fanout.THREADS,
+                "async_in_flight": w4_fanout.ASYNC_IN_FLIGHT,
                 "pool": w4_fanout.POOL,
             },
         },

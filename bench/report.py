@@ -97,13 +97,17 @@ WORKLOADS = """\
   context per request and aiohttp then reuses no connection (a TLS handshake per request, about
   3x the anchor's CPU here) -- a cost of custom CA bundles that applications using the system
   store do not pay. Same exchange checks as W3.
-- **W4** one Create Or Update to each of N instances with one shared client: `async` puts all N
-  in flight on one event loop (they queue for the pool's connections), `threaded` runs the sync
-  client on a thread pool. Each run is a new process with its own server, after a warm-up that
-  opens the pool. Client CPU per instance should stay flat as N grows (the target compares the
-  largest N with the smallest); peak RSS growth is the high-water mark over the run (reset to
-  the current RSS first, on Linux) minus the RSS before it, per operation in flight; the
-  server's own CPU time over the run shows which side set the pace.
+- **W4** one Create Or Update to each of N instances with one shared client: `async` runs them
+  on one event loop with a bounded number in flight (workers that take the next instance as
+  one finishes, as a fan-out bounds itself; they queue for the pool's connections), `threaded`
+  runs the sync client on a thread pool. Each run is a new process with its own server, after a
+  warm-up that opens the pool. Client CPU per instance should stay flat as N grows (the target
+  compares the largest N with the smallest); peak RSS growth is the high-water mark over the
+  run (reset to the current RSS first, on Linux) minus the RSS before it, per operation in
+  flight. For `threaded` it is mostly the threads' stacks and the C allocator's per-thread
+  arenas, which grow with the run: the Python objects alive stay the same (tracemalloc shows no
+  growth from 2,000 to 5,000 instances). The server's own CPU time over the run shows which
+  side set the pace.
 """
 
 
@@ -547,8 +551,9 @@ def tables(results: dict[str, Any]) -> str:
         parts += [
             "## W4 fan-out",
             "One Create Or Update to each of N instances with one shared client (a pool of "
-            f"{settings['pool']} connections): `async` has all N in flight on one event loop, "
-            f"`threaded` runs them on {settings['threads']} threads. Each run is a fresh process "
+            f"{settings['pool']} connections): `async` has up to {settings['async_in_flight']} in "
+            f"flight on one event loop, `threaded` runs them on {settings['threads']} threads. "
+            "Each run is a fresh process "
             f"with its own server; {settings['repeats']} repeat(s). Wall time near the server's "
             "CPU time means the server set the pace; near the client's CPU time, the client did.",
             w4_table(results["w4"]),

@@ -44,16 +44,21 @@ class RunFigures:
 async def bounded(
     run_one: Callable[[str], Awaitable[str]], count: int, in_flight: int, prefix: str
 ) -> None:
-    """``count`` LROs with at most ``in_flight`` running; every one must end Succeeded."""
-    semaphore = asyncio.Semaphore(in_flight)
+    """``count`` LROs with at most ``in_flight`` running; every one must end Succeeded.
 
-    async def one(index: int) -> None:
-        async with semaphore:
+    ``in_flight`` workers take the next LRO as each finishes, as a bounded fan-out is written:
+    no task (or coroutine) exists for an LRO before it starts, so what is alive at any time,
+    and the memory and garbage-collection work it costs, depends on ``in_flight`` only.
+    """
+    indexes = iter(range(count))
+
+    async def worker() -> None:
+        for index in indexes:
             name = f"{prefix}-{index}"
             if await run_one(name) != "Succeeded":
                 raise ExchangeMismatch(f"{name} did not end Succeeded")
 
-    await asyncio.gather(*(one(index) for index in range(count)))
+    await asyncio.gather(*(worker() for _ in range(min(in_flight, count))))
 
 
 async def _measure(

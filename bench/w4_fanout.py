@@ -2,8 +2,9 @@
 
 Two ways, each with one shared client whose pool holds ``POOL`` connections:
 
-- ``async``: ``vmss_runcommands.aio`` with every one of the N operations in flight at once on
-  one event loop (they queue for the pool's connections);
+- ``async``: ``vmss_runcommands.aio`` on one event loop with up to ``ASYNC_IN_FLIGHT``
+  operations in flight (an ``asyncio.Semaphore``, as a fan-out bounds itself; they queue for
+  the pool's connections);
 - ``threaded``: the sync client on ``THREADS`` threads, so ``THREADS`` operations are in flight.
 
 Each run is a fresh process (so its peak RSS is its own), with its own server; the client first
@@ -42,6 +43,7 @@ SIZES = (100, 1_000, 10_000)
 MODES = ("async", "threaded")
 THREADS = 64
 POOL = 64
+ASYNC_IN_FLIGHT = 256
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -95,14 +97,10 @@ async def _fan_out_async(server: Server, ca_path: str, instances: int) -> dict[s
         _check_exchanges(server, POOL, "async warm-up")
         server.reset()
 
-        async def one(index: int) -> None:
-            if await driver.run(f"rc-{index}") != "Succeeded":
-                raise ExchangeMismatch(f"rc-{index} did not end Succeeded")
-
         server_cpu = _server_cpu(server)
         rss = PeakRss()
         cpu, wall = time.process_time(), time.perf_counter()
-        await asyncio.gather(*(one(index) for index in range(instances)))
+        await bounded(driver.run, instances, ASYNC_IN_FLIGHT, "rc")
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         figures = {
             "cpu": cpu,
@@ -172,7 +170,7 @@ def one_run(mode: str, instances: int) -> dict[str, float]:
         server.reset()
         if mode == "async":
             figures = asyncio.run(_fan_out_async(server, tls.ca_path, instances))
-            in_flight = instances
+            in_flight = min(ASYNC_IN_FLIGHT, instances)
         else:
             figures = _fan_out_threaded(server, tls.ca_path, instances)
             in_flight = min(THREADS, instances)
