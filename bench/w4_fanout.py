@@ -43,7 +43,9 @@ SIZES = (100, 1_000, 10_000)
 MODES = ("async", "threaded")
 THREADS = 64
 POOL = 64
-ASYNC_IN_FLIGHT = 256
+# As many as the pool has connections (and the threaded mode threads): an operation in flight
+# then never waits for a connection, at any N.
+ASYNC_IN_FLIGHT = POOL
 ROOT = Path(__file__).resolve().parent.parent
 
 
