@@ -720,8 +720,11 @@ class LroCore(Generic[T]):
                     f"and port as the operation URL {redact_url(self._state.url)}"
                 )
             self._checked_url = url
-        response = yield HttpRequest("GET", url, headers={"Accept": _POLL_ACCEPT})
-        # A poll sends no body, but its answer may echo what the first request sent.
+        # A poll sends no body, but its answer may echo what the first request sent: the
+        # request carries those values, so the pipeline's own log lines mask them too.
+        response = yield HttpRequest(
+            "GET", url, headers={"Accept": _POLL_ACCEPT}, secret_values=self._sent_secrets
+        )
         response.secret_values = SecretValues(response.secret_values | self._sent_secrets)
         self._last_response = response
         if response.status_code not in _OK_LRO_STATUS and not (

@@ -14,10 +14,11 @@ from .auth import BearerTokenPolicy
 from .exceptions import AzureError
 from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
+from .redirects import CREDENTIAL_HEADERS
 from .redact import (
     REDACTED,
     SecretValues,
-    mask_secret_values,
+    mask_text,
     redact_json_bytes,
     redact_url,
     secret_values_in_body,
@@ -235,7 +236,11 @@ class Pipeline:
 
     def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
         outgoing = HttpRequest(
-            method=request.method, url=request.url, headers=dict(request.headers), body=request.body
+            method=request.method,
+            url=request.url,
+            headers=dict(request.headers),
+            body=request.body,
+            secret_values=request.secret_values,
         )
         if self.auth is not None:
             self.auth.authorize(outgoing)
@@ -285,12 +290,12 @@ class Pipeline:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
         in a header, an error message or a body: the bearer token, the values of secret fields
         and SAS signatures."""
-        values = secret_values_in_body(outgoing.body, self.secret_fields)
-        authorization = _get_header(outgoing.headers, "Authorization")
-        if authorization:
-            scheme, _, credential = authorization.partition(" ")
-            values = SecretValues(values | {credential.strip() or scheme})
-        return values
+        values = set(secret_values_in_body(outgoing.body, self.secret_fields))
+        values |= outgoing.secret_values
+        for name, value in outgoing.headers.items():
+            if name.lower() in CREDENTIAL_HEADERS:
+                values.update(_credentials_in_header(value))
+        return SecretValues(values)
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger
@@ -314,7 +319,9 @@ class Pipeline:
                 elapsed_ms,
                 response.request.method,
                 redact_url(response.request.url),
-                mask_secret_values(format_headers(response.headers), response.secret_values),
+                mask_text(
+                    format_headers(response.headers), self.secret_fields, response.secret_values
+                ),
             )
         if response.body and logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -345,6 +352,19 @@ def format_headers(headers: Mapping[str, str]) -> str:
             shown = value
         lines.append(f"    {name}: {shown}")
     return "\n".join(lines)
+
+
+def _credentials_in_header(value: str) -> list[str]:
+    """The credentials of an ``Authorization``-like header: each comma-separated entry
+    without its scheme (``x-ms-authorization-auxiliary`` carries several), the whole value
+    too; cookie values likewise."""
+    found = [value.strip()]
+    for entry in value.replace(";", ",").split(","):
+        scheme, _, credential = entry.strip().partition(" ")
+        credential = credential.strip() or scheme
+        found.append(credential.partition("=")[2] if "=" in credential else credential)
+        found.append(credential)
+    return [item for item in found if item]
 
 
 def _get_header(headers: Mapping[str, str], name: str) -> str | None:

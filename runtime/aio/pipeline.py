@@ -65,7 +65,11 @@ class AsyncPipeline:
         """Send ``request`` and return the response, whatever its status (see ``Pipeline.run``)."""
         self._rules._prepare(request, client_request_id)
         outgoing = HttpRequest(
-            method=request.method, url=request.url, headers=dict(request.headers), body=request.body
+            method=request.method,
+            url=request.url,
+            headers=dict(request.headers),
+            body=request.body,
+            secret_values=request.secret_values,
         )
         if self.auth is not None:
             await self.auth.authorize_async(outgoing)
