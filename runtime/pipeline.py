@@ -14,7 +14,6 @@ from .auth import BearerTokenPolicy
 from .exceptions import AzureError
 from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
-from .redirects import CREDENTIAL_HEADERS
 from .redact import (
     REDACTED,
     SecretValues,
@@ -23,6 +22,7 @@ from .redact import (
     redact_url,
     secret_values_in_body,
 )
+from .redirects import CREDENTIAL_HEADERS
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
 

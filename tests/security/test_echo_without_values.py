@@ -87,7 +87,8 @@ def lro_server(server: HostileServer, poll_body: dict[str, object]) -> None:
         elif request.target.startswith("/operations/1"):
             conn.sendall(response_bytes(200, json.dumps(poll_body).encode()))
         else:
-            done = {"name": "rc", "location": "westus", "properties": {"provisioningState": "Succeeded"}}
+            done: dict[str, object] = {"name": "rc", "location": "westus"}
+            done["properties"] = {"provisioningState": "Succeeded"}
             conn.sendall(response_bytes(200, json.dumps(done).encode()))
 
     server.handler = handle
