@@ -105,6 +105,33 @@ class AzureError(Exception):
             return f"{self.message}\nRequest ids: x-ms-client-request-id={self.client_request_id}"
         return self.message
 
+    def scrub(self, values: frozenset[str], secret_fields: frozenset[str] = frozenset()) -> None:
+        """Mask ``values`` (what the failed request sent: its token, secret field values)
+        wherever this error shows text it did not write -- a status line or header a server
+        sent back, quoted by the library that read it -- and drop a wrapped exception (cause,
+        ``inner_exception``, ``exc_value``) whose own text shows one of them."""
+        masked = mask_text(self.message, secret_fields, values)
+        if masked != self.message:
+            self.message = masked
+            self.args = (masked, *self.args[1:])
+        self.exc_msg = mask_text(self.exc_msg, secret_fields, values)
+        if _shows_secret(self.inner_exception, values):
+            self.inner_exception = None
+        if _shows_secret(self.exc_value, values):
+            self.exc_value = None
+            self.exc_traceback = None
+        if _shows_secret(self.__cause__, values):
+            self.__cause__ = None
+        if _shows_secret(self.__context__, values):
+            self.__suppress_context__ = True
+
+
+def _shows_secret(error: BaseException | None, values: frozenset[str]) -> bool:
+    if error is None:
+        return False
+    text = f"{error!r} {error}"
+    return mask_text(text, (), values) != text
+
 
 class ServiceRequestError(AzureError):
     """The request never reached the service (connection, DNS, TLS, or refused by the client)."""
@@ -304,12 +331,17 @@ class HttpResponseError(AzureError):
     ) -> None:
         self.response = response
         self.status_code: int | None = response.status_code if response is not None else None
-        self.reason: str | None = response.reason if response is not None else None
         self.secret_fields = secret_fields
         # What the request sent that the service may echo back: the bearer token, secret
         # field values, SAS signatures (collected by the pipeline on the response, and carried
         # on a poll's request from the operation's first one), and the request's own body.
         self._secret_values: frozenset[str] = _sent_secret_values(response, secret_fields)
+        # The reason phrase is free text from the server, shown in the message below.
+        self.reason: str | None = (
+            None
+            if response is None
+            else mask_text(response.reason, secret_fields, self._secret_values)
+        )
         if error is None and response is not None and self._parses_error_body:
             error = _parse_error_body(response)
         if error is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import http
 import logging
 import os
 import platform
@@ -82,6 +83,7 @@ LOGGED_HEADERS = frozenset(
     )
 )
 _URL_HEADERS = frozenset({"location", "azure-asyncoperation"})
+_STANDARD_REASONS = frozenset(["", *(status.phrase for status in http.HTTPStatus)])
 
 _LOG_LEVELS = {
     "critical": logging.CRITICAL,
@@ -270,6 +272,9 @@ class Pipeline:
         except AzureError as error:
             if error.client_request_id is None:
                 error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
+            # The library that read a broken answer may quote it (a status line, a header),
+            # and a hostile server may have put the request's token there.
+            error.scrub(self._sent_secrets(outgoing), self.secret_fields)
             # Raised to the caller, who sees it: logged for the record, not as a warning.
             if self.logger.isEnabledFor(logging.INFO):
                 self.logger.info(
@@ -281,10 +286,17 @@ class Pipeline:
                 )
             raise
         response.request = original
-        response.secret_values = self._sent_secrets(outgoing)
+        self._received(response, outgoing)
         if logging_on:
             self._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
+
+    def _received(self, response: HttpResponse, outgoing: HttpRequest) -> None:
+        """Record on ``response`` the secrets ``outgoing`` sent, and mask them in its reason
+        phrase: free text a hostile server can fill with the token it was sent."""
+        values = response.secret_values = self._sent_secrets(outgoing)
+        if response.reason not in _STANDARD_REASONS:
+            response.reason = mask_text(response.reason, self.secret_fields, values)
 
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back

@@ -104,6 +104,7 @@ class AsyncPipeline:
         except AzureError as error:
             if error.client_request_id is None:
                 error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
+            error.scrub(self._rules._sent_secrets(outgoing), self.secret_fields)
             # Raised to the caller, who sees it: logged for the record, not as a warning.
             if self.logger.isEnabledFor(logging.INFO):
                 self.logger.info(
@@ -115,7 +116,7 @@ class AsyncPipeline:
                 )
             raise
         response.request = original
-        response.secret_values = self._rules._sent_secrets(outgoing)
+        self._rules._received(response, outgoing)
         if logging_on:
             self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
