@@ -115,6 +115,9 @@ class AiohttpTransport:
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
                 trust_env=False,
+                # No cookie state, as in the sync transport: a jar ignores ports, so a cookie
+                # one origin set would follow a redirect to another port of the same host.
+                cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=True,
                 skip_auto_headers=("Accept-Encoding",),
             )

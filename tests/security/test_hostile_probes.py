@@ -229,6 +229,34 @@ def test_a_redirect_back_to_the_origin_does_not_regain_the_token(
     assert evil.requests[0].header("authorization") is None
 
 
+def test_a_cookie_the_origin_set_is_not_carried_anywhere(
+    surface: str, good: HostileServer, evil: HostileServer
+) -> None:
+    good.handler = routes(
+        {
+            "GET /first": reply(200, b"{}", {"Set-Cookie": f"session={AUX}; Path=/"}),
+            "GET /second": reply(302, b"", {"Location": f"http://localhost:{evil.port}/steal"}),
+        }
+    )
+    evil.handler = reply(200, b"{}")
+    credential: Any = FakeCredential() if surface == "sync" else AsyncCredential(FakeCredential())
+    base = f"http://localhost:{good.port}"  # a name: cookie jars take no cookie for an address
+    with make_arm_client(
+        surface,
+        credential,
+        "sub",
+        base_url=base,
+        api_version="2024-07-01",
+        sdk_moniker="security-tests/0",
+        retry_policy=RetryPolicy.no_retries(),
+    ) as client:
+        client.send("GET", base + "/first", expected_status=(200,))
+        client.send("GET", base + "/second", expected_status=(200,))
+    assert [request.target for request in evil.requests] == ["/steal"]
+    for request in good.requests + evil.requests:
+        assert request.header("cookie") is None, request.target
+
+
 # The scripted pool below answers without sockets, so https and names that do not resolve here
 # can be probed too. The rule it checks (redirect_target, same_origin, without_credentials) is
 # the one both transports apply.
