@@ -691,3 +691,36 @@ def test_debug_logging_of_every_library_shows_no_secret(
     assert evil.requests and all(r.header("authorization") is None for r in evil.requests)
     assert_no_secret(text)
     assert_no_secret(everything_shown(caught.value))
+
+
+def test_a_poll_status_echoing_the_token_stays_out_of_the_token_and_errors(
+    surface: str, good: HostileServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    def handle(conn: socket.socket, request: Request) -> None:
+        if request.method == "PUT":
+            link = {"Azure-AsyncOperation": f"{good.base_url}/operations/1"}
+            conn.sendall(_bytes(201, b"{}", link))
+        else:  # a status nobody knows, so polling goes on: the token it was sent
+            status = f"{request.header('authorization')} {PASSWORD}"
+            conn.sendall(_bytes(200, json.dumps({"status": status}).encode()))
+
+    good.handler = handle
+    client = make_rc_client(
+        surface,
+        FakeCredential(),
+        "sub",
+        base_url=good.base_url,
+        retry_policy=RetryPolicy.no_retries(),
+        polling_interval=0,
+    )
+    ops = client.virtual_machine_scale_set_vm_run_commands
+    with caplog.at_level(logging.DEBUG):
+        poller = ops.begin_create_or_update("rg", "ss", "0", "rc", command())
+        with pytest.raises(PollingTimeoutError) as caught:
+            poller.result(timeout=0.3)
+    token = poller.continuation_token()
+    assert len([r for r in good.requests if r.target.startswith("/operations/1")]) > 1
+    assert_no_secret(poller.status() + str(caught.value) + repr(vars(caught.value)))
+    assert_no_secret(base64.urlsafe_b64decode(token + "==").decode("latin-1"))
+    assert_no_secret(caplog.text)
+    client.close()
