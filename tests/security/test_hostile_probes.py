@@ -724,3 +724,21 @@ def test_a_poll_status_echoing_the_token_stays_out_of_the_token_and_errors(
     assert_no_secret(base64.urlsafe_b64decode(token + "==").decode("latin-1"))
     assert_no_secret(caplog.text)
     client.close()
+
+
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost./x",  # fully qualified: DNS answers it, not the hosts file
+        "http://127.0.0.1./x",
+        "http://[::ffff:127.0.0.1]/x",
+        "http://0.0.0.0/x",
+        "http://localhost.localdomain/x",
+    ],
+)
+def test_no_token_in_clear_to_a_name_or_form_that_may_not_be_this_machine(url: str) -> None:
+    from vmss_runcommands.runtime.origin import token_allowed
+
+    assert not token_allowed(url)
+    assert token_allowed("http://localhost/x") and token_allowed("http://127.0.0.1:8080/x")

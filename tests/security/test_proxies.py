@@ -65,9 +65,10 @@ def test_other_hosts_still_go_through_the_proxy_with_its_credentials(
 def test_the_proxy_rules() -> None:
     rules = ProxyRules({"http": "http://proxy:3128", "https": "http://proxy:3128", "no": "corp"})
     assert rules.proxy_for("https", "management.azure.com") == "http://proxy:3128"
-    for host in ("127.0.0.1", "127.8.9.10", "[::1]", "localhost", "LOCALHOST.", "a.corp"):
+    for host in ("127.0.0.1", "127.8.9.10", "[::1]", "localhost", "LOCALHOST", "a.corp"):
         assert rules.proxy_for("http", host) is None, host
-    assert rules.proxy_for("http", "localhost.example") == "http://proxy:3128"
+    for host in ("localhost.example", "localhost."):
+        assert rules.proxy_for("http", host) == "http://proxy:3128", host
     assert (
         not ProxyRules({}) and ProxyRules({"no": "*", "http": "x"}).proxy_for("http", "h") is None
     )
