@@ -130,6 +130,7 @@ _ISO = re.compile(
 )
 _FROMISOFORMAT = datetime.datetime.fromisoformat
 _OFFSET_SIGNS = frozenset("+-")
+_DIGITS = frozenset("0123456789")
 
 
 def parse_datetime(value: str) -> datetime.datetime:
@@ -147,7 +148,7 @@ def parse_datetime(value: str) -> datetime.datetime:
         and value[4] == value[7] == "-"
         and value[10] == "T"
         and value[13] == value[16] == ":"
-        and value[19] in ".Z+-"
+        and (value[19] in "Z+-" or (value[19] == "." and value[20] in _DIGITS))
         and (value[-1] == "Z" or (value[-3] == ":" and value[-6] in _OFFSET_SIGNS))
         and value.isascii()
     ):
