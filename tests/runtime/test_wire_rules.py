@@ -4,7 +4,6 @@ rules every model is read with raise located errors that never show the value.""
 from __future__ import annotations
 
 import datetime
-import json
 from typing import Any
 
 import pytest
@@ -72,7 +71,7 @@ def test_seven_fraction_digits_are_cut_to_microseconds() -> None:
 @example("2024-01-01T100000.5Z+00:00")
 @example("2024-01-01T10:00:00+05:30:15")  # an offset with seconds
 @example("2024-01-01T10:00:00.+00:00")
-@example("２０２４-01-01T10:00:00Z")  # non-ASCII digits
+@example("\uff12\uff10\uff12\uff14-01-01T10:00:00Z")  # non-ASCII digits
 def test_any_text_reads_as_the_general_reader_reads_it(text: str) -> None:
     try:
         expected = general(text)
