@@ -331,12 +331,13 @@ class Codec:
         if rule is not None and tp is not Any:
             return rule.write
         if tp in self._models:
-            own = self._model_writer(tp, keep_readonly)
-            if tp not in self._subtypes:
+            model = typing.cast(type, tp)
+            own = self._model_writer(model, keep_readonly)
+            if model not in self._subtypes:
                 return own
             by_class = {
                 sub: self._model_writer(sub, keep_readonly)
-                for sub in self._subtypes[tp][1].values()
+                for sub in self._subtypes[model][1].values()
             }
             return lambda obj: by_class.get(obj.__class__, own)(obj)
         origin = typing.get_origin(tp)
@@ -621,3 +622,9 @@ def _subtype_tables(models: frozenset[type]) -> dict[type, tuple[str, dict[str, 
             if ancestor in models:
                 tables.setdefault(ancestor, (key, {}))[1][value] = model
     return tables
+
+
+# pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are
+# read on purpose in this module; the public surface stays fully typed.
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false, reportUnknownParameterType=false
