@@ -222,6 +222,29 @@ class _Source:
         self.lines.append("    " * indent + text)
 
 
+class _Block:
+    """Generated lines that read the value at one wire path: an error raised in them leaves
+    with that path added (a try block costs nothing on the way through from 3.11 on)."""
+
+    def __init__(self, src: _Source, path: tuple[str, ...]) -> None:
+        self.src = src
+        self.path = path
+        self.lines: list[tuple[int, str]] = []
+
+    def add(self, indent: int, text: str) -> None:
+        self.lines.append((indent, text))
+
+    def close(self) -> None:
+        if not self.lines:
+            return
+        self.src.add(1, "try:")
+        for indent, text in self.lines:
+            self.src.add(2 + indent, text)
+        self.src.add(1, "except WireError as error:")
+        steps = ", ".join(repr(step) for step in self.path)
+        self.src.add(2, f"raise error.under({steps}) from None")
+
+
 class Codec:
     """Reads and writes a set of generated models; one per generated module.
 
@@ -405,7 +428,6 @@ class Codec:
         extra_name = extra_field_name(model)
         src = _Source()
         cls = src.ref(model, "cls")
-        paths: list[tuple[str, ...]] = [()]  # where an error is, by the value of ``at``
         src.names.update(
             new=object.__new__,
             as_object=as_object,
@@ -414,7 +436,6 @@ class Codec:
             WireError=WireError,
             unknown=_unknown,
             item_error=_item_error,
-            PATHS=paths,
         )
         name = f"read_{model.__name__}"
         src.add(0, f"def {name}(o):")
@@ -422,14 +443,12 @@ class Codec:
         src.add(2, "o = as_object(o)")
         src.add(1, "o_get = o.get")  # bound once: every field reads through it
         src.add(1, "extra = None")
-        src.add(1, "at = 0")
-        src.add(1, "try:")
         # The top-level object, then every flattened container: its unknown keys kept.
         containers: dict[tuple[str, ...], str] = {(): "o"}
         if extra_name is not None:
             known = src.ref(frozenset(layout), "K")
-            src.add(2, f"if not o.keys() <= {known}:")
-            src.add(3, f"extra = unknown(o, {known}, (), extra)")
+            src.add(1, f"if not o.keys() <= {known}:")
+            src.add(2, f"extra = unknown(o, {known}, (), extra)")
         for field in fields:
             for depth in range(1, len(field.path)):
                 path = field.path[:depth]
@@ -439,19 +458,20 @@ class Codec:
                 for step in path:
                     node = node[step]
                 var = containers[path] = f"c{len(containers)}"
-                paths.append(path)
-                src.add(2, f"{var} = {containers[path[:-1]]}_get({path[-1]!r})")
-                src.add(2, f"if {var} is None:")
-                src.add(3, f"{var} = EMPTY")  # ARM may send null for a container it has nothing in
-                src.add(2, "else:")
-                src.add(3, f"at = {len(paths) - 1}")
-                src.add(3, f"if {var}.__class__ is not dict:")
-                src.add(4, f"{var} = as_object({var})")
+                block = _Block(src, path)
+                block.add(0, f"{var} = {containers[path[:-1]]}_get({path[-1]!r})")
+                block.add(0, f"if {var} is None:")
+                block.add(
+                    1, f"{var} = EMPTY"
+                )  # ARM may send null for a container it has nothing in
+                block.add(0, f"elif {var}.__class__ is not dict:")
+                block.add(1, f"{var} = as_object({var})")
                 if extra_name is not None:
                     known = src.ref(frozenset(node), "K")
-                    src.add(3, f"if not {var}.keys() <= {known}:")
-                    src.add(4, f"extra = unknown({var}, {known}, {path!r}, extra)")
-                src.add(2, f"{var}_get = {var}.get")
+                    block.add(0, f"if not {var}.keys() <= {known}:")
+                    block.add(1, f"extra = unknown({var}, {known}, {path!r}, extra)")
+                block.close()
+                src.add(1, f"{var}_get = {var}.get")
         values: list[tuple[WireField, str]] = []
         nullable: list[tuple[WireField, str]] = []
         for index, field in enumerate(fields):
@@ -461,62 +481,16 @@ class Codec:
                 values.append((field, src.ref(field.default_value, "D")))
                 continue
             values.append((field, var))
-            paths.append(field.path)
-            container, key = containers[field.path[:-1]], field.path[-1]
-            member = _member(field.type)
-            optional = not field.required or field.discriminator or (member or (0, False))[1]
-            rule = self._rule(member[0] if member else field.type, field.format)
-            src.add(2, f"at = {len(paths) - 1}")
-            if field.required and not field.discriminator:
-                src.add(2, f"{var} = {container}_get({key!r}, MISSING)")
-                src.add(2, f"if {var} is MISSING:")
-                src.add(3, 'raise WireError("required field is missing")')
-            else:
-                src.add(2, f"{var} = {container}_get({key!r})")
-            guard = f"{var} is not None and " if optional else ""
-            other = f"elif {var} is not None:" if optional else "else:"
-            read = src.ref(self._reader(field.type, field.format), "R")
-            inner = member[0] if member else field.type
-            if rule is not None and rule.exact is object:
-                pass  # any JSON value
-            elif rule is not None and rule.exact is not None:
-                src.add(2, f"if {guard}{var}.__class__ is not {src.ref(rule.exact, 'T')}:")
-                src.add(3, f"{var} = {read}({var})")
-            elif rule is not None and rule.parse is not None:
-                # The rule's parser on the string ARM sends, without a call in between.
-                refused = src.ref(f"expected {rule.label}", "M")
-                src.add(2, f"if {var}.__class__ is str:")
-                src.add(3, "try:")
-                src.add(4, f"{var} = {src.ref(rule.parse, 'P')}({var})")
-                src.add(3, "except ValueError:")
-                src.add(4, f"raise WireError({refused}) from None")
-                src.add(2, other)
-                src.add(3, f"{var} = {read}({var})")
-            elif rule is not None and rule.table is not None:
-                table = src.ref(rule.table, "E")
-                src.add(2, f"if {var}.__class__ is str and {var} in {table}:")
-                src.add(3, f"{var} = {table}[{var}]")
-                src.add(2, other)
-                src.add(3, f"{var} = {read}({var})")
-            elif typing.get_origin(inner) is list:
-                (item_type,) = typing.get_args(inner) or (Any,)
-                item = src.ref(self._reader(item_type, field.format), "I")
-                src.add(2, f"if {var}.__class__ is list:")
-                src.add(3, "try:")
-                src.add(4, f"{var} = [None if x is None else {item}(x) for x in {var}]")
-                src.add(3, "except WireError as error:")
-                src.add(4, f"raise item_error(error, {var}, {item}) from None")
-                src.add(2, other)
-                src.add(3, f"{var} = {read}({var})")
-            elif optional:
-                src.add(2, f"if {var} is not None:")
-                src.add(3, f"{var} = {read}({var})")
-            else:
-                src.add(2, f"{var} = {read}({var})")
             if field.nullable:
                 nullable.append((field, var))
-        src.add(1, "except WireError as error:")
-        src.add(2, "raise error.under(*PATHS[at]) from None")
+            container, key = containers[field.path[:-1]], field.path[-1]
+            if field.required and not field.discriminator:
+                src.add(1, f"{var} = {container}_get({key!r}, MISSING)")
+                src.add(1, f"if {var} is MISSING:")
+                src.add(2, f'raise WireError("required field is missing", {field.path!r})')
+            else:
+                src.add(1, f"{var} = {container}_get({key!r})")
+            self._read_field(_Block(src, field.path), field, var)
         src.add(1, f"r = new({cls})")
         for field, var in values:
             src.add(1, f"r.{field.name} = {var}")
@@ -539,6 +513,55 @@ class Codec:
         src.add(1, "return r")
         reader: Reader = _compile(name, src.lines, src.names)
         return reader
+
+    def _read_field(self, block: _Block, field: WireField, var: str) -> None:
+        """The check (and conversion) of one field's value by its rule, as generated code."""
+        src = block.src
+        member = _member(field.type)
+        optional = not field.required or field.discriminator or (member or (0, False))[1]
+        inner = member[0] if member else field.type
+        rule = self._rule(inner, field.format)
+        # The common case first: a value of the right class is the only test it takes.
+        guard = f" and {var} is not None" if optional else ""
+        other = f"elif {var} is not None:" if optional else "else:"
+        read = src.ref(self._reader(field.type, field.format), "R")
+        if rule is not None and rule.exact is object:
+            return  # any JSON value
+        if rule is not None and rule.exact is not None:
+            block.add(0, f"if {var}.__class__ is not {src.ref(rule.exact, 'T')}{guard}:")
+            block.add(1, f"{var} = {read}({var})")
+        elif rule is not None and rule.parse is not None:
+            # The rule's parser on the string ARM sends, without a call in between.
+            refused = src.ref(f"expected {rule.label}", "M")
+            block.add(0, f"if {var}.__class__ is str:")
+            block.add(1, "try:")
+            block.add(2, f"{var} = {src.ref(rule.parse, 'P')}({var})")
+            block.add(1, "except ValueError:")
+            block.add(2, f"raise WireError({refused}) from None")
+            block.add(0, other)
+            block.add(1, f"{var} = {read}({var})")
+        elif rule is not None and rule.table is not None:
+            table = src.ref(rule.table, "E")
+            block.add(0, f"if {var}.__class__ is str and {var} in {table}:")
+            block.add(1, f"{var} = {table}[{var}]")
+            block.add(0, other)
+            block.add(1, f"{var} = {read}({var})")
+        elif typing.get_origin(inner) is list:
+            (item_type,) = typing.get_args(inner) or (Any,)
+            item = src.ref(self._reader(item_type, field.format), "I")
+            block.add(0, f"if {var}.__class__ is list:")
+            block.add(1, "try:")
+            block.add(2, f"{var} = [None if x is None else {item}(x) for x in {var}]")
+            block.add(1, "except WireError as error:")
+            block.add(2, f"raise item_error(error, {var}, {item}) from None")
+            block.add(0, other)
+            block.add(1, f"{var} = {read}({var})")
+        elif optional:
+            block.add(0, f"if {var} is not None:")
+            block.add(1, f"{var} = {read}({var})")
+        else:
+            block.add(0, f"{var} = {read}({var})")
+        block.close()
 
     def _generate_writer(self, model: type, keep_readonly: bool) -> Writer:
         fields = [f for f in model_fields(model) if keep_readonly or not f.read_only]

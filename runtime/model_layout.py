@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from .model_init import install_init
 from .redact import mask_sas_signatures, redact_json_value
 from .wire_types import UNSET
 
@@ -119,6 +120,8 @@ def wire_model(cls: type[T]) -> type[T]:
       of every other field through a Python-level ``__setattr__`` as well.
     * attrs' own ``__ne__`` is dropped: ``object.__ne__`` inverts ``__eq__`` just the same,
       in C, and the generated unstructure code compares each model-valued field with None.
+    * ``__init__`` is attrs' written again without that property's check of the default
+      empty dict (:mod:`.model_init`).
     """
     name = extra_field_name(cls)
     if name is not None and not (name not in cls.__dict__ and _inherited_property(cls, name)):
@@ -128,6 +131,8 @@ def wire_model(cls: type[T]) -> type[T]:
         setattr(cls, name, property(slot.__get__, _checked_setter(slot, name), slot.__delete__))
     if "__ne__" in cls.__dict__:
         delattr(cls, "__ne__")
+    if name is not None:
+        install_init(cls, name, raw_setter(cls, name))
     return cls
 
 
