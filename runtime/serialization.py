@@ -8,9 +8,10 @@ One concern per module:
   type rules are stated, and the located error a refused value raises;
 * :mod:`.model_layout` -- where a model's fields sit on the wire (flattening, unknown keys,
   wire nulls) and the model helpers built on it: ``wire_model``, ``model_repr``,
-  ``send_null``;
-* :mod:`.model_codec` -- ``Codec``: the per-model reading and writing functions, generated once
-  from the field table and the rules;
+  ``send_null`` (:mod:`.model_init`: the models' constructor);
+* :mod:`.model_codec` -- ``Codec``: the reader and writer of every field type, and each model's
+  reading and writing function, which :mod:`.model_source` writes once from the field table
+  and the rules;
 * :mod:`.body_encoding` -- ``serialize_body``: a request body as JSON bytes.
 """
 
