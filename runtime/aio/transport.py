@@ -9,16 +9,15 @@ client CPU per request in ``bench/aio_transports.py``.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from types import TracebackType
 from typing import Any, cast
-from urllib.parse import unquote
 
 import aiohttp
 import yarl
 from urllib3._collections import HTTPHeaderDict
-from urllib3.util import make_headers, parse_url
 
 from ..body import CHUNK_BYTES, DEFAULT_MAX_RESPONSE_BODY, _too_large, asks_for_compression
 from ..exceptions import (
@@ -30,7 +29,8 @@ from ..exceptions import (
     ServiceResponseTimeoutError,
 )
 from ..http import HttpRequest, HttpResponse
-from ..origin import is_loopback_host, same_origin
+from ..origin import same_origin
+from ..proxies import ProxyRules
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from ..retry import RetryPolicy
@@ -39,9 +39,6 @@ from ..transport import DEFAULT_POOL_MAXSIZE, _proxy_settings, _ssl_context, che
 __all__ = ["AiohttpTransport", "backoff_seconds"]
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
-
-_Proxy = tuple[yarl.URL, dict[str, str] | None]
-"""A proxy's URL (without credentials) and the headers carrying its credentials."""
 
 
 def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpResponse:
@@ -72,9 +69,9 @@ def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
 class AiohttpTransport:
     """Sends requests through one ``aiohttp.ClientSession`` (made on first use, in the loop
     that uses it); at most ``pool_maxsize`` connections per host. Proxies come from
-    ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here by the sync transport's
-    rules (loopback hosts never go through a proxy). A caller-supplied ``session`` is used as
-    is and not closed."""
+    ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here, as in the sync transport;
+    loopback hosts never go through a proxy. A caller-supplied ``session`` is used as is (its
+    own proxy settings included) and not closed."""
 
     def __init__(
         self,
@@ -86,7 +83,6 @@ class AiohttpTransport:
         retry_policy: RetryPolicy | None = None,
         pool_maxsize: int = DEFAULT_POOL_MAXSIZE,
         max_response_body: int = DEFAULT_MAX_RESPONSE_BODY,
-        proxies_from_env: bool = True,
     ) -> None:
         check_body_limit("max_response_body", max_response_body)
         self._max_response_body = max_response_body
@@ -108,49 +104,7 @@ class AiohttpTransport:
             sock_connect=connection_timeout,
             sock_read=read_timeout,
         )
-        # Read once, as the sync transport does: aiohttp's trust_env would look the
-        # environment (and ~/.netrc) up again on a worker thread for every request.
-        self._proxies: dict[str, _Proxy] = {}
-        self._proxy_for_host: dict[tuple[str, str], _Proxy | None] = {}
-        self._no_proxy: tuple[str, ...] = ()
-        self._bypass_all_proxies = False
-        if session is None and proxies_from_env:
-            self._configure_proxies(_proxy_settings())
-
-    def _configure_proxies(self, proxies: dict[str, str]) -> None:
-        for scheme in ("http", "https"):
-            proxy_url = proxies.get(scheme)
-            if not proxy_url:
-                continue
-            # Credentials in the proxy URL go to the proxy only, as the sync transport sends them.
-            auth = parse_url(proxy_url).auth
-            headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
-            self._proxies[scheme] = (yarl.URL(proxy_url).with_user(None), headers)
-        no_proxy = proxies.get("no", "")
-        self._bypass_all_proxies = no_proxy.strip() == "*"
-        self._no_proxy = tuple(
-            entry.strip().lstrip(".").lower() for entry in no_proxy.split(",") if entry.strip()
-        )
-
-    def _proxy(self, url: yarl.URL) -> _Proxy | None:
-        """The proxy (and its credentials) for ``url``, or ``None`` to connect directly."""
-        key = (url.scheme, url.host or "")
-        try:
-            return self._proxy_for_host[key]
-        except KeyError:
-            pass
-        host = key[1].strip("[]").lower()
-        proxy = self._proxies.get(key[0])
-        if proxy is not None and (
-            self._bypass_all_proxies
-            or is_loopback_host(host)
-            or any(host == entry or host.endswith("." + entry) for entry in self._no_proxy)
-        ):
-            proxy = None
-        if len(self._proxy_for_host) >= 64:
-            self._proxy_for_host.clear()
-        self._proxy_for_host[key] = proxy
-        return proxy
+        self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -166,9 +120,15 @@ class AiohttpTransport:
                 ssl=_ssl_context(self._connection_verify),
             )
             # Like the sync transport, no Accept-Encoding unless the request asks for one.
+            # Proxies come from the environment through ProxyRules, not trust_env: aiohttp's
+            # would send a plain-http loopback request (bearer token included) through an
+            # HTTP_PROXY, and read ~/.netrc credentials into requests that carry a token.
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
                 trust_env=False,
+                # No cookie state, as in the sync transport: a jar ignores ports, so a cookie
+                # one origin set would follow a redirect to another port of the same host.
+                cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=True,
                 skip_auto_headers=("Accept-Encoding",),
             )
@@ -340,25 +300,27 @@ class AiohttpTransport:
                     )
                 # Sent as built: the path is percent-encoded already and must not be re-quoted.
                 target_url = yarl.URL(url, encoded=True)
-                proxy_url = proxy_headers = None
-                sent_headers = headers
-                if self._proxies:
-                    proxy_url, proxy_headers = self._proxy(target_url) or (None, None)
-                    if proxy_headers and target_url.scheme == "http":
-                        # No tunnel: the request itself goes to the proxy, with its
-                        # credentials (a tunnel's CONNECT carries them for https).
-                        sent_headers = {**headers, **proxy_headers}
+                proxy, proxy_login = self._proxy_for(target_url)
+                sent_headers: Any = headers
+                proxy_headers = None
+                if proxy_login is not None:
+                    # A forwarded http request carries the proxy's login itself; a tunnel
+                    # (https) sends it on CONNECT only.
+                    if target_url.scheme == "http":
+                        sent_headers = {**headers, "Proxy-Authorization": proxy_login}
+                    else:
+                        proxy_headers = {"Proxy-Authorization": proxy_login}
                 async with session.request(
                     method,
                     target_url,
+                    proxy=proxy,
+                    proxy_headers=proxy_headers,
                     data=request.body,
                     headers=sent_headers,
                     timeout=client_timeout,
                     allow_redirects=False,
                     # Only what the caller asked for is inflated, as in the sync transport.
                     auto_decompress=decode,
-                    proxy=proxy_url,
-                    proxy_headers=proxy_headers,
                 ) as raw:
                     status = raw.status
                     target = (
@@ -400,6 +362,20 @@ class AiohttpTransport:
         except BaseException as error:
             raise to_azure_error(error, _target(request)) from None
         raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {_target(request)}")
+
+    def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, str | None]:
+        """The proxy for ``url`` (never for a loopback host) and the ``Proxy-Authorization``
+        value made from the proxy URL's userinfo, as the sync transport sends it."""
+        if not self._proxy_rules:
+            return None, None
+        proxy = self._proxy_rules.proxy_for(url.scheme, url.host or "")
+        if proxy is None:
+            return None, None
+        parsed = yarl.URL(proxy)
+        if parsed.user is None:
+            return parsed, None
+        login = f"{parsed.user}:{parsed.password or ''}".encode()
+        return parsed.with_user(None), f"Basic {base64.b64encode(login).decode('ascii')}"
 
     async def close(self) -> None:
         """Close the session (a caller-supplied one is left open)."""

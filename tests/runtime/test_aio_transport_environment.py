@@ -91,16 +91,6 @@ def test_no_proxy_and_loopback_bypass_the_proxy(
     assert [r.path for r in server.requests] == ["/direct"]
 
 
-def test_without_proxies_from_env_no_proxy_is_used(
-    server: ScriptedServer, closed_port: int, clean_environment: pytest.MonkeyPatch
-) -> None:
-    clean_environment.setenv("HTTP_PROXY", f"http://127.0.0.1:{closed_port}")
-    clean_environment.setenv("http_proxy", f"http://127.0.0.1:{closed_port}")
-    transport = AiohttpTransport(retry_policy=NO_RETRIES, proxies_from_env=False)
-    [response] = _send(transport, f"{server.url}/direct")
-    assert isinstance(response, HttpResponse) and response.status_code == 200
-
-
 def test_netrc_credentials_are_never_sent(
     server: ScriptedServer, tmp_path: Path, clean_environment: pytest.MonkeyPatch
 ) -> None:
