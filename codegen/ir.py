@@ -87,6 +87,8 @@ class Field:
     constant: bool = False  # a required single-value enum: always sent, never asked for
     # How a date-time (or the date-times of a list/dict) is written: "rfc1123", or "" (RFC 3339).
     wire_format: str = ""
+    # A hoisted field renamed because its name clashed (``type_properties_type``): its own name.
+    own_name: str = ""
 
     @property
     def annotation(self) -> str:
@@ -163,7 +165,8 @@ class EnumType:
     source: str
 
 
-ParameterLocation = Literal["path", "query", "header", "body", "formData"]
+# "flattened": one field of a body with x-ms-client-flatten, which the caller passes on its own.
+ParameterLocation = Literal["path", "query", "header", "body", "formData", "flattened"]
 
 
 @dataclass(frozen=True)
@@ -185,14 +188,22 @@ class Parameter:
     group: str = ""  # x-ms-parameter-grouping: the class the caller passes this value in
     content_type: str = ""  # a body's media type when it is not JSON
     default: str | None = None  # an optional value's spec default, as a Python literal
+    flatten: bool = False  # a body with x-ms-client-flatten: its fields are the arguments
+    body_field: str = ""  # location "flattened": the body model's field this value fills
 
     @property
     def annotation(self) -> str:
+        if self.location == "flattened":
+            # Passed to the body model's constructor as it is: the field's own annotation.
+            text = self.type.annotation
+            return f"{text} | str" if self.accepts_str else text
         if self.location == "body" and self.type.kind == "model":
             return f"{self.type.name} | Mapping[str, Any]"
         item = self.type.item
         if self.location == "body" and self.type.kind == "list" and item and item.kind == "model":
             return f"Sequence[{item.name} | Mapping[str, Any]]"
+        if self.location == "body" and self.type.kind == "dict" and item and item.kind == "model":
+            return f"Mapping[str, {item.name} | Mapping[str, Any]]"
         text = self.type.annotation
         if self.type.kind == "list" and self.location != "body":
             text = f"Sequence[{self.type.item.annotation if self.type.item else 'Any'}]"
@@ -273,6 +284,9 @@ class Operation:
     form_content_type: str = ""
     # Headers the success responses declare; the caller reads them through ``cls=``.
     response_headers: tuple[ResponseHeader, ...] = ()
+    # x-ms-client-flatten on the body: the caller passes the body model's fields, one
+    # argument each (location "flattened"), and the operation builds the model from them.
+    body_fields: tuple[Parameter, ...] = ()
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
@@ -285,16 +299,24 @@ class Operation:
         host = [p for p in self.host_parameters if not p.client_level]
         path = [*host, *path] if self.host_first else [*path, *host]
         required = [p for p in self._caller_query_and_headers if p.required]
-        body = (self.body,) if self.body and self.body.required and not self.body.group else ()
-        return (*path, *required, *body)
+        body = self.body
+        body_arg = (body,) if body is not None and self._body_is_argument and body.required else ()
+        fields = [p for p in self.body_fields if p.required and not p.group]
+        return (*path, *required, *body_arg, *fields)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
         """Optional caller-supplied values: keyword-only, defaulting to None (not sent)."""
         optional = [p for p in self._caller_query_and_headers if not p.required]
-        if self.body and not self.body.required and not self.body.group:
+        if self.body is not None and self._body_is_argument and not self.body.required:
             optional.append(self.body)
+        optional += [p for p in self.body_fields if not p.required and not p.group]
         return tuple(optional)
+
+    @property
+    def _body_is_argument(self) -> bool:
+        """The body is one argument of the method (neither grouped nor flattened)."""
+        return self.body is not None and not self.body.group and not self.body_fields
 
     @property
     def _caller_query_and_headers(self) -> list[Parameter]:

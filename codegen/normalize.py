@@ -4,7 +4,8 @@ Decisions made here, so templates never make them:
 - allOf bases are merged into the model that uses them (base fields first); a base is emitted as
   a class of its own only when something refers to it directly.
 - ``x-ms-client-flatten`` hoists the nested object's fields into the parent; the container model
-  is not emitted unless referenced elsewhere. Name clashes get the container's name as prefix.
+  is not emitted unless referenced elsewhere. A hoisted field whose name clashes is named
+  after its path, as AutoRest names it (``type_properties_type``).
 - A field is read-only if it or any container it is hoisted from is ``readOnly``; read-only
   fields are never required in a constructor (the server fills them).
 - A field is secret if the spec says ``x-ms-secret: true`` or the config names it.
@@ -40,6 +41,7 @@ class Normalizer:
         self._schemas = schemas.models
         self._config = config
         self._fields_cache: dict[str, tuple[Field, ...]] = {}
+        self._undeduped_cache: dict[str, tuple[Field, ...]] = {}
         self._enums: dict[str, EnumType] = {}
         self._class_names: dict[str, str] = {}  # class name -> ref, to detect clashes
         self._refs_by_name: dict[str, str] = {}
@@ -167,6 +169,16 @@ class Normalizer:
 
     def fields_of(self, ref: str) -> tuple[Field, ...]:
         cached = self._fields_cache.get(ref)
+        if cached is None:
+            cached = _dedupe_python_names(list(self._undeduped_fields(ref)))
+            self._fields_cache[ref] = cached
+        return cached
+
+    def _undeduped_fields(self, ref: str) -> tuple[Field, ...]:
+        """The fields of ``ref`` before clashing flattened names are resolved: a model hoisted
+        into another by x-ms-client-flatten gets its names where it ends up, as in AutoRest
+        (``properties.settings.type`` is ``type_properties_settings_type``)."""
+        cached = self._undeduped_cache.get(ref)
         if cached is not None:
             return cached
         schema = self._schemas[ref]
@@ -181,8 +193,8 @@ class Normalizer:
         for schema_field in schema.fields:
             for f in self._expand(schema_field, located):
                 fields[_key(f)] = f
-        result = _dedupe_python_names(list(fields.values()))
-        self._fields_cache[ref] = result
+        result = tuple(fields.values())
+        self._undeduped_cache[ref] = result
         return result
 
     def _expand(self, schema_field: SchemaField, owner: Located) -> list[Field]:
@@ -193,7 +205,7 @@ class Normalizer:
         read_only = schema_field.read_only
         if raw.get("x-ms-client-flatten") and schema_field.type.kind == "model":
             inner = []
-            for f in self.fields_of(schema_field.type.name):
+            for f in self._undeduped_fields(schema_field.type.name):
                 inner.append(
                     replace(
                         f,
@@ -300,6 +312,16 @@ class Normalizer:
             base=base_name,
         )
 
+    def body_fields(self, model_name: str) -> tuple[Field, ...] | None:
+        """The fields a caller gives one by one when a body of this model is flattened
+        (x-ms-client-flatten on the parameter): those it may set, in the model's order. None
+        for a polymorphic model, which AutoRest does not flatten either (the subtype is not
+        known)."""
+        ref = self._refs_by_name.get(model_name)
+        if ref is None or self._discriminator(ref) is not None:
+            return None
+        return tuple(f for f in self.fields_of(ref) if f.init and not f.read_only)
+
     def _constant(self, type_ref: TypeRef, value: str) -> str:
         if type_ref.kind == "enum":
             for member in self._enums[type_ref.name].members:
@@ -393,19 +415,37 @@ def _definition_order(models: dict[str, Model]) -> list[Model]:
 
 
 def _dedupe_python_names(fields: list[Field]) -> tuple[Field, ...]:
+    """Names of fields hoisted by x-ms-client-flatten that clash with another field, renamed as
+    AutoRest's modelerfour does: the first unused of ``<name>_<container wire names>_<wire
+    name>`` (``type_properties_type``), then ever shorter tails of that path
+    (``properties_type``)."""
     seen: dict[str, int] = {}
     for f in fields:
         seen[f.python_name] = seen.get(f.python_name, 0) + 1
+    used = set(seen)
     result = []
     for f in fields:
         if seen[f.python_name] > 1 and f.flattened_from:
-            prefix = "_".join(naming.python_identifier(part) for part in f.flattened_from)
-            f = replace(f, python_name=f"{prefix}_{f.python_name}")
+            f = replace(f, python_name=_flattened_name(f, used), own_name=f.python_name)
+            used.add(f.python_name)
         result.append(f)
     names = [f.python_name for f in result]
     if len(set(names)) != len(names):
         raise SpecError(f"{fields[0].source}: field names clash after flattening: {sorted(names)}")
     return tuple(result)
+
+
+def _flattened_name(f: Field, used: set[str]) -> str:
+    words = [f.python_name, *(naming.property_identifier(p) for p in f.flattened_from)]
+    words.append(naming.property_identifier(f.wire_name))
+    components = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
+    # modelerfour's options: the whole path first, then its tails from the last word up.
+    options = [components] + [components[-i:] for i in range(1, len(components))]
+    for option in options:
+        name = naming.property_identifier("_".join(option))
+        if name not in used:
+            return name
+    return naming.property_identifier("_".join(components))
 
 
 def _text(value: Any) -> str:

@@ -171,6 +171,9 @@ def _operation(
     host_template, host_parameters = _host(spec, normalizer)
     parameters = list(_parameters(spec, normalizer, item, raw, pointer))
     body = next((p for p in parameters if p.location == "body"), None)
+    body_fields = _body_fields(body, parameters, normalizer)
+    if body_fields:
+        parameters = [p for p in parameters if p is not body] + list(body_fields)
     http_method = method.upper()
     success, status_results = _responses(spec, normalizer, raw, pointer, http_method)
     results = [t for _, t in status_results if t is not None]
@@ -233,7 +236,50 @@ def _operation(
         form_parameters=form,
         form_content_type=form_content_type,
         response_headers=_response_headers(spec, normalizer, raw, pointer, success),
+        body_fields=body_fields,
     )
+
+
+def _body_fields(
+    body: Parameter | None, parameters: list[Parameter], normalizer: Normalizer
+) -> tuple[Parameter, ...]:
+    """x-ms-client-flatten on a body parameter: one argument per field of its model the
+    caller may set (AutoRest's payload flattening), in the body's parameter group if it has
+    one. A name another argument (or group member) already has is numbered (``name1``)."""
+    if body is None or not body.flatten or body.type.kind != "model":
+        return ()
+    fields = normalizer.body_fields(body.type.name)
+    if fields is None:
+        return ()
+    taken = {
+        p.python_name
+        for p in parameters
+        if p is not body and p.group == body.group and not p.client_level
+    }
+    if not body.group:
+        taken.update(naming.python_identifier(p.group) for p in parameters if p.group)
+    result = []
+    for f in fields:
+        name, number = f.python_name, 0
+        while name in taken:
+            number += 1
+            name = f"{f.python_name}{number}"
+        taken.add(name)
+        result.append(
+            Parameter(
+                python_name=name,
+                wire_name=f.wire_name,
+                location="flattened",
+                required=f.required,
+                type=f.type,
+                description=f.description,
+                client_level=False,
+                accepts_str=f.accepts_str,
+                group=body.group,
+                body_field=f.python_name,
+            )
+        )
+    return tuple(result)
 
 
 def _group_spelling(spec: SpecSet, operation_id: str) -> str:
@@ -508,6 +554,7 @@ def _parameter(
         accepts_str=accepts_str,
         content_type=content_type,
         default=literal,
+        flatten=location == "body" and node.get("x-ms-client-flatten") is True,
     )
 
 

@@ -410,11 +410,22 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
     for g in op.groups:
         if g.required:
             positional.append((g.python_name, g.class_name))
+    keyword_parameters = list(op.keyword_parameters)
+    optional_body = op.body if op.body is not None and op.body in keyword_parameters else None
+    if (
+        optional_body is not None
+        and op.long_running is None
+        and len(positional) == len(op.positional_parameters)
+    ):
+        # An optional body is the last positional argument, defaulting to None, as in AutoRest
+        # (``put_array(resources)``); it can still be given by name.
+        keyword_parameters.remove(optional_body)
+        positional.append((optional_body.python_name, f"{optional_body.annotation} | None = None"))
     keywords = [
         (p.python_name, f"{p.annotation} = {p.default}")
         if p.default is not None
         else (p.python_name, f"{p.annotation} | None = None")
-        for p in op.keyword_parameters
+        for p in keyword_parameters
     ]
     keywords += [
         (g.python_name, f"{g.class_name} | None = None") for g in op.groups if not g.required
@@ -468,7 +479,9 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
         parts.extend(collections)
         headers_expression = "{" + ", ".join(parts) + "}"
     body_expression = "form.body" if form_expression else "None"
-    if op.body is not None:
+    if op.body is not None and op.body_fields:
+        body_expression = _flattened_body(op, op.body, sources)
+    elif op.body is not None:
         call = _body_call(op, op.body, sources)
         source = sources[op.body.python_name]
         if op.long_running is not None:
@@ -643,6 +656,7 @@ def _all_parameters(op: Operation) -> tuple[Parameter, ...]:
         *op.header_parameters,
         *op.form_parameters,
         *body,
+        *op.body_fields,
     )
 
 
@@ -677,12 +691,36 @@ def _value(op: Operation, p: Parameter, sources: dict[str, str]) -> str:
     return text
 
 
+def _flattened_body(op: Operation, body: Parameter, sources: dict[str, str]) -> str:
+    """The body built from its flattened fields (x-ms-client-flatten on the parameter), as
+    AutoRest builds it: always, even when no field is given. In an optional parameter group,
+    no group sends no body."""
+    group = next((g for g in op.groups if body.group and g.class_name == body.group), None)
+    direct = group is not None and not group.required
+    values = ", ".join(
+        f"{p.body_field}={group.python_name}.{p.python_name}"
+        if direct and group is not None
+        else f"{p.body_field}={sources[p.python_name]}"
+        for p in op.body_fields
+    )
+    call = (
+        f"serialize_body({body.type.name}({values}), {body.type.name}, CODEC, {body.python_name!r})"
+    )
+    if direct and group is not None:
+        call = f"None if {group.python_name} is None else {call}"
+    if op.long_running is not None:
+        call = f"None if continuation_token is not None else {call}"
+    return call
+
+
 def _body_call(op: Operation, body: Parameter, sources: dict[str, str]) -> str:
     name, t = sources[body.python_name], body.type
     if t.kind == "model":
         return f"serialize_body({name}, {t.name}, CODEC, {body.python_name!r})"
     if t.kind == "list" and t.item is not None and t.item.kind == "model":
         return f"model_list_body({name}, {t.item.name}, CODEC, {body.python_name!r})"
+    if t.kind == "dict" and t.item is not None and t.item.kind == "model":
+        return f"model_dict_body({name}, {t.item.name}, CODEC, {body.python_name!r})"
     if body.content_type == "application/octet-stream":
         return f"binary_body({name}, {body.python_name!r})"
     return f"json_body({name}, {body.python_name!r})"
@@ -838,6 +876,7 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 "json_body",
                 "list_of",
                 "model_list_body",
+                "model_dict_body",
                 *_READERS.values(),
             ),
         ),

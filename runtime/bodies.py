@@ -30,6 +30,7 @@ __all__ = [
     "form_body",
     "json_body",
     "list_of",
+    "model_dict_body",
     "model_list_body",
     "multipart_body",
     "read_any",
@@ -89,6 +90,28 @@ def model_list_body(
         else:
             raise TypeError(
                 f"{parameter}[{index}] must be a {model.__name__} or a mapping, "
+                f"not {type(value).__name__}"
+            )
+    return json_body(payload, parameter)
+
+
+def model_dict_body(
+    values: Mapping[str, object] | None, model: type, codec: Codec, parameter: str
+) -> bytes:
+    """A map of models (or plain mappings) as JSON, read-only fields dropped."""
+    if values is None:
+        raise ValueError(f"{parameter} is required")
+    if not isinstance(values, Mapping):
+        raise TypeError(f"{parameter} must be a mapping, not {type(values).__name__}")
+    payload: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, model):
+            payload[key] = codec.unstructure(value)
+        elif isinstance(value, Mapping):
+            payload[key] = dict(cast("Mapping[str, object]", value))
+        else:
+            raise TypeError(
+                f"{parameter}[{key!r}] must be a {model.__name__} or a mapping, "
                 f"not {type(value).__name__}"
             )
     return json_body(payload, parameter)
