@@ -182,15 +182,17 @@ def _operation(
     if raw.get("x-ms-long-running-operation"):
         options = raw.get("x-ms-long-running-operation-options") or {}
         long_running = LongRunning(final_state_via=options.get("final-state-via"))
+        result = _lro_result(spec, normalizer, options, status_results, pointer) or result
     paging = _paging(raw, result, normalizer, pointer, spec, all_ids)
     method_name = naming.python_identifier(verb)
     if long_running is not None:
         method_name = f"begin_{method_name}"
     _check_path_template(path, parameters, f"{spec.entry}#{pointer}")
-    if len(set(results)) > 1 and (long_running or paging):
+    if len(set(results)) > 1 and paging and not long_running:
         raise SpecError(f"{spec.entry}#{pointer}: success responses disagree on their schema")
-    uniform = len(set(results)) <= 1 and (
-        len(results) == len(status_results) or not results or long_running or paging
+    # A long-running operation's result is its final one: one type (see _lro_result).
+    uniform = bool(long_running) or (
+        len(set(results)) <= 1 and (len(results) == len(status_results) or not results or paging)
     )
     groups = _groups(operation_id, parameters, f"{spec.entry}#{pointer}")
     form = tuple(p for p in parameters if p.location == "formData")
@@ -238,6 +240,43 @@ def _operation(
         response_headers=_response_headers(spec, normalizer, raw, pointer, success),
         body_fields=body_fields,
     )
+
+
+def _lro_result(
+    spec: SpecSet,
+    normalizer: Normalizer,
+    options: dict[str, Any],
+    status_results: tuple[tuple[int, TypeRef | None], ...],
+    pointer: str,
+) -> TypeRef | None:
+    """The type of a long-running operation's final result, as AutoRest picks it: the
+    ``final-state-schema`` of x-ms-long-running-operation-options when given (TypeSpec emits
+    it); else, when the success responses disagree (ManagementGroups: 200 the group, 202 an
+    operation status), the 200 response's; disagreeing without a 200 is an error, as there."""
+    where = f"{spec.entry}#{pointer}"
+    final_schema = options.get("final-state-schema")
+    if final_schema is not None:
+        if not isinstance(final_schema, str):
+            raise SpecError(
+                f"{where}/x-ms-long-running-operation-options: "
+                "final-state-schema must be a $ref string"
+            )
+        located = Located(
+            spec.entry,
+            pointer + "/x-ms-long-running-operation-options/final-state-schema",
+            {"$ref": final_schema},
+        )
+        return normalizer.type_for_schema_node(located)
+    distinct = {t for _, t in status_results if t is not None}
+    if len(distinct) <= 1:
+        return None
+    chosen = next((t for status, t in status_results if status == 200 and t is not None), None)
+    if chosen is None:
+        raise SpecError(
+            f"{where}: success responses of a long-running operation disagree on their schema "
+            "and none is the 200 answer's (the final result's type is not known)"
+        )
+    return chosen
 
 
 def _body_fields(
