@@ -89,12 +89,15 @@ class Field:
     wire_format: str = ""
     # A hoisted field renamed because its name clashed (``type_properties_type``): its own name.
     own_name: str = ""
+    # With accepts_str: the plain type an extensible enum accepts besides its members ("int"
+    # for an integer enum).
+    loose_type: str = "str"
 
     @property
     def annotation(self) -> str:
         text = self.type.annotation
         if self.accepts_str:
-            text = f"{text} | str"
+            text = f"{text} | {self.loose_type}"
         if not self.required and self.default is None:
             text = f"{text} | None"
         return repr(text) if self.forward_ref else text
@@ -152,8 +155,19 @@ class Model:
 @dataclass(frozen=True)
 class EnumMember:
     name: str
-    value: str
+    value: str | int | float
     description: str = ""
+
+
+# The runtime base class of an enum, by (value type, extensible).
+_ENUM_BASES = {
+    ("str", True): "ExtensibleEnum",
+    ("str", False): "ClosedEnum",
+    ("int", True): "ExtensibleIntEnum",
+    ("int", False): "ClosedIntEnum",
+    ("float", True): "ExtensibleFloatEnum",
+    ("float", False): "ClosedFloatEnum",
+}
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,12 @@ class EnumType:
     members: tuple[EnumMember, ...]
     extensible: bool  # x-ms-enum modelAsString: unknown values are accepted and round-tripped
     source: str
+    # The type of its values: "str", or "int" / "float" for x-ms-enum on an integer / number.
+    value_type: str = "str"
+
+    @property
+    def base_class(self) -> str:
+        return _ENUM_BASES[(self.value_type, self.extensible)]
 
 
 # "flattened": one field of a body with x-ms-client-flatten, which the caller passes on its own.
@@ -189,6 +209,7 @@ class Parameter:
     content_type: str = ""  # a body's media type when it is not JSON
     default: str | None = None  # an optional value's spec default, as a Python literal
     flatten: bool = False  # a body with x-ms-client-flatten: its fields are the arguments
+    loose_type: str = "str"  # with accepts_str: "int" for an extensible integer enum
     body_field: str = ""  # location "flattened": the body model's field this value fills
 
     @property
@@ -196,7 +217,7 @@ class Parameter:
         if self.location == "flattened":
             # Passed to the body model's constructor as it is: the field's own annotation.
             text = self.type.annotation
-            return f"{text} | str" if self.accepts_str else text
+            return f"{text} | {self.loose_type}" if self.accepts_str else text
         if self.location == "body" and self.type.kind == "model":
             return f"{self.type.name} | Mapping[str, Any]"
         item = self.type.item
@@ -207,7 +228,7 @@ class Parameter:
         text = self.type.annotation
         if self.type.kind == "list" and self.location != "body":
             text = f"Sequence[{self.type.item.annotation if self.type.item else 'Any'}]"
-        return f"{text} | str" if self.accepts_str else text
+        return f"{text} | {self.loose_type}" if self.accepts_str else text
 
 
 @dataclass(frozen=True)

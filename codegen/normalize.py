@@ -65,7 +65,7 @@ class Normalizer:
             inline_name = "".join(naming.class_name(t.replace("~1", "_")) for t in tokens[-3:])
         raw = located.value
         if isinstance(raw, dict) and "$ref" not in raw and "enum" in raw and "type" in raw:
-            if raw.get("type") != "string":
+            if raw.get("type") not in _ENUM_VALUE_TYPES:
                 return TypeRef(_PRIMITIVE_KINDS[str(raw["type"])])
             return TypeRef("enum", self._enum_for(located).name)
         return self._type_ref(self._resolver.type_of(located, inline_name or "Model"))
@@ -78,9 +78,9 @@ class Normalizer:
         if schema_type.kind == "enum":
             located = self._located(schema_type.name)
             kind = located.value.get("type", "string") if isinstance(located.value, dict) else ""
-            if kind != "string":
-                # Integer, number and boolean enums are their primitive: values round-trip
-                # exactly, and a value the service adds later reads like any other.
+            if kind not in _ENUM_VALUE_TYPES:
+                # A boolean enum is a bool: Python cannot derive an enum from bool (AutoRest
+                # keeps it a boolean too).
                 return TypeRef(_PRIMITIVE_KINDS.get(str(kind), "any"))
             return TypeRef("enum", self._enum_for(located).name)
         if schema_type.kind == "model":
@@ -106,22 +106,32 @@ class Normalizer:
         values_meta = {
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
         }
+        value_type = _ENUM_VALUE_TYPES.get(str(raw.get("type", "string")), "str")
         members = []
-        for value in raw["enum"]:
-            if not isinstance(value, str):
-                raise SpecError(f"{node.where}: a string enum lists {value!r}, not a string")
-            meta = values_meta.get(value, {})
+        for listed in raw["enum"]:
+            meta = values_meta.get(str(listed), {})
+            value = _enum_value(listed, value_type, node.where)
             try:
-                member_name = naming.enum_member_name(str(meta.get("name") or value))
+                member_name = (
+                    naming.enum_member_name(str(meta["name"]))
+                    if meta.get("name")
+                    else naming.enum_member_name(value)
+                    if isinstance(value, str)
+                    else naming.number_member_name(value)
+                )
             except ValueError as exc:
                 raise SpecError(f"{node.where}: {exc}") from exc
             members.append(EnumMember(member_name, value, str(meta.get("description", ""))))
+        names = [m.name for m in members]
+        if len(set(names)) != len(names):
+            raise SpecError(f"{node.where}: enum values give the same member name: {names}")
         enum = EnumType(
             name=name,
             description=_text(raw.get("description")),
             members=tuple(members),
             extensible=bool(x_ms_enum.get("modelAsString", False)),
             source=node.where,
+            value_type=value_type,
         )
         existing = self._enums.get(name)
         if existing is not None and not _same_values(existing, enum):
@@ -140,6 +150,10 @@ class Normalizer:
         self._claim_class_name(name, f"enum {node.where}")
         self._enums[name] = enum
         return enum
+
+    def enum_value_type(self, name: str) -> str:
+        """The Python type of the values of enum class ``name``: "str", "int" or "float"."""
+        return self._enums[name].value_type
 
     # -- models -------------------------------------------------------------------------------
 
@@ -235,6 +249,9 @@ class Normalizer:
                 wire_name=schema_field.wire_name,
                 type=field_type,
                 accepts_str=field_type.kind == "enum" and self._enums[field_type.name].extensible,
+                loose_type=(
+                    self._enums[field_type.name].value_type if field_type.kind == "enum" else "str"
+                ),
                 required=required,
                 read_only=read_only,
                 secret=secret,
@@ -356,6 +373,22 @@ class Normalizer:
         ordered = _definition_order(wanted)
         enums = sorted((self._enums[n] for n in enum_names), key=lambda e: e.name)
         return ModelSet(models=ordered, enums=enums)
+
+
+# x-ms-enum on these JSON types is an enum class of this Python value type.
+_ENUM_VALUE_TYPES = {"string": "str", "integer": "int", "number": "float"}
+
+
+def _enum_value(value: Any, value_type: str, where: str) -> str | int | float:
+    """An enum value checked against the enum's type (a JSON boolean is no number)."""
+    if value_type == "str" and isinstance(value, str):
+        return value
+    if value_type == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if value_type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    kind = {"str": "a string", "int": "an integer", "float": "a number"}[value_type]
+    raise SpecError(f"{where}: an enum of {kind} values lists {value!r}")
 
 
 _PRIMITIVE_KINDS: dict[str, Any] = {

@@ -314,6 +314,7 @@ def _body_fields(
                 description=f.description,
                 client_level=False,
                 accepts_str=f.accepts_str,
+                loose_type=f.loose_type,
                 group=body.group,
                 body_field=f.python_name,
             )
@@ -496,7 +497,9 @@ def _value_type(
         inner = node["additionalProperties"]
         inner_located = Located(located.document, located.pointer + "/additionalProperties", inner)
         return TypeRef("dict", item=_value_type(spec, normalizer, inner_located, inner, name))
-    if isinstance(node.get("enum"), list) and all(isinstance(v, str) for v in node["enum"]):
+    values = node.get("enum")
+    numbers = node.get("type") in ("integer", "number") and bool(node.get("x-ms-enum"))
+    if isinstance(values, list) and (numbers or all(isinstance(v, str) for v in values)):
         # An inline enum without x-ms-enum is named after its parameter.
         x_ms_enum = dict(node.get("x-ms-enum") or {})
         x_ms_enum.setdefault("name", naming.class_name(name[:1].upper() + name[1:]))
@@ -556,10 +559,11 @@ def _parameter(
     else:
         label = str(node.get("x-ms-client-name") or wire_name)
         type_ref = _value_type(spec, normalizer, located, node, label)
-    accepts_str = False
+    accepts_str, loose_type = False, "str"
     if type_ref.kind == "enum":
         x_ms_enum = node.get("x-ms-enum") or {}
         accepts_str = bool(x_ms_enum.get("modelAsString", False))
+        loose_type = normalizer.enum_value_type(type_ref.name)
     default = node.get("default")
     literal = None
     scalar_default = isinstance(default, (str, int, float, bool))
@@ -591,6 +595,7 @@ def _parameter(
         skip_url_encoding=bool(node.get("x-ms-skip-url-encoding")),
         header_prefix=header_prefix,
         accepts_str=accepts_str,
+        loose_type=loose_type,
         content_type=content_type,
         default=literal,
         flatten=location == "body" and node.get("x-ms-client-flatten") is True,

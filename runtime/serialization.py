@@ -41,6 +41,7 @@ from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .exceptions import DeserializationError, RequiredFieldError
+from .number_enums import number_enum_hook
 from .redact import mask_sas_signatures, redact_json_value
 
 T = TypeVar("T")
@@ -438,10 +439,11 @@ def _unset_union_member(tp: Any) -> Any | None:
     if typing.get_origin(tp) not in (typing.Union, types.UnionType):
         return None
     args = [a for a in typing.get_args(tp) if a is not _NONE and a is not Unset]
-    if len(args) == 2 and str in args:
-        other = args[0] if args[1] is str else args[1]
-        if isinstance(other, type) and issubclass(other, enum.Enum):
-            return other
+    if len(args) == 2:
+        # An extensible enum and its plain value type: ``E | str``, ``IntE | int``.
+        enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+        if len(enums) == 1 and (args[0] if args[1] is enums[0] else args[1]) in (str, int, float):
+            return enums[0]
     if len(args) != 1 or len(args) == len(typing.get_args(tp)):
         return None
     return args[0]
@@ -599,6 +601,8 @@ def _scalar_hooks(tp: Any, fmt: str | None) -> tuple[StructureHook, StructureHoo
 
 
 def _enum_hook(enum_type: type[enum.Enum], optional: bool) -> StructureHook:
+    if not issubclass(enum_type, str):
+        return number_enum_hook(enum_type, optional)
     # The enum's own value table answers exact spellings without going through EnumMeta;
     # other spellings take the enum's own path (case folding, an extensible enum's new
     # members, which it adds to that same table).
@@ -1374,6 +1378,12 @@ def _diagnose(data: Any, cls: Any, path: str, fmt: str | None = None) -> tuple[s
                 return path, f"expected {label}"
         return "", "ok"
     if isinstance(cls, type) and issubclass(cls, enum.Enum):
+        if not issubclass(cls, str):  # an integer or number enum (number_enums.py)
+            try:
+                number_enum_hook(cls, False)(data, cls)
+            except TypeError as exc:
+                return path, str(exc)
+            return "", "ok"
         if not isinstance(data, str):
             return path, f"expected a string, got {type(data).__name__}"
         return "", "ok"  # unlisted values are kept (see ClosedEnum.from_service)

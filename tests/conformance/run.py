@@ -49,6 +49,7 @@ FILES: dict[str, tuple[str, str]] = {
         "scenarios_azure_parameter_grouping.py",
     ),
     "custom-baseUrl.json": ("autorest_custom_base_url", "scenarios_custom_base_url.py"),
+    "non-string-enum.json": ("autorest_non_string_enums", "scenarios_non_string_enums.py"),
 }
 BASELINE = HERE / "baseline.json"
 
