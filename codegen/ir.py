@@ -185,6 +185,17 @@ class EnumType:
         return _ENUM_BASES[(self.value_type, self.extensible)]
 
 
+def media_kind(media_type: str) -> str:
+    """How a body of this media type is sent: "json" (application/json, text/json,
+    ...+json), "text" (other text/*: a str as it is) or "binary" (bytes as they are)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence in ("application/json", "text/json") or essence.endswith("+json"):
+        return "json"
+    if essence.startswith("text/"):
+        return "text"
+    return "binary"
+
+
 # "flattened": one field of a body with x-ms-client-flatten, which the caller passes on its own.
 ParameterLocation = Literal["path", "query", "header", "body", "formData", "flattened"]
 
@@ -206,7 +217,9 @@ class Parameter:
     header_prefix: str = ""  # x-ms-header-collection-prefix: a dict sent as prefixed headers
     accepts_str: bool = False  # an extensible enum: plain strings are accepted as well
     group: str = ""  # x-ms-parameter-grouping: the class the caller passes this value in
-    content_type: str = ""  # a body's media type when it is not JSON
+    # A body's media type when it is not application/json (from consumes): a JSON variant
+    # (application/merge-patch+json), text (the str sent as it is) or binary (bytes).
+    content_type: str = ""
     default: str | None = None  # an optional value's spec default, as a Python literal
     flatten: bool = False  # a body with x-ms-client-flatten: its fields are the arguments
     loose_type: str = "str"  # with accepts_str: "int" for an extensible integer enum
@@ -308,6 +321,16 @@ class Operation:
     # x-ms-client-flatten on the body: the caller passes the body model's fields, one
     # argument each (location "flattened"), and the operation builds the model from them.
     body_fields: tuple[Parameter, ...] = ()
+    # consumes mixing kinds (JSON, text, binary): the caller picks one with ``content_type=``
+    # (AutoRest's default: application/json when listed, else the first), and the body is
+    # sent as that kind.
+    content_types: tuple[str, ...] = ()
+    default_content_type: str = ""
+    binary_content_type: str = ""  # when the caller gives bytes and no content_type
+    # produces without JSON (text/plain): the Accept header sent, and a str result read as
+    # the body's text rather than as JSON.
+    accept: str = ""
+    text_result: bool = False
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:

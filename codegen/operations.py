@@ -19,6 +19,7 @@ from .ir import (
     ParameterGroup,
     ResponseHeader,
     TypeRef,
+    media_kind,
 )
 from .load import Located, SpecError, SpecSet
 from .normalize import Normalizer
@@ -171,6 +172,13 @@ def _operation(
     host_template, host_parameters = _host(spec, normalizer)
     parameters = list(_parameters(spec, normalizer, item, raw, pointer))
     body = next((p for p in parameters if p.location == "body"), None)
+    consumes = _media_types(raw, spec, "consumes")
+    produces = _media_types(raw, spec, "produces")
+    content_types: tuple[str, ...] = ()
+    default_content_type = ""
+    if body is not None:
+        body, content_types, default_content_type = _body_media(body, consumes)
+        parameters = [body if p.location == "body" else p for p in parameters]
     body_fields = _body_fields(body, parameters, normalizer)
     if body_fields:
         parameters = [p for p in parameters if p is not body] + list(body_fields)
@@ -212,6 +220,9 @@ def _operation(
         )
         if body is not None:
             raise SpecError(f"{spec.entry}#{pointer}: a body and formData parameters together")
+    produced = {media_kind(m) for m in produces}
+    accept = produces[0] if produces and "json" not in produced else ""
+    text_result = produced == {"text"} and result is not None and result.kind == "str"
     return group, Operation(
         operation_id=operation_id,
         method_name=method_name,
@@ -239,7 +250,43 @@ def _operation(
         form_content_type=form_content_type,
         response_headers=_response_headers(spec, normalizer, raw, pointer, success),
         body_fields=body_fields,
+        content_types=content_types,
+        default_content_type=default_content_type,
+        binary_content_type=next(
+            (m for m in content_types if media_kind(m) == "binary"), default_content_type
+        ),
+        accept=accept,
+        text_result=text_result,
     )
+
+
+def _media_types(raw: dict[str, Any], spec: SpecSet, key: str) -> list[str]:
+    """The operation's consumes or produces, else the document's."""
+    found = raw.get(key) or spec.entry_document.get(key) or []
+    return [str(m) for m in found if isinstance(m, str)]
+
+
+def _body_media(body: Parameter, consumes: list[str]) -> tuple[Parameter, tuple[str, ...], str]:
+    """How the body is sent, from consumes: one kind of media type (JSON, text or binary) is
+    sent as that kind with its type; several kinds let the caller choose (``content_type=``),
+    as AutoRest does. A ``format: binary`` body under JSON-only consumes (a document-wide
+    default) stays application/octet-stream."""
+    kinds = {media_kind(m) for m in consumes}
+    if len(kinds) > 1:
+        default = "application/json" if "application/json" in consumes else consumes[0]
+        return replace(body, content_type=""), tuple(consumes), default
+    if not consumes or (body.content_type and kinds == {"json"}):
+        return body, (), ""
+    kind, first = kinds.pop(), consumes[0]
+    if kind == "json":
+        chosen = "application/json" if "application/json" in consumes else first
+        return replace(body, content_type="" if chosen == "application/json" else chosen), (), ""
+    if (kind == "text" and body.type.kind == "str") or (
+        kind == "binary" and body.type.kind == "bytes"
+    ):
+        return replace(body, content_type=first), (), ""
+    # A model or JSON value under a text or binary media type: sent as JSON, as before.
+    return body, (), ""
 
 
 def _lro_result(
