@@ -693,13 +693,16 @@ def _value(op: Operation, p: Parameter, sources: dict[str, str]) -> str:
     if p.client_level and p.wire_name == "subscriptionId":
         return "self._client.subscription_id"
     source = sources.get(p.python_name, "") if not p.client_level else ""
+    kind = p.type.kind
     if p.client_level:
         source = f"self._client.parameters[{p.wire_name!r}]"
-        if p.skip_url_encoding:
-            return f"Raw(wire_value({source}))"
-        return f"wire_value({source})"
+        if kind == "list":
+            source = f"values_of({source}, {p.python_name!r})"
+        else:
+            if p.skip_url_encoding:
+                return f"Raw(wire_value({source}))"
+            return f"wire_value({source})"
     fmt = f", {p.wire_format!r}" if p.wire_format else ""
-    kind = p.type.kind
     if kind == "list":
         if p.location == "header":
             return f"wire_join({source}, {p.wire_format!r}, {SEPARATORS[p.collection_format]!r})"
@@ -920,6 +923,7 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 "Raw",
                 "header_collection",
                 "require_argument",
+                "values_of",
                 "wire_join",
                 "wire_list",
                 "wire_value",
