@@ -36,8 +36,8 @@ def _number(cls: type, value: object) -> int | float | None:
 
 
 def _pseudo(cls: Any, value: int | float) -> Any:
-    base = int if issubclass(cls, int) else float
-    member = base.__new__(cls, value)
+    base: Any = int if issubclass(cls, int) else float
+    member: Any = base.__new__(cls, value)
     member._name_ = str(value)
     member._value_ = value
     return member
@@ -49,7 +49,8 @@ class _Extensible:
         number = _number(cls, value)
         if number is None:
             return None
-        for member in cls:  # type: ignore[attr-defined]
+        members: Any = cls
+        for member in members:
             if member.value == number:
                 return member
         pseudo = _pseudo(cls, number)
