@@ -4,6 +4,7 @@ method's arguments. Each is generated, imported and run against a loopback serve
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import json
@@ -228,3 +229,26 @@ def test_a_polymorphic_body_is_not_flattened(
     server.reply(200, b'{"kind": "Dog", "barks": true}')
     assert client.pets.put("rex", models.Dog(name="rex")) == models.Dog(barks=True)
     assert _sent(server) == {"kind": "Dog", "name": "rex"}
+
+
+def test_the_async_surface_flattens_the_same_way(
+    package: ModuleType, models: ModuleType, server: RecordingServer
+) -> None:
+    aio = importlib.import_module(f"{package.__name__}.{MODULE}.aio")
+
+    class AsyncCredential:
+        async def get_token(self, *scopes: str, **kwargs: Any) -> Any:
+            return FakeCredential().get_token(*scopes)
+
+    async def run() -> None:
+        async with aio.FlatClient(AsyncCredential(), "sub", base_url=server.url) as c:
+            server.reply(200, b'{"properties": {"size": 2}}')
+            result = await c.gadgets.create_or_update("g2", 2, type_properties_type="t")
+            assert result.size == 2
+            server.reply(204, b"")
+            await c.gadgets.tag("g2", tag_options=models.TagOptions(note="n"))
+
+    server.clear()
+    asyncio.run(run())
+    assert json.loads(server.requests[0].body) == {"properties": {"type": "t", "size": 2}}
+    assert json.loads(server.requests[1].body) == {"note": "n"}
