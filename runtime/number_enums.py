@@ -4,14 +4,13 @@ AutoRest generates them: members are ints or floats, so they compare and compute
 ``ExtensibleIntEnum`` / ``ExtensibleFloatEnum`` (``modelAsString: true``) take a value the spec
 does not list as a member of its own, which round-trips unchanged. ``ClosedIntEnum`` /
 ``ClosedFloatEnum`` accept only the listed values from a caller; a response is read leniently
-(``from_service``), as the string enums of serialization.py are. A JSON boolean is never a
-number here, although Python's ``bool`` is an ``int``.
+(``from_service``), as the string enums of wire_types.py are. A JSON boolean is never a number
+here, although Python's ``bool`` is an ``int``; wire_rules.py reads these enums' wire values.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = [
@@ -19,14 +18,14 @@ __all__ = [
     "ClosedIntEnum",
     "ExtensibleFloatEnum",
     "ExtensibleIntEnum",
-    "number_enum_hook",
+    "number_value",
 ]
 
 # Values a service sent for a closed enum that the spec does not list, by (enum, value).
 _UNLISTED: dict[tuple[type, float], Any] = {}
 
 
-def _number(cls: type, value: object) -> int | float | None:
+def number_value(cls: type, value: object) -> int | float | None:
     """``value`` as the enum's number type, or None when it is not a number of that kind."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
@@ -46,7 +45,7 @@ def _pseudo(cls: Any, value: int | float) -> Any:
 class _Extensible:
     @classmethod
     def _missing_(cls, value: object) -> Any:
-        number = _number(cls, value)
+        number = number_value(cls, value)
         if number is None:
             return None
         members: Any = cls
@@ -60,12 +59,14 @@ class _Extensible:
 
 
 class _Closed:
+    """Closed number enums: ``from_service`` keeps a value the spec does not list."""
+
     @classmethod
     def from_service(cls, value: int | float) -> Any:
         try:
             return cls(value)  # type: ignore[call-arg]
         except ValueError:
-            number = _number(cls, value)
+            number = number_value(cls, value)
             if number is None:
                 raise
             key = (cls, number)
@@ -89,25 +90,3 @@ class ExtensibleFloatEnum(_Extensible, float, enum.Enum):
 
 class ClosedFloatEnum(_Closed, float, enum.Enum):
     """A number enum with a fixed set of values (``modelAsString: false``)."""
-
-
-def number_enum_hook(enum_type: type[enum.Enum], optional: bool) -> Callable[[Any, Any], Any]:
-    """The structure hook of a number enum field: a JSON number of the enum's kind (a value
-    the spec does not list is kept, see above), None when optional; anything else is a
-    TypeError naming what was expected."""
-    members: Mapping[Any, Any] = enum_type._value2member_map_
-    lookup: Callable[[Any], Any] = (
-        enum_type.from_service if issubclass(enum_type, _Closed) else enum_type
-    )
-    expected = "an integer" if issubclass(enum_type, int) else "a number"
-
-    def structure(value: Any, _: Any) -> Any:
-        if value is None and optional:
-            return None
-        number = _number(enum_type, value)
-        if number is None:
-            raise TypeError(f"expected {expected}, got {type(value).__name__}")
-        member = members.get(number)
-        return member if member is not None else lookup(number)
-
-    return structure

@@ -8,8 +8,8 @@ from vmss_runcommands.runtime.number_enums import (
     ClosedFloatEnum,
     ClosedIntEnum,
     ExtensibleFloatEnum,
-    number_enum_hook,
 )
+from vmss_runcommands.runtime.wire_rules import WireError, number_enum_rule
 
 
 class Code(ClosedIntEnum):
@@ -43,12 +43,14 @@ def test_extensible_number_enums_keep_unlisted_values_as_floats() -> None:
     assert other == 2.0 and isinstance(other, Ratio) and Ratio(2.0) is other
 
 
-def test_the_structure_hook_takes_numbers_of_the_enums_kind_only() -> None:
-    read = number_enum_hook(Code, optional=True)
-    assert read(200, Code) is Code.OK and read(None, Code) is None
-    assert read(404, Code) == 404  # a response keeps what the service added
-    for bad, kind in ((True, "bool"), ("200", "str"), (200.0, "float")):
-        with pytest.raises(TypeError, match=f"expected an integer, got {kind}"):
-            read(bad, Code)
-    with pytest.raises(TypeError, match="expected a number, got NoneType"):
-        number_enum_hook(Ratio, optional=False)(None, Ratio)
+def test_the_wire_rule_takes_numbers_of_the_enums_kind_only() -> None:
+    read = number_enum_rule(Code).read
+    assert read(200) is Code.OK
+    assert read(404) == 404  # a response keeps what the service added
+    for bad, kind in ((True, "bool"), ("200", "str"), (200.0, "float"), (None, "NoneType")):
+        with pytest.raises(WireError, match=f"expected an integer, got {kind}"):
+            read(bad)
+    assert number_enum_rule(Ratio).read(1) == 1.0
+    with pytest.raises(WireError, match="expected a number, got str"):
+        number_enum_rule(Ratio).read("1")
+    assert number_enum_rule(Code).write(Code.GONE) == 410
