@@ -27,8 +27,9 @@ class PropertiesView:
     the model's own fields (see the models template)."""
 
     name: str
-    # (attribute name on the view, the model's field): a field renamed properties_<x> because
-    # <x> clashed with a top-level field is <x> again on the view, as azure-mgmt names it.
+    # (attribute name on the view, the model's field): a field renamed type_properties_type
+    # because type clashed with a top-level field is type again on the view, as azure-mgmt
+    # names it.
     fields: tuple[tuple[str, Field], ...]
 
 
@@ -38,18 +39,15 @@ def properties_views(api: ApiVersion) -> dict[str, PropertiesView | None]:
     taken = {m.name for m in api.models} | {e.name for e in api.enums}
     views: dict[str, PropertiesView | None] = {}
     for model in api.models:
-        top = {f.python_name for f in model.fields}
-        fields = tuple(
-            (_view_name(f.python_name, top), f)
-            for f in model.fields
-            if f.flattened_from == ("properties",)
-        )
+        inner = [f for f in model.fields if f.flattened_from == ("properties",)]
+        names = {f.python_name for f in inner}
+        fields = tuple((_view_name(f, names), f) for f in inner)
         name = f"{model.name}Properties"
         clash = any(f.python_name == "properties" for f in model.fields) or name in taken
         views[model.name] = PropertiesView(name, fields) if fields and not clash else None
     return views
 
 
-def _view_name(python_name: str, taken: set[str]) -> str:
-    unprefixed = python_name.removeprefix("properties_")
-    return unprefixed if unprefixed != python_name and unprefixed in taken else python_name
+def _view_name(f: Field, names: set[str]) -> str:
+    own = f.own_name
+    return own if own and own != f.python_name and own not in names else f.python_name

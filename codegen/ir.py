@@ -87,12 +87,17 @@ class Field:
     constant: bool = False  # a required single-value enum: always sent, never asked for
     # How a date-time (or the date-times of a list/dict) is written: "rfc1123", or "" (RFC 3339).
     wire_format: str = ""
+    # A hoisted field renamed because its name clashed (``type_properties_type``): its own name.
+    own_name: str = ""
+    # With accepts_str: the plain type an extensible enum accepts besides its members ("int"
+    # for an integer enum).
+    loose_type: str = "str"
 
     @property
     def annotation(self) -> str:
         text = self.type.annotation
         if self.accepts_str:
-            text = f"{text} | str"
+            text = f"{text} | {self.loose_type}"
         if not self.required and self.default is None:
             text = f"{text} | None"
         return repr(text) if self.forward_ref else text
@@ -150,8 +155,19 @@ class Model:
 @dataclass(frozen=True)
 class EnumMember:
     name: str
-    value: str
+    value: str | int | float
     description: str = ""
+
+
+# The runtime base class of an enum, by (value type, extensible).
+_ENUM_BASES = {
+    ("str", True): "ExtensibleEnum",
+    ("str", False): "ClosedEnum",
+    ("int", True): "ExtensibleIntEnum",
+    ("int", False): "ClosedIntEnum",
+    ("float", True): "ExtensibleFloatEnum",
+    ("float", False): "ClosedFloatEnum",
+}
 
 
 @dataclass(frozen=True)
@@ -161,9 +177,27 @@ class EnumType:
     members: tuple[EnumMember, ...]
     extensible: bool  # x-ms-enum modelAsString: unknown values are accepted and round-tripped
     source: str
+    # The type of its values: "str", or "int" / "float" for x-ms-enum on an integer / number.
+    value_type: str = "str"
+
+    @property
+    def base_class(self) -> str:
+        return _ENUM_BASES[(self.value_type, self.extensible)]
 
 
-ParameterLocation = Literal["path", "query", "header", "body", "formData"]
+def media_kind(media_type: str) -> str:
+    """How a body of this media type is sent: "json" (application/json, text/json,
+    ...+json), "text" (other text/*: a str as it is) or "binary" (bytes as they are)."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    if essence in ("application/json", "text/json") or essence.endswith("+json"):
+        return "json"
+    if essence.startswith("text/"):
+        return "text"
+    return "binary"
+
+
+# "flattened": one field of a body with x-ms-client-flatten, which the caller passes on its own.
+ParameterLocation = Literal["path", "query", "header", "body", "formData", "flattened"]
 
 
 @dataclass(frozen=True)
@@ -183,20 +217,31 @@ class Parameter:
     header_prefix: str = ""  # x-ms-header-collection-prefix: a dict sent as prefixed headers
     accepts_str: bool = False  # an extensible enum: plain strings are accepted as well
     group: str = ""  # x-ms-parameter-grouping: the class the caller passes this value in
-    content_type: str = ""  # a body's media type when it is not JSON
+    # A body's media type when it is not application/json (from consumes): a JSON variant
+    # (application/merge-patch+json), text (the str sent as it is) or binary (bytes).
+    content_type: str = ""
     default: str | None = None  # an optional value's spec default, as a Python literal
+    flatten: bool = False  # a body with x-ms-client-flatten: its fields are the arguments
+    loose_type: str = "str"  # with accepts_str: "int" for an extensible integer enum
+    body_field: str = ""  # location "flattened": the body model's field this value fills
 
     @property
     def annotation(self) -> str:
+        if self.location == "flattened":
+            # Passed to the body model's constructor as it is: the field's own annotation.
+            text = self.type.annotation
+            return f"{text} | {self.loose_type}" if self.accepts_str else text
         if self.location == "body" and self.type.kind == "model":
             return f"{self.type.name} | Mapping[str, Any]"
         item = self.type.item
         if self.location == "body" and self.type.kind == "list" and item and item.kind == "model":
             return f"Sequence[{item.name} | Mapping[str, Any]]"
+        if self.location == "body" and self.type.kind == "dict" and item and item.kind == "model":
+            return f"Mapping[str, {item.name} | Mapping[str, Any]]"
         text = self.type.annotation
         if self.type.kind == "list" and self.location != "body":
             text = f"Sequence[{self.type.item.annotation if self.type.item else 'Any'}]"
-        return f"{text} | str" if self.accepts_str else text
+        return f"{text} | {self.loose_type}" if self.accepts_str else text
 
 
 @dataclass(frozen=True)
@@ -273,6 +318,19 @@ class Operation:
     form_content_type: str = ""
     # Headers the success responses declare; the caller reads them through ``cls=``.
     response_headers: tuple[ResponseHeader, ...] = ()
+    # x-ms-client-flatten on the body: the caller passes the body model's fields, one
+    # argument each (location "flattened"), and the operation builds the model from them.
+    body_fields: tuple[Parameter, ...] = ()
+    # consumes mixing kinds (JSON, text, binary): the caller picks one with ``content_type=``
+    # (AutoRest's default: application/json when listed, else the first), and the body is
+    # sent as that kind.
+    content_types: tuple[str, ...] = ()
+    default_content_type: str = ""
+    binary_content_type: str = ""  # when the caller gives bytes and no content_type
+    # produces without JSON (text/plain): the Accept header sent, and a str result read as
+    # the body's text rather than as JSON.
+    accept: str = ""
+    text_result: bool = False
 
     @property
     def positional_parameters(self) -> tuple[Parameter, ...]:
@@ -285,16 +343,24 @@ class Operation:
         host = [p for p in self.host_parameters if not p.client_level]
         path = [*host, *path] if self.host_first else [*path, *host]
         required = [p for p in self._caller_query_and_headers if p.required]
-        body = (self.body,) if self.body and self.body.required and not self.body.group else ()
-        return (*path, *required, *body)
+        body = self.body
+        body_arg = (body,) if body is not None and self._body_is_argument and body.required else ()
+        fields = [p for p in self.body_fields if p.required and not p.group]
+        return (*path, *required, *body_arg, *fields)
 
     @property
     def keyword_parameters(self) -> tuple[Parameter, ...]:
         """Optional caller-supplied values: keyword-only, defaulting to None (not sent)."""
         optional = [p for p in self._caller_query_and_headers if not p.required]
-        if self.body and not self.body.required and not self.body.group:
+        if self.body is not None and self._body_is_argument and not self.body.required:
             optional.append(self.body)
+        optional += [p for p in self.body_fields if not p.required and not p.group]
         return tuple(optional)
+
+    @property
+    def _body_is_argument(self) -> bool:
+        """The body is one argument of the method (neither grouped nor flattened)."""
+        return self.body is not None and not self.body.group and not self.body_fields
 
     @property
     def _caller_query_and_headers(self) -> list[Parameter]:

@@ -82,6 +82,61 @@ _SYMBOL_NAMES = {
 }
 
 
+_ONES = [
+    "ZERO",
+    "ONE",
+    "TWO",
+    "THREE",
+    "FOUR",
+    "FIVE",
+    "SIX",
+    "SEVEN",
+    "EIGHT",
+    "NINE",
+    "TEN",
+    "ELEVEN",
+    "TWELVE",
+    "THIRTEEN",
+    "FOURTEEN",
+    "FIFTEEN",
+    "SIXTEEN",
+    "SEVENTEEN",
+    "EIGHTEEN",
+    "NINETEEN",
+]
+_TENS = ["_", "_", "TWENTY", "THIRTY", "FORTY", "FIFTY", "SIXTY", "SEVENTY", "EIGHTY", "NINETY"]
+_SCALES = ((10**12, "TRILLION"), (10**9, "BILLION"), (10**6, "MILLION"), (1000, "THOUSAND"))
+
+
+def _number_words(number: int) -> list[str]:
+    if number < 20:
+        return [_ONES[number]]
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return [_TENS[tens], *([_ONES[ones]] if ones else [])]
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        return [_ONES[hundreds], "HUNDRED", *(_number_words(rest) if rest else [])]
+    for scale, word in _SCALES:
+        if number >= scale:
+            count, rest = divmod(number, scale)
+            return [*_number_words(count), word, *(_number_words(rest) if rest else [])]
+    raise AssertionError(number)
+
+
+def number_member_name(value: int | float) -> str:
+    """The member name of an integer or number enum value, as AutoRest spells it: the number
+    in words, a fraction's digits glued to the last word (``429`` ->
+    ``FOUR_HUNDRED_TWENTY_NINE``, ``200.4`` -> ``TWO_HUNDRED4``); ``MINUS_`` before a
+    negative one."""
+    text = str(int(value)) if float(value).is_integer() else repr(value)
+    sign, text = ("MINUS_", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = text.partition(".")
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        raise ValueError(f"cannot derive a Python name from {value!r}")
+    return sign + "_".join(_number_words(int(whole))) + fraction
+
+
 def enum_member_name(value: str) -> str:
     """``TimedOut`` -> ``TIMED_OUT``; ``Standard_LRS`` -> ``STANDARD_LRS``;
     ``Standard_A2m_v2`` -> ``STANDARD_A2_M_V2``; ``*`` -> ``ASTERISK``; ``""`` -> ``EMPTY``
@@ -125,8 +180,12 @@ _MODULE_NAMES = frozenset(
         "ArmClient",
         "CODEC",
         "ClosedEnum",
+        "ClosedFloatEnum",
+        "ClosedIntEnum",
         "Codec",
         "ExtensibleEnum",
+        "ExtensibleFloatEnum",
+        "ExtensibleIntEnum",
         "ItemPaged",
         "LROPoller",
         "Mapping",

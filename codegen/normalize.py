@@ -4,7 +4,8 @@ Decisions made here, so templates never make them:
 - allOf bases are merged into the model that uses them (base fields first); a base is emitted as
   a class of its own only when something refers to it directly.
 - ``x-ms-client-flatten`` hoists the nested object's fields into the parent; the container model
-  is not emitted unless referenced elsewhere. Name clashes get the container's name as prefix.
+  is not emitted unless referenced elsewhere. A hoisted field whose name clashes is named
+  after its path, as AutoRest names it (``type_properties_type``).
 - A field is read-only if it or any container it is hoisted from is ``readOnly``; read-only
   fields are never required in a constructor (the server fills them).
 - A field is secret if the spec says ``x-ms-secret: true`` or the config names it.
@@ -40,6 +41,7 @@ class Normalizer:
         self._schemas = schemas.models
         self._config = config
         self._fields_cache: dict[str, tuple[Field, ...]] = {}
+        self._undeduped_cache: dict[str, tuple[Field, ...]] = {}
         self._enums: dict[str, EnumType] = {}
         self._class_names: dict[str, str] = {}  # class name -> ref, to detect clashes
         self._refs_by_name: dict[str, str] = {}
@@ -63,7 +65,7 @@ class Normalizer:
             inline_name = "".join(naming.class_name(t.replace("~1", "_")) for t in tokens[-3:])
         raw = located.value
         if isinstance(raw, dict) and "$ref" not in raw and "enum" in raw and "type" in raw:
-            if raw.get("type") != "string":
+            if raw.get("type") not in _ENUM_VALUE_TYPES:
                 return TypeRef(_PRIMITIVE_KINDS[str(raw["type"])])
             return TypeRef("enum", self._enum_for(located).name)
         return self._type_ref(self._resolver.type_of(located, inline_name or "Model"))
@@ -76,9 +78,9 @@ class Normalizer:
         if schema_type.kind == "enum":
             located = self._located(schema_type.name)
             kind = located.value.get("type", "string") if isinstance(located.value, dict) else ""
-            if kind != "string":
-                # Integer, number and boolean enums are their primitive: values round-trip
-                # exactly, and a value the service adds later reads like any other.
+            if kind not in _ENUM_VALUE_TYPES:
+                # A boolean enum is a bool: Python cannot derive an enum from bool (AutoRest
+                # keeps it a boolean too).
                 return TypeRef(_PRIMITIVE_KINDS.get(str(kind), "any"))
             return TypeRef("enum", self._enum_for(located).name)
         if schema_type.kind == "model":
@@ -104,22 +106,32 @@ class Normalizer:
         values_meta = {
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
         }
+        value_type = _ENUM_VALUE_TYPES.get(str(raw.get("type", "string")), "str")
         members = []
-        for value in raw["enum"]:
-            if not isinstance(value, str):
-                raise SpecError(f"{node.where}: a string enum lists {value!r}, not a string")
-            meta = values_meta.get(value, {})
+        for listed in raw["enum"]:
+            meta = values_meta.get(str(listed), {})
+            value = _enum_value(listed, value_type, node.where)
             try:
-                member_name = naming.enum_member_name(str(meta.get("name") or value))
+                member_name = (
+                    naming.enum_member_name(str(meta["name"]))
+                    if meta.get("name")
+                    else naming.enum_member_name(value)
+                    if isinstance(value, str)
+                    else naming.number_member_name(value)
+                )
             except ValueError as exc:
                 raise SpecError(f"{node.where}: {exc}") from exc
             members.append(EnumMember(member_name, value, str(meta.get("description", ""))))
+        names = [m.name for m in members]
+        if len(set(names)) != len(names):
+            raise SpecError(f"{node.where}: enum values give the same member name: {names}")
         enum = EnumType(
             name=name,
             description=_text(raw.get("description")),
             members=tuple(members),
             extensible=bool(x_ms_enum.get("modelAsString", False)),
             source=node.where,
+            value_type=value_type,
         )
         existing = self._enums.get(name)
         if existing is not None and not _same_values(existing, enum):
@@ -138,6 +150,10 @@ class Normalizer:
         self._claim_class_name(name, f"enum {node.where}")
         self._enums[name] = enum
         return enum
+
+    def enum_value_type(self, name: str) -> str:
+        """The Python type of the values of enum class ``name``: "str", "int" or "float"."""
+        return self._enums[name].value_type
 
     # -- models -------------------------------------------------------------------------------
 
@@ -167,6 +183,16 @@ class Normalizer:
 
     def fields_of(self, ref: str) -> tuple[Field, ...]:
         cached = self._fields_cache.get(ref)
+        if cached is None:
+            cached = _dedupe_python_names(list(self._undeduped_fields(ref)))
+            self._fields_cache[ref] = cached
+        return cached
+
+    def _undeduped_fields(self, ref: str) -> tuple[Field, ...]:
+        """The fields of ``ref`` before clashing flattened names are resolved: a model hoisted
+        into another by x-ms-client-flatten gets its names where it ends up, as in AutoRest
+        (``properties.settings.type`` is ``type_properties_settings_type``)."""
+        cached = self._undeduped_cache.get(ref)
         if cached is not None:
             return cached
         schema = self._schemas[ref]
@@ -181,8 +207,8 @@ class Normalizer:
         for schema_field in schema.fields:
             for f in self._expand(schema_field, located):
                 fields[_key(f)] = f
-        result = _dedupe_python_names(list(fields.values()))
-        self._fields_cache[ref] = result
+        result = tuple(fields.values())
+        self._undeduped_cache[ref] = result
         return result
 
     def _expand(self, schema_field: SchemaField, owner: Located) -> list[Field]:
@@ -193,7 +219,7 @@ class Normalizer:
         read_only = schema_field.read_only
         if raw.get("x-ms-client-flatten") and schema_field.type.kind == "model":
             inner = []
-            for f in self.fields_of(schema_field.type.name):
+            for f in self._undeduped_fields(schema_field.type.name):
                 inner.append(
                     replace(
                         f,
@@ -223,6 +249,9 @@ class Normalizer:
                 wire_name=schema_field.wire_name,
                 type=field_type,
                 accepts_str=field_type.kind == "enum" and self._enums[field_type.name].extensible,
+                loose_type=(
+                    self._enums[field_type.name].value_type if field_type.kind == "enum" else "str"
+                ),
                 required=required,
                 read_only=read_only,
                 secret=secret,
@@ -300,6 +329,16 @@ class Normalizer:
             base=base_name,
         )
 
+    def body_fields(self, model_name: str) -> tuple[Field, ...] | None:
+        """The fields a caller gives one by one when a body of this model is flattened
+        (x-ms-client-flatten on the parameter): those it may set, in the model's order. None
+        for a polymorphic model, which AutoRest does not flatten either (the subtype is not
+        known)."""
+        ref = self._refs_by_name.get(model_name)
+        if ref is None or self._discriminator(ref) is not None:
+            return None
+        return tuple(f for f in self.fields_of(ref) if f.init and not f.read_only)
+
     def _constant(self, type_ref: TypeRef, value: str) -> str:
         if type_ref.kind == "enum":
             for member in self._enums[type_ref.name].members:
@@ -334,6 +373,22 @@ class Normalizer:
         ordered = _definition_order(wanted)
         enums = sorted((self._enums[n] for n in enum_names), key=lambda e: e.name)
         return ModelSet(models=ordered, enums=enums)
+
+
+# x-ms-enum on these JSON types is an enum class of this Python value type.
+_ENUM_VALUE_TYPES = {"string": "str", "integer": "int", "number": "float"}
+
+
+def _enum_value(value: Any, value_type: str, where: str) -> str | int | float:
+    """An enum value checked against the enum's type (a JSON boolean is no number)."""
+    if value_type == "str" and isinstance(value, str):
+        return value
+    if value_type == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if value_type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    kind = {"str": "a string", "int": "an integer", "float": "a number"}[value_type]
+    raise SpecError(f"{where}: an enum of {kind} values lists {value!r}")
 
 
 _PRIMITIVE_KINDS: dict[str, Any] = {
@@ -393,19 +448,37 @@ def _definition_order(models: dict[str, Model]) -> list[Model]:
 
 
 def _dedupe_python_names(fields: list[Field]) -> tuple[Field, ...]:
+    """Names of fields hoisted by x-ms-client-flatten that clash with another field, renamed as
+    AutoRest's modelerfour does: the first unused of ``<name>_<container wire names>_<wire
+    name>`` (``type_properties_type``), then ever shorter tails of that path
+    (``properties_type``)."""
     seen: dict[str, int] = {}
     for f in fields:
         seen[f.python_name] = seen.get(f.python_name, 0) + 1
+    used = set(seen)
     result = []
     for f in fields:
         if seen[f.python_name] > 1 and f.flattened_from:
-            prefix = "_".join(naming.python_identifier(part) for part in f.flattened_from)
-            f = replace(f, python_name=f"{prefix}_{f.python_name}")
+            f = replace(f, python_name=_flattened_name(f, used), own_name=f.python_name)
+            used.add(f.python_name)
         result.append(f)
     names = [f.python_name for f in result]
     if len(set(names)) != len(names):
         raise SpecError(f"{fields[0].source}: field names clash after flattening: {sorted(names)}")
     return tuple(result)
+
+
+def _flattened_name(f: Field, used: set[str]) -> str:
+    words = [f.python_name, *(naming.property_identifier(p) for p in f.flattened_from)]
+    words.append(naming.property_identifier(f.wire_name))
+    components = [w for i, w in enumerate(words) if i == 0 or w != words[i - 1]]
+    # modelerfour's options: the whole path first, then its tails from the last word up.
+    options = [components] + [components[-i:] for i in range(1, len(components))]
+    for option in options:
+        name = naming.property_identifier("_".join(option))
+        if name not in used:
+            return name
+    return naming.property_identifier("_".join(components))
 
 
 def _text(value: Any) -> str:

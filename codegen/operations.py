@@ -19,6 +19,7 @@ from .ir import (
     ParameterGroup,
     ResponseHeader,
     TypeRef,
+    media_kind,
 )
 from .load import Located, SpecError, SpecSet
 from .normalize import Normalizer
@@ -171,6 +172,16 @@ def _operation(
     host_template, host_parameters = _host(spec, normalizer)
     parameters = list(_parameters(spec, normalizer, item, raw, pointer))
     body = next((p for p in parameters if p.location == "body"), None)
+    consumes = _media_types(raw, spec, "consumes")
+    produces = _media_types(raw, spec, "produces")
+    content_types: tuple[str, ...] = ()
+    default_content_type = ""
+    if body is not None:
+        body, content_types, default_content_type = _body_media(body, consumes)
+        parameters = [body if p.location == "body" else p for p in parameters]
+    body_fields = _body_fields(body, parameters, normalizer)
+    if body_fields:
+        parameters = [p for p in parameters if p is not body] + list(body_fields)
     http_method = method.upper()
     success, status_results = _responses(spec, normalizer, raw, pointer, http_method)
     results = [t for _, t in status_results if t is not None]
@@ -179,15 +190,17 @@ def _operation(
     if raw.get("x-ms-long-running-operation"):
         options = raw.get("x-ms-long-running-operation-options") or {}
         long_running = LongRunning(final_state_via=options.get("final-state-via"))
+        result = _lro_result(spec, normalizer, options, status_results, pointer) or result
     paging = _paging(raw, result, normalizer, pointer, spec, all_ids)
     method_name = naming.python_identifier(verb)
     if long_running is not None:
         method_name = f"begin_{method_name}"
     _check_path_template(path, parameters, f"{spec.entry}#{pointer}")
-    if len(set(results)) > 1 and (long_running or paging):
+    if len(set(results)) > 1 and paging and not long_running:
         raise SpecError(f"{spec.entry}#{pointer}: success responses disagree on their schema")
-    uniform = len(set(results)) <= 1 and (
-        len(results) == len(status_results) or not results or long_running or paging
+    # A long-running operation's result is its final one: one type (see _lro_result).
+    uniform = bool(long_running) or (
+        len(set(results)) <= 1 and (len(results) == len(status_results) or not results or paging)
     )
     groups = _groups(operation_id, parameters, f"{spec.entry}#{pointer}")
     form = tuple(p for p in parameters if p.location == "formData")
@@ -207,6 +220,9 @@ def _operation(
         )
         if body is not None:
             raise SpecError(f"{spec.entry}#{pointer}: a body and formData parameters together")
+    produced = {media_kind(m) for m in produces}
+    accept = produces[0] if produces and "json" not in produced else ""
+    text_result = produced == {"text"} and result is not None and result.kind == "str"
     return group, Operation(
         operation_id=operation_id,
         method_name=method_name,
@@ -233,7 +249,124 @@ def _operation(
         form_parameters=form,
         form_content_type=form_content_type,
         response_headers=_response_headers(spec, normalizer, raw, pointer, success),
+        body_fields=body_fields,
+        content_types=content_types,
+        default_content_type=default_content_type,
+        binary_content_type=next(
+            (m for m in content_types if media_kind(m) == "binary"), default_content_type
+        ),
+        accept=accept,
+        text_result=text_result,
     )
+
+
+def _media_types(raw: dict[str, Any], spec: SpecSet, key: str) -> list[str]:
+    """The operation's consumes or produces, else the document's."""
+    found = raw.get(key) or spec.entry_document.get(key) or []
+    return [str(m) for m in found if isinstance(m, str)]
+
+
+def _body_media(body: Parameter, consumes: list[str]) -> tuple[Parameter, tuple[str, ...], str]:
+    """How the body is sent, from consumes: one kind of media type (JSON, text or binary) is
+    sent as that kind with its type; several kinds let the caller choose (``content_type=``),
+    as AutoRest does. A ``format: binary`` body under JSON-only consumes (a document-wide
+    default) stays application/octet-stream."""
+    kinds = {media_kind(m) for m in consumes}
+    if len(kinds) > 1:
+        default = "application/json" if "application/json" in consumes else consumes[0]
+        return replace(body, content_type=""), tuple(consumes), default
+    if not consumes or (body.content_type and kinds == {"json"}):
+        return body, (), ""
+    kind, first = kinds.pop(), consumes[0]
+    if kind == "json":
+        chosen = "application/json" if "application/json" in consumes else first
+        return replace(body, content_type="" if chosen == "application/json" else chosen), (), ""
+    if (kind == "text" and body.type.kind == "str") or (
+        kind == "binary" and body.type.kind == "bytes"
+    ):
+        return replace(body, content_type=first), (), ""
+    # A model or JSON value under a text or binary media type: sent as JSON, as before.
+    return body, (), ""
+
+
+def _lro_result(
+    spec: SpecSet,
+    normalizer: Normalizer,
+    options: dict[str, Any],
+    status_results: tuple[tuple[int, TypeRef | None], ...],
+    pointer: str,
+) -> TypeRef | None:
+    """The type of a long-running operation's final result, as AutoRest picks it: the
+    ``final-state-schema`` of x-ms-long-running-operation-options when given (TypeSpec emits
+    it); else, when the success responses disagree (ManagementGroups: 200 the group, 202 an
+    operation status), the 200 response's; disagreeing without a 200 is an error, as there."""
+    where = f"{spec.entry}#{pointer}"
+    final_schema = options.get("final-state-schema")
+    if final_schema is not None:
+        if not isinstance(final_schema, str):
+            raise SpecError(
+                f"{where}/x-ms-long-running-operation-options: "
+                "final-state-schema must be a $ref string"
+            )
+        located = Located(
+            spec.entry,
+            pointer + "/x-ms-long-running-operation-options/final-state-schema",
+            {"$ref": final_schema},
+        )
+        return normalizer.type_for_schema_node(located)
+    distinct = {t for _, t in status_results if t is not None}
+    if len(distinct) <= 1:
+        return None
+    chosen = next((t for status, t in status_results if status == 200 and t is not None), None)
+    if chosen is None:
+        raise SpecError(
+            f"{where}: success responses of a long-running operation disagree on their schema "
+            "and none is the 200 answer's (the final result's type is not known)"
+        )
+    return chosen
+
+
+def _body_fields(
+    body: Parameter | None, parameters: list[Parameter], normalizer: Normalizer
+) -> tuple[Parameter, ...]:
+    """x-ms-client-flatten on a body parameter: one argument per field of its model the
+    caller may set (AutoRest's payload flattening), in the body's parameter group if it has
+    one. A name another argument (or group member) already has is numbered (``name1``)."""
+    if body is None or not body.flatten or body.type.kind != "model":
+        return ()
+    fields = normalizer.body_fields(body.type.name)
+    if fields is None:
+        return ()
+    taken = {
+        p.python_name
+        for p in parameters
+        if p is not body and p.group == body.group and not p.client_level
+    }
+    if not body.group:
+        taken.update(naming.python_identifier(p.group) for p in parameters if p.group)
+    result = []
+    for f in fields:
+        name, number = f.python_name, 0
+        while name in taken:
+            number += 1
+            name = f"{f.python_name}{number}"
+        taken.add(name)
+        result.append(
+            Parameter(
+                python_name=name,
+                wire_name=f.wire_name,
+                location="flattened",
+                required=f.required,
+                type=f.type,
+                description=f.description,
+                client_level=False,
+                accepts_str=f.accepts_str,
+                loose_type=f.loose_type,
+                group=body.group,
+                body_field=f.python_name,
+            )
+        )
+    return tuple(result)
 
 
 def _group_spelling(spec: SpecSet, operation_id: str) -> str:
@@ -411,7 +544,9 @@ def _value_type(
         inner = node["additionalProperties"]
         inner_located = Located(located.document, located.pointer + "/additionalProperties", inner)
         return TypeRef("dict", item=_value_type(spec, normalizer, inner_located, inner, name))
-    if isinstance(node.get("enum"), list) and all(isinstance(v, str) for v in node["enum"]):
+    values = node.get("enum")
+    numbers = node.get("type") in ("integer", "number") and bool(node.get("x-ms-enum"))
+    if isinstance(values, list) and (numbers or all(isinstance(v, str) for v in values)):
         # An inline enum without x-ms-enum is named after its parameter.
         x_ms_enum = dict(node.get("x-ms-enum") or {})
         x_ms_enum.setdefault("name", naming.class_name(name[:1].upper() + name[1:]))
@@ -471,10 +606,11 @@ def _parameter(
     else:
         label = str(node.get("x-ms-client-name") or wire_name)
         type_ref = _value_type(spec, normalizer, located, node, label)
-    accepts_str = False
+    accepts_str, loose_type = False, "str"
     if type_ref.kind == "enum":
         x_ms_enum = node.get("x-ms-enum") or {}
         accepts_str = bool(x_ms_enum.get("modelAsString", False))
+        loose_type = normalizer.enum_value_type(type_ref.name)
     default = node.get("default")
     literal = None
     scalar_default = isinstance(default, (str, int, float, bool))
@@ -506,8 +642,10 @@ def _parameter(
         skip_url_encoding=bool(node.get("x-ms-skip-url-encoding")),
         header_prefix=header_prefix,
         accepts_str=accepts_str,
+        loose_type=loose_type,
         content_type=content_type,
         default=literal,
+        flatten=location == "body" and node.get("x-ms-client-flatten") is True,
     )
 
 

@@ -11,7 +11,16 @@ import textwrap
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from .ir import ApiVersion, EnumType, Model, Operation, Parameter, ParameterGroup, TypeRef
+from .ir import (
+    ApiVersion,
+    EnumType,
+    Model,
+    Operation,
+    Parameter,
+    ParameterGroup,
+    TypeRef,
+    media_kind,
+)
 
 _WIDTH = 92
 
@@ -402,7 +411,7 @@ def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], pac
 def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> OperationSurface:
     positional = []
     for p in op.positional_parameters:
-        annotation = p.annotation
+        annotation = _body_annotation(op, p) if p.location == "body" else p.annotation
         if p.location == "body" and op.long_running is not None:
             # None is allowed only together with continuation_token (resuming sends no body).
             annotation = f"{annotation} | None"
@@ -410,12 +419,30 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
     for g in op.groups:
         if g.required:
             positional.append((g.python_name, g.class_name))
+    keyword_parameters = list(op.keyword_parameters)
+    optional_body = op.body if op.body is not None and op.body in keyword_parameters else None
+    if (
+        optional_body is not None
+        and op.long_running is None
+        and len(positional) == len(op.positional_parameters)
+    ):
+        # An optional body is the last positional argument, defaulting to None, as in AutoRest
+        # (``put_array(resources)``); it can still be given by name.
+        keyword_parameters.remove(optional_body)
+        positional.append(
+            (optional_body.python_name, f"{_body_annotation(op, optional_body)} | None = None")
+        )
     keywords = [
         (p.python_name, f"{p.annotation} = {p.default}")
         if p.default is not None
-        else (p.python_name, f"{p.annotation} | None = None")
-        for p in op.keyword_parameters
+        else (
+            p.python_name,
+            f"{_body_annotation(op, p) if p.location == 'body' else p.annotation} | None = None",
+        )
+        for p in keyword_parameters
     ]
+    if op.content_types:
+        keywords.append(("content_type", "str | None = None"))
     keywords += [
         (g.python_name, f"{g.class_name} | None = None") for g in op.groups if not g.required
     ]
@@ -444,6 +471,10 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
     ]
     if op.body is not None and op.body.content_type:
         header_items.append(f"'Content-Type': {op.body.content_type!r}")
+    if op.body is not None and op.content_types:
+        header_items.append(f"'Content-Type': {_media_type(op, sources)}")
+    if op.accept:
+        header_items.append(f"'Accept': {op.accept!r}")
     form_expression = ""
     if op.form_parameters:
         fields = ", ".join(
@@ -468,7 +499,9 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
         parts.extend(collections)
         headers_expression = "{" + ", ".join(parts) + "}"
     body_expression = "form.body" if form_expression else "None"
-    if op.body is not None:
+    if op.body is not None and op.body_fields:
+        body_expression = _flattened_body(op, op.body, sources)
+    elif op.body is not None:
         call = _body_call(op, op.body, sources)
         source = sources[op.body.python_name]
         if op.long_running is not None:
@@ -494,6 +527,8 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
         response_kind, returns = "none", "None"
     elif result.kind == "bytes" and op.paging is None and _binary_result(op):
         response_kind, returns = "binary", "bytes"
+    elif op.text_result and op.paging is None and op.long_running is None:
+        response_kind, returns = "text", "str"
     else:
         response_kind, returns = "single", result.annotation
     paging_extra: list[str] = []
@@ -643,6 +678,7 @@ def _all_parameters(op: Operation) -> tuple[Parameter, ...]:
         *op.header_parameters,
         *op.form_parameters,
         *body,
+        *op.body_fields,
     )
 
 
@@ -657,13 +693,16 @@ def _value(op: Operation, p: Parameter, sources: dict[str, str]) -> str:
     if p.client_level and p.wire_name == "subscriptionId":
         return "self._client.subscription_id"
     source = sources.get(p.python_name, "") if not p.client_level else ""
+    kind = p.type.kind
     if p.client_level:
         source = f"self._client.parameters[{p.wire_name!r}]"
-        if p.skip_url_encoding:
-            return f"Raw(wire_value({source}))"
-        return f"wire_value({source})"
+        if kind == "list":
+            source = f"values_of({source}, {p.python_name!r})"
+        else:
+            if p.skip_url_encoding:
+                return f"Raw(wire_value({source}))"
+            return f"wire_value({source})"
     fmt = f", {p.wire_format!r}" if p.wire_format else ""
-    kind = p.type.kind
     if kind == "list":
         if p.location == "header":
             return f"wire_join({source}, {p.wire_format!r}, {SEPARATORS[p.collection_format]!r})"
@@ -677,14 +716,75 @@ def _value(op: Operation, p: Parameter, sources: dict[str, str]) -> str:
     return text
 
 
+def _flattened_body(op: Operation, body: Parameter, sources: dict[str, str]) -> str:
+    """The body built from its flattened fields (x-ms-client-flatten on the parameter), as
+    AutoRest builds it: always, even when no field is given. In an optional parameter group,
+    no group sends no body."""
+    group = next((g for g in op.groups if body.group and g.class_name == body.group), None)
+    direct = group is not None and not group.required
+    values = ", ".join(
+        f"{p.body_field}={group.python_name}.{p.python_name}"
+        if direct and group is not None
+        else f"{p.body_field}={sources[p.python_name]}"
+        for p in op.body_fields
+    )
+    call = (
+        f"serialize_body({body.type.name}({values}), {body.type.name}, CODEC, {body.python_name!r})"
+    )
+    if direct and group is not None:
+        call = f"None if {group.python_name} is None else {call}"
+    if op.long_running is not None:
+        call = f"None if continuation_token is not None else {call}"
+    return call
+
+
+def _body_annotation(op: Operation, body: Parameter) -> str:
+    """A body's annotation; with a choice of media types (``content_type=``) also the bytes
+    (and, for text types, the str) sent as they are."""
+    annotation = body.annotation
+    if not op.content_types:
+        return annotation
+    extra = ["bytes"]
+    if any(media_kind(m) == "text" for m in op.content_types):
+        extra.append("str")
+    parts = annotation.split(" | ")
+    return " | ".join([*parts, *(e for e in extra if e not in parts)])
+
+
 def _body_call(op: Operation, body: Parameter, sources: dict[str, str]) -> str:
-    name, t = sources[body.python_name], body.type
+    name = sources[body.python_name]
+    if op.content_types:
+        # The caller's content_type decides: bytes go as they are, str as text, the rest as
+        # JSON (a binary-typed body has no JSON form).
+        as_json = "None" if body.type.kind == "bytes" else f"lambda v: {_json_call(body, 'v')}"
+        media_type = _media_type(op, sources)
+        return f"media_body({name}, {media_type}, {body.python_name!r}, {as_json})"
+    kind = media_kind(body.content_type) if body.content_type else "json"
+    if kind == "binary":
+        return f"binary_body({name}, {body.python_name!r})"
+    if kind == "text":
+        return f"text_body({name}, {body.python_name!r})"
+    return _json_call(body, name)
+
+
+def _media_type(op: Operation, sources: dict[str, str]) -> str:
+    """The media type a body is sent as when the caller may choose: ``content_type=``, else
+    the binary one for bytes and the default for the rest, as AutoRest picks them."""
+    assert op.body is not None
+    return (
+        f"media_type({sources[op.body.python_name]}, content_type, "
+        f"{op.default_content_type!r}, {op.binary_content_type!r})"
+    )
+
+
+def _json_call(body: Parameter, name: str) -> str:
+    t = body.type
     if t.kind == "model":
         return f"serialize_body({name}, {t.name}, CODEC, {body.python_name!r})"
     if t.kind == "list" and t.item is not None and t.item.kind == "model":
         return f"model_list_body({name}, {t.item.name}, CODEC, {body.python_name!r})"
-    if body.content_type == "application/octet-stream":
-        return f"binary_body({name}, {body.python_name!r})"
+    if t.kind == "dict" and t.item is not None and t.item.kind == "model":
+        return f"model_dict_body({name}, {t.item.name}, CODEC, {body.python_name!r})"
     return f"json_body({name}, {body.python_name!r})"
 
 
@@ -823,6 +923,7 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 "Raw",
                 "header_collection",
                 "require_argument",
+                "values_of",
                 "wire_join",
                 "wire_list",
                 "wire_value",
@@ -838,6 +939,10 @@ def runtime_imports(api: ApiVersion, surfaces: list[OperationSurface]) -> dict[s
                 "json_body",
                 "list_of",
                 "model_list_body",
+                "model_dict_body",
+                "media_body",
+                "media_type",
+                "text_body",
                 *_READERS.values(),
             ),
         ),

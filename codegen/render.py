@@ -76,6 +76,7 @@ def render_api_version(
             uses_datetime=api.uses_datetime
             or any("datetime." in m.annotation for g in groups for m in g.members),
             uses_sequence=any("Sequence[" in m.annotation for g in groups for m in g.members),
+            number_enum_bases=sorted({e.base_class for e in api.enums if e.value_type != "str"}),
         ),
         "_meta.json": json.dumps(api.provenance, indent=2, sort_keys=True) + "\n",
     }

@@ -30,6 +30,9 @@ __all__ = [
     "form_body",
     "json_body",
     "list_of",
+    "media_body",
+    "media_type",
+    "model_dict_body",
     "model_list_body",
     "multipart_body",
     "read_any",
@@ -41,6 +44,7 @@ __all__ = [
     "read_float",
     "read_int",
     "read_str",
+    "text_body",
 ]
 
 T = TypeVar("T")
@@ -92,6 +96,69 @@ def model_list_body(
                 f"not {type(value).__name__}"
             )
     return json_body(payload, parameter)
+
+
+def model_dict_body(
+    values: Mapping[str, object] | None, model: type, codec: Codec, parameter: str
+) -> bytes:
+    """A map of models (or plain mappings) as JSON, read-only fields dropped."""
+    if values is None:
+        raise ValueError(f"{parameter} is required")
+    if not isinstance(values, Mapping):
+        raise TypeError(f"{parameter} must be a mapping, not {type(values).__name__}")
+    payload: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, model):
+            payload[key] = codec.unstructure(value)
+        elif isinstance(value, Mapping):
+            payload[key] = dict(cast("Mapping[str, object]", value))
+        else:
+            raise TypeError(
+                f"{parameter}[{key!r}] must be a {model.__name__} or a mapping, "
+                f"not {type(value).__name__}"
+            )
+    return json_body(payload, parameter)
+
+
+def text_body(value: object, parameter: str) -> bytes:
+    """A text body (consumes text/plain): the str as UTF-8, not as a JSON string."""
+    if value is None:
+        raise ValueError(f"{parameter} is required")
+    if not isinstance(value, str):
+        raise TypeError(f"{parameter} must be a str, not {type(value).__name__}")
+    return value.encode("utf-8")
+
+
+def media_type(value: object, chosen: str | None, default: str, binary: str) -> str:
+    """The media type of a body the caller may send as one of several: the one chosen, else
+    ``binary`` for bytes and ``default`` for anything else."""
+    if chosen:
+        return chosen
+    return binary if isinstance(value, (bytes, bytearray, memoryview)) else default
+
+
+def media_body(
+    value: object,
+    content_type: str,
+    parameter: str,
+    as_json: Callable[[Any], bytes] | None,
+) -> bytes:
+    """A body whose media type the caller chose among those the operation consumes: bytes as
+    they are, a str as UTF-8 text unless the type is JSON, anything else as JSON (``as_json``;
+    None when the body has no JSON form)."""
+    if value is None:
+        raise ValueError(f"{parameter} is required")
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(cast("bytes | bytearray | memoryview[int]", value))
+    essence = content_type.split(";", 1)[0].strip().lower()
+    is_json = essence in ("application/json", "text/json") or essence.endswith("+json")
+    if isinstance(value, str) and (as_json is None or not is_json):
+        return value.encode("utf-8")
+    if as_json is not None and is_json:
+        return as_json(value)
+    raise TypeError(
+        f"{parameter} must be bytes to send as {content_type}, not {type(value).__name__}"
+    )
 
 
 def binary_body(value: object, parameter: str) -> bytes:

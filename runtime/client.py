@@ -478,7 +478,7 @@ class ArmClient:
                     "continuation_token resumes with this package's own polling; "
                     "pass polling=True (the default) to resume"
                 )
-            self._check_token(continuation_token, method, operation_id, polling)
+            self._check_token(continuation_token, method, operation_id, polling, url)
             resumed = LROPoller[Any].from_continuation_token(
                 continuation_token,
                 pipeline=pipeline,
@@ -594,7 +594,12 @@ class ArmClient:
             initial = self._initial_policy = (policy, _initial_request_policy(method, policy))
         return initial[1]
 
-    def _check_token(self, token: str, method: str, operation_id: str, polling: bool) -> None:
+    def _check_token(
+        self, token: str, method: str, operation_id: str, polling: bool, url: str
+    ) -> None:
+        """Refuse a token of another operation, method or api-version, or one whose URL is
+        not on the origin of ``url``, the operation's own (base_url's, or the host a
+        parameterized-host operation's arguments name)."""
         state = decode_continuation_token(token)
         if state.operation_id != operation_id:
             raise ValueError(
@@ -611,10 +616,11 @@ class ArmClient:
                 f"This continuation token was made with api-version {token_version!r}; this "
                 f"client uses {self.api_version!r}. Resume it with a client of that api-version."
             )
-        if not same_origin(state.url, self.base_url):
+        if not same_origin(state.url, url):
             raise ValueError(
                 f"This continuation token points at {redact_url(state.url)}, "
-                f"which is not on this client's endpoint {self.base_url}"
+                "which is not on this operation's endpoint "
+                f"{urlsplit(url).scheme}://{urlsplit(url).netloc}"
             )
         if not polling:
             raise ValueError(

@@ -86,10 +86,12 @@ def member(tp: Any) -> tuple[Any, bool] | None:
     every = typing.get_args(tp)
     args = [a for a in every if a is not _NONE and a is not Unset]
     optional = len(args) != len(every)
-    if len(args) == 2 and str in args:
-        other = args[0] if args[1] is str else args[1]
-        if isinstance(other, type) and issubclass(other, enum.Enum):
-            return other, optional
+    if len(args) == 2:
+        # An extensible enum and the plain type of its values: ``E | str``, ``IntE | int``.
+        enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
+        plain = args[0] if enums and args[1] is enums[0] else args[1]
+        if len(enums) == 1 and plain in (str, int, float):
+            return enums[0], optional
     if len(args) != 1 or not optional:
         return None
     return args[0], optional

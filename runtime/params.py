@@ -16,7 +16,7 @@ import email.utils
 import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import overload
+from typing import cast, overload
 
 __all__ = [
     "SEPARATORS",
@@ -24,10 +24,23 @@ __all__ = [
     "Raw",
     "header_collection",
     "require_argument",
+    "values_of",
     "wire_join",
     "wire_list",
     "wire_value",
 ]
+
+
+def values_of(value: object, name: str) -> Iterable[object] | None:
+    """A client-level array parameter's value, as the client was given it: None (not sent),
+    or the values to join; a str or a mapping is refused, naming the parameter."""
+    if value is None:
+        return None
+    kind = type(value).__name__
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a list of values, not {kind}")
+    return cast("Iterable[object]", value)
+
 
 # collectionFormat -> the separator azure-core joins array elements with.
 SEPARATORS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|"}

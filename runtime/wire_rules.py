@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .number_enums import number_value
 from .wire_types import (
     ClosedEnum,
     format_bytes,
@@ -29,7 +30,7 @@ from .wire_types import (
     parse_duration,
 )
 
-__all__ = ["Rule", "WireError", "enum_rule", "scalar_rule"]
+__all__ = ["Rule", "WireError", "enum_rule", "number_enum_rule", "scalar_rule"]
 
 
 class WireError(ValueError):
@@ -201,7 +202,9 @@ def enum_rule(enum_type: type[enum.Enum]) -> Rule:
     """A string enum: a known spelling is its member (the enum's own value table answers exact
     spellings), another spelling goes through the enum's own lookup -- case folding, or a new
     member of an extensible enum, or an unlisted member of a closed one: a service may add
-    values after this spec was written."""
+    values after this spec was written. An integer or number enum: :func:`number_enum_rule`."""
+    if not issubclass(enum_type, str):
+        return number_enum_rule(enum_type)
     members: Mapping[Any, Any] = enum_type._value2member_map_
     lookup: Callable[[str], Any] = (
         enum_type.from_service if issubclass(enum_type, ClosedEnum) else enum_type
@@ -216,3 +219,22 @@ def enum_rule(enum_type: type[enum.Enum]) -> Rule:
         raise expected("a string", value)
 
     return Rule("a string", read, _write_enum, table=members)
+
+
+def number_enum_rule(enum_type: type[enum.Enum]) -> Rule:
+    """An integer or number enum (number_enums.py): a JSON number of its kind (an integer for
+    an integer enum, a JSON true never) is its member; a value the spec does not list is kept
+    as the enum keeps it (a new member of an extensible enum, an unlisted one of a closed
+    enum read from a response)."""
+    members: Mapping[Any, Any] = enum_type._value2member_map_
+    lookup: Callable[[Any], Any] = getattr(enum_type, "from_service", enum_type)
+    label = "an integer" if issubclass(enum_type, int) else "a number"
+
+    def read(value: Any) -> Any:
+        number = number_value(enum_type, value)
+        if number is None:
+            raise expected(label, value)
+        member = members.get(number)
+        return member if member is not None else lookup(number)
+
+    return Rule(label, read, _write_enum)

@@ -10,6 +10,8 @@ The files are not part of the project. ``--fetch`` downloads them (and every fil
 
     python scripts/real_specs.py --fetch [--only storage] [--no-mypy]
     python scripts/real_specs.py --specs path/to/azure-rest-api-specs [--newest-stable]
+    python scripts/real_specs.py --specs path/to/typespec-azure \
+        --glob 'packages/samples/test/output/azure/resource-manager/**/openapi.json'
 """
 
 from __future__ import annotations
@@ -269,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="with --specs: every operations file of every provider's newest stable version",
     )
+    parser.add_argument(
+        "--glob",
+        help="with --specs: every file matching this pattern under it (TypeSpec's ARM samples)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     root: Path = args.specs if args.specs else args.cache
@@ -277,10 +283,16 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict[str, Any]] = []
     print("| file | operations | seconds | mypy --strict | error |")
     print("| --- | --- | --- | --- | --- |")
-    entries = newest_stable(root) if args.newest_stable else _entries(root, args.only)
+    if args.glob:
+        entries: Iterator[Path] = iter(sorted(root.glob(args.glob)))
+    elif args.newest_stable:
+        entries = newest_stable(root)
+    else:
+        entries = _entries(root, args.only)
     for entry in entries:
         result = run_entry(entry, mypy=not args.no_mypy)
         name = entry.relative_to(root).as_posix().split("/resource-manager/")[-1]
+        name = name.replace("/@azure-tools/typespec-autorest", "")
         print(
             f"| {name} | {result.generated}/{result.total} | {result.seconds:.1f} "
             f"| {result.mypy} | {result.error} |",

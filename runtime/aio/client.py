@@ -283,7 +283,7 @@ class AsyncArmClient:
         max_retry_after = policy.retry_after_max if policy else DEFAULT_RETRY_AFTER_MAX
         poll_policy = options.retry_policy or self._transport.retry_policy
         if continuation_token is not None:
-            self._rules._check_token(continuation_token, method, operation_id, polling)
+            self._rules._check_token(continuation_token, method, operation_id, polling, url)
             return AsyncLROPoller[Any].from_continuation_token(
                 continuation_token,
                 pipeline=self._pipeline_for(options),

@@ -610,6 +610,20 @@ HOST_SPEC = {
                 "responses": {"200": {"description": "ok"}},
             }
         },
+        "/items/{item}/rebuild": {
+            "put": {
+                "operationId": "Items_Rebuild",
+                "x-ms-long-running-operation": True,
+                "parameters": [
+                    {"name": "item", "in": "path", "required": True, "type": "string"},
+                    {"$ref": "#/parameters/Regions"},
+                ],
+                "responses": {
+                    "200": {"description": "ok", "schema": {"$ref": "#/definitions/Rebuilt"}},
+                    "202": {"description": "accepted"},
+                },
+            }
+        },
         "/items": {
             "get": {
                 "operationId": "Items_List",
@@ -622,12 +636,13 @@ HOST_SPEC = {
         },
     },
     "definitions": {
+        "Rebuilt": {"properties": {"item": {"type": "string"}}},
         "ItemPage": {
             "properties": {
                 "value": {"type": "array", "items": {"type": "string"}},
                 "nextLink": {"type": "string"},
             }
-        }
+        },
     },
     "parameters": {
         "Suffix": {
@@ -637,6 +652,15 @@ HOST_SPEC = {
             "type": "string",
             "default": "example.test",
             "x-ms-skip-url-encoding": True,
+        },
+        # A client-level array: given once to the client, sent with every operation using it.
+        "Regions": {
+            "name": "regions",
+            "in": "query",
+            "required": False,
+            "type": "array",
+            "items": {"type": "string"},
+            "collectionFormat": "csv",
         },
     },
 }

@@ -238,19 +238,19 @@ def test_enums_are_named_by_x_ms_enum_and_extensibility_follows_model_as_string(
     assert models.Size("large") is models.Size.LARGE
 
 
-def test_flatten_clash_gets_the_container_prefix_and_allof_base_is_merged(widgets: Any) -> None:
+def test_flatten_clash_is_named_after_its_path_and_allof_base_is_merged(widgets: Any) -> None:
     package, _ = widgets
     models = importlib.import_module(f"{package.__name__}.v2030_01_01_preview.models")
-    widget = models.Widget(location="x", properties_name="inner", color="Red")
+    widget = models.Widget(location="x", name_properties_name="inner", color="Red")
     assert widget.to_dict() == {"location": "x", "properties": {"name": "inner", "color": "Red"}}
     parsed = models.Widget.from_dict(
         {"name": "outer", "location": "x", "properties": {"name": "inner"}}
     )
-    assert (parsed.name, parsed.properties_name) == ("outer", "inner")
+    assert (parsed.name, parsed.name_properties_name) == ("outer", "inner")
     assert not hasattr(models, "TrackedResource")
     # The flattened container is no model of its own; the name is azure-mgmt's properties view.
     assert not attrs.has(models.WidgetProperties)
-    assert models.Widget(location="x", properties_name="inner").properties.name == "inner"
+    assert models.Widget(location="x", name_properties_name="inner").properties.name == "inner"
 
 
 def test_secrets_from_spec_and_config_and_read_only_containers(widgets: Any) -> None:

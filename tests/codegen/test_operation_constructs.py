@@ -569,7 +569,8 @@ def test_parameterized_host(
         assert server.requests[-1].headers["host"] == f"127.0.0.1:{port}"
     client_module = importlib.import_module(f"{host.__name__}.runtime.client")
     with host.HostClient(FakeCredential(), "sub") as default:
-        assert default._client.parameters == {"suffix": "example.test"}  # the spec default
+        # The spec default; an optional one not given is None (not sent).
+        assert default._client.parameters == {"suffix": "example.test", "regions": None}
         url = default._client.format_url(
             "{$scheme}://{accountName}.{suffix}/items",
             (
@@ -580,6 +581,58 @@ def test_parameterized_host(
             absolute=True,
         )
         assert url == "https://acct.example.test/items"  # public Azure's scheme by default
+
+
+def test_a_long_running_operation_on_a_parameterized_host_resumes_from_its_token(
+    packages: tuple[ModuleType, ModuleType], server: RecordingServer
+) -> None:
+    _, host = packages
+    server.clear()
+    port = urlsplit(server.url).port
+    options = {"suffix": f"0.0.1:{port}", "base_url": "http://localhost:1", "polling_interval": 0}
+    status = f"http://127.0.0.1:{port}/status/7"
+    server.reply(202, b"", {"Location": status})
+    with host.HostClient(FakeCredential(), "sub", **options) as first:
+        token = first.items.begin_rebuild("127", "i1", polling=False).continuation_token()
+    server.reply(200, b'{"item": "i1"}')
+    # A new client resumes on the host the arguments name, though base_url is elsewhere.
+    with host.HostClient(FakeCredential(), "sub", **options) as second:
+        result = second.items.begin_rebuild("127", "i1", continuation_token=token).result()
+    assert result.item == "i1"
+    assert [r.method for r in server.requests] == ["PUT", "GET"]
+    assert server.requests[-1].path == "/status/7"
+    # The token is still refused for another host than the one it was made on.
+    with (
+        host.HostClient(FakeCredential(), "sub", **{**options, "suffix": "0.0.2:1"}) as other,
+        pytest.raises(ValueError, match=r"not on this operation's endpoint http://127\.0\.0\.2:1"),
+    ):
+        other.items.begin_rebuild("127", "i1", continuation_token=token)
+    assert len(server.requests) == 2
+
+
+def test_a_client_level_array_parameter_is_sent_with_its_collection_format(
+    packages: tuple[ModuleType, ModuleType], server: RecordingServer
+) -> None:
+    _, host = packages
+    server.clear()
+    port = urlsplit(server.url).port
+    with host.HostClient(
+        FakeCredential(),
+        "sub",
+        suffix=f"0.0.1:{port}",
+        regions=["west us", "east"],
+        base_url="http://localhost:1",  # only its scheme is used on a parameterized host
+        polling_interval=0,
+    ) as made:
+        server.reply(200, b'{"item": "i1"}')
+        made.items.begin_rebuild("127", "i1").result()
+    assert parse_qsl(urlsplit(server.requests[0].path).query) == [("regions", "west us,east")]
+    with host.HostClient(
+        FakeCredential(), "sub", suffix=f"0.0.1:{port}", base_url="http://localhost:1"
+    ) as without:
+        server.reply(200, b'{"item": "i1"}')
+        without.items.begin_rebuild("127", "i1").result()
+    assert urlsplit(server.requests[-1].path).query == ""  # not given: not sent
 
 
 def _page(values: list[str], next_link: str | None = None) -> bytes:

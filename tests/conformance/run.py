@@ -49,6 +49,12 @@ FILES: dict[str, tuple[str, str]] = {
         "scenarios_azure_parameter_grouping.py",
     ),
     "custom-baseUrl.json": ("autorest_custom_base_url", "scenarios_custom_base_url.py"),
+    "non-string-enum.json": ("autorest_non_string_enums", "scenarios_non_string_enums.py"),
+    "media_types.json": ("autorest_media_types", "scenarios_media_types.py"),
+    "lro-parameterized-endpoints.json": (
+        "autorest_lro_parameterized_endpoints",
+        "scenarios_lro_parameterized_endpoints.py",
+    ),
 }
 BASELINE = HERE / "baseline.json"
 

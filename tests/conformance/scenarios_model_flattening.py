@@ -39,11 +39,11 @@ def test_flattening_array(client: Any) -> None:
     assert_flattened(result[1], "2", "Resource2", full=False)
     assert result[1].location == "Building 44"
     assert_flattened(result[2], "3", "Resource3", full=False)
-    m = models(PACKAGE)
+    # As in AutoRest's test: plain mappings are accepted where a list of models is expected.
     client.put_array(
         [
-            m.Resource(location="West US", tags={"tag1": "value1", "tag2": "value3"}),
-            m.Resource(location="Building 44"),
+            {"location": "West US", "tags": {"tag1": "value1", "tag2": "value3"}},
+            {"location": "Building 44"},
         ]
     )
 
@@ -128,8 +128,9 @@ def test_model_flattening_simple(client: Any) -> None:
 
 
 def test_model_flattening_with_parameter_flattening(client: Any) -> None:
+    # x-ms-client-flatten on the body parameter: the model's fields are the arguments.
     result = client.post_flattened_simple_product(
-        product_id="123",
+        "123",
         description="product description",
         max_product_display_name="max name",
         generic_value=None,

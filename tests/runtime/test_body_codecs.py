@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
 from hypothesis import given
@@ -13,6 +14,7 @@ from vmss_runcommands.runtime.bodies import (
     dict_of,
     json_body,
     list_of,
+    model_dict_body,
     read_bool,
     read_bytes,
     read_date,
@@ -62,3 +64,22 @@ def test_bodies_are_written_as_azure_core_writes_them() -> None:
     assert binary_body(bytearray(b"\x00"), "content") == b"\x00"
     with pytest.raises(TypeError, match="content must be bytes, not str"):
         binary_body("x", "content")
+
+
+def test_a_map_of_models_is_sent_as_their_wire_form_and_bad_values_name_their_key() -> None:
+    from vmss_runcommands.models import RunCommandInputParameter
+    from vmss_runcommands.v2024_07_01.models import CODEC
+
+    body = model_dict_body(
+        {"a": RunCommandInputParameter(name="n", value="v"), "b": {"name": "raw"}},
+        RunCommandInputParameter,
+        CODEC,
+        "things",
+    )
+    assert json.loads(body) == {"a": {"name": "n", "value": "v"}, "b": {"name": "raw"}}
+    with pytest.raises(TypeError, match=r"things\['b'\] must be a RunCommandInputParameter"):
+        model_dict_body({"b": 3}, RunCommandInputParameter, CODEC, "things")
+    with pytest.raises(TypeError, match="things must be a mapping, not list"):
+        model_dict_body([], RunCommandInputParameter, CODEC, "things")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="things is required"):
+        model_dict_body(None, RunCommandInputParameter, CODEC, "things")

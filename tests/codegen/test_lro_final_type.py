@@ -1,0 +1,191 @@
+"""The type of a long-running operation's result when its success responses disagree, as
+AutoRest picks it (ManagementGroups, Reservations quota): the 200 answer's schema, or the
+``final-state-schema`` of x-ms-long-running-operation-options (TypeSpec-era files)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import subprocess
+import sys
+import typing
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import vmss_runcommands.runtime
+from recording_server import FakeCredential, RecordingServer
+
+from codegen.generate import render_tree
+from codegen.load import SpecError
+
+RUNTIME = Path(vmss_runcommands.runtime.__file__).parent
+API_VERSION = "2031-05-01"
+MODULE = "v" + API_VERSION.replace("-", "_")
+API = {"name": "api-version", "in": "query", "required": True, "type": "string"}
+NAME = {"name": "name", "in": "path", "required": True, "type": "string"}
+
+
+def _schema(ref: str) -> dict[str, Any]:
+    return {"description": "ok", "schema": {"$ref": f"#/definitions/{ref}"}}
+
+
+def _lro(operation_id: str, responses: dict[str, Any], **options: str) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "x-ms-long-running-operation": True,
+        "x-ms-long-running-operation-options": options,
+        "parameters": [API, NAME],
+        "responses": {**responses, "default": _schema("Error")},
+    }
+
+
+def spec() -> dict[str, Any]:
+    string = {"type": "string"}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "LroClient", "version": API_VERSION},
+        "host": "management.azure.com",
+        "paths": {
+            # ManagementGroups_CreateOrUpdate: 200 the resource, 202 an operation status.
+            "/groups/{name}": {
+                "put": _lro(
+                    "Groups_CreateOrUpdate",
+                    {"200": _schema("Group"), "202": _schema("OperationStatus")},
+                    **{"final-state-via": "azure-async-operation"},
+                )
+            },
+            # Quota_CreateOrUpdate: 200 and 201 with two schemas, final state by Location.
+            "/quotas/{name}": {
+                "put": _lro(
+                    "Quotas_CreateOrUpdate",
+                    {"201": _schema("Submitted"), "200": _schema("Group")},
+                    **{"final-state-via": "location"},
+                )
+            },
+            # TypeSpec: the final result's schema named outright, no response has it.
+            "/groups/{name}/export": {
+                "post": _lro(
+                    "Groups_Export",
+                    {"202": {"description": "accepted"}},
+                    **{"final-state-via": "location", "final-state-schema": "#/definitions/Group"},
+                )
+            },
+        },
+        "definitions": {
+            "Error": {"type": "object", "properties": {"code": string}},
+            "Group": {"type": "object", "properties": {"name": string}},
+            "OperationStatus": {"type": "object", "properties": {"status": string}},
+            "Submitted": {"type": "object", "properties": {"requestId": string}},
+        },
+    }
+
+
+def _write(root: Path, description: dict[str, Any]) -> Path:
+    folder = root / "spec" / API_VERSION
+    folder.mkdir(parents=True)
+    (folder / "lro.json").write_text(json.dumps(description))
+    (root / "spec" / "codegen.yaml").write_text(
+        "client_name: LroClient\nentry: lro.json\noperations: ['*']\n"
+    )
+    return root / "spec"
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("lro-final")
+    name = f"lrofinal_{uuid.uuid4().hex[:8]}"
+    render_tree(_write(root, spec()), root / "out" / name)
+    shutil.copytree(
+        RUNTIME, root / "out" / name / "runtime", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    sys.path.insert(0, str(root / "out"))
+    try:
+        importlib.invalidate_caches()
+        yield importlib.import_module(name)
+    finally:
+        sys.path.remove(str(root / "out"))
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[RecordingServer]:
+    running = RecordingServer()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def client(package: ModuleType, server: RecordingServer) -> Iterator[Any]:
+    server.clear()
+    with package.LroClient(FakeCredential(), "sub", base_url=server.url, polling_interval=0) as c:
+        yield c
+
+
+def _result_type(method: Any) -> Any:
+    return typing.get_args(typing.get_type_hints(method)["return"])[0]
+
+
+def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
+    out = Path(package.__file__ or "").parent.parent
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
+            *("--cache-dir", str(tmp_path / "cache"), "-p", package.__name__),
+        ],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_long_running_put_answering_202_with_a_status_ends_with_the_200_schema(
+    package: ModuleType, client: Any, server: RecordingServer
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    assert _result_type(type(client.groups).begin_create_or_update) is models.Group
+    status = f"{server.url}/status/1"
+    server.reply(202, b'{"status": "Running"}', {"Azure-AsyncOperation": status})
+    server.reply(200, b'{"status": "Succeeded"}')
+    server.reply(200, b'{"name": "g"}')
+    result = client.groups.begin_create_or_update("g").result()
+    assert result == models.Group(name="g")
+    assert [r.method for r in server.requests] == ["PUT", "GET", "GET"]
+
+
+def test_a_long_running_put_answering_200_or_201_with_two_schemas_ends_with_the_200_one(
+    package: ModuleType, client: Any, server: RecordingServer
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    assert _result_type(type(client.quotas).begin_create_or_update) is models.Group
+    server.reply(201, b'{"requestId": "r1"}', {"Location": f"{server.url}/quota-status/r1"})
+    server.reply(200, b'{"name": "q"}')
+    assert client.quotas.begin_create_or_update("q").result() == models.Group(name="q")
+    # Done at once with 200: that answer is the result.
+    server.reply(200, b'{"name": "now"}')
+    assert client.quotas.begin_create_or_update("q").result() == models.Group(name="now")
+
+
+def test_final_state_schema_names_the_result_no_response_declares(
+    package: ModuleType, client: Any, server: RecordingServer
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    assert _result_type(type(client.groups).begin_export) is models.Group
+    server.reply(202, b"", {"Location": f"{server.url}/export-status/1"})
+    server.reply(200, b'{"name": "exported"}')
+    assert client.groups.begin_export("g").result() == models.Group(name="exported")
+
+
+def test_disagreeing_schemas_without_a_200_answer_are_a_located_error(tmp_path: Path) -> None:
+    description = spec()
+    responses = description["paths"]["/quotas/{name}"]["put"]["responses"]
+    responses["202"] = responses.pop("200")
+    with pytest.raises(
+        SpecError, match=r"lro\.json#/paths/~1quotas~1\{name\}/put: .*none is the 200"
+    ):
+        render_tree(_write(tmp_path, description), tmp_path / "out" / "bad")
