@@ -25,7 +25,7 @@ from .call_options import (
     RawResponseHook,
     check_polling,
 )
-from .client_core import ClientCore, LroPlan
+from .client_core import ClientCore, LroPlan, PageSource
 from .client_options import CLIENT_DEFAULTS
 from .exceptions import map_error
 from .http import HttpResponse
@@ -399,19 +399,17 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         (``replace_api_version=False``) next links are followed as they are. When ``url`` is
         not on ``base_url`` (a parameterized host), its own origin is the endpoint.
         """
-        endpoint = self._paging_endpoint(url)
-
-        def fetch(link: str | None) -> tuple[list[T], str | None]:
-            if link is None:
-                response = self.send(
-                    method, url, body=body, expected_status=(200,), options=options
-                )
-            else:
-                page_url = self._page_url(link, endpoint, next_url, replace_api_version)
-                response = self.send("GET", page_url, expected_status=(200,), options=options)
-            return self._page(response, item_from_dict, items_key, next_link_key)
-
-        return ItemPaged(fetch)
+        source = self._page_source(
+            url,
+            item_from_dict=item_from_dict,
+            items_key=items_key,
+            next_link_key=next_link_key,
+            method=method,
+            body=body,
+            next_url=next_url,
+            replace_api_version=replace_api_version,
+        )
+        return self._pager(source, options)
 
     def pager_reader(
         self,
@@ -425,16 +423,24 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         first page) into an ``ItemPaged`` that fetches the pages after it as ``paged`` does."""
 
         def read(first: Any) -> ItemPaged[T]:
-            items, next_link = self._page_items(first, item_from_dict, items_key, next_link_key)
-
-            def fetch(link: str | None) -> tuple[list[T], str | None]:
-                if link is None:
-                    return items, next_link
-                response = self.send(
-                    "GET", self._next_page_url(link), expected_status=(200,), options=options
-                )
-                return self._page(response, item_from_dict, items_key, next_link_key)
-
-            return ItemPaged(fetch)
+            source = self._pages_after(
+                first,
+                item_from_dict=item_from_dict,
+                items_key=items_key,
+                next_link_key=next_link_key,
+            )
+            return self._pager(source, options)
 
         return read
+
+    def _pager(self, source: PageSource[T], options: RequestOptions | None) -> ItemPaged[T]:
+        """Pages from ``source``, each fetched when iteration reaches it."""
+
+        def fetch(link: str | None) -> tuple[list[T], str | None]:
+            if link is None and source.first is not None:
+                return source.first
+            method, url, body = source.request(link)
+            response = self.send(method, url, body=body, expected_status=(200,), options=options)
+            return source.read(response)
+
+        return ItemPaged(fetch)

@@ -9,6 +9,7 @@ Nothing here sends, sleeps or awaits.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from .request_build import PathParam, check_path_value, format_url, with_api_ver
 from .request_options import RequestOptions, client_request_id, earlier, initial_request_policy
 from .retry import RetryPolicy
 
-__all__ = ["ClientCore", "LroPlan"]
+__all__ = ["ClientCore", "LroPlan", "PageSource"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -314,13 +315,68 @@ class ClientCore(Generic[M, H]):
 
     # -- paging: which URL to fetch, and what a page holds --
 
-    def _paging_endpoint(self, url: str) -> str:
-        """The origin next links must stay on: ``base_url``, or ``url``'s own origin when it
-        is not on ``base_url`` (a parameterized host)."""
-        if url.startswith(self.base_url + "/"):
-            return self.base_url
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}"
+    def _page_source(
+        self,
+        url: str,
+        *,
+        item_from_dict: Callable[[Any], T],
+        items_key: str = "value",
+        next_link_key: str | None = "nextLink",
+        method: str = "GET",
+        body: bytes | None = None,
+        next_url: Callable[[str], str] | None = None,
+        replace_api_version: bool = True,
+    ) -> PageSource[T]:
+        """The requests and readings of ``paged``: the first page from ``url`` (with
+        ``method`` and ``body``), later ones from vetted next links (see ``ArmClient.paged``)."""
+        # When url is not on base_url (a parameterized host), its own origin is the endpoint.
+        endpoint = self.base_url
+        if not url.startswith(self.base_url + "/"):
+            parts = urlsplit(url)
+            endpoint = f"{parts.scheme}://{parts.netloc}"
+
+        def request(link: str | None) -> tuple[str, str, bytes | None]:
+            if link is None:
+                return method, url, body
+            if next_url is not None:
+                return "GET", next_url(link), None
+            return "GET", self._next_page_url(link, endpoint, api_version=replace_api_version), None
+
+        return PageSource(
+            request,
+            functools.partial(
+                self._page,
+                item_from_dict=item_from_dict,
+                items_key=items_key,
+                next_link_key=next_link_key,
+            ),
+        )
+
+    def _pages_after(
+        self,
+        first: Any,
+        *,
+        item_from_dict: Callable[[Any], T],
+        items_key: str = "value",
+        next_link_key: str | None = "nextLink",
+    ) -> PageSource[T]:
+        """The pages of ``pager_reader``: ``first`` (an LRO's final body) is the first page,
+        the ones after it are fetched as ``paged`` fetches them."""
+
+        def request(link: str | None) -> tuple[str, str, bytes | None]:
+            assert link is not None  # the first page is known
+            return "GET", self._next_page_url(link), None
+
+        return PageSource(
+            request,
+            functools.partial(
+                self._page,
+                item_from_dict=item_from_dict,
+                items_key=items_key,
+                next_link_key=next_link_key,
+            ),
+            first=self._page_items(first, item_from_dict, items_key, next_link_key),
+        )
 
     def _next_page_url(
         self, link: str, endpoint: str | None = None, *, api_version: bool = True
@@ -333,18 +389,6 @@ class ClientCore(Generic[M, H]):
                 f"client's endpoint {endpoint}"
             )
         return with_api_version(absolute, self.api_version) if api_version else absolute
-
-    def _page_url(
-        self,
-        link: str,
-        endpoint: str,
-        next_url: Callable[[str], str] | None,
-        replace_api_version: bool,
-    ) -> str:
-        """The URL of the page ``link`` names: vetted, or ``next_url``'s (another operation)."""
-        if next_url is not None:
-            return next_url(link)
-        return self._next_page_url(link, endpoint, api_version=replace_api_version)
 
     @staticmethod
     def _page_items(
@@ -370,6 +414,7 @@ class ClientCore(Generic[M, H]):
     def _page(
         self,
         response: HttpResponse,
+        *,
         item_from_dict: Callable[[Any], T],
         items_key: str,
         next_link_key: str | None,
@@ -426,6 +471,25 @@ class ClientCore(Generic[M, H]):
             response=response,
             secret_fields=self._secret_fields,
         )
+
+
+class PageSource(Generic[T]):
+    """One list's pages, sans I/O: :meth:`request` says what to send for a link (``None``:
+    the first page), :meth:`read` turns the answer into ``(items, next link)``. ``first`` is
+    a first page already in hand (an LRO's final body), which is not fetched."""
+
+    __slots__ = ("first", "read", "request")
+
+    def __init__(
+        self,
+        request: Callable[[str | None], tuple[str, str, bytes | None]],
+        read: Callable[[HttpResponse], tuple[list[T], str | None]],
+        *,
+        first: tuple[list[T], str | None] | None = None,
+    ) -> None:
+        self.request = request
+        self.read = read
+        self.first = first
 
 
 # --- the endpoint --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any, TypeVar, overload
 
 from ..auth import scope_for_endpoint
 from ..call_options import PipelineResponse, RawResponseHook
-from ..client_core import ClientCore, LroPlan
+from ..client_core import ClientCore, LroPlan, PageSource
 from ..client_options import CLIENT_DEFAULTS
 from ..exceptions import AzureError, map_error
 from ..http import HttpRequest, HttpResponse
@@ -315,19 +315,17 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         replace_api_version: bool = True,
     ) -> AsyncItemPaged[T]:
         """An ``async for``-able ``AsyncItemPaged``; links are vetted as ``ArmClient.paged``."""
-        endpoint = self._paging_endpoint(url)
-
-        async def fetch(link: str | None) -> tuple[list[T], str | None]:
-            if link is None:
-                response = await self.send(
-                    method, url, body=body, expected_status=(200,), options=options
-                )
-            else:
-                page_url = self._page_url(link, endpoint, next_url, replace_api_version)
-                response = await self.send("GET", page_url, expected_status=(200,), options=options)
-            return self._page(response, item_from_dict, items_key, next_link_key)
-
-        return AsyncItemPaged(fetch)
+        source = self._page_source(
+            url,
+            item_from_dict=item_from_dict,
+            items_key=items_key,
+            next_link_key=next_link_key,
+            method=method,
+            body=body,
+            next_url=next_url,
+            replace_api_version=replace_api_version,
+        )
+        return self._pager(source, options)
 
     def pager_reader(
         self,
@@ -340,19 +338,29 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         """See ``ArmClient.pager_reader``: the final body of an LRO as the first page."""
 
         def read(first: Any) -> AsyncItemPaged[T]:
-            items, next_link = self._page_items(first, item_from_dict, items_key, next_link_key)
-
-            async def fetch(link: str | None) -> tuple[list[T], str | None]:
-                if link is None:
-                    return items, next_link
-                response = await self.send(
-                    "GET", self._next_page_url(link), expected_status=(200,), options=options
-                )
-                return self._page(response, item_from_dict, items_key, next_link_key)
-
-            return AsyncItemPaged(fetch)
+            source = self._pages_after(
+                first,
+                item_from_dict=item_from_dict,
+                items_key=items_key,
+                next_link_key=next_link_key,
+            )
+            return self._pager(source, options)
 
         return read
+
+    def _pager(self, source: PageSource[T], options: RequestOptions | None) -> AsyncItemPaged[T]:
+        """Pages from ``source``, each awaited when iteration reaches it."""
+
+        async def fetch(link: str | None) -> tuple[list[T], str | None]:
+            if link is None and source.first is not None:
+                return source.first
+            method, url, body = source.request(link)
+            response = await self.send(
+                method, url, body=body, expected_status=(200,), options=options
+            )
+            return source.read(response)
+
+        return AsyncItemPaged(fetch)
 
 
 class _HookedPipeline:
