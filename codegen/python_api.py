@@ -380,17 +380,37 @@ def package_exports(latest: ApiVersion) -> list[tuple[str, str]]:
     return exports
 
 
-def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], package: str) -> str:
+@dataclass(frozen=True)
+class PackageClientPlace:
+    """Where a side's top-level client (``_client.py``, ``aio/_client.py``) finds the
+    versioned clients, as relative imports."""
+
+    newest_module: str  # the newest api-version's client module of the side
+    up: str  # from the top-level client's package to the package root
+    side_suffix: str  # after an api-version's subpackage: "" or ".aio"
+
+
+def package_client_place(latest: ApiVersion, side: Side) -> PackageClientPlace:
+    side_package = side.subpackage.rstrip("/")
+    up = "." * (2 if side_package else 1)
+    suffix = f".{side_package}" if side_package else ""
+    return PackageClientPlace(f"{up}{latest.module}{suffix}.client", up, suffix)
+
+
+def package_client_docstring(
+    latest: ApiVersion, versions: list[ApiVersion], package: str, side: Side = SYNC
+) -> str:
     text = (
         f"The client of api-version {latest.api_version}, the newest generated, or of the "
         "api-version that api_version= names; otherwise the same arguments."
     )
     choices = ", ".join(v.api_version for v in versions)
+    where = f"{package}.<subpackage>.{side.subpackage.replace('/', '.')}{latest.client_name}"
     args = [
         (
             "api_version",
             f"One of {choices}. Another than {latest.api_version} gives that api-version's "
-            f"client, an instance of {package}.<subpackage>.{latest.client_name}; type "
+            f"client, an instance of {where}; type "
             "checkers see the newest api-version's operations either way, so import the "
             "subpackage for exact types. An api-version not generated raises ValueError "
             "naming those that are.",
