@@ -34,6 +34,7 @@ from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from ..retry import RetryPolicy
 from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
+from .attempt import AttemptConnector, AttemptLimit
 
 __all__ = ["AiohttpTransport", "backoff_seconds"]
 
@@ -89,6 +90,10 @@ class AiohttpTransport:
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+        # Each connect and each read; the whole attempt is bounded by .attempt.AttemptLimit.
+        self._socket_timeouts = aiohttp.ClientTimeout(
+            total=None, sock_connect=connection_timeout, sock_read=read_timeout
+        )
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -98,7 +103,7 @@ class AiohttpTransport:
     def _session_now(self) -> aiohttp.ClientSession:
         session = self._session
         if session is None:
-            connector = aiohttp.TCPConnector(
+            connector = AttemptConnector(
                 limit=0,
                 limit_per_host=self.pool_maxsize,
                 ssl=_ssl_context(self._connection_verify),
@@ -221,24 +226,28 @@ class AiohttpTransport:
                         f"The call's time limit passed before {target_text} could be sent"
                     )
                 # As in the sync transport, the read timeout bounds the whole answer of an
-                # attempt (after connecting), not only each read.
-                whole = self._connection_timeout + self._read_timeout
-                client_timeout = aiohttp.ClientTimeout(
-                    total=whole if left is None else min(left, whole),
-                    sock_connect=self._connection_timeout,
-                    sock_read=self._read_timeout,
+                # attempt (after connecting), not only each read: see .attempt.
+                attempt = AttemptLimit(
+                    self._connection_timeout,
+                    self._read_timeout,
+                    give_up_at,
+                    target_text,
+                    tracks_connect=self._owns_session,
                 )
-                async with self._session_now().request(
-                    method,
-                    # Sent as built: the path is percent-encoded already and must not be re-quoted.
-                    yarl.URL(url, encoded=True),
-                    data=request.body,
-                    headers=headers,
-                    timeout=client_timeout,
-                    allow_redirects=False,
-                    # Only what the caller asked for is inflated, as in the sync transport.
-                    auto_decompress=decode,
-                ) as raw:
+                async with (
+                    attempt,
+                    self._session_now().request(
+                        method,
+                        # Sent as built: the path is percent-encoded already; no re-quoting.
+                        yarl.URL(url, encoded=True),
+                        data=request.body,
+                        headers=headers,
+                        timeout=self._socket_timeouts,
+                        allow_redirects=False,
+                        # Only what the caller asked for is inflated, as in the sync transport.
+                        auto_decompress=decode,
+                    ) as raw,
+                ):
                     target = redirect_target(cast(Any, raw), request, url)
                     if target is None:
                         if drop_body(raw.status, raw.headers):
