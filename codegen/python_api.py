@@ -167,7 +167,7 @@ class Side:
     enter: str
     exit: str
     without_options: frozenset[str]  # client options the side's transport has no use for
-    custom_polling: bool  # polling= also takes an azure-core polling-method object
+    polling_method: str  # polling= also takes an azure-core polling-method object of this protocol
 
     def client_options(self) -> tuple[ClientOption, ...]:
         return tuple(o for o in CLIENT_OPTIONS if o.name not in self.without_options)
@@ -202,7 +202,7 @@ SYNC = Side(
     enter="__enter__",
     exit="__exit__",
     without_options=frozenset(),
-    custom_polling=True,
+    polling_method="PollingMethod",
 )
 ASYNC = Side(
     name="async",
@@ -226,7 +226,7 @@ ASYNC = Side(
     enter="__aenter__",
     exit="__aexit__",
     without_options=frozenset({"pool_manager"}),
-    custom_polling=False,
+    polling_method="AsyncPollingMethod",
 )
 SIDES = (SYNC, ASYNC)
 
@@ -572,9 +572,7 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
             f"require_argument({g.python_name}, {g.python_name!r})" for g in op.groups if g.required
         ),
         header_readers=_header_readers(op, response_kind),
-        polling_annotation=(
-            f"bool | PollingMethod[{poller_result}]" if side.custom_polling else "bool"
-        ),
+        polling_annotation=f"bool | {side.polling_method}[{poller_result}]",
         # A pager sends nothing until iterated: it is returned at once, on both sides.
         def_keyword=side.def_keyword if op.paging is None or op.long_running else "def",
         await_prefix=side.await_prefix if op.paging is None or op.long_running else "",

@@ -14,7 +14,8 @@ Kept out of the transport and the poller: each option wraps what those already d
   ``logging_enable=True`` turns the network trace on and its logger's level still filters it.
 * ``polling=`` is ``True``, ``False`` or an object with azure-core's polling-method protocol
   (``initialize``, ``run``, ``status``, ``finished``, ``resource``), such as azure-core's
-  ``NoPolling()``; anything else is a ``TypeError`` before any request is sent.
+  ``NoPolling()`` (``AsyncNoPolling()`` for the asyncio client, whose ``run`` is awaited);
+  anything else is a ``TypeError`` before any request is sent.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .polling import LROPoller
 from .retry import RetryPolicy
 
 __all__ = [
+    "AsyncPollingMethod",
     "CallPipeline",
     "PipelineResponse",
     "PollingMethod",
@@ -76,6 +78,24 @@ class PollingMethod(Protocol[T_co]):
     ) -> None: ...
 
     def run(self) -> None: ...
+
+    def status(self) -> str: ...
+
+    def finished(self) -> bool: ...
+
+    def resource(self) -> T_co: ...
+
+
+@runtime_checkable
+class AsyncPollingMethod(Protocol[T_co]):
+    """azure-core's async polling-method protocol (``azure.core.polling.AsyncPollingMethod``,
+    e.g. ``AsyncNoPolling()``): :class:`PollingMethod` with an awaited ``run``."""
+
+    def initialize(
+        self, client: Any, initial_response: Any, deserialization_callback: Any, /
+    ) -> None: ...
+
+    async def run(self) -> None: ...
 
     def status(self) -> str: ...
 

@@ -304,11 +304,6 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         plan = self._plan_lro(options, polling_interval, deadline, final_state_via)
         pipeline = self._pipeline_for(options)
         if continuation_token is not None:
-            if not isinstance(polling, bool):
-                raise ValueError(
-                    "continuation_token resumes with this package's own polling; "
-                    "pass polling=True (the default) to resume"
-                )
             resumed: LroCore[Any] = self._resumed_core(
                 continuation_token,
                 method=method,
@@ -364,13 +359,6 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
             deadline=plan.deadline,
             first_poll_immediately=resumed,
         )
-
-    def _deserialize_pipeline_response(
-        self, deserialize: Callable[[Any], Any] | None, pipeline_response: PipelineResponse
-    ) -> Any:
-        if deserialize is None:
-            return None
-        return self.deserialize(pipeline_response.http_response, deserialize)
 
     # -- paging --
 

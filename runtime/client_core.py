@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
-from .call_options import RawResponseHook, quiet_logger
+from .call_options import PipelineResponse, RawResponseHook, quiet_logger
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import DecodeError, ServiceRequestError
@@ -262,12 +262,17 @@ class ClientCore(Generic[M, H]):
         *,
         method: str,
         operation_id: str,
-        polling: bool,
+        polling: object,
         deserialize: Callable[[Any], T] | None,
         describe_failure: FailureDescriber | None,
     ) -> LroCore[T]:
         """The core of an operation resumed from ``token``, which must be this operation's,
-        on this endpoint and api-version."""
+        on this endpoint and api-version, with this package's own polling."""
+        if not isinstance(polling, bool):
+            raise ValueError(
+                "continuation_token resumes with this package's own polling; "
+                "pass polling=True (the default) to resume"
+            )
         self._check_token(token, method, operation_id, polling)
         return resume_core(
             token,
@@ -276,6 +281,14 @@ class ClientCore(Generic[M, H]):
             secret_fields=self._secret_fields,
             describe_failure=describe_failure,
         )
+
+    def _deserialize_pipeline_response(
+        self, deserialize: Callable[[Any], Any] | None, pipeline_response: PipelineResponse
+    ) -> Any:
+        """The deserialization callback a caller's polling-method object is given."""
+        if deserialize is None:
+            return None
+        return self.deserialize(pipeline_response.http_response, deserialize)
 
     def _initial_request_policy(self, method: str, policy: RetryPolicy) -> RetryPolicy:
         if method.upper() == "DELETE":

@@ -3,7 +3,7 @@
 Without a call ``timeout=``, the sync transport bounds each attempt by ``connection_timeout``
 to connect and then by ``read_timeout`` for the whole answer -- status line, headers and
 body -- not only for each read (see :mod:`..deadline`). aiohttp has no limit that starts once
-connected, so :class:`AttemptLimit` is one ``asyncio.Timeout`` per attempt: first at
+connected, so :class:`AttemptLimit` is one timer per attempt: first at
 ``connection_timeout + read_timeout`` (or the call's limit, when earlier), moved to
 ``read_timeout`` after the connection by :class:`AttemptConnector` (the transport's own
 connector), never past the call's limit. A server trickling bytes is cut off after
@@ -19,7 +19,7 @@ from typing import Any
 
 import aiohttp
 
-from ..exceptions import ServiceRequestTimeoutError
+from ..exceptions import ServiceRequestTimeoutError, ServiceResponseTimeoutError
 
 __all__ = ["AttemptConnector", "AttemptLimit"]
 
@@ -27,9 +27,24 @@ _CURRENT: ContextVar[AttemptLimit | None] = ContextVar("vmss_runcommands_attempt
 
 
 class AttemptLimit:
-    """``async with AttemptLimit(...)`` around one attempt (the request and its body read)."""
+    """``async with AttemptLimit(...)`` around one attempt (the request and its body read).
 
-    __slots__ = ("_connected", "_read_timeout", "_target", "_timeout", "_token")
+    A timer on the loop cancels the attempt's task when the limit passes; leaving, that
+    cancellation becomes ``ServiceRequestTimeoutError`` (not connected yet) or
+    ``ServiceResponseTimeoutError``. (``asyncio.timeout`` does the same from Python 3.11.)
+    """
+
+    __slots__ = (
+        "_connected",
+        "_expired",
+        "_handle",
+        "_loop",
+        "_read_timeout",
+        "_target",
+        "_task",
+        "_token",
+        "_when",
+    )
 
     def __init__(
         self,
@@ -40,22 +55,24 @@ class AttemptLimit:
         *,
         tracks_connect: bool = True,
     ) -> None:
-        loop = asyncio.get_running_loop()
+        self._loop = asyncio.get_running_loop()
         # loop.time() is time.monotonic() on every platform asyncio ships loops for; call_ends
         # is on that clock.
-        when = loop.time() + connection_timeout + read_timeout
-        if call_ends is not None and call_ends < when:
-            when = call_ends
-        self._timeout = asyncio.timeout_at(when)
+        when = self._loop.time() + connection_timeout + read_timeout
+        self._when = when if call_ends is None or call_ends > when else call_ends
         self._read_timeout = read_timeout
         self._target = target
         # With a caller's session (not our connector) the connection is never reported: a
         # timeout is then worded as waiting for the response, as aiohttp's own would be.
         self._connected = not tracks_connect
+        self._expired = False
+        self._task: asyncio.Task[Any] | None = None
+        self._handle: asyncio.TimerHandle | None = None
         self._token: Token[AttemptLimit | None] | None = None
 
     async def __aenter__(self) -> AttemptLimit:
-        await self._timeout.__aenter__()
+        self._task = asyncio.current_task()
+        self._handle = self._loop.call_at(self._when, self._expire)
         self._token = _CURRENT.set(self)
         return self
 
@@ -64,28 +81,39 @@ class AttemptLimit:
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
-    ) -> bool | None:
+    ) -> None:
         if self._token is not None:
             _CURRENT.reset(self._token)
-        try:
-            return await self._timeout.__aexit__(exc_type, exc, traceback)
-        except TimeoutError:
-            if self._connected:
-                raise
-            raise ServiceRequestTimeoutError(
-                f"Timed out connecting for {self._target} (TimeoutError)"
+        if self._handle is not None:
+            self._handle.cancel()
+        if not (self._expired and exc_type is asyncio.CancelledError):
+            return
+        uncancel = getattr(self._task, "uncancel", None)  # Python 3.11+
+        if uncancel is not None:
+            uncancel()
+        if self._connected:
+            raise ServiceResponseTimeoutError(
+                f"Timed out waiting for the response to {self._target} (TimeoutError)"
             ) from None
+        raise ServiceRequestTimeoutError(
+            f"Timed out connecting for {self._target} (TimeoutError)"
+        ) from None
+
+    def _expire(self) -> None:
+        self._expired = True
+        if self._task is not None:
+            self._task.cancel()
 
     def connected(self) -> None:
         """The connection is there: the answer must come within ``read_timeout`` from now."""
         self._connected = True
-        timeout = self._timeout
-        if timeout.expired():
-            return  # too late: the attempt is being cancelled already
-        when = asyncio.get_running_loop().time() + self._read_timeout
-        current = timeout.when()
-        if current is None or when < current:
-            timeout.reschedule(when)
+        when = self._loop.time() + self._read_timeout
+        if self._expired or when >= self._when:
+            return
+        self._when = when
+        if self._handle is not None:
+            self._handle.cancel()
+        self._handle = self._loop.call_at(when, self._expire)
 
 
 class AttemptConnector(aiohttp.TCPConnector):

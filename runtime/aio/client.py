@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ..auth import scope_for_endpoint
-from ..call_options import PipelineResponse, RawResponseHook
+from ..call_options import AsyncPollingMethod, PipelineResponse, RawResponseHook, check_polling
 from ..client_core import ClientCore, LroPlan, PageSource
 from ..client_options import CLIENT_DEFAULTS
 from ..exceptions import AzureError, map_error
@@ -30,7 +30,7 @@ from ..retry import RetryPolicy
 from .auth import AsyncBearerTokenPolicy, AsyncTokenCredential
 from .paging import AsyncItemPaged
 from .pipeline import AsyncPipeline
-from .polling import AsyncLROPoller, AsyncPollingPipeline
+from .polling import AsyncLROPoller, AsyncMethodPoller, AsyncPollingPipeline
 from .transport import AiohttpTransport
 
 __all__ = ["AsyncArmClient", "PathParam", "RequestOptions"]
@@ -189,7 +189,7 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         deserialize: Callable[[Any], T],
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | AsyncPollingMethod[T] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -208,7 +208,7 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         deserialize: None,
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | AsyncPollingMethod[None] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -226,7 +226,7 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         deserialize: Callable[[Any], Any] | None,
         operation_id: str,
         final_state_via: str | None = None,
-        polling: bool = True,
+        polling: bool | AsyncPollingMethod[Any] = True,
         polling_interval: float | None = None,
         continuation_token: str | None = None,
         options: RequestOptions | None = None,
@@ -235,6 +235,7 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
     ) -> AsyncLROPoller[Any]:
         """Start (or resume) a long-running operation; see ``ArmClient.begin_lro``."""
         options = options or NO_OPTIONS
+        check_polling(polling)
         plan = self._plan_lro(options, polling_interval, deadline, final_state_via)
         pipeline = self._pipeline_for(options)
         if continuation_token is not None:
@@ -250,8 +251,17 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         flow, request_id = self._start_flow(
             method, url, body, expected_status, operation_id, options, plan
         )
+        started = await self._drive_start(flow, pipeline)
+        if not isinstance(polling, bool):
+            response = started[0]
+            return AsyncMethodPoller(
+                polling,
+                self,
+                PipelineResponse(response.request, response),
+                functools.partial(self._deserialize_pipeline_response, deserialize),
+            )
         core: LroCore[Any] = self._started_core(
-            await self._drive_start(flow, pipeline),
+            started,
             method=method,
             deserialize=deserialize,
             operation_id=operation_id,

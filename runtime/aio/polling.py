@@ -9,10 +9,12 @@ and ``asyncio.sleep``. No thread and no task is started: the awaiting caller pol
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, Generic, Protocol, TypeVar
 
+from ..call_options import AsyncPollingMethod, PipelineResponse
 from ..http import HttpRequest, HttpResponse
 from ..lro_core import DEFAULT_RETRY_AFTER_MAX, Flow, LroCore, request_budget
 from ..lro_failure import FailureDescriber
@@ -20,7 +22,7 @@ from ..lro_start import resume_core
 from ..poller_core import PollerCore
 from ..retry import RetryPolicy
 
-__all__ = ["AsyncLROPoller", "AsyncPollingPipeline", "drive"]
+__all__ = ["AsyncLROPoller", "AsyncMethodPoller", "AsyncPollingPipeline", "drive"]
 
 T = TypeVar("T")
 
@@ -189,3 +191,65 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
             timeout=timeout,
             retry_policy=retry_policy,
         )
+
+
+class AsyncMethodPoller(AsyncLROPoller[T], Generic[T]):
+    """An ``AsyncLROPoller`` driven by a caller's polling-method object instead of ours
+    (``polling=AsyncNoPolling()``, as azure-core's async clients take it).
+
+    The first ``wait``/``result`` starts the method's ``run()`` as a task; ``result(timeout)``
+    raises ``TimeoutError`` when it has not finished in time (never half a result), and the
+    run goes on for a later wait.
+    """
+
+    def __init__(
+        self,
+        method: AsyncPollingMethod[T],
+        client: object,
+        initial: PipelineResponse,
+        deserialize: Callable[[PipelineResponse], T],
+    ) -> None:
+        # AsyncLROPoller.__init__ sets up our own ARM algorithm, which this poller does not run.
+        self._custom = method
+        self._run: asyncio.Future[None] | None = None
+        method.initialize(client, initial, deserialize)
+
+    def polling_method(self) -> Any:
+        return self._custom
+
+    def status(self) -> str:
+        return self._custom.status()
+
+    def done(self) -> bool:
+        return self._custom.finished()
+
+    def continuation_token(self) -> str:
+        get_token = getattr(self._custom, "get_continuation_token", None)
+        if not callable(get_token):
+            raise TypeError(f"{type(self._custom).__name__} cannot make a continuation token")
+        token = get_token()
+        if not isinstance(token, str):
+            raise TypeError("the polling method's continuation token is not a str")
+        return token
+
+    async def wait(self, timeout: float | None = None) -> None:
+        if self._run is None:
+            self._run = asyncio.ensure_future(self._run_method())
+        try:
+            await asyncio.wait_for(asyncio.shield(self._run), timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"The operation was still {self._custom.status()!r} after {timeout} seconds"
+            ) from None
+
+    async def _run_method(self) -> None:
+        ran = self._custom.run()
+        if inspect.isawaitable(ran):  # a sync polling method (NoPolling) runs at once
+            await ran
+
+    async def result(self, timeout: float | None = None) -> T:
+        await self.wait(timeout)
+        return self._custom.resource()
+
+    def __repr__(self) -> str:
+        return f"<AsyncLROPoller {type(self._custom).__name__} status={self._custom.status()!r}>"
