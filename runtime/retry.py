@@ -37,6 +37,11 @@ LONG_SLEEP_WARNING_SECONDS = 5.0
 """A retry wait longer than this is logged at WARNING."""
 
 
+def retry_wait_log_level(seconds: float) -> int:
+    """The level a retry wait of ``seconds`` is logged at, by either transport."""
+    return logging.WARNING if seconds > LONG_SLEEP_WARNING_SECONDS else logging.INFO
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """How many times, on what, and how long to wait between attempts.
@@ -264,7 +269,7 @@ class ArmRetry(Retry):
         time_left = self._time_left()
         if time_left is not None:
             seconds = max(0.0, min(seconds, time_left))
-        level = logging.WARNING if seconds > LONG_SLEEP_WARNING_SECONDS else logging.INFO
+        level = retry_wait_log_level(seconds)
         if _LOGGER.isEnabledFor(level) and self.history:
             last = self.history[-1]
             _LOGGER.log(

@@ -32,7 +32,7 @@ from ..http import HttpRequest, HttpResponse
 from ..origin import same_origin
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
-from ..retry import RetryPolicy
+from ..retry import RetryPolicy, retry_wait_log_level
 from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
 from .attempt import AttemptConnector, AttemptLimit
 
@@ -192,7 +192,8 @@ class AiohttpTransport:
                 if time_left <= 0:
                     return _give_up(failure, response)
                 seconds = max(0.0, min(seconds, time_left))
-            _LOGGER.info(
+            _LOGGER.log(
+                retry_wait_log_level(seconds),
                 "Retry %d of %s %s after %s: waiting %.1f s",
                 retries,
                 request.method,
