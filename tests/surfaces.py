@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from vmss_runcommands.runtime.aio.paging import AsyncItemPaged, AsyncPageIterator
@@ -140,6 +140,27 @@ def make_client(kind: str, credential: Any, subscription_id: str, **kwargs: Any)
     if credential is not None:
         credential = AsyncCredential(credential)
     return BlockingClient(AsyncRunCommandsClient(credential, subscription_id, **kwargs))
+
+
+_PAGER_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
+def make_pager(
+    kind: str, fetch: Callable[[str | None], tuple[Sequence[Any], str | None]], **kwargs: Any
+) -> Any:
+    """``ItemPaged(fetch)``, or an ``AsyncItemPaged`` over the same pages behind
+    :class:`BlockingPages` (one event loop for every such pager)."""
+    if kind == "sync":
+        from vmss_runcommands.runtime.paging import ItemPaged
+
+        return ItemPaged(fetch, **kwargs)
+
+    async def fetch_async(link: str | None) -> tuple[Sequence[Any], str | None]:
+        return fetch(link)
+
+    if not _PAGER_LOOP:
+        _PAGER_LOOP.append(asyncio.new_event_loop())
+    return BlockingPages(AsyncItemPaged(fetch_async, **kwargs), _PAGER_LOOP[0])
 
 
 def unwrap(value: Any) -> Any:
