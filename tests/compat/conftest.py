@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from surfaces import SURFACES, make_client
 from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 
@@ -13,9 +14,17 @@ def emulator() -> Iterator[ArmEmulator]:
         yield emu
 
 
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> str:
+    """``sync`` or ``async``: every test using ``client`` runs against both surfaces."""
+    kind: str = request.param
+    return kind
+
+
 @pytest.fixture
-def client(emulator: ArmEmulator) -> Iterator[RunCommandsClient]:
-    with RunCommandsClient(
+def client(emulator: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
+    with make_client(
+        surface,
         emulator.credential,
         emulator.subscription_id,
         base_url=emulator.base_url,

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from surfaces import SURFACES, make_client, unwrap
+from surfaces import make_client, unwrap
 from vmss_runcommands import ResourceNotFoundError, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator, Fault
 from vmss_runcommands.models import (
@@ -31,24 +31,6 @@ def _command() -> VirtualMachineRunCommand:
 def emulator() -> Iterator[ArmEmulator]:
     with ArmEmulator(polls_before_done=2, page_size=1) as emu:
         yield emu
-
-
-@pytest.fixture(params=SURFACES)
-def surface(request: pytest.FixtureRequest) -> str:
-    kind: str = request.param
-    return kind
-
-
-@pytest.fixture
-def client(emulator: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
-    with make_client(
-        surface,
-        emulator.credential,
-        emulator.subscription_id,
-        base_url=emulator.base_url,
-        polling_interval=0,
-    ) as c:
-        yield c
 
 
 # -- polling= ---------------------------------------------------------------------------------
