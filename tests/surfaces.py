@@ -142,6 +142,28 @@ def make_client(kind: str, credential: Any, subscription_id: str, **kwargs: Any)
     return BlockingClient(AsyncRunCommandsClient(credential, subscription_id, **kwargs))
 
 
+class AwaitedPipeline:
+    """A scripted sync pipeline (``run(request, **options)``) as an async client's pipeline."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def run(
+        self, request: Any, *, max_response_body: int | None = None, **kwargs: Any
+    ) -> Any:
+        return self.inner.run(request, **kwargs)
+
+
+def with_scripted_pipeline(kind: str, client: Any, pipeline: Any) -> Any:
+    """``client`` (an ``ArmClient`` or ``AsyncArmClient``) sending through a scripted sync
+    ``pipeline``; the async one behind :class:`BlockingClient`."""
+    if kind == "sync":
+        client.pipeline = pipeline
+        return client
+    client.pipeline = AwaitedPipeline(pipeline)
+    return BlockingClient(client)
+
+
 _PAGER_LOOP: list[asyncio.AbstractEventLoop] = []
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import pytest
-from surfaces import SURFACES, AsyncCredential, BlockingClient
+from surfaces import SURFACES, AsyncCredential, with_scripted_pipeline
 from vmss_runcommands.runtime.client import ArmClient, PathParam, RequestOptions
 from vmss_runcommands.runtime.exceptions import (
     DecodeError,
@@ -309,28 +309,11 @@ class FakePipeline:
         )
 
 
-class AwaitedPipeline:
-    """``FakePipeline`` as the async client's pipeline."""
-
-    def __init__(self, inner: FakePipeline) -> None:
-        self.inner = inner
-
-    async def run(
-        self, request: HttpRequest, *, max_response_body: int | None = None, **kwargs: Any
-    ) -> HttpResponse:
-        return self.inner.run(request, **kwargs)
-
-
 def with_pipeline(pipeline: FakePipeline, **kwargs: Any) -> ArmClient:
     """A client sending through ``pipeline``: the sync one, or the async one (behind
     tests/surfaces.py's blocking facade) as the ``surface`` fixture says."""
-    client = make_client(**kwargs)
-    if SURFACE["kind"] == "async":
-        client.pipeline = AwaitedPipeline(pipeline)  # type: ignore[assignment]
-        facade: Any = BlockingClient(client)
-        return cast(ArmClient, facade)
-    client.pipeline = pipeline  # type: ignore[assignment]
-    return client
+    made: ArmClient = with_scripted_pipeline(SURFACE["kind"], make_client(**kwargs), pipeline)
+    return made
 
 
 @pytest.mark.usefixtures("surface")
