@@ -117,6 +117,10 @@ class BlockingClient:
             return call
         return value
 
+    def run(self, awaitable: Any) -> Any:
+        """Await ``awaitable`` (a coroutine over :attr:`inner`) on this client's loop."""
+        return self._loop.run_until_complete(awaitable)
+
     def close(self) -> None:
         if not self._loop.is_closed():
             self._loop.run_until_complete(self.inner.close())
