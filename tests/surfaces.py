@@ -35,6 +35,9 @@ class BlockingPoller:
         self.inner = poller
         self._loop = loop
 
+    def __getattr__(self, name: str) -> Any:  # polling_method() and the like, as they are
+        return getattr(self.inner, name)
+
     def result(self, timeout: float | None = None) -> Any:
         return self._loop.run_until_complete(self.inner.result(timeout))
 
@@ -168,7 +171,14 @@ def with_scripted_pipeline(kind: str, client: Any, pipeline: Any) -> Any:
     return BlockingClient(client)
 
 
-_PAGER_LOOP: list[asyncio.AbstractEventLoop] = []
+_SHARED_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
+def shared_loop() -> asyncio.AbstractEventLoop:
+    """One event loop for the facades made without a client (pagers, pollers)."""
+    if not _SHARED_LOOP:
+        _SHARED_LOOP.append(asyncio.new_event_loop())
+    return _SHARED_LOOP[0]
 
 
 def make_pager(
@@ -184,9 +194,7 @@ def make_pager(
     async def fetch_async(link: str | None) -> tuple[Sequence[Any], str | None]:
         return fetch(link)
 
-    if not _PAGER_LOOP:
-        _PAGER_LOOP.append(asyncio.new_event_loop())
-    return BlockingPages(AsyncItemPaged(fetch_async, **kwargs), _PAGER_LOOP[0])
+    return BlockingPages(AsyncItemPaged(fetch_async, **kwargs), shared_loop())
 
 
 def unwrap(value: Any) -> Any:
