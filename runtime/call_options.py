@@ -37,6 +37,7 @@ __all__ = [
     "PollingMethod",
     "RawResponseHook",
     "check_polling",
+    "method_continuation_token",
     "quiet_logger",
 ]
 
@@ -120,6 +121,17 @@ def check_polling(polling: object) -> None:
     )
 
 
+def method_continuation_token(method: object) -> str:
+    """A caller's polling method's token (``get_continuation_token()``), or ``TypeError``."""
+    get_token = getattr(method, "get_continuation_token", None)
+    if not callable(get_token):
+        raise TypeError(f"{type(method).__name__} cannot make a continuation token")
+    token = get_token()
+    if not isinstance(token, str):
+        raise TypeError("the polling method's continuation token is not a str")
+    return token
+
+
 _QUIET = logging.Logger("vmss_runcommands.quiet")
 _QUIET.disabled = True
 
@@ -190,13 +202,7 @@ class MethodPoller(LROPoller[T], Generic[T]):
         return self._custom.status()
 
     def continuation_token(self) -> str:
-        get_token = getattr(self._custom, "get_continuation_token", None)
-        if not callable(get_token):
-            raise TypeError(f"{type(self._custom).__name__} cannot make a continuation token")
-        token = get_token()
-        if not isinstance(token, str):
-            raise TypeError("the polling method's continuation token is not a str")
-        return token
+        return method_continuation_token(self._custom)
 
     def start_background(self) -> LROPoller[T]:
         self._start()

@@ -355,15 +355,7 @@ class ClientCore(Generic[M, H]):
                 return "GET", next_url(link), None
             return "GET", self._next_page_url(link, endpoint, api_version=replace_api_version), None
 
-        return PageSource(
-            request,
-            functools.partial(
-                self._page,
-                item_from_dict=item_from_dict,
-                items_key=items_key,
-                next_link_key=next_link_key,
-            ),
-        )
+        return PageSource(request, self._page_reader(item_from_dict, items_key, next_link_key))
 
     def _pages_after(
         self,
@@ -382,13 +374,18 @@ class ClientCore(Generic[M, H]):
 
         return PageSource(
             request,
-            functools.partial(
-                self._page,
-                item_from_dict=item_from_dict,
-                items_key=items_key,
-                next_link_key=next_link_key,
-            ),
+            self._page_reader(item_from_dict, items_key, next_link_key),
             first=self._page_items(first, item_from_dict, items_key, next_link_key),
+        )
+
+    def _page_reader(
+        self, item_from_dict: Callable[[Any], T], items_key: str, next_link_key: str | None
+    ) -> Callable[[HttpResponse], tuple[list[T], str | None]]:
+        return functools.partial(
+            self._page,
+            item_from_dict=item_from_dict,
+            items_key=items_key,
+            next_link_key=next_link_key,
         )
 
     def _next_page_url(

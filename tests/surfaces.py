@@ -197,6 +197,15 @@ def make_pager(
     return BlockingPages(AsyncItemPaged(fetch_async, **kwargs), shared_loop())
 
 
+def emulator_client(kind: str, emulator: Any, **kwargs: Any) -> Any:
+    """:func:`make_client` on an emulator: its credential, subscription and endpoint, and no
+    delay between polls unless ``polling_interval`` says otherwise."""
+    kwargs.setdefault("polling_interval", 0)
+    return make_client(
+        kind, emulator.credential, emulator.subscription_id, base_url=emulator.base_url, **kwargs
+    )
+
+
 def unwrap(value: Any) -> Any:
     """The object the surface itself returned (the async one, behind a facade)."""
     return getattr(value, "inner", value)

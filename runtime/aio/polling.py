@@ -14,7 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import Any, Generic, Protocol, TypeVar
 
-from ..call_options import AsyncPollingMethod, PipelineResponse
+from ..call_options import AsyncPollingMethod, PipelineResponse, method_continuation_token
 from ..http import HttpRequest, HttpResponse
 from ..lro_core import DEFAULT_RETRY_AFTER_MAX, Flow, LroCore, request_budget
 from ..lro_failure import FailureDescriber
@@ -224,13 +224,7 @@ class AsyncMethodPoller(AsyncLROPoller[T], Generic[T]):
         return self._custom.finished()
 
     def continuation_token(self) -> str:
-        get_token = getattr(self._custom, "get_continuation_token", None)
-        if not callable(get_token):
-            raise TypeError(f"{type(self._custom).__name__} cannot make a continuation token")
-        token = get_token()
-        if not isinstance(token, str):
-            raise TypeError("the polling method's continuation token is not a str")
-        return token
+        return method_continuation_token(self._custom)
 
     async def wait(self, timeout: float | None = None) -> None:
         if self._run is None:

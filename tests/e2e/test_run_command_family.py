@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from surfaces import make_client
+from surfaces import emulator_client
 from vmss_runcommands import DEFAULT_API_VERSION, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator, Fault
 from vmss_runcommands.models import (
@@ -39,9 +39,7 @@ def emu() -> Iterator[ArmEmulator]:
 @pytest.fixture
 def client(emu: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
     """The sync or the async client (conftest's ``surface``), on this file's emulator."""
-    with make_client(
-        surface, emu.credential, emu.subscription_id, base_url=emu.base_url, polling_interval=0
-    ) as made:
+    with emulator_client(surface, emu) as made:
         yield made
 
 

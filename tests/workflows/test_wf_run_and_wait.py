@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from scripted_executor import scripted
-from surfaces import BlockingClient, make_client
+from surfaces import BlockingClient, emulator_client
 from vmss_runcommands import ResourceExistsError, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 from vmss_runcommands.models import VirtualMachineRunCommandUpdate
@@ -29,13 +29,7 @@ from workflow_scripts import RG, SECRET, VMSS, body
 
 @pytest.fixture
 def client(emulator: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
-    with make_client(
-        surface,
-        emulator.credential,
-        emulator.subscription_id,
-        base_url=emulator.base_url,
-        polling_interval=0,
-    ) as made:
+    with emulator_client(surface, emulator) as made:
         yield made
 
 
