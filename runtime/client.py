@@ -20,12 +20,10 @@ from .auth import BearerTokenPolicy, TokenCredential, scope_for_endpoint
 from .call_options import (
     CallPipeline,
     MethodPoller,
-    PipelineResponse,
     PollingMethod,
     RawResponseHook,
-    check_polling,
 )
-from .client_core import ClientCore, LroPlan, PageSource
+from .client_core import ClientCore, LroBegun, PageSource
 from .client_options import CLIENT_DEFAULTS
 from .exceptions import map_error
 from .http import HttpResponse
@@ -300,51 +298,33 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         ``base_url``, is a ``ValueError``. ``deadline`` bounds the whole operation in seconds.
         """
         options = options or NO_OPTIONS
-        check_polling(polling)
-        plan = self._plan_lro(options, polling_interval, deadline, final_state_via)
         pipeline = self._pipeline_for(options)
-        if continuation_token is not None:
-            resumed: LroCore[Any] = self._resumed_core(
-                continuation_token,
-                method=method,
-                operation_id=operation_id,
-                polling=polling,
+        begun = drive_start(
+            self._begin_lro(
+                method,
+                url,
+                body=body,
+                expected_status=expected_status,
                 deserialize=deserialize,
+                operation_id=operation_id,
+                final_state_via=final_state_via,
+                polling=polling,
+                polling_interval=polling_interval,
+                continuation_token=continuation_token,
+                options=options,
+                deadline=deadline,
                 describe_failure=describe_failure,
-            )
-            return self._poller(resumed, pipeline, plan, resumed=True)
-        flow, request_id = self._start_flow(
-            method, url, body, expected_status, operation_id, options, plan
+            ),
+            functools.partial(self._send_spec, pipeline=pipeline),
         )
-        started = drive_start(flow, functools.partial(self._send_spec, pipeline=pipeline))
-        if not isinstance(polling, bool):
-            response = started[0]
-            return MethodPoller(
-                polling,
-                self,
-                PipelineResponse(response.request, response),
-                functools.partial(self._deserialize_pipeline_response, deserialize),
-            )
-        core: LroCore[Any] = self._started_core(
-            started,
-            method=method,
-            deserialize=deserialize,
-            operation_id=operation_id,
-            client_request_id=request_id,
-            plan=plan,
-            describe_failure=describe_failure,
-        )
-        return self._poller(core, pipeline, plan, polling=polling)
+        if begun.core is None:
+            assert not isinstance(polling, bool)
+            return MethodPoller(polling, self, *self._method_poller_args(begun, deserialize))
+        return self._poller(begun, begun.core, pipeline)
 
     @staticmethod
-    def _poller(
-        core: LroCore[T],
-        pipeline: _Runner,
-        plan: LroPlan,
-        *,
-        polling: bool = True,
-        resumed: bool = False,
-    ) -> LROPoller[T]:
+    def _poller(begun: LroBegun[Any], core: LroCore[T], pipeline: _Runner) -> LROPoller[T]:
+        plan = begun.plan
         method = ArmPollingMethod(
             core,
             pipeline=pipeline,
@@ -353,11 +333,11 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         )
         return LROPoller(
             method,
-            polling=polling,
+            polling=begun.polling,
             polling_interval=plan.polling_interval,
             max_retry_after=plan.max_retry_after,
             deadline=plan.deadline,
-            first_poll_immediately=resumed,
+            first_poll_immediately=begun.resumed,
         )
 
     # -- paging --

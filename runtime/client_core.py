@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
-from .call_options import PipelineResponse, RawResponseHook, quiet_logger
+from .call_options import PipelineResponse, RawResponseHook, check_polling, quiet_logger
 from .checks import check_seconds
 from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import DecodeError, ServiceRequestError
@@ -24,7 +24,7 @@ from .headers import check_header
 from .http import HttpResponse
 from .lro_core import DEFAULT_RETRY_AFTER_MAX, LroCore
 from .lro_failure import FailureDescriber
-from .lro_start import StartFlow, resume_core, start_flow
+from .lro_start import Send, StartFlow, resume_core, start_flow
 from .lro_token import decode_continuation_token, normalize_final_state_via, token_api_version
 from .origin import UnsafeURLError, origin_of, same_origin
 from .params import Joined, Raw
@@ -33,7 +33,7 @@ from .request_build import PathParam, check_path_value, format_url, with_api_ver
 from .request_options import RequestOptions, client_request_id, earlier, initial_request_policy
 from .retry import RetryPolicy
 
-__all__ = ["ClientCore", "LroPlan", "PageSource"]
+__all__ = ["BeginFlow", "ClientCore", "LroBegun", "LroPlan", "PageSource"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -54,6 +54,22 @@ class LroPlan:
     max_retry_after: float
     poll_policy: RetryPolicy
     request_timeout: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LroBegun(Generic[T]):
+    """What starting (or resuming) a long-running call came to, before any poll."""
+
+    plan: LroPlan
+    core: LroCore[T] | None
+    """The operation to poll; ``None`` when the caller's polling method takes over."""
+    first: HttpResponse | None
+    """The first response, for the caller's polling method."""
+    polling: bool
+    resumed: bool
+
+
+BeginFlow = Generator[Send, HttpResponse, LroBegun[Any]]
 
 
 class ClientCore(Generic[M, H]):
@@ -161,6 +177,68 @@ class ClientCore(Generic[M, H]):
         return self._build(from_dict, self._decode_json(response), response, path="")
 
     # -- long-running operations: everything but the sending --
+
+    def _begin_lro(
+        self,
+        method: str,
+        url: str,
+        *,
+        body: bytes | None,
+        expected_status: Collection[int],
+        deserialize: Callable[[Any], Any] | None,
+        operation_id: str,
+        final_state_via: str | None,
+        polling: object,
+        polling_interval: float | None,
+        continuation_token: str | None,
+        options: RequestOptions,
+        deadline: float | None,
+        describe_failure: FailureDescriber | None,
+    ) -> BeginFlow:
+        """``begin_lro`` without the sending: every check first (a bad option must not leave
+        a started operation behind), then a resumed core, or the start flow (the write, and
+        its reconciliation when its answer is lost) and the core of what it returned. The
+        drivers run it with :func:`.lro_start.drive_start` or its awaited twin."""
+        check_polling(polling)
+        plan = self._plan_lro(options, polling_interval, deadline, final_state_via)
+        if continuation_token is not None:
+            core: LroCore[Any] = self._resumed_core(
+                continuation_token,
+                method=method,
+                operation_id=operation_id,
+                polling=polling,
+                deserialize=deserialize,
+                describe_failure=describe_failure,
+            )
+            return LroBegun(plan, core, None, polling=True, resumed=True)
+        flow, request_id = self._start_flow(
+            method, url, body, expected_status, operation_id, options, plan
+        )
+        started = yield from flow
+        if not isinstance(polling, bool):
+            return LroBegun(plan, None, started[0], polling=True, resumed=False)
+        core = self._started_core(
+            started,
+            method=method,
+            deserialize=deserialize,
+            operation_id=operation_id,
+            client_request_id=request_id,
+            plan=plan,
+            describe_failure=describe_failure,
+        )
+        return LroBegun(plan, core, None, polling=polling, resumed=False)
+
+    def _method_poller_args(
+        self, begun: LroBegun[Any], deserialize: Callable[[Any], Any] | None
+    ) -> tuple[PipelineResponse, Callable[[PipelineResponse], Any]]:
+        """What a caller's polling method is initialized with, after this client: the first
+        response and the deserialization callback."""
+        first = begun.first
+        assert first is not None
+        return (
+            PipelineResponse(first.request, first),
+            functools.partial(self._deserialize_pipeline_response, deserialize),
+        )
 
     def _plan_lro(
         self,

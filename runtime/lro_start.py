@@ -165,8 +165,12 @@ def _reconcile(
     return again, False
 
 
-def drive_start(flow: StartFlow, send: Callable[[Send], HttpResponse]) -> tuple[HttpResponse, bool]:
-    """Run :func:`start_flow` with a blocking ``send`` (the sync driver)."""
+R = TypeVar("R")
+
+
+def drive_start(flow: Generator[Send, HttpResponse, R], send: Callable[[Send], HttpResponse]) -> R:
+    """Run :func:`start_flow` (or a flow built on it) with a blocking ``send`` (the sync
+    driver); a send's ``AzureError`` is thrown into the flow."""
     try:
         request = next(flow)
         while True:
@@ -177,7 +181,7 @@ def drive_start(flow: StartFlow, send: Callable[[Send], HttpResponse]) -> tuple[
             else:
                 request = flow.send(response)
     except StopIteration as stop:
-        result: tuple[HttpResponse, bool] = stop.value
+        result: R = stop.value
         return result
 
 

@@ -15,14 +15,13 @@ from types import TracebackType
 from typing import Any, TypeVar, overload
 
 from ..auth import scope_for_endpoint
-from ..call_options import AsyncPollingMethod, PipelineResponse, RawResponseHook, check_polling
-from ..client_core import ClientCore, LroPlan, PageSource
+from ..call_options import AsyncPollingMethod, PipelineResponse, RawResponseHook
+from ..client_core import BeginFlow, ClientCore, LroBegun, PageSource
 from ..client_options import CLIENT_DEFAULTS
 from ..exceptions import AzureError, map_error
 from ..http import HttpRequest, HttpResponse
-from ..lro_core import LroCore
 from ..lro_failure import FailureDescriber
-from ..lro_start import Send, StartFlow
+from ..lro_start import Send
 from ..pipeline import build_user_agent
 from ..request_build import PathParam, build_request
 from ..request_options import NO_OPTIONS, RequestOptions
@@ -235,67 +234,43 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
     ) -> AsyncLROPoller[Any]:
         """Start (or resume) a long-running operation; see ``ArmClient.begin_lro``."""
         options = options or NO_OPTIONS
-        check_polling(polling)
-        plan = self._plan_lro(options, polling_interval, deadline, final_state_via)
         pipeline = self._pipeline_for(options)
-        if continuation_token is not None:
-            resumed: LroCore[Any] = self._resumed_core(
-                continuation_token,
-                method=method,
-                operation_id=operation_id,
-                polling=polling,
+        begun = await self._drive_start(
+            self._begin_lro(
+                method,
+                url,
+                body=body,
+                expected_status=expected_status,
                 deserialize=deserialize,
+                operation_id=operation_id,
+                final_state_via=final_state_via,
+                polling=polling,
+                polling_interval=polling_interval,
+                continuation_token=continuation_token,
+                options=options,
+                deadline=deadline,
                 describe_failure=describe_failure,
-            )
-            return self._poller(resumed, pipeline, plan, resumed=True)
-        flow, request_id = self._start_flow(
-            method, url, body, expected_status, operation_id, options, plan
+            ),
+            pipeline,
         )
-        started = await self._drive_start(flow, pipeline)
-        if not isinstance(polling, bool):
-            response = started[0]
-            return AsyncMethodPoller(
-                polling,
-                self,
-                PipelineResponse(response.request, response),
-                functools.partial(self._deserialize_pipeline_response, deserialize),
-            )
-        core: LroCore[Any] = self._started_core(
-            started,
-            method=method,
-            deserialize=deserialize,
-            operation_id=operation_id,
-            client_request_id=request_id,
-            plan=plan,
-            describe_failure=describe_failure,
-        )
-        return self._poller(core, pipeline, plan, polling=polling)
-
-    @staticmethod
-    def _poller(
-        core: LroCore[T],
-        pipeline: AsyncPollingPipeline,
-        plan: LroPlan,
-        *,
-        polling: bool = True,
-        resumed: bool = False,
-    ) -> AsyncLROPoller[T]:
+        if begun.core is None:
+            assert not isinstance(polling, bool)
+            return AsyncMethodPoller(polling, self, *self._method_poller_args(begun, deserialize))
+        plan = begun.plan
         return AsyncLROPoller(
-            core,
+            begun.core,
             pipeline=pipeline,
-            polling=polling,
+            polling=begun.polling,
             polling_interval=plan.polling_interval,
             max_retry_after=plan.max_retry_after,
             deadline=plan.deadline,
-            first_poll_immediately=resumed,
+            first_poll_immediately=begun.resumed,
             request_timeout=plan.request_timeout,
             retry_policy=plan.poll_policy,
         )
 
-    async def _drive_start(
-        self, flow: StartFlow, pipeline: AsyncPollingPipeline
-    ) -> tuple[HttpResponse, bool]:
-        """Run the shared LRO start flow with awaited sends (``lro_start.drive_start``'s twin)."""
+    async def _drive_start(self, flow: BeginFlow, pipeline: AsyncPollingPipeline) -> LroBegun[Any]:
+        """Run the shared LRO begin flow with awaited sends (``lro_start.drive_start``'s twin)."""
         try:
             spec = next(flow)
             while True:
@@ -306,7 +281,7 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
                 else:
                     spec = flow.send(response)
         except StopIteration as stop:
-            result: tuple[HttpResponse, bool] = stop.value
+            result: LroBegun[Any] = stop.value
             return result
 
     # -- paging --
