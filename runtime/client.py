@@ -23,7 +23,7 @@ from .call_options import (
     PollingMethod,
     RawResponseHook,
 )
-from .client_core import ClientCore, LroBegun, PageSource
+from .client_core import ClientCore, LroPlan, PageSource
 from .client_options import CLIENT_DEFAULTS
 from .exceptions import map_error
 from .http import HttpResponse
@@ -323,8 +323,7 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         return self._poller(begun, begun.core, pipeline)
 
     @staticmethod
-    def _poller(begun: LroBegun[Any], core: LroCore[T], pipeline: _Runner) -> LROPoller[T]:
-        plan = begun.plan
+    def _poller(plan: LroPlan, core: LroCore[T], pipeline: _Runner) -> LROPoller[T]:
         method = ArmPollingMethod(
             core,
             pipeline=pipeline,
@@ -333,11 +332,11 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
         )
         return LROPoller(
             method,
-            polling=begun.polling,
+            polling=plan.polling,
             polling_interval=plan.polling_interval,
             max_retry_after=plan.max_retry_after,
             deadline=plan.deadline,
-            first_poll_immediately=begun.resumed,
+            first_poll_immediately=plan.resumed,
         )
 
     # -- paging --

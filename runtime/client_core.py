@@ -33,7 +33,7 @@ from .request_build import PathParam, check_path_value, format_url, with_api_ver
 from .request_options import RequestOptions, client_request_id, earlier, initial_request_policy
 from .retry import RetryPolicy
 
-__all__ = ["BeginFlow", "ClientCore", "LroBegun", "LroPlan", "PageSource"]
+__all__ = ["BeginFlow", "ClientCore", "LroPlan", "PageSource"]
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -44,9 +44,12 @@ H = TypeVar("H")
 _DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, a measurable
+# part of starting an LRO. One object per LRO: the checked settings, then what began.
+@dataclass(slots=True)
 class LroPlan:
-    """One long-running call's checked settings, decided before anything is sent."""
+    """One long-running call: its checked settings, decided before anything is sent, and
+    then what starting (or resuming) it came to, before any poll."""
 
     polling_interval: float
     deadline: float | None
@@ -54,22 +57,15 @@ class LroPlan:
     max_retry_after: float
     poll_policy: RetryPolicy
     request_timeout: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class LroBegun(Generic[T]):
-    """What starting (or resuming) a long-running call came to, before any poll."""
-
-    plan: LroPlan
-    core: LroCore[T] | None
+    core: LroCore[Any] | None = None
     """The operation to poll; ``None`` when the caller's polling method takes over."""
-    first: HttpResponse | None
+    first: HttpResponse | None = None
     """The first response, for the caller's polling method."""
-    polling: bool
-    resumed: bool
+    polling: bool = True
+    resumed: bool = False
 
 
-BeginFlow = Generator[Send, HttpResponse, LroBegun[Any]]
+BeginFlow = Generator[Send, HttpResponse, LroPlan]
 
 
 class ClientCore(Generic[M, H]):
@@ -210,13 +206,15 @@ class ClientCore(Generic[M, H]):
                 deserialize=deserialize,
                 describe_failure=describe_failure,
             )
-            return LroBegun(plan, core, None, polling=True, resumed=True)
+            plan.core, plan.resumed = core, True
+            return plan
         flow, request_id = self._start_flow(
             method, url, body, expected_status, operation_id, options, plan
         )
         started = yield from flow
         if not isinstance(polling, bool):
-            return LroBegun(plan, None, started[0], polling=True, resumed=False)
+            plan.first = started[0]
+            return plan
         core = self._started_core(
             started,
             method=method,
@@ -226,10 +224,11 @@ class ClientCore(Generic[M, H]):
             plan=plan,
             describe_failure=describe_failure,
         )
-        return LroBegun(plan, core, None, polling=polling, resumed=False)
+        plan.core, plan.polling = core, polling
+        return plan
 
     def _method_poller_args(
-        self, begun: LroBegun[Any], deserialize: Callable[[Any], Any] | None
+        self, begun: LroPlan, deserialize: Callable[[Any], Any] | None
     ) -> tuple[PipelineResponse, Callable[[PipelineResponse], Any]]:
         """What a caller's polling method is initialized with, after this client: the first
         response and the deserialization callback."""
@@ -309,30 +308,35 @@ class ClientCore(Generic[M, H]):
     ) -> LroCore[T]:
         """The operation's core from what the start flow returned."""
         response, took_effect = started
-        core: LroCore[T]
+        # The class itself, not LroCore[T] (a typing lookup on every LRO), cast to what the
+        # deserializer builds.
         if took_effect:
             # The lost write took effect: follow it through its resource.
-            core = LroCore[T].from_resource_response(
+            return cast(
+                "LroCore[T]",
+                LroCore.from_resource_response(
+                    response,
+                    method=method,
+                    deserialize=deserialize,
+                    operation_id=operation_id,
+                    client_request_id=client_request_id,
+                    final_state_via=plan.final_state_via,
+                    secret_fields=self._secret_fields,
+                    describe_failure=describe_failure,
+                ),
+            )
+        return cast(
+            "LroCore[T]",
+            LroCore.from_initial_response(
                 response,
-                method=method,
                 deserialize=deserialize,
                 operation_id=operation_id,
                 client_request_id=client_request_id,
                 final_state_via=plan.final_state_via,
                 secret_fields=self._secret_fields,
                 describe_failure=describe_failure,
-            )
-        else:
-            core = LroCore[T].from_initial_response(
-                response,
-                deserialize=deserialize,
-                operation_id=operation_id,
-                client_request_id=client_request_id,
-                final_state_via=plan.final_state_via,
-                secret_fields=self._secret_fields,
-                describe_failure=describe_failure,
-            )
-        return core
+            ),
+        )
 
     def _resumed_core(
         self,

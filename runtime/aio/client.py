@@ -16,7 +16,7 @@ from typing import Any, TypeVar, overload
 
 from ..auth import scope_for_endpoint
 from ..call_options import AsyncPollingMethod, PipelineResponse, RawResponseHook
-from ..client_core import BeginFlow, ClientCore, LroBegun, PageSource
+from ..client_core import BeginFlow, ClientCore, LroPlan, PageSource
 from ..client_options import CLIENT_DEFAULTS
 from ..exceptions import AzureError, map_error
 from ..http import HttpRequest, HttpResponse
@@ -256,20 +256,19 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
         if begun.core is None:
             assert not isinstance(polling, bool)
             return AsyncMethodPoller(polling, self, *self._method_poller_args(begun, deserialize))
-        plan = begun.plan
         return AsyncLROPoller(
             begun.core,
             pipeline=pipeline,
             polling=begun.polling,
-            polling_interval=plan.polling_interval,
-            max_retry_after=plan.max_retry_after,
-            deadline=plan.deadline,
+            polling_interval=begun.polling_interval,
+            max_retry_after=begun.max_retry_after,
+            deadline=begun.deadline,
             first_poll_immediately=begun.resumed,
-            request_timeout=plan.request_timeout,
-            retry_policy=plan.poll_policy,
+            request_timeout=begun.request_timeout,
+            retry_policy=begun.poll_policy,
         )
 
-    async def _drive_start(self, flow: BeginFlow, pipeline: AsyncPollingPipeline) -> LroBegun[Any]:
+    async def _drive_start(self, flow: BeginFlow, pipeline: AsyncPollingPipeline) -> LroPlan:
         """Run the shared LRO begin flow with awaited sends (``lro_start.drive_start``'s twin)."""
         try:
             spec = next(flow)
@@ -281,7 +280,7 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
                 else:
                     spec = flow.send(response)
         except StopIteration as stop:
-            result: LroBegun[Any] = stop.value
+            result: LroPlan = stop.value
             return result
 
     # -- paging --
