@@ -103,6 +103,12 @@ class Models:
     def build_ser(self) -> str:
         return self._serialize(self.build())
 
+    def deser_arm(self, raw: bytes) -> Any:
+        return self._deserialize(json.loads(raw))
+
+    def build_ser_arm(self) -> str:
+        return self._serialize(samples.build_arm_request(self._m))
+
     def build(self) -> Any:
         """The sample request, built from values as a caller builds it."""
         m = self._m

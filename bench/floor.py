@@ -105,6 +105,26 @@ class Models:
             },
         }
 
+    def deser_arm(self, raw: bytes) -> Any:
+        return json.loads(raw)
+
+    def build_ser_arm(self) -> bytes:
+        body = {
+            "location": "westus2",
+            "properties": {
+                "source": {"script": samples.ARM_SCRIPT},
+                "parameters": [
+                    {"name": "retainDays", "value": "14"},
+                    {"name": "compress", "value": "true"},
+                ],
+                "protectedParameters": [{"name": "storageKey", "value": "<storageKey>"}],
+                "asyncExecution": False,
+                "timeoutInSeconds": 600,
+                "treatFailureAsDeploymentFailure": False,
+            },
+        }
+        return json.dumps(body, separators=(",", ":")).encode()
+
     def wire(self, model: Any) -> Any:
         return model
 

@@ -38,6 +38,7 @@ class Models:
     """The four W2 cases. Serialization goes through the function the operation itself calls."""
 
     def __init__(self) -> None:
+        from vmss_runcommands import models
         from vmss_runcommands.models import (
             RunCommandInputParameter,
             RunCommandManagedIdentity,
@@ -53,6 +54,7 @@ class Models:
         self._parameter = RunCommandInputParameter
         self._codec = CODEC
         self._serialize_body = serialize_body
+        self._models = models
         self.prebuilt = self.build()
 
     def deser(self, raw: bytes) -> Any:
@@ -94,6 +96,13 @@ class Models:
             output_blob_managed_identity=identity(client_id="22d35efb-0c99-4041-8c5b-6d24db33a69a"),
             error_blob_managed_identity=identity(),
         )
+
+    def deser_arm(self, raw: bytes) -> Any:
+        return self._model.from_dict(json.loads(raw))
+
+    def build_ser_arm(self) -> bytes:
+        model = samples.build_arm_request(self._models)
+        return self._serialize_body(model, self._model, self._codec, "run_command")
 
     def wire(self, model: Any) -> Any:
         """A deserialized model back in wire form, read-only fields kept (for the checks)."""

@@ -30,6 +30,32 @@ RESPONSE_INSTANCE_VIEW: dict[str, Any] = load("get_response_instance_view.json")
 RESPONSE_BYTES = compact(RESPONSE)
 RESPONSE_INSTANCE_VIEW_BYTES = compact(RESPONSE_INSTANCE_VIEW)
 
+# Shaped like live ARM: a GET with $expand=instanceView of a script that ran -- server-filled
+# timeoutInSeconds 0, whole-second start/end times and 7-digit status times, all with +00:00,
+# a statuses array -- and the PUT that created it (inline script, protected parameters).
+ARM_RESPONSE: dict[str, Any] = load("arm_get_response.json")
+ARM_RESPONSE_BYTES = compact(ARM_RESPONSE)
+ARM_REQUEST: dict[str, Any] = load("arm_create_request.json")
+ARM_SCRIPT = "#!/bin/bash\nset -eu\nlogrotate --force /etc/logrotate.d/app\ndf -h /var/log\n"
+
+
+def build_arm_request(models: Any) -> Any:
+    """The ARM-shaped request, built from values with the classes of ``models`` (this
+    package's models module or azure-mgmt-compute's: the names are the same)."""
+    parameter = models.RunCommandInputParameter
+    return models.VirtualMachineRunCommand(
+        location="westus2",
+        source=models.VirtualMachineRunCommandScriptSource(script=ARM_SCRIPT),
+        parameters=[
+            parameter(name="retainDays", value="14"),
+            parameter(name="compress", value="true"),
+        ],
+        protected_parameters=[parameter(name="storageKey", value="<storageKey>")],
+        async_execution=False,
+        timeout_in_seconds=600,
+        treat_failure_as_deployment_failure=False,
+    )
+
 
 def read_every_field(model: Any) -> list[Any]:
     """Touch every field of a run command read with its instance view: the same attribute

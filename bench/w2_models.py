@@ -4,6 +4,10 @@
 ``deser_read_iv``  instanceView response bytes -> model, then every field read
 ``ser``            a prebuilt request model -> wire JSON
 ``build_ser``      the request model built from values, then wire JSON
+``deser_arm``      a response shaped like live ARM's (instanceView with statuses, 7-digit
+                   ``+00:00`` times) bytes -> model
+``build_ser_arm``  the request that created it (inline script, protected parameters) built
+                   from values, then wire JSON
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from typing import Any
 from . import samples
 from .stats import Summary, rotated
 
-CASES = ("deser", "deser_read_iv", "ser", "build_ser")
+CASES = ("deser", "deser_read_iv", "ser", "build_ser", "deser_arm", "build_ser_arm")
+_PAST_MICRO = re.compile(r"(\.\d{6})\d+")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 
@@ -34,11 +39,16 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         value = value.value
     if isinstance(value, str) and _ISO.match(value):
-        value = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        # Fraction digits past the 6 a datetime holds are cut, as every reader does.
+        value = datetime.datetime.fromisoformat(
+            _PAST_MICRO.sub(r"\1", value.replace("Z", "+00:00"))
+        )
     if isinstance(value, datetime.datetime):
         return value.astimezone(datetime.timezone.utc)
     if isinstance(value, list | tuple):
         return [_canonical(v) for v in value]
+    if isinstance(value, dict):
+        return {key: _canonical(v) for key, v in value.items()}
     return value
 
 
@@ -55,6 +65,12 @@ def check(name: str, models: Any) -> None:
         back = models.wire(models.deser(raw))
         if back != sample:
             raise WireMismatch(f"{name} deser: the model's wire form differs from the sample")
+    sent = json.loads(models.build_ser_arm())
+    if sent != samples.ARM_REQUEST:
+        raise WireMismatch(f"{name} build_ser_arm: wire JSON differs from the ARM-shaped request")
+    back = _canonical(models.wire(models.deser_arm(samples.ARM_RESPONSE_BYTES)))
+    if back != _canonical(samples.ARM_RESPONSE):
+        raise WireMismatch(f"{name} deser_arm: the model's wire form differs from the sample")
     expected = _canonical(_read_sample())
     got = _canonical(models.deser_read_iv(samples.RESPONSE_INSTANCE_VIEW_BYTES))
     if got != expected:
@@ -76,6 +92,10 @@ def operation(models: Any, case: str) -> Callable[[], Any]:
         raw_iv = samples.RESPONSE_INSTANCE_VIEW_BYTES
         read = models.deser_read_iv
         return lambda: read(raw_iv)
+    if case == "deser_arm":
+        raw_arm = samples.ARM_RESPONSE_BYTES
+        deser_arm = models.deser_arm
+        return lambda: deser_arm(raw_arm)
     bound: Callable[[], Any] = getattr(models, case)
     return bound
 

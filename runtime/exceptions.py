@@ -24,7 +24,8 @@ passed through :mod:`.redact` first. Every exception the runtime raises on purpo
     ├── ValueError
     │   ├── InvalidHeaderValueError       a header value that would split the request
     │   ├── RequiredFieldError            a model sent with None in a required field
-    │   └── UnsafeURLError                (origin) a URL whose destination is ambiguous
+    │   ├── UnsafeURLError                (origin) a URL whose destination is ambiguous
+    │   └── WireError                     (wire_rules) codec only; callers get DeserializationError
     └── TimeoutError
         └── PollingTimeoutError           result(timeout)/wait(timeout) or the LRO deadline
 

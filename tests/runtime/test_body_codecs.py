@@ -7,6 +7,7 @@ import datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from vmss_runcommands import DeserializationError
 from vmss_runcommands.runtime.bodies import (
     binary_body,
     dict_of,
@@ -29,20 +30,24 @@ def test_durations_read_back_what_is_written(value: datetime.timedelta) -> None:
 
 def test_readers_are_strict_about_shapes() -> None:
     assert read_int(3) == 3 and read_float(3) == 3.0 and read_bool(False) is False
-    with pytest.raises(TypeError, match="expected an integer, got a boolean"):
+    with pytest.raises(DeserializationError, match="expected an integer, got bool"):
         read_int(True)
-    with pytest.raises(TypeError, match="expected an integer, got str"):
+    with pytest.raises(DeserializationError, match="expected an integer, got str"):
         read_int("3")
     assert read_duration("P1W") == datetime.timedelta(days=7)
     assert read_duration("-PT1.5S") == datetime.timedelta(seconds=-1.5)
     for bad in ("P", "PT", "P1Y", "1D"):
-        with pytest.raises(ValueError, match="ISO 8601 duration"):
+        with pytest.raises(DeserializationError, match="expected a duration string"):
             read_duration(bad)
     assert read_bytes("aGk=") == b"hi" and read_date("2031-01-02") == datetime.date(2031, 1, 2)
     assert list_of(read_int)([1, 2]) == [1, 2]
     assert dict_of(list_of(read_int))({"a": [1]}) == {"a": [1]}
-    with pytest.raises(TypeError, match="expected an array"):
+    with pytest.raises(DeserializationError, match="expected an array, got dict"):
         list_of(read_int)({"a": 1})
+    with pytest.raises(DeserializationError) as info:
+        dict_of(list_of(read_int))({"a": [1, "2"]})
+    assert info.value.path == "a[1]"
+    assert str(info.value) == "expected an integer, got str at 'a[1]'"
 
 
 def test_bodies_are_written_as_azure_core_writes_them() -> None:

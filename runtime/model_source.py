@@ -1,0 +1,433 @@
+"""The text of each model's reading and writing function, written from its field table.
+
+:class:`.model_codec.Codec` asks for a model's functions the first time the model is read or
+written; this module writes them as Python source from the model's fields
+(:func:`.model_layout.model_fields`) and the wire rules (:mod:`.wire_rules`), compiles them and
+hands them back. The functions they call at run time (``as_object``, ``unknown``, ...) are here
+too. The reading function of a model like ::
+
+    location: str                                   # required
+    run_as_user: str | None   # wire "runAsUser", flattened from "properties"
+
+is, in substance::
+
+    def read_VirtualMachineRunCommand(o):
+        if o.__class__ is not dict: o = as_object(o)
+        c1 = o.get("properties") ...                 # the flattened container
+        v0 = o.get("location", MISSING)
+        if v0 is MISSING: raise WireError("required field is missing", ("location",))
+        try:
+            if v0.__class__ is not str: v0 = read_str(v0)   # the rule: accepts or raises
+        except WireError as error:
+            raise error.under("location")
+        v1 = c1.get("runAsUser")
+        try:
+            if v1.__class__ is not str and v1 is not None: v1 = read_str(v1)
+        except WireError as error:
+            raise error.under("properties", "runAsUser")
+        ...
+        r = new(VirtualMachineRunCommand); r.location = v0; r.run_as_user = v1; ...
+
+(Run ``Codec.structure`` once and look in ``linecache`` for ``<wire codec ...>`` to see the
+real text.) A rule that converts -- a date-time, an enum -- has its parser or its table
+called inline the same way.
+
+Every value is checked by its rule on the way in, so the instance is filled without going
+through ``__init__`` (whose only extra work, refusing plain dicts in model fields, cannot
+apply). A value a rule refuses raises :class:`.wire_rules.WireError`; each enclosing object adds
+its key on the way out. Writing functions are written the same way: set fields only, read-only
+ones only on request, flattened fields nested under their containers, unknown keys merged back,
+then the fields ``wire_nulls`` names, as null.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import linecache
+import types
+import typing
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .exceptions import RequiredFieldError
+from .model_layout import (
+    WIRE_NULLS,
+    WireField,
+    extra_field_name,
+    merge_unknown,
+    model_fields,
+    raw_setter,
+    wire_layout,
+)
+from .wire_rules import Rule, WireError, expected
+from .wire_types import Unset
+
+__all__ = ["as_object", "item_error", "member", "reader_of", "writer_of"]
+
+Reader = Callable[[Any], Any]
+Writer = Callable[[Any], Any]
+
+_NONE = type(None)
+_MISSING = object()
+_EMPTY: Mapping[str, Any] = types.MappingProxyType({})
+_NO_NULLS: frozenset[str] = frozenset()
+_SOURCES = itertools.count()
+
+
+def member(tp: Any) -> tuple[Any, bool] | None:
+    """What a union stands for, and whether it admits None: ``X | None`` -> (X, True),
+    ``SomeEnum | str [| None]`` -> (SomeEnum, ...) (an extensible enum also takes plain
+    strings); None for anything that is not such a union."""
+    if typing.get_origin(tp) not in (typing.Union, types.UnionType):
+        return None
+    every = typing.get_args(tp)
+    args = [a for a in every if a is not _NONE and a is not Unset]
+    optional = len(args) != len(every)
+    if len(args) == 2 and str in args:
+        other = args[0] if args[1] is str else args[1]
+        if isinstance(other, type) and issubclass(other, enum.Enum):
+            return other, optional
+    if len(args) != 1 or not optional:
+        return None
+    return args[0], optional
+
+
+def as_object(value: Any) -> dict[Any, Any]:
+    """A JSON object as a dict, else the error."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise expected("an object", value)
+
+
+def _unknown(
+    node: Mapping[Any, Any],
+    known: frozenset[str],
+    at: tuple[str, ...],
+    extra: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Add the keys of ``node`` its model does not know to ``extra``, nested under the wire
+    keys ``at`` of the container they were found in."""
+    root = extra if extra is not None else {}
+    target = root
+    for step in at:
+        target = target.setdefault(step, {})
+    for key, item in node.items():
+        if key.__class__ is not str and not isinstance(key, str):
+            raise WireError("object keys must be strings")
+        if key not in known:
+            target[key] = item
+    return root
+
+
+def item_error(error: WireError, values: Iterable[Any], read: Reader) -> WireError:
+    """Where in an array the item ``read`` refused sits: the items are read again, one by
+    one, only once one of them failed."""
+    for index, item in enumerate(values):
+        if item is None:
+            continue
+        try:
+            read(item)
+        except WireError as again:
+            return again.under(index)
+    return error
+
+
+def _put_nulls(
+    result: dict[str, Any],
+    nulls: Iterable[str],
+    paths: Mapping[str, tuple[str, ...]],
+    sent: frozenset[str],
+    model: str,
+) -> None:
+    """Write JSON null for the fields ``wire_nulls`` names (read-only ones are never sent)."""
+    for name in nulls:
+        path = paths.get(name)
+        if path is None:
+            raise ValueError(f"{model}.wire_nulls names {name!r}, not a field")
+        if name not in sent:
+            continue
+        target = result
+        for step in path[:-1]:
+            target = target.setdefault(step, {})
+        target[path[-1]] = None
+
+
+def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Any:
+    """Compile generated source, kept in linecache so that tracebacks and profiles show it."""
+    source = "\n".join(lines) + "\n"
+    filename = f"<wire codec {name} #{next(_SOURCES)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)
+    return namespace[name]
+
+
+class _Source:
+    """Generated source and the objects it refers to by name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {}
+
+    def ref(self, value: Any, hint: str) -> str:
+        name = f"{hint}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def add(self, indent: int, text: str) -> None:
+        self.lines.append("    " * indent + text)
+
+
+class _Block:
+    """Generated lines that read the value at one wire path: an error raised in them leaves
+    with that path added (a try block costs nothing on the way through from 3.11 on)."""
+
+    def __init__(self, src: _Source, path: tuple[str, ...]) -> None:
+        self.src = src
+        self.path = path
+        self.lines: list[tuple[int, str]] = []
+
+    def add(self, indent: int, text: str) -> None:
+        self.lines.append((indent, text))
+
+    def close(self) -> None:
+        if not self.lines:
+            return
+        self.src.add(1, "try:")
+        for indent, text in self.lines:
+            self.src.add(2 + indent, text)
+        self.src.add(1, "except WireError as error:")
+        steps = ", ".join(repr(step) for step in self.path)
+        self.src.add(2, f"raise error.under({steps}) from None")
+
+
+def _nulls_field(model: type) -> str | None:
+    return next((f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None)
+
+
+def reader_of(
+    model: type,
+    rule_of: Callable[[Any, str | None], Rule | None],
+    reader_for: Callable[[Any, str | None], Reader],
+) -> Reader:
+    """The reading function of ``model``; ``rule_of`` and ``reader_for`` give the rule and
+    the reader of a field's type (the codec's own, so nested models come from its cache)."""
+    fields = model_fields(model)
+    layout = wire_layout(model)
+    extra_name = extra_field_name(model)
+    src = _Source()
+    cls = src.ref(model, "cls")
+    src.names.update(
+        new=object.__new__,
+        as_object=as_object,
+        MISSING=_MISSING,
+        EMPTY=_EMPTY,
+        WireError=WireError,
+        unknown=_unknown,
+        item_error=item_error,
+    )
+    name = f"read_{model.__name__}"
+    src.add(0, f"def {name}(o):")
+    src.add(1, "if o.__class__ is not dict:")
+    src.add(2, "o = as_object(o)")
+    src.add(1, "o_get = o.get")  # bound once: every field reads through it
+    src.add(1, "extra = None")
+    # The top-level object, then every flattened container: its unknown keys kept.
+    containers: dict[tuple[str, ...], str] = {(): "o"}
+    if extra_name is not None:
+        known = src.ref(frozenset(layout), "K")
+        src.add(1, f"if not o.keys() <= {known}:")
+        src.add(2, f"extra = unknown(o, {known}, (), extra)")
+    for field in fields:
+        for depth in range(1, len(field.path)):
+            path = field.path[:depth]
+            if path in containers:
+                continue
+            node: Any = layout
+            for step in path:
+                node = node[step]
+            var = containers[path] = f"c{len(containers)}"
+            block = _Block(src, path)
+            block.add(0, f"{var} = {containers[path[:-1]]}_get({path[-1]!r})")
+            block.add(0, f"if {var} is None:")
+            block.add(1, f"{var} = EMPTY")  # ARM may send null for a container it has nothing in
+            block.add(0, f"elif {var}.__class__ is not dict:")
+            block.add(1, f"{var} = as_object({var})")
+            if extra_name is not None:
+                known = src.ref(frozenset(node), "K")
+                block.add(0, f"if not {var}.keys() <= {known}:")
+                block.add(1, f"extra = unknown({var}, {known}, {path!r}, extra)")
+            block.close()
+            src.add(1, f"{var}_get = {var}.get")
+    values: list[tuple[WireField, str]] = []
+    nullable: list[tuple[WireField, str]] = []
+    for index, field in enumerate(fields):
+        var = f"v{index}"
+        if not field.init:
+            # A subtype's discriminator or a constant: the class's value, not the wire's.
+            values.append((field, src.ref(field.default_value, "D")))
+            continue
+        values.append((field, var))
+        if field.nullable:
+            nullable.append((field, var))
+        container, key = containers[field.path[:-1]], field.path[-1]
+        if field.required and not field.discriminator:
+            src.add(1, f"{var} = {container}_get({key!r}, MISSING)")
+            src.add(1, f"if {var} is MISSING:")
+            src.add(2, f'raise WireError("required field is missing", {field.path!r})')
+        else:
+            src.add(1, f"{var} = {container}_get({key!r})")
+        _read_field(_Block(src, field.path), field, var, rule_of, reader_for)
+    src.add(1, f"r = new({cls})")
+    for field, var in values:
+        src.add(1, f"r.{field.name} = {var}")
+    if extra_name is not None:
+        setter = src.ref(raw_setter(model, extra_name), "set_extra")
+        default: Any = attrs.fields_dict(model)[extra_name].default
+        make = getattr(default, "factory", dict)
+        if make is dict:
+            src.add(1, f"{setter}(r, {{}} if extra is None else extra)")
+        else:
+            src.add(1, f"{setter}(r, {src.ref(make, 'F')}() if extra is None else extra)")
+    nulls_field = _nulls_field(model)
+    if nulls_field is not None:
+        src.add(1, f"r.{nulls_field} = {src.ref(_NO_NULLS, 'N')}")
+        # x-nullable fields that came as null are recorded, so that they go back as null.
+        for field, var in nullable:
+            container = containers[field.path[:-1]]
+            src.add(1, f"if {var} is None and {field.path[-1]!r} in {container}:")
+            src.add(2, f"r.{nulls_field} = r.{nulls_field} | {{{field.name!r}}}")
+    src.add(1, "return r")
+    reader: Reader = _compile(name, src.lines, src.names)
+    return reader
+
+
+def _read_field(
+    block: _Block,
+    field: WireField,
+    var: str,
+    rule_of: Callable[[Any, str | None], Rule | None],
+    reader_for: Callable[[Any, str | None], Reader],
+) -> None:
+    """The check (and conversion) of one field's value by its rule, as generated code."""
+    src = block.src
+    union = member(field.type)
+    optional = not field.required or field.discriminator or (union or (0, False))[1]
+    inner = union[0] if union else field.type
+    rule = rule_of(inner, field.format)
+    # The common case first: a value of the right class is the only test it takes.
+    guard = f" and {var} is not None" if optional else ""
+    other = f"elif {var} is not None:" if optional else "else:"
+    read = src.ref(reader_for(field.type, field.format), "R")
+    if rule is not None and rule.exact is object:
+        return  # any JSON value
+    if rule is not None and rule.exact is not None:
+        block.add(0, f"if {var}.__class__ is not {src.ref(rule.exact, 'T')}{guard}:")
+        block.add(1, f"{var} = {read}({var})")
+    elif rule is not None and rule.parse is not None:
+        # The rule's parser on the string ARM sends, without a call in between.
+        refused = src.ref(f"expected {rule.label}", "M")
+        block.add(0, f"if {var}.__class__ is str:")
+        block.add(1, "try:")
+        block.add(2, f"{var} = {src.ref(rule.parse, 'P')}({var})")
+        block.add(1, "except ValueError:")
+        block.add(2, f"raise WireError({refused}) from None")
+        block.add(0, other)
+        block.add(1, f"{var} = {read}({var})")
+    elif rule is not None and rule.table is not None:
+        table = src.ref(rule.table, "E")
+        block.add(0, f"if {var}.__class__ is str and {var} in {table}:")
+        block.add(1, f"{var} = {table}[{var}]")
+        block.add(0, other)
+        block.add(1, f"{var} = {read}({var})")
+    elif typing.get_origin(inner) is list:
+        (item_type,) = typing.get_args(inner) or (Any,)
+        item = src.ref(reader_for(item_type, field.format), "I")
+        block.add(0, f"if {var}.__class__ is list:")
+        block.add(1, "try:")
+        block.add(2, f"{var} = [None if x is None else {item}(x) for x in {var}]")
+        block.add(1, "except WireError as error:")
+        block.add(2, f"raise item_error(error, {var}, {item}) from None")
+        block.add(0, other)
+        block.add(1, f"{var} = {read}({var})")
+    elif optional:
+        block.add(0, f"if {var} is not None:")
+        block.add(1, f"{var} = {read}({var})")
+    else:
+        block.add(0, f"{var} = {read}({var})")
+    block.close()
+
+
+def writer_of(
+    model: type,
+    keep_readonly: bool,
+    writer_for: Callable[[Any, str | None, bool], Writer | None],
+) -> Writer:
+    """The writing function of ``model``; ``writer_for`` gives the writer of a field's type
+    (None: the value is sent as it is)."""
+    fields = [f for f in model_fields(model) if keep_readonly or not f.read_only]
+    layout = wire_layout(model)
+    extra_name = extra_field_name(model)
+    nulls_field = _nulls_field(model)
+    src = _Source()
+    src.names.update(Required=RequiredFieldError, merge=merge_unknown, put_nulls=_put_nulls)
+    name = f"write_{model.__name__}"
+    src.add(0, f"def {name}(obj):")
+    src.add(1, "r = {}")
+    containers: dict[tuple[str, ...], str] = {(): "r"}
+    for field in fields:
+        for depth in range(1, len(field.path)):
+            path = field.path[:depth]
+            if path not in containers:
+                containers[path] = f"c{len(containers)}"
+                src.add(1, f"{containers[path]} = {{}}")
+    # The top level's own fields first, then each container's, as the wire shows them.
+    ordered = sorted(fields, key=lambda f: len(f.path))
+    for field in ordered:
+        target, key = containers[field.path[:-1]], field.path[-1]
+        write = writer_for(field.type, field.format, keep_readonly)
+        value = "v" if write is None else f"{src.ref(write, 'W')}(v)"
+        src.add(1, f"v = obj.{field.name}")
+        if field.always_sent:
+            src.add(1, f"{target}[{key!r}] = None if v is None else {value}")
+        elif field.required and not field.nullable:
+            # A required field: None would be sent as null or fail deep in a formatter.
+            src.add(1, "if v is None:")
+            src.add(2, f"raise Required({model.__name__!r}, {field.name!r})")
+            src.add(1, f"{target}[{key!r}] = {value}")
+        elif field.required:
+            src.add(1, f"{target}[{key!r}] = None if v is None else {value}")
+        else:
+            src.add(1, "if v is not None:")
+            src.add(2, f"{target}[{key!r}] = {value}")
+    for path in sorted((p for p in containers if p), key=len, reverse=True):
+        var, parent = containers[path], containers[path[:-1]]
+        src.add(1, f"if {var}:")
+        if path[:-1]:
+            src.add(2, f"{parent}[{path[-1]!r}] = {var}")
+        else:
+            src.add(2, f"r[{path[-1]!r}] = {var}")
+    if extra_name is not None:
+        src.add(1, f"x = obj.{extra_name}")
+        src.add(1, "if x:")
+        src.add(2, f"merge(r, x, {src.ref(layout, 'L')}, {model.__name__!r})")
+    if nulls_field is not None:
+        paths = {f.name: f.path for f in model_fields(model)}
+        sent = frozenset(f.name for f in fields)
+        src.add(1, f"n = obj.{nulls_field}")
+        src.add(1, "if n:")
+        src.add(
+            2,
+            f"put_nulls(r, n, {src.ref(paths, 'P')}, {src.ref(sent, 'S')}, {model.__name__!r})",
+        )
+    src.add(1, "return r")
+    writer: Writer = _compile(name, src.lines, src.names)
+    return writer
+
+
+# pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are
+# read on purpose in this module; the public surface stays fully typed.
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false, reportUnknownParameterType=false

@@ -1,0 +1,206 @@
+"""The wire types' readers: the date-time fast path agrees with the general reader, and the
+rules every model is read with raise located errors that never show the value."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from vmss_runcommands import DeserializationError
+from vmss_runcommands.models import VirtualMachineRunCommand
+from vmss_runcommands.runtime import wire_rules, wire_types
+from vmss_runcommands.runtime.wire_rules import WireError, scalar_rule
+from vmss_runcommands.runtime.wire_types import format_datetime, parse_datetime
+
+general = wire_types._parse_datetime_general
+
+moments = st.datetimes(
+    min_value=datetime.datetime(1, 1, 2),
+    max_value=datetime.datetime(9999, 12, 30),
+)
+offsets = st.sampled_from(["Z", "z", "+00:00", "-00:00", "+05:30", "-08:00", "+0100", "+14:00", ""])
+
+
+@st.composite
+def arm_times(draw: st.DrawFn) -> str:
+    """Date-times written the ways ARM and other services write them: 0 to 9 fraction
+    digits, 'Z' or an offset (with or without its colon) or none, 'T' or another separator."""
+    moment = draw(moments)
+    digits = draw(st.integers(0, 9))
+    fraction = "".join(
+        draw(st.lists(st.sampled_from("0123456789"), min_size=digits, max_size=digits))
+    )
+    separator = draw(st.sampled_from(["T", "T", "T", "t", " "]))
+    text = (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}{separator}"
+        f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}"
+    )
+    if fraction:
+        text += "." + fraction
+    return text + draw(offsets)
+
+
+def _same(a: datetime.datetime, b: datetime.datetime) -> bool:
+    return a == b and a.utcoffset() == b.utcoffset()
+
+
+@given(arm_times())
+@example("2024-08-26T09:03:52.5630183+00:00")
+@example("2024-08-26T09:03:52Z")
+@example("2024-08-26T09:03:52.1+00:00")
+def test_the_fast_path_agrees_with_the_general_reader(text: str) -> None:
+    fast = parse_datetime(text)
+    assert _same(fast, general(text))
+    assert fast.tzinfo is not None
+
+
+def test_seven_fraction_digits_are_cut_to_microseconds() -> None:
+    parsed = parse_datetime("2024-08-26T09:03:52.5630189+00:00")
+    assert parsed == datetime.datetime(2024, 8, 26, 9, 3, 52, 563018, tzinfo=datetime.timezone.utc)
+
+
+@given(
+    st.text(max_size=40) | arm_times().map(lambda t: t[:-1]) | arm_times().map(lambda t: "x" + t)
+)
+@example(
+    "2024-01-01T10:00:00,5+00:00"
+)  # a comma fraction: fromisoformat reads it, ARM never writes it
+@example("2024-01-01T100000.5Z+00:00")
+@example("2024-01-01T10:00:00+05:30:15")  # an offset with seconds
+@example("2024-01-01T10:00:00.+00:00")
+@example("2024-01-01T10:00:Z")  # too short to hold what the fast path looks at
+@example("2024-W01-1T10:00:00Z")  # a week date: fromisoformat reads it, ARM never writes it
+@example("2024-01-01T10:00:00+00")
+@example("\uff12\uff10\uff12\uff14-01-01T10:00:00Z")  # non-ASCII digits
+def test_any_text_reads_as_the_general_reader_reads_it(text: str) -> None:
+    try:
+        expected = general(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_datetime(text)
+        return
+    assert _same(parse_datetime(text), expected)
+
+
+@given(
+    moments,
+    st.sampled_from([datetime.timezone.utc, datetime.timezone(datetime.timedelta(hours=-7))]),
+)
+def test_written_date_times_read_back(moment: datetime.datetime, zone: datetime.tzinfo) -> None:
+    aware = moment.replace(tzinfo=zone)
+    assert _same(parse_datetime(format_datetime(aware)), aware)
+
+
+# -- the rules ---------------------------------------------------------------------------------
+
+SCALARS: list[tuple[Any, list[Any], list[Any]]] = [
+    (str, ["", "x"], [1, 1.5, True, None, [], {}]),
+    (int, [0, -3, 2**70], [1.0, True, False, "1", None, []]),
+    (float, [0.5, 3], [True, "0.5", None, {}]),
+    (bool, [True, False], [0, 1, "true", None]),
+    (datetime.datetime, ["2024-08-26T09:03:52.5630183+00:00"], ["yesterday", 5, None, True]),
+    (datetime.date, ["2024-07-01"], ["07/01/2024", 1, None]),
+    (datetime.timedelta, ["PT30M", "P1DT2H"], ["P1Y", "30m", 30, None]),
+    (bytes, ["aGVsbG8", "aGVsbG8="], ["not base64!", 5, None]),
+]
+
+
+@pytest.mark.parametrize(("tp", "accepted", "refused"), SCALARS)
+def test_each_rule_accepts_its_wire_values_and_names_what_it_refused(
+    tp: Any, accepted: list[Any], refused: list[Any]
+) -> None:
+    rule = scalar_rule(tp)
+    assert rule is not None
+    for value in accepted:
+        read = rule.read(value)
+        if rule.exact is not None and value.__class__ is rule.exact:
+            assert read is value  # what lets generated code skip the call
+        if rule.write is not None:
+            assert rule.read(rule.write(read)) == read
+    for value in refused:
+        with pytest.raises(WireError) as info:
+            rule.read(value)
+        assert info.value.reason.startswith(f"expected {rule.label}")
+        assert repr(value) not in info.value.reason or value in (None, True, False)
+
+
+def test_a_parse_rule_reads_strings_with_its_parser() -> None:
+    for tp in (datetime.datetime, datetime.date, datetime.timedelta, bytes):
+        rule = scalar_rule(tp)
+        assert rule is not None and rule.parse is not None
+    rfc = scalar_rule(datetime.datetime, "rfc1123")
+    assert rfc is not None and rfc.label == "an RFC 1123 date-time string"
+    assert rfc.read("Mon, 01 Jan 2001 00:00:00 GMT").year == 2001
+
+
+def test_wire_error_paths_read_as_wire_paths() -> None:
+    error = WireError("expected a string, got int").under(0, "level").under("statuses")
+    assert error.path == ["statuses", 0, "level"]
+    assert error.where == "statuses[0].level"
+    assert wire_rules.expected("an integer", True).reason == "expected an integer, got bool"
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "reason"),
+    [
+        (
+            {"location": "x", "properties": {"source": {"script": 7}}},
+            "properties.source.script",
+            "expected a string, got int",
+        ),
+        (
+            {
+                "location": "x",
+                "properties": {"parameters": [{"name": "a", "value": "b"}, {"name": "c"}]},
+            },
+            "properties.parameters[1].value",
+            "required field is missing",
+        ),
+        (
+            {
+                "location": "x",
+                "properties": {"instanceView": {"statuses": [None, {"time": "soon"}]}},
+            },
+            "properties.instanceView.statuses[1].time",
+            "expected a date-time string",
+        ),
+        (
+            {"location": "x", "properties": {"instanceView": {"executionState": 3}}},
+            "properties.instanceView.executionState",
+            "expected a string, got int",
+        ),
+        (
+            {"location": "x", "properties": {"source": []}},
+            "properties.source",
+            "expected an object, got list",
+        ),
+        ({"location": None}, "location", "expected a string, got NoneType"),
+        ([], "", "expected an object, got list"),
+    ],
+)
+def test_a_refused_value_is_named_by_its_wire_path_and_rule(
+    body: Any, path: str, reason: str
+) -> None:
+    with pytest.raises(DeserializationError) as info:
+        VirtualMachineRunCommand.from_dict(body)
+    assert info.value.path == path
+    assert f"{reason} at '{path or '$'}'" in str(info.value)
+
+
+@given(st.text(max_size=30).map(lambda text: "pw-" + text), st.booleans())
+def test_a_refused_secret_never_shows_in_the_error(secret: str, in_list: bool) -> None:
+    properties: dict[str, Any] = (
+        {"protectedParameters": [{"name": "n", "value": [secret]}]}
+        if in_list
+        else {"runAsPassword": {"value": secret}}
+    )
+    with pytest.raises(DeserializationError) as info:
+        VirtualMachineRunCommand.from_dict({"location": "x", "properties": properties})
+    assert secret not in str(info.value) and secret not in repr(info.value)
+    assert info.value.path in (
+        "properties.protectedParameters[0].value",
+        "properties.runAsPassword",
+    )
