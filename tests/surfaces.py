@@ -197,6 +197,41 @@ def make_pager(
     return BlockingPages(AsyncItemPaged(fetch_async, **kwargs), shared_loop())
 
 
+class AwaitedTransport:
+    """``AiohttpTransport`` with the sync transport's ``send`` (awaited on its own loop) and
+    ``with`` (closing the session and the loop)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from vmss_runcommands.runtime.aio.transport import AiohttpTransport
+
+        self.loop = asyncio.new_event_loop()
+        self.inner = AiohttpTransport(**kwargs)
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        return self.loop.run_until_complete(self.inner.send(request, **kwargs))
+
+    def close(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.run_until_complete(self.inner.close())
+            self.loop.close()
+
+    def __enter__(self) -> AwaitedTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def make_transport(kind: str, **kwargs: Any) -> Any:
+    """``Urllib3Transport`` (without proxies from the environment), or ``AiohttpTransport``
+    behind :class:`AwaitedTransport`."""
+    if kind == "sync":
+        from vmss_runcommands.runtime.transport import Urllib3Transport
+
+        return Urllib3Transport(proxies_from_env=False, **kwargs)
+    return AwaitedTransport(**kwargs)
+
+
 def emulator_client(kind: str, emulator: Any, **kwargs: Any) -> Any:
     """:func:`make_client` on an emulator: its credential, subscription and endpoint, and no
     delay between polls unless ``polling_interval`` says otherwise."""

@@ -32,7 +32,7 @@ from ..http import HttpRequest, HttpResponse
 from ..origin import same_origin
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
-from ..retry import RetryPolicy, retry_wait_log_level
+from ..retry import RetryPolicy, log_retry
 from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
 from .attempt import AttemptConnector, AttemptLimit
 
@@ -192,15 +192,11 @@ class AiohttpTransport:
                 if time_left <= 0:
                     return _give_up(failure, response)
                 seconds = max(0.0, min(seconds, time_left))
-            _LOGGER.log(
-                retry_wait_log_level(seconds),
-                "Retry %d of %s %s after %s: waiting %.1f s",
-                retries,
-                request.method,
-                redact_url(request.url),
-                kind,
-                seconds,
-            )
+            # As the sync transport words it: the status, or the error's type.
+            cause = type(failure).__name__ if failure is not None else kind
+            if failure is None and response is not None:
+                cause = f"status {response.status_code}"
+            log_retry(retries, request.method, request.url, cause, seconds)
             if seconds > 0:
                 if policy.sleep is time.sleep:
                     await asyncio.sleep(seconds)
