@@ -18,16 +18,23 @@ import socket
 import threading
 import time
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError
 from urllib3.response import HTTPResponse
 
-__all__ = ["call_deadline", "current_deadline", "deadline_pool_classes"]
+__all__ = ["call_deadline", "current_deadline", "deadline_pool_classes", "install_deadlines"]
 
 _STATE = threading.local()
+
+# The mixin's methods call the connection class it is mixed into; typed as one.
+if TYPE_CHECKING:
+    _ConnectionBase = HTTPConnection
+else:
+    _ConnectionBase = object
 
 
 def current_deadline() -> float | None:
@@ -40,11 +47,14 @@ def current_deadline() -> float | None:
 def call_deadline(at: float | None) -> Generator[None, None, None]:
     """Make every connection opened and every response read in this thread end by ``at``."""
     previous = current_deadline()
+    active = getattr(_STATE, "active", 0)
     _STATE.at = at if previous is None or at is None else min(at, previous)
+    _STATE.active = active + 1
     try:
         yield
     finally:
         _STATE.at = previous
+        _STATE.active = active
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -89,8 +99,16 @@ class _DeadlineSocket:
         return getattr(self._sock, name)
 
 
-class _HTTPConnection(HTTPConnection):
+class _DeadlineConnection(_ConnectionBase):
+    """The limits, mixed into a connection class (urllib3's, or a caller's subclass of it).
+
+    They apply only inside a call of this runtime (:func:`call_deadline`): a caller's pool
+    manager given to the transport keeps behaving as before for its other users.
+    """
+
     def connect(self) -> None:
+        if not getattr(_STATE, "active", 0):
+            return super().connect()
         at = current_deadline()
         if at is not None:
             left = at - time.monotonic()
@@ -98,9 +116,11 @@ class _HTTPConnection(HTTPConnection):
                 raise ConnectTimeoutError(self, "the call's time limit passed before connecting")
             if not isinstance(self.timeout, int | float) or self.timeout > left:
                 self.timeout = left
-        super().connect()
+        return super().connect()
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
+        if not getattr(_STATE, "active", 0):
+            return super().getresponse()
         at = current_deadline()
         # The read timeout (what urllib3 set for this attempt) bounds the whole answer --
         # status line, headers and body -- not each recv: without a call limit, too.
@@ -119,7 +139,11 @@ class _HTTPConnection(HTTPConnection):
                 self.sock = sock
 
 
-class _HTTPSConnection(_HTTPConnection, HTTPSConnection):
+class _HTTPConnection(_DeadlineConnection, HTTPConnection):
+    """Plain http connections with the limits."""
+
+
+class _HTTPSConnection(_DeadlineConnection, HTTPSConnection):
     """TLS connections (and tunnels through a proxy) with the same limits."""
 
 
@@ -136,3 +160,31 @@ class _HTTPSConnectionPool(HTTPSConnectionPool):
 def deadline_pool_classes() -> dict[str, type[HTTPConnectionPool]]:
     """``PoolManager.pool_classes_by_scheme`` for pools that honour :func:`call_deadline`."""
     return {"http": _HTTPConnectionPool, "https": _HTTPSConnectionPool}
+
+
+def install_deadlines(manager: PoolManager) -> None:
+    """Make the pools of a caller's ``manager`` (a ``ProxyManager`` too) honour
+    :func:`call_deadline`: each scheme's pool class is replaced by a subclass of itself whose
+    connections are a subclass of its own with the limits mixed in, so the caller's pool and
+    connection settings (and any subclass of theirs) stay as they were. Pools the manager
+    already holds are dropped (their connections close as they come back), so no connection
+    made without the limits is used again. Idempotent.
+    """
+    classes: dict[str, type[HTTPConnectionPool]] = dict(manager.pool_classes_by_scheme)
+    changed = False
+    for scheme, pool_class in list(classes.items()):
+        if issubclass(pool_class.ConnectionCls, _DeadlineConnection):
+            continue
+        connection_class: Any = type(
+            f"Deadline{pool_class.ConnectionCls.__name__}",
+            (_DeadlineConnection, pool_class.ConnectionCls),
+            {},
+        )
+        classes[scheme] = type(
+            f"Deadline{pool_class.__name__}", (pool_class,), {"ConnectionCls": connection_class}
+        )
+        changed = True
+    if changed:
+        manager.pool_classes_by_scheme = classes
+        if len(manager.pools):
+            manager.clear()

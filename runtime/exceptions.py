@@ -44,11 +44,13 @@ from typing import Any, TypeVar, cast
 from .azure_core_compat import azure_core_twin
 from .http import HttpResponse
 from .redact import (
-    NO_SECRET_VALUES,
-    mask_secret_values,
-    mask_secret_values_in_json,
+    SecretValues,
+    mask_free_text,
+    mask_json,
+    mask_text,
     redact_json_bytes,
     redact_json_value,
+    secret_values_in_body,
 )
 
 BODY_PREVIEW_LIMIT = 2048
@@ -82,6 +84,9 @@ class AzureError(Exception):
     def __init__(self, message: str, *, inner_exception: BaseException | None = None) -> None:
         # Exception's own __init__, not the next in line: in an azure-core twin that would be
         # azure-core's, which resets the fields set here.
+        # Whatever a message quotes -- a service's words, another library's error -- any
+        # credential recognisable by its shape (bearer token, JWT, sig=, password=) is masked.
+        message = mask_free_text(message)
         Exception.__init__(self, message)
         self.message = message
         self.inner_exception = inner_exception
@@ -94,12 +99,39 @@ class AzureError(Exception):
         self.exc_value: BaseException | None = exc_value
         self.exc_traceback: TracebackType | None = exc_traceback
         shown_type = self.exc_type.__name__ if self.exc_type else "NoneType"
-        self.exc_msg = f"{message}, {shown_type}: {exc_value}"
+        self.exc_msg = mask_free_text(f"{message}, {shown_type}: {exc_value}")
 
     def __str__(self) -> str:
         if self.client_request_id:
             return f"{self.message}\nRequest ids: x-ms-client-request-id={self.client_request_id}"
         return self.message
+
+    def scrub(self, values: frozenset[str], secret_fields: frozenset[str] = frozenset()) -> None:
+        """Mask ``values`` (what the failed request sent: its token, secret field values)
+        wherever this error shows text it did not write -- a status line or header a server
+        sent back, quoted by the library that read it -- and drop a wrapped exception (cause,
+        ``inner_exception``, ``exc_value``) whose own text shows one of them."""
+        masked = mask_text(self.message, secret_fields, values)
+        if masked != self.message:
+            self.message = masked
+            self.args = (masked, *self.args[1:])
+        self.exc_msg = mask_text(self.exc_msg, secret_fields, values)
+        if _shows_secret(self.inner_exception, values):
+            self.inner_exception = None
+        if _shows_secret(self.exc_value, values):
+            self.exc_value = None
+            self.exc_traceback = None
+        if _shows_secret(self.__cause__, values):
+            self.__cause__ = None
+        if _shows_secret(self.__context__, values):
+            self.__suppress_context__ = True
+
+
+def _shows_secret(error: BaseException | None, values: frozenset[str]) -> bool:
+    if error is None:
+        return False
+    text = f"{error!r} {error}"
+    return mask_text(text, (), values) != text
 
 
 class ServiceRequestError(AzureError):
@@ -198,28 +230,31 @@ class ErrorDetail:
             ),
         )
 
-    def masked(self, values: frozenset[str]) -> ErrorDetail:
-        """A copy with each of ``values`` (secrets the request sent, which a service may echo
-        back) masked wherever it appears: code, message, target, details and nested JSON."""
-        if not values:
-            return self
+    def masked(
+        self, values: frozenset[str], secret_fields: frozenset[str] = frozenset()
+    ) -> ErrorDetail:
+        """A copy fit to show: each of ``values`` (secrets the request sent, which a service
+        may echo back) and every credential recognisable by its shape or its key (see
+        :func:`.redact.mask_text`) masked wherever it appears: code, message, target, details
+        and nested JSON."""
 
         def text(value: str | None) -> str | None:
-            return None if value is None else mask_secret_values(value, values)
+            return None if value is None else mask_text(value, secret_fields, values)
 
-        return replace(
+        shown = replace(
             self,
             code=text(self.code),
             message=text(self.message),
             target=text(self.target),
-            details=tuple(detail.masked(values) for detail in self.details),
+            details=tuple(detail.masked(values, secret_fields) for detail in self.details),
             innererror=None
             if self.innererror is None
-            else mask_secret_values_in_json(dict(self.innererror), values),
+            else mask_json(dict(self.innererror), secret_fields, values),
             additional_info=tuple(
-                mask_secret_values_in_json(dict(entry), values) for entry in self.additional_info
+                mask_json(dict(entry), secret_fields, values) for entry in self.additional_info
             ),
         )
+        return self if shown == self else shown
 
     def format(self, secret_fields: frozenset[str] = frozenset()) -> str:
         """The azure-mgmt-core ``ARMErrorFormat`` text, with secret fields of nested JSON masked."""
@@ -297,17 +332,21 @@ class HttpResponseError(AzureError):
     ) -> None:
         self.response = response
         self.status_code: int | None = response.status_code if response is not None else None
-        self.reason: str | None = response.reason if response is not None else None
         self.secret_fields = secret_fields
         # What the request sent that the service may echo back: the bearer token, secret
-        # field values, SAS signatures (collected by the pipeline on the response).
-        self._secret_values: frozenset[str] = (
-            response.secret_values if response is not None else NO_SECRET_VALUES
+        # field values, SAS signatures (collected by the pipeline on the response, and carried
+        # on a poll's request from the operation's first one), and the request's own body.
+        self._secret_values: frozenset[str] = _sent_secret_values(response, secret_fields)
+        # The reason phrase is free text from the server, shown in the message below.
+        self.reason: str | None = (
+            None
+            if response is None
+            else mask_text(response.reason, secret_fields, self._secret_values)
         )
         if error is None and response is not None and self._parses_error_body:
             error = _parse_error_body(response)
         if error is not None:
-            error = error.masked(self._secret_values)
+            error = error.masked(self._secret_values, secret_fields)
         self.error = error
         # azure-core's HttpResponseError.model: the parsed error body, as azure-mgmt clients
         # with ARMErrorFormat leave it for callers that read ``error.model``.
@@ -321,7 +360,7 @@ class HttpResponseError(AzureError):
             text = error.format(secret_fields)
         else:
             text = message or f"Operation returned an invalid status '{self.reason}'"
-        super().__init__(mask_secret_values(text, self._secret_values))
+        super().__init__(mask_text(text, secret_fields, self._secret_values))
 
     def __str__(self) -> str:
         text = self.message
@@ -347,6 +386,19 @@ class HttpResponseError(AzureError):
             for name, value in zip(_REQUEST_ID_HEADERS, values, strict=True)
             if value
         )
+
+
+def _sent_secret_values(
+    response: HttpResponse | None, secret_fields: frozenset[str]
+) -> SecretValues:
+    if response is None:
+        return SecretValues()
+    request = response.request
+    return SecretValues(
+        response.secret_values
+        | request.secret_values
+        | secret_values_in_body(request.body, secret_fields)
+    )
 
 
 def _parse_error_body(response: HttpResponse) -> ErrorDetail | None:
@@ -504,7 +556,9 @@ class OperationFailedError(HttpResponseError):
     ) -> None:
         super().__init__(message, response=response, error=error, secret_fields=secret_fields)
         self.status = status
-        self.detail: Mapping[str, Any] | None = detail
+        self.detail: Mapping[str, Any] | None = (
+            None if detail is None else mask_json(dict(detail), secret_fields, self._secret_values)
+        )
 
     def __str__(self) -> str:
         if self.error is not None:

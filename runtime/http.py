@@ -20,6 +20,9 @@ class HttpRequest:
     url: str
     headers: dict[str, str] = field(default_factory=dict[str, str])
     body: bytes | None = None
+    secret_values: SecretValues = NO_SECRET_VALUES
+    """Secrets an earlier request of the same operation sent (a poll sends none itself, but
+    its answer may echo the first request's): masked in what is shown of the response."""
 
     def __repr__(self) -> str:
         # Headers may carry a bearer token and the body secrets: neither is ever shown.

@@ -54,7 +54,7 @@ from .lro_token import (
     normalize_final_state_via,
 )
 from .origin import same_origin
-from .redact import NO_SECRET_VALUES, SecretValues, redact_json_value, redact_url
+from .redact import NO_SECRET_VALUES, SecretValues, mask_text, redact_json_value, redact_url
 from .retry import RetryPolicy
 from .retry_after import requested_delay
 
@@ -422,6 +422,10 @@ class LroCore(Generic[T]):
         self._sent_secrets = (
             last_response.secret_values if last_response is not None else NO_SECRET_VALUES
         )
+        self._status_seen: tuple[str, str] | None = None
+        shown = self._shown_status(state.status)
+        if shown != state.status:
+            self._state = replace(state, status=shown)
         self._finished = False
         self._stopped_by_error = False
         self._resource: T | None = None
@@ -720,8 +724,11 @@ class LroCore(Generic[T]):
                     f"and port as the operation URL {redact_url(self._state.url)}"
                 )
             self._checked_url = url
-        response = yield HttpRequest("GET", url, headers={"Accept": _POLL_ACCEPT})
-        # A poll sends no body, but its answer may echo what the first request sent.
+        # A poll sends no body, but its answer may echo what the first request sent: the
+        # request carries those values, so the pipeline's own log lines mask them too.
+        response = yield HttpRequest(
+            "GET", url, headers={"Accept": _POLL_ACCEPT}, secret_values=self._sent_secrets
+        )
         response.secret_values = SecretValues(response.secret_values | self._sent_secrets)
         self._last_response = response
         if response.status_code not in _OK_LRO_STATUS and not (
@@ -730,7 +737,23 @@ class LroCore(Generic[T]):
             raise map_error(response, secret_fields=self._secret_fields)
         return response
 
+    def _shown_status(self, status: str) -> str:
+        """A status as the service wrote it, but with no secret in it: it is kept in the
+        continuation token and shown by ``status()``, log lines and timeout errors, and a
+        hostile service can write the token it was sent there."""
+        seen = self._status_seen
+        if seen is not None and seen[0] == status:  # every poll repeats the status
+            return seen[1]
+        values = self._sent_secrets
+        if self._last_response is not None:
+            values = SecretValues(values | self._last_response.secret_values)
+        shown = mask_text(status, self._secret_fields, values)
+        self._status_seen = (status, shown)
+        return shown
+
     def _set_state(self, **changes: Any) -> None:
+        if isinstance(changes.get("status"), str):
+            changes["status"] = self._shown_status(changes["status"])
         state = self._state
         if any(getattr(state, name) != value for name, value in changes.items()):
             self._state = replace(state, **changes)

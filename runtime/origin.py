@@ -135,9 +135,10 @@ def is_loopback_host(host: str) -> bool:
     """127.0.0.0/8, ``::1`` (brackets allowed) or literally ``localhost``.
 
     Names merely ending in ``.localhost`` are not loopback here: whether they resolve to this
-    machine depends on the resolver, so they are treated like any other remote name.
+    machine depends on the resolver, so they are treated like any other remote name. So is
+    ``localhost.`` (a fully qualified name: the hosts file does not answer it, DNS does).
     """
-    host = host.strip("[]").lower().rstrip(".")
+    host = host.strip("[]").lower()
     if host == "localhost":
         return True
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import http
 import logging
 import os
 import platform
@@ -17,11 +18,12 @@ from .http import HttpRequest, HttpResponse
 from .redact import (
     REDACTED,
     SecretValues,
-    mask_secret_values,
+    mask_text,
     redact_json_bytes,
     redact_url,
     secret_values_in_body,
 )
+from .redirects import CREDENTIAL_HEADERS
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
 
@@ -81,6 +83,7 @@ LOGGED_HEADERS = frozenset(
     )
 )
 _URL_HEADERS = frozenset({"location", "azure-asyncoperation"})
+_STANDARD_REASONS = frozenset(["", *(status.phrase for status in http.HTTPStatus)])
 
 _LOG_LEVELS = {
     "critical": logging.CRITICAL,
@@ -235,7 +238,11 @@ class Pipeline:
 
     def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
         outgoing = HttpRequest(
-            method=request.method, url=request.url, headers=dict(request.headers), body=request.body
+            method=request.method,
+            url=request.url,
+            headers=dict(request.headers),
+            body=request.body,
+            secret_values=request.secret_values,
         )
         if self.auth is not None:
             self.auth.authorize(outgoing)
@@ -265,6 +272,9 @@ class Pipeline:
         except AzureError as error:
             if error.client_request_id is None:
                 error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
+            # The library that read a broken answer may quote it (a status line, a header),
+            # and a hostile server may have put the request's token there.
+            error.scrub(self._sent_secrets(outgoing), self.secret_fields)
             # Raised to the caller, who sees it: logged for the record, not as a warning.
             if self.logger.isEnabledFor(logging.INFO):
                 self.logger.info(
@@ -276,21 +286,28 @@ class Pipeline:
                 )
             raise
         response.request = original
-        response.secret_values = self._sent_secrets(outgoing)
+        self._received(response, outgoing)
         if logging_on:
             self._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
+
+    def _received(self, response: HttpResponse, outgoing: HttpRequest) -> None:
+        """Record on ``response`` the secrets ``outgoing`` sent, and mask them in its reason
+        phrase: free text a hostile server can fill with the token it was sent."""
+        values = response.secret_values = self._sent_secrets(outgoing)
+        if response.reason not in _STANDARD_REASONS:
+            response.reason = mask_text(response.reason, self.secret_fields, values)
 
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
         in a header, an error message or a body: the bearer token, the values of secret fields
         and SAS signatures."""
-        values = secret_values_in_body(outgoing.body, self.secret_fields)
-        authorization = _get_header(outgoing.headers, "Authorization")
-        if authorization:
-            scheme, _, credential = authorization.partition(" ")
-            values = SecretValues(values | {credential.strip() or scheme})
-        return values
+        values = set(secret_values_in_body(outgoing.body, self.secret_fields))
+        values |= outgoing.secret_values
+        for name, value in outgoing.headers.items():
+            if name.lower() in CREDENTIAL_HEADERS:
+                values.update(_credentials_in_header(value))
+        return SecretValues(values)
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger
@@ -314,7 +331,9 @@ class Pipeline:
                 elapsed_ms,
                 response.request.method,
                 redact_url(response.request.url),
-                mask_secret_values(format_headers(response.headers), response.secret_values),
+                mask_text(
+                    format_headers(response.headers), self.secret_fields, response.secret_values
+                ),
             )
         if response.body and logger.isEnabledFor(logging.DEBUG):
             logger.debug(
@@ -345,6 +364,19 @@ def format_headers(headers: Mapping[str, str]) -> str:
             shown = value
         lines.append(f"    {name}: {shown}")
     return "\n".join(lines)
+
+
+def _credentials_in_header(value: str) -> list[str]:
+    """The credentials of an ``Authorization``-like header: each comma-separated entry
+    without its scheme (``x-ms-authorization-auxiliary`` carries several), the whole value
+    too; cookie values likewise."""
+    found = [value.strip()]
+    for entry in value.replace(";", ",").split(","):
+        scheme, _, credential = entry.strip().partition(" ")
+        credential = credential.strip() or scheme
+        found.append(credential.partition("=")[2] if "=" in credential else credential)
+        found.append(credential)
+    return [item for item in found if item]
 
 
 def _get_header(headers: Mapping[str, str], name: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -23,33 +24,181 @@ _SAS_SIGNATURE = re.compile(r"(?i)([?&]sig=)[^&\"'\s\\]+")
 _STRING_VALUE = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\\?\Z)', re.DOTALL)
 _SCALAR_VALUE = re.compile(r"[^,}\]\s]*")
 
+# Keys that name a credential in any JSON a service may send back, whether or not a model marks
+# them secret: masked in every body, error and log line the runtime shows. Deliberately narrow
+# (whole key names or clear suffixes), so ordinary fields such as ``continuationToken``,
+# ``keyData`` or ``tokenType`` stay readable.
+_GENERIC_SECRET_KEY = (
+    r"(?:[\w.-]*?(?:pass(?:word|wd)|secret|(?:access|refresh|id|sas|bearer|auth)[_-]?token"
+    r"|(?:account|access|shared|primary|secondary|storage|api|subscription)[_-]?key"
+    r"|connection[_-]?string|authorization(?:[_-]auxiliary)?)|pwd|token|sig|signature)"
+)
+_GENERIC_SECRET_KEY_NAME = re.compile(_GENERIC_SECRET_KEY, re.IGNORECASE)
+
+# Credentials recognisable by their shape, wherever they stand in free text: a bearer token
+# after its scheme, and a JSON Web Token (an Entra ID access token) on its own.
+_BEARER_CREDENTIAL = re.compile(
+    r"(?i)\b(bearer\s+)(?=[A-Za-z0-9\-._~+/]*[0-9\-._~+/])"  # not a plain word
+    r"([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=]|\s*\")"
+)
+_JSON_WEB_TOKEN = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
+
+
+def is_secret_key(name: str, lowered_fields: frozenset[str] = frozenset()) -> bool:
+    """Whether a JSON key names a secret: one of ``lowered_fields`` (the wire names generated
+    models mark secret, lower-cased) or a generic credential name (``password``,
+    ``clientSecret``, ``accessToken``, ``accountKey``, ``connectionString``, ``sig``...)."""
+    lowered = name.lower()
+    return lowered in lowered_fields or _generic_secret_key(lowered)
+
+
+@functools.lru_cache(maxsize=1024)
+def _generic_secret_key(lowered: str) -> bool:
+    return _GENERIC_SECRET_KEY_NAME.fullmatch(lowered) is not None
+
+
+@functools.lru_cache(maxsize=64)
+def _assignment_pattern(lowered_fields: frozenset[str]) -> re.Pattern[str]:
+    """``"<secret key>": <value>`` (JSON inside text) and ``<secret key>=<value>``."""
+    names = "|".join([*(re.escape(name) for name in sorted(lowered_fields)), _GENERIC_SECRET_KEY])
+    return re.compile(
+        rf"(?:(?P<quote>\\*\")(?P<jkey>{names})(?P=quote)\s*:\s*"
+        rf"|(?<![\w.-])(?P<akey>{names})=)",
+        re.IGNORECASE,
+    )
+
+
+def mask_free_text(text: str, lowered_fields: frozenset[str] = frozenset()) -> str:
+    """``text`` with every credential recognisable without knowing its value masked: SAS
+    signatures, bearer tokens, JSON Web Tokens, and the value of each secret key written as
+    JSON (also escaped, as when a body is echoed inside a message) or as ``key=value``.
+
+    Values the service repeats in plain prose cannot be told from other words; they are masked
+    only where they are known (:func:`mask_secret_values`).
+    """
+    if "sig=" in text.lower():
+        text = _SAS_SIGNATURE.sub(rf"\1{REDACTED}", text)
+    text = _BEARER_CREDENTIAL.sub(rf"\1{REDACTED}", text)
+    text = _JSON_WEB_TOKEN.sub(REDACTED, text)
+    if ":" not in text and "=" not in text:
+        return text
+    pattern = _assignment_pattern(lowered_fields)
+    pieces: list[str] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() < position:
+            continue
+        start = match.end()
+        if match.group("akey") is not None:
+            end = _end_of_assigned_value(text, start)
+            shown = REDACTED
+        else:
+            quote = match.group("quote")
+            end = _end_of_embedded_value(text, start, quote[:-1])
+            shown = f"{quote}{MASK}{quote}"
+        if end == start:
+            continue
+        pieces.append(text[position:start])
+        pieces.append(shown)
+        position = end
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_ASSIGNED_VALUE = re.compile(r"[^&\s\"',;<>)\]}]*")
+
+
+def _end_of_assigned_value(text: str, start: int) -> int:
+    match = _ASSIGNED_VALUE.match(text, start)
+    return match.end() if match else start
+
+
+def _end_of_embedded_value(text: str, start: int, escapes: str) -> int:
+    """Past the JSON value at ``start`` whose quotes are each preceded by ``escapes`` (JSON
+    text inside a JSON string, once or more); a container is cut at its matching bracket,
+    counted naively (a bracket inside a string only makes the mask longer)."""
+    if not escapes:
+        return _end_of_value(text, start)
+    quote = f'{escapes}"'
+    if text.startswith(quote, start):
+        end = text.find(quote, start + len(quote))
+        while end > 0 and text[end - 1] == "\\":  # an escaped quote inside the value
+            end = text.find(quote, end + len(quote))
+        return len(text) if end < 0 else end + len(quote)
+    if text[start : start + 1] in ("[", "{"):
+        depth = 0
+        for index in range(start, len(text)):
+            char = text[index]
+            if char in "[{":
+                depth += 1
+            elif char in "]}":
+                depth -= 1
+                if depth == 0:
+                    return index + 1
+        return len(text)
+    return _end_of_assigned_value(text, start)
+
 
 def redact_json_bytes(
     body: bytes, secret_fields: frozenset[str], secret_values: frozenset[str] = frozenset()
 ) -> str:
-    """Return ``body`` as text with the value of every secret field replaced by ``"***"``.
+    """Return ``body`` as text with every secret in it masked.
 
-    Keys match case-insensitively at any depth. A JSON body is re-dumped compactly; anything
-    else (HTML, truncated JSON) goes through a textual fallback that masks ``"<key>": <value>``
-    up to the end of the value, or to the end of the text when the value is cut off.
+    A JSON body is re-dumped compactly after :func:`mask_json`: the value of every secret key
+    (``secret_fields`` and generic credential names, case-insensitive, at any depth) becomes
+    ``"***"``, and every string is passed through :func:`mask_free_text` and
+    :func:`mask_secret_values`. Anything else (HTML, truncated JSON) is masked as free text,
+    ``"<key>": <value>`` up to the end of the value, or of the text when the value is cut off.
     """
     text = body.decode("utf-8", errors="replace")
     lowered = frozenset(name.lower() for name in secret_fields)
     try:
-        decoded = mask_secret_values_in_json(
-            redact_json_value(json.loads(text), lowered), secret_values
-        )
+        decoded = mask_json(json.loads(text), lowered, secret_values)
         masked = json.dumps(decoded, separators=(",", ":"), ensure_ascii=False)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to walk
-        masked = _mask_secret_fields_in_text(text, lowered)
-    return _SAS_SIGNATURE.sub(rf"\1{REDACTED}", mask_secret_values(masked, secret_values))
+        masked = mask_free_text(text, lowered)
+    return mask_free_text(mask_secret_values(masked, secret_values), lowered)
+
+
+def mask_text(
+    text: str, secret_fields: Iterable[str] = frozenset(), values: Iterable[str] = frozenset()
+) -> str:
+    """Free text (an error message, a log line) with the known secret ``values`` and every
+    credential recognisable by its shape (:func:`mask_free_text`) masked."""
+    lowered = frozenset(name.lower() for name in secret_fields)
+    return mask_free_text(mask_secret_values(text, values), lowered)
+
+
+def mask_json(value: Any, secret_fields: Iterable[str], values: Iterable[str] = ()) -> Any:
+    """A copy of a decoded JSON value with secret keys masked as ``"***"`` and every string
+    (keys too) passed through :func:`mask_text`: what a service sends back, made fit to show."""
+    lowered = frozenset(name.lower() for name in secret_fields)
+    return _mask_json(value, lowered, frozenset(values))
+
+
+def _mask_json(value: Any, lowered: frozenset[str], values: frozenset[str]) -> Any:
+    if isinstance(value, str):
+        return mask_free_text(mask_secret_values(value, values), lowered)
+    if isinstance(value, dict):
+        members: dict[Any, Any] = cast(Any, value)  # not dict[Unknown, Unknown]
+        return {
+            _mask_json(key, lowered, values): MASK
+            if isinstance(key, str) and is_secret_key(key, lowered)
+            else _mask_json(item, lowered, values)
+            for key, item in members.items()
+        }
+    if isinstance(value, list):
+        items: list[Any] = cast(Any, value)
+        return [_mask_json(item, lowered, values) for item in items]
+    return value
 
 
 def redact_json_value(value: Any, secret_fields: Iterable[str]) -> Any:
-    """Return a copy of a decoded JSON value with secret fields masked (keys case-insensitive)."""
+    """Return a copy of a decoded JSON value with the value of every secret key masked:
+    ``secret_fields`` and generic credential names (:func:`is_secret_key`), case-insensitive."""
     lowered = frozenset(name.lower() for name in secret_fields)
-    if not lowered:
-        return value
     return _redact_decoded(value, lowered)
 
 
@@ -58,7 +207,7 @@ def _redact_decoded(value: Any, lowered: frozenset[str]) -> Any:
         members: dict[Any, Any] = cast(Any, value)  # not dict[Unknown, Unknown]
         return {
             key: MASK
-            if isinstance(key, str) and key.lower() in lowered
+            if isinstance(key, str) and is_secret_key(key, lowered)
             else _redact_decoded(item, lowered)
             for key, item in members.items()
         }
@@ -66,23 +215,6 @@ def _redact_decoded(value: Any, lowered: frozenset[str]) -> Any:
         items: list[Any] = cast(Any, value)
         return [_redact_decoded(item, lowered) for item in items]
     return value
-
-
-def _mask_secret_fields_in_text(text: str, lowered: frozenset[str]) -> str:
-    if not lowered:
-        return text
-    alternatives = "|".join(re.escape(name) for name in sorted(lowered))
-    key_pattern = re.compile(rf'"(?:{alternatives})"\s*:\s*', re.IGNORECASE)
-    pieces: list[str] = []
-    position = 0
-    while match := key_pattern.search(text, position):
-        value_start = match.end()
-        value_end = _end_of_value(text, value_start)
-        pieces.append(text[position:value_start])
-        pieces.append(f'"{MASK}"')
-        position = value_end
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 def _end_of_value(text: str, start: int) -> int:
@@ -204,12 +336,11 @@ def secret_values_in_body(body: bytes | None, secret_fields: Iterable[str]) -> S
     text = body.decode("utf-8", errors="replace")
     found: set[str] = {match.group(2) for match in _SAS_SIGNATURE_VALUE.finditer(text)}
     lowered = frozenset(name.lower() for name in secret_fields)
-    if lowered:
-        try:
-            decoded = json.loads(text)
-        except (ValueError, RecursionError):
-            decoded = None
-        _collect_secret_strings(decoded, lowered, found, inside=False)
+    try:
+        decoded = json.loads(text)
+    except (ValueError, RecursionError):
+        decoded = None
+    _collect_secret_strings(decoded, lowered, found, inside=False)
     return SecretValues(value for value in found if len(value) >= SHORTEST_MASKED_VALUE)
 
 
@@ -222,7 +353,7 @@ def _collect_secret_strings(
     if isinstance(value, dict):
         members: dict[Any, Any] = cast(Any, value)
         for key, item in members.items():
-            secret = inside or (isinstance(key, str) and key.lower() in lowered)
+            secret = inside or (isinstance(key, str) and is_secret_key(key, lowered))
             # Inside a secret list of name/value pairs the names are not secret.
             if inside and key == "name":
                 continue

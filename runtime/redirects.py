@@ -55,8 +55,13 @@ def redirect_target(raw: urllib3.BaseHTTPResponse, request: HttpRequest, url: st
             "secrets to another place), so it was not sent again",
             response=response,
         )
-    target = urljoin(url, location.strip())
+    # urljoin silently drops tabs and newlines (so "good\r\n.evil" would become
+    # "good.evil"): a Location with a control character is refused as it came.
+    location = location.strip()
+    target = urljoin(url, location)
     try:
+        if not location.isprintable():
+            raise UnsafeURLError("the redirect target contains control characters")
         origin_of(target)
     except UnsafeURLError as error:
         raw.close()

@@ -16,7 +16,7 @@ from urllib3.util import Timeout, make_headers, parse_url
 
 from .body import DEFAULT_MAX_RESPONSE_BODY, read_body
 from .body import asks_for_compression as _asks_for_compression
-from .deadline import call_deadline, deadline_pool_classes
+from .deadline import call_deadline, deadline_pool_classes, install_deadlines
 from .exceptions import (
     AzureError,
     InvalidHeaderValueError,
@@ -47,8 +47,10 @@ class Urllib3Transport:
     ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here; loopback hosts never go
     through a proxy. At most ``pool_maxsize`` connections per host are open at
     a time: further concurrent requests wait for a free one instead of opening (and then
-    discarding) extra connections. A caller-supplied ``pool_manager`` is used as is (no proxy,
-    TLS or pool settings are applied to it) and is not closed by :meth:`close`.
+    discarding) extra connections. A caller-supplied ``pool_manager`` keeps its own proxy, TLS
+    and pool settings and is not closed by :meth:`close`; its pool classes are swapped for
+    subclasses of themselves that honour the same wall-clock limits (connect, status line,
+    headers, body) inside this transport's calls, and behave as before outside them.
     """
 
     def __init__(
@@ -77,6 +79,10 @@ class Urllib3Transport:
         self._no_proxy: tuple[str, ...] = ()
         self._bypass_all_proxies = False
         self._bypass_cache: dict[str, bool] = {}
+        if pool_manager is not None:
+            # Its pools get the same wall-clock limits as the transport's own (see
+            # install_deadlines: its classes are subclassed, its settings kept).
+            install_deadlines(pool_manager)
         self._direct_pool = pool_manager
         self._pools_lock = threading.Lock()
         self._connection_verify = connection_verify

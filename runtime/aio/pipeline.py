@@ -65,7 +65,11 @@ class AsyncPipeline:
         """Send ``request`` and return the response, whatever its status (see ``Pipeline.run``)."""
         self._rules._prepare(request, client_request_id)
         outgoing = HttpRequest(
-            method=request.method, url=request.url, headers=dict(request.headers), body=request.body
+            method=request.method,
+            url=request.url,
+            headers=dict(request.headers),
+            body=request.body,
+            secret_values=request.secret_values,
         )
         if self.auth is not None:
             await self.auth.authorize_async(outgoing)
@@ -100,6 +104,7 @@ class AsyncPipeline:
         except AzureError as error:
             if error.client_request_id is None:
                 error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
+            error.scrub(self._rules._sent_secrets(outgoing), self.secret_fields)
             # Raised to the caller, who sees it: logged for the record, not as a warning.
             if self.logger.isEnabledFor(logging.INFO):
                 self.logger.info(
@@ -111,7 +116,7 @@ class AsyncPipeline:
                 )
             raise
         response.request = original
-        response.secret_values = self._rules._sent_secrets(outgoing)
+        self._rules._received(response, outgoing)
         if logging_on:
             self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response

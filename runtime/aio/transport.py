@@ -9,6 +9,7 @@ client CPU per request in ``bench/aio_transports.py``.
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import time
 from collections.abc import Callable
@@ -30,10 +31,11 @@ from ..exceptions import (
 )
 from ..http import HttpRequest, HttpResponse
 from ..origin import same_origin
+from ..proxies import ProxyRules
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from ..retry import RetryPolicy, log_retry
-from ..transport import DEFAULT_POOL_MAXSIZE, _ssl_context, check_body_limit
+from ..transport import DEFAULT_POOL_MAXSIZE, _proxy_settings, _ssl_context, check_body_limit
 from .attempt import AttemptConnector, AttemptLimit
 
 __all__ = ["AiohttpTransport", "backoff_seconds"]
@@ -63,8 +65,10 @@ def backoff_seconds(policy: RetryPolicy, retries_so_far: int) -> float:
 
 class AiohttpTransport:
     """Sends requests through one ``aiohttp.ClientSession`` (made on first use, in the loop
-    that uses it); at most ``pool_maxsize`` connections per host. Proxies come from the
-    environment (``trust_env``). A caller-supplied ``session`` is used as is and not closed."""
+    that uses it); at most ``pool_maxsize`` connections per host. Proxies come from
+    ``HTTPS_PROXY`` / ``HTTP_PROXY`` / ``NO_PROXY``, read once here, as in the sync transport;
+    loopback hosts never go through a proxy. A caller-supplied ``session`` is used as is (its
+    own proxy settings included) and not closed."""
 
     def __init__(
         self,
@@ -94,6 +98,7 @@ class AiohttpTransport:
         self._socket_timeouts = aiohttp.ClientTimeout(
             total=None, sock_connect=connection_timeout, sock_read=read_timeout
         )
+        self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -109,9 +114,15 @@ class AiohttpTransport:
                 ssl=_ssl_context(self._connection_verify),
             )
             # Like the sync transport, no Accept-Encoding unless the request asks for one.
+            # Proxies come from the environment through ProxyRules, not trust_env: aiohttp's
+            # would send a plain-http loopback request (bearer token included) through an
+            # HTTP_PROXY, and read ~/.netrc credentials into requests that carry a token.
             session = self._session = aiohttp.ClientSession(
                 connector=connector,
-                trust_env=True,
+                trust_env=False,
+                # No cookie state, as in the sync transport: a jar ignores ports, so a cookie
+                # one origin set would follow a redirect to another port of the same host.
+                cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=True,
                 skip_auto_headers=("Accept-Encoding",),
             )
@@ -231,14 +242,27 @@ class AiohttpTransport:
                     target_text,
                     tracks_connect=self._owns_session,
                 )
+                target_url = yarl.URL(url, encoded=True)
+                proxy, proxy_login = self._proxy_for(target_url)
+                sent_headers: Any = headers
+                proxy_headers = None
+                if proxy_login is not None:
+                    # A forwarded http request carries the proxy's login itself; a tunnel
+                    # (https) sends it on CONNECT only.
+                    if target_url.scheme == "http":
+                        sent_headers = {**headers, "Proxy-Authorization": proxy_login}
+                    else:
+                        proxy_headers = {"Proxy-Authorization": proxy_login}
                 async with (
                     attempt,
                     self._session_now().request(
                         method,
                         # Sent as built: the path is percent-encoded already; no re-quoting.
-                        yarl.URL(url, encoded=True),
+                        target_url,
+                        proxy=proxy,
+                        proxy_headers=proxy_headers,
                         data=request.body,
-                        headers=headers,
+                        headers=sent_headers,
                         timeout=self._socket_timeouts,
                         allow_redirects=False,
                         # Only what the caller asked for is inflated, as in the sync transport.
@@ -272,6 +296,20 @@ class AiohttpTransport:
         except BaseException as error:
             raise to_azure_error(error, target_text) from None
         raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
+
+    def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, str | None]:
+        """The proxy for ``url`` (never for a loopback host) and the ``Proxy-Authorization``
+        value made from the proxy URL's userinfo, as the sync transport sends it."""
+        if not self._proxy_rules:
+            return None, None
+        proxy = self._proxy_rules.proxy_for(url.scheme, url.host or "")
+        if proxy is None:
+            return None, None
+        parsed = yarl.URL(proxy)
+        if parsed.user is None:
+            return parsed, None
+        login = f"{parsed.user}:{parsed.password or ''}".encode()
+        return parsed.with_user(None), f"Basic {base64.b64encode(login).decode('ascii')}"
 
     async def close(self) -> None:
         """Close the session (a caller-supplied one is left open)."""

@@ -156,3 +156,52 @@ def test_without_a_call_timeout_the_read_timeout_bounds_the_whole_answer(
         with pytest.raises(ServiceResponseTimeoutError):
             client.send("GET", good.base_url + "/rc", expected_status=(200,))
     assert _elapsed_since(started) < LIMIT + SLACK
+
+
+# A caller's pool manager: the headers (and the status line) are bounded like the body, by the
+# call timeout and, without one, by the read timeout for the whole answer.
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
+@pytest.mark.parametrize("limit", ["timeout", "read_timeout"])
+def test_a_caller_supplied_pool_bounds_trickled_headers_too(
+    limit: str, good: HostileServer
+) -> None:
+    import urllib3
+
+    good.handler = trickle(HEAD + BODY, b"")  # the status line comes byte by byte
+    read_timeout = 5.0 if limit == "timeout" else LIMIT
+    options = RequestOptions(timeout=LIMIT) if limit == "timeout" else None
+    pool = urllib3.PoolManager()
+    with make_client(good, read_timeout=read_timeout, pool_manager=pool) as client:
+        started = time.monotonic()
+        with pytest.raises(ServiceResponseTimeoutError):
+            client.send("GET", good.base_url + "/rc", expected_status=(200,), options=options)
+    assert _elapsed_since(started) < LIMIT + SLACK
+
+
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
+def test_a_caller_supplied_pool_keeps_its_own_classes_and_behaviour_elsewhere(
+    good: HostileServer,
+) -> None:
+    import urllib3
+    from urllib3.connectionpool import HTTPConnectionPool
+
+    seen: list[str] = []
+
+    class CountingPool(HTTPConnectionPool):
+        def urlopen(self, method: str, url: str, *args: object, **kwargs: object) -> object:  # type: ignore[override]
+            seen.append(url)
+            return super().urlopen(method, url, *args, **kwargs)  # type: ignore[arg-type]
+
+    pool = urllib3.PoolManager()
+    pool.pool_classes_by_scheme = {**pool.pool_classes_by_scheme, "http": CountingPool}
+    pool.request("GET", good.base_url + "/before")  # a pool made before the client: dropped
+    good.handler = trickle(HEAD + BODY, b"", every=0.05)
+    with (
+        make_client(good, read_timeout=0.5, pool_manager=pool) as client,
+        pytest.raises(ServiceResponseTimeoutError),  # 0.05 s a byte: > 0.5 s in all
+    ):
+        client.send("GET", good.base_url + "/rc", expected_status=(200,))
+    assert any(url.startswith("/rc") for url in seen)  # the caller's pool class was used
+    # Outside the client's calls the caller's manager reads as urllib3 does: per recv.
+    answer = pool.request("GET", good.base_url + "/after", timeout=urllib3.Timeout(read=0.5))
+    assert answer.status == 200 and answer.data == BODY

@@ -1,0 +1,53 @@
+"""Which proxy, if any, a request goes through: read from the environment once per transport.
+
+Loopback hosts never go through a proxy: a plain-http request to 127.0.0.1 or ``localhost``
+carries its bearer token in clear, which is safe on this machine and nowhere else. ``NO_PROXY``
+entries (``*``, names and their subdomains) are honoured as ``urllib.request`` honours them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .origin import is_loopback_host
+
+__all__ = ["ProxyRules"]
+
+
+class ProxyRules:
+    """The proxy URL for a scheme and host, from ``urllib.request.getproxies()``-style
+    settings (``{"http": url, "https": url, "no": "a,b"}``)."""
+
+    def __init__(self, settings: Mapping[str, str]) -> None:
+        self._proxies = {
+            scheme: url for scheme, url in settings.items() if scheme in ("http", "https") and url
+        }
+        no_proxy = settings.get("no", "")
+        self._bypass_all = no_proxy.strip() == "*"
+        self._no_proxy = tuple(
+            entry.strip().lstrip(".").lower() for entry in no_proxy.split(",") if entry.strip()
+        )
+        self._bypass_cache: dict[str, bool] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self._proxies)
+
+    def proxy_for(self, scheme: str, host: str) -> str | None:
+        """The proxy to send a request for ``scheme://host`` through, or ``None``."""
+        proxy = self._proxies.get(scheme.lower())
+        if proxy is None or self.bypasses(host):
+            return None
+        return proxy
+
+    def bypasses(self, host: str) -> bool:
+        host = host.strip("[]").lower()
+        cached = self._bypass_cache.get(host)
+        if cached is None:
+            cached = (
+                self._bypass_all
+                or is_loopback_host(host)
+                or any(host == entry or host.endswith("." + entry) for entry in self._no_proxy)
+            )
+            # Benign race: two tasks or threads may compute the same answer.
+            self._bypass_cache[host] = cached
+        return cached
