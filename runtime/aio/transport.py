@@ -34,8 +34,9 @@ from ..origin import same_origin
 from ..proxies import ProxyRules
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
-from ..retry import RetryPolicy
+from ..retry import RetryPolicy, log_retry
 from ..transport import DEFAULT_POOL_MAXSIZE, _proxy_settings, _ssl_context, check_body_limit
+from .attempt import AttemptConnector, AttemptLimit
 
 __all__ = ["AiohttpTransport", "backoff_seconds"]
 
@@ -93,6 +94,10 @@ class AiohttpTransport:
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
+        # Each connect and each read; the whole attempt is bounded by .attempt.AttemptLimit.
+        self._socket_timeouts = aiohttp.ClientTimeout(
+            total=None, sock_connect=connection_timeout, sock_read=read_timeout
+        )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
 
     @property
@@ -103,7 +108,7 @@ class AiohttpTransport:
     def _session_now(self) -> aiohttp.ClientSession:
         session = self._session
         if session is None:
-            connector = aiohttp.TCPConnector(
+            connector = AttemptConnector(
                 limit=0,
                 limit_per_host=self.pool_maxsize,
                 ssl=_ssl_context(self._connection_verify),
@@ -198,14 +203,11 @@ class AiohttpTransport:
                 if time_left <= 0:
                     return _give_up(failure, response)
                 seconds = max(0.0, min(seconds, time_left))
-            _LOGGER.info(
-                "Retry %d of %s %s after %s: waiting %.1f s",
-                retries,
-                request.method,
-                redact_url(request.url),
-                kind,
-                seconds,
-            )
+            # As the sync transport words it: the status, or the error's type.
+            cause = type(failure).__name__ if failure is not None else kind
+            if failure is None and response is not None:
+                cause = f"status {response.status_code}"
+            log_retry(retries, request.method, request.url, cause, seconds)
             if seconds > 0:
                 if policy.sleep is time.sleep:
                     await asyncio.sleep(seconds)
@@ -232,12 +234,13 @@ class AiohttpTransport:
                         f"The call's time limit passed before {target_text} could be sent"
                     )
                 # As in the sync transport, the read timeout bounds the whole answer of an
-                # attempt (after connecting), not only each read.
-                whole = self._connection_timeout + self._read_timeout
-                client_timeout = aiohttp.ClientTimeout(
-                    total=whole if left is None else min(left, whole),
-                    sock_connect=self._connection_timeout,
-                    sock_read=self._read_timeout,
+                # attempt (after connecting), not only each read: see .attempt.
+                attempt = AttemptLimit(
+                    self._connection_timeout,
+                    self._read_timeout,
+                    give_up_at,
+                    target_text,
+                    tracks_connect=self._owns_session,
                 )
                 target_url = yarl.URL(url, encoded=True)
                 proxy, proxy_login = self._proxy_for(target_url)
@@ -250,19 +253,22 @@ class AiohttpTransport:
                         sent_headers = {**headers, "Proxy-Authorization": proxy_login}
                     else:
                         proxy_headers = {"Proxy-Authorization": proxy_login}
-                async with self._session_now().request(
-                    method,
-                    # Sent as built: the path is percent-encoded already and must not be re-quoted.
-                    target_url,
-                    proxy=proxy,
-                    proxy_headers=proxy_headers,
-                    data=request.body,
-                    headers=sent_headers,
-                    timeout=client_timeout,
-                    allow_redirects=False,
-                    # Only what the caller asked for is inflated, as in the sync transport.
-                    auto_decompress=decode,
-                ) as raw:
+                async with (
+                    attempt,
+                    self._session_now().request(
+                        method,
+                        # Sent as built: the path is percent-encoded already; no re-quoting.
+                        target_url,
+                        proxy=proxy,
+                        proxy_headers=proxy_headers,
+                        data=request.body,
+                        headers=sent_headers,
+                        timeout=self._socket_timeouts,
+                        allow_redirects=False,
+                        # Only what the caller asked for is inflated, as in the sync transport.
+                        auto_decompress=decode,
+                    ) as raw,
+                ):
                     target = redirect_target(cast(Any, raw), request, url)
                     if target is None:
                         if drop_body(raw.status, raw.headers):
