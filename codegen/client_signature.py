@@ -1,9 +1,10 @@
 """The constructor of a rendered versioned client, restated for the top-level client.
 
-The top-level client adds ``api_version=`` to the newest versioned client's constructor. Its
-signature is read back from that client's rendered source, so the two never drift apart when the
-client template gains an argument; the imports its annotations need come along, re-anchored one
-package level up (the formatter drops the ones left unused).
+The top-level client (sync, or asyncio in ``aio/``) adds ``api_version=`` to the newest
+versioned client's constructor of its side. Its signature is read back from that client's
+rendered source, so the two never drift apart when the client template gains an argument; the
+imports its annotations need come along, re-anchored from the versioned client's package to
+the top-level client's (the formatter drops the ones left unused).
 """
 
 from __future__ import annotations
@@ -21,7 +22,12 @@ class ClientSignature:
     forward: str  # the arguments to pass the versioned constructor
 
 
-def client_signature(source: str, client_name: str, subpackage: str) -> ClientSignature:
+def client_signature(
+    source: str, client_name: str, subpackage: str, target: str = ""
+) -> ClientSignature:
+    """``source`` is the client module of package ``subpackage`` (``v2024_07_01``,
+    ``v2024_07_01/aio``); the signature is restated in package ``target`` (``""``, ``aio``),
+    both relative to the package root."""
     tree = ast.parse(source)
     init = _constructor(tree, client_name)
     args = init.args
@@ -35,7 +41,7 @@ def client_signature(source: str, client_name: str, subpackage: str) -> ClientSi
     parts += [_parameter(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)]
     forward = [a.arg for a in positional] + [f"{a.arg}={a.arg}" for a in args.kwonlyargs]
     return ClientSignature(
-        imports=tuple(_reanchored_imports(tree, subpackage)),
+        imports=tuple(_reanchored_imports(tree, _parts(subpackage), _parts(target))),
         parameters=", ".join(parts),
         forward=", ".join(forward),
     )
@@ -59,7 +65,13 @@ def _parameter(arg: ast.arg, default: ast.expr | None) -> str:
     return text
 
 
-def _reanchored_imports(tree: ast.Module, subpackage: str) -> list[str]:
+def _parts(package: str) -> tuple[str, ...]:
+    return tuple(part for part in package.split("/") if part)
+
+
+def _reanchored_imports(
+    tree: ast.Module, source: tuple[str, ...], target: tuple[str, ...]
+) -> list[str]:
     statements: list[str] = []
     for node in tree.body:
         if isinstance(node, ast.Import):
@@ -68,10 +80,13 @@ def _reanchored_imports(tree: ast.Module, subpackage: str) -> list[str]:
             if node.level == 0:
                 statements.append(ast.unparse(node))
                 continue
-            if node.level == 1:
-                module = f"{subpackage}.{node.module}" if node.module else subpackage
-                moved = ast.ImportFrom(module=module, names=node.names, level=1)
-            else:
-                moved = ast.ImportFrom(module=node.module, names=node.names, level=node.level - 1)
+            # The module's place below the package root, then the same place seen from target.
+            base = source[: max(0, len(source) - (node.level - 1))]
+            where = base + (tuple(node.module.split(".")) if node.module else ())
+            common = 0
+            while common < min(len(target), len(where)) and target[common] == where[common]:
+                common += 1
+            module = ".".join(where[common:]) or None
+            moved = ast.ImportFrom(module=module, names=node.names, level=len(target) - common + 1)
             statements.append(ast.unparse(moved))
     return statements

@@ -176,7 +176,7 @@ class Side:
     enter: str
     exit: str
     without_options: frozenset[str]  # client options the side's transport has no use for
-    custom_polling: bool  # polling= also takes an azure-core polling-method object
+    polling_method: str  # polling= also takes an azure-core polling-method object of this protocol
 
     def client_options(self) -> tuple[ClientOption, ...]:
         return tuple(o for o in CLIENT_OPTIONS if o.name not in self.without_options)
@@ -211,7 +211,7 @@ SYNC = Side(
     enter="__enter__",
     exit="__exit__",
     without_options=frozenset(),
-    custom_polling=True,
+    polling_method="PollingMethod",
 )
 ASYNC = Side(
     name="async",
@@ -235,7 +235,7 @@ ASYNC = Side(
     enter="__aenter__",
     exit="__aexit__",
     without_options=frozenset({"pool_manager"}),
-    custom_polling=False,
+    polling_method="AsyncPollingMethod",
 )
 SIDES = (SYNC, ASYNC)
 
@@ -389,17 +389,37 @@ def package_exports(latest: ApiVersion) -> list[tuple[str, str]]:
     return exports
 
 
-def package_client_docstring(latest: ApiVersion, versions: list[ApiVersion], package: str) -> str:
+@dataclass(frozen=True)
+class PackageClientPlace:
+    """Where a side's top-level client (``_client.py``, ``aio/_client.py``) finds the
+    versioned clients, as relative imports."""
+
+    newest_module: str  # the newest api-version's client module of the side
+    up: str  # from the top-level client's package to the package root
+    side_suffix: str  # after an api-version's subpackage: "" or ".aio"
+
+
+def package_client_place(latest: ApiVersion, side: Side) -> PackageClientPlace:
+    side_package = side.subpackage.rstrip("/")
+    up = "." * (2 if side_package else 1)
+    suffix = f".{side_package}" if side_package else ""
+    return PackageClientPlace(f"{up}{latest.module}{suffix}.client", up, suffix)
+
+
+def package_client_docstring(
+    latest: ApiVersion, versions: list[ApiVersion], package: str, side: Side = SYNC
+) -> str:
     text = (
         f"The client of api-version {latest.api_version}, the newest generated, or of the "
         "api-version that api_version= names; otherwise the same arguments."
     )
     choices = ", ".join(v.api_version for v in versions)
+    where = f"{package}.<subpackage>.{side.subpackage.replace('/', '.')}{latest.client_name}"
     args = [
         (
             "api_version",
             f"One of {choices}. Another than {latest.api_version} gives that api-version's "
-            f"client, an instance of {package}.<subpackage>.{latest.client_name}; type "
+            f"client, an instance of {where}; type "
             "checkers see the newest api-version's operations either way, so import the "
             "subpackage for exact types. An api-version not generated raises ValueError "
             "naming those that are.",
@@ -587,9 +607,7 @@ def operation_surface(op: Operation, api: ApiVersion, side: Side = SYNC) -> Oper
             f"require_argument({g.python_name}, {g.python_name!r})" for g in op.groups if g.required
         ),
         header_readers=_header_readers(op, response_kind),
-        polling_annotation=(
-            f"bool | PollingMethod[{poller_result}]" if side.custom_polling else "bool"
-        ),
+        polling_annotation=f"bool | {side.polling_method}[{poller_result}]",
         # A pager sends nothing until iterated: it is returned at once, on both sides.
         def_keyword=side.def_keyword if op.paging is None or op.long_running else "def",
         await_prefix=side.await_prefix if op.paging is None or op.long_running else "",

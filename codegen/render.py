@@ -166,11 +166,20 @@ def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[
     for api in versions:
         files.update(render_api_version(api, versions, config))
     files["aio/__init__.py"] = env.get_template("package_aio_init.py.jinja").render(**common)
-    files["_client.py"] = env.get_template("package_client.py.jinja").render(
-        **common,
-        signature=client_signature(
-            files[f"{latest.module}/client.py"], latest.client_name, latest.module
-        ),
-        client_doc=python_api.package_client_docstring(latest, versions, config.package),
-    )
+    # The top-level client of each side: the newest api-version's, or api_version='s.
+    for side in python_api.SIDES:
+        place = python_api.package_client_place(latest, side)
+        files[f"{side.subpackage}_client.py"] = env.get_template("package_client.py.jinja").render(
+            **common,
+            newest_module=place.newest_module,
+            up=place.up,
+            side_suffix=place.side_suffix,
+            signature=client_signature(
+                files[f"{latest.module}/{side.subpackage}client.py"],
+                latest.client_name,
+                f"{latest.module}/{side.subpackage}",
+                side.subpackage,
+            ),
+            client_doc=python_api.package_client_docstring(latest, versions, config.package, side),
+        )
     return files

@@ -14,7 +14,8 @@ Kept out of the transport and the poller: each option wraps what those already d
   ``logging_enable=True`` turns the network trace on and its logger's level still filters it.
 * ``polling=`` is ``True``, ``False`` or an object with azure-core's polling-method protocol
   (``initialize``, ``run``, ``status``, ``finished``, ``resource``), such as azure-core's
-  ``NoPolling()``; anything else is a ``TypeError`` before any request is sent.
+  ``NoPolling()`` (``AsyncNoPolling()`` for the asyncio client, whose ``run`` is awaited);
+  anything else is a ``TypeError`` before any request is sent.
 """
 
 from __future__ import annotations
@@ -30,11 +31,13 @@ from .polling import LROPoller
 from .retry import RetryPolicy
 
 __all__ = [
+    "AsyncPollingMethod",
     "CallPipeline",
     "PipelineResponse",
     "PollingMethod",
     "RawResponseHook",
     "check_polling",
+    "method_continuation_token",
     "quiet_logger",
 ]
 
@@ -84,6 +87,24 @@ class PollingMethod(Protocol[T_co]):
     def resource(self) -> T_co: ...
 
 
+@runtime_checkable
+class AsyncPollingMethod(Protocol[T_co]):
+    """azure-core's async polling-method protocol (``azure.core.polling.AsyncPollingMethod``,
+    e.g. ``AsyncNoPolling()``): :class:`PollingMethod` with an awaited ``run``."""
+
+    def initialize(
+        self, client: Any, initial_response: Any, deserialization_callback: Any, /
+    ) -> None: ...
+
+    async def run(self) -> None: ...
+
+    def status(self) -> str: ...
+
+    def finished(self) -> bool: ...
+
+    def resource(self) -> T_co: ...
+
+
 _PROTOCOL = ("initialize", "run", "status", "finished", "resource")
 
 
@@ -98,6 +119,17 @@ def check_polling(polling: object) -> None:
         f"status, finished and resource, like azure.core.polling.NoPolling()), not "
         f"{type(polling).__name__}"
     )
+
+
+def method_continuation_token(method: object) -> str:
+    """A caller's polling method's token (``get_continuation_token()``), or ``TypeError``."""
+    get_token = getattr(method, "get_continuation_token", None)
+    if not callable(get_token):
+        raise TypeError(f"{type(method).__name__} cannot make a continuation token")
+    token = get_token()
+    if not isinstance(token, str):
+        raise TypeError("the polling method's continuation token is not a str")
+    return token
 
 
 _QUIET = logging.Logger("vmss_runcommands.quiet")
@@ -170,13 +202,7 @@ class MethodPoller(LROPoller[T], Generic[T]):
         return self._custom.status()
 
     def continuation_token(self) -> str:
-        get_token = getattr(self._custom, "get_continuation_token", None)
-        if not callable(get_token):
-            raise TypeError(f"{type(self._custom).__name__} cannot make a continuation token")
-        token = get_token()
-        if not isinstance(token, str):
-            raise TypeError("the polling method's continuation token is not a str")
-        return token
+        return method_continuation_token(self._custom)
 
     def start_background(self) -> LROPoller[T]:
         self._start()

@@ -1,5 +1,6 @@
 """The start of a long-running operation, sans I/O: send the write, and when its answer is
-lost, reconcile with the resource instead of sending it blindly again.
+lost, reconcile with the resource instead of sending it blindly again; or resume it from a
+continuation token (:func:`resume_core`).
 
 :func:`start_flow` yields each :class:`Send` it needs and is sent the response (or has the
 send's ``AzureError`` thrown into it); it returns ``(response, took_effect)``: the first
@@ -13,15 +14,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Generator, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from .exceptions import AzureError, ServiceResponseError, ServiceResponseTimeoutError
 from .http import HttpResponse
-from .lro_token import lost_response_token
+from .lro_core import LroCore
+from .lro_failure import FailureDescriber
+from .lro_token import ALG_NONE, decode_continuation_token, lost_response_token
 from .reconcile import LostWriteDecision, decide_lost_write
 from .redact import redact_url
 from .retry import RetryPolicy
 
-__all__ = ["Send", "StartFlow", "drive_start", "start_flow"]
+__all__ = ["Send", "StartFlow", "drive_start", "resume_core", "start_flow"]
+
+T = TypeVar("T")
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.client")
 
@@ -159,8 +165,12 @@ def _reconcile(
     return again, False
 
 
-def drive_start(flow: StartFlow, send: Callable[[Send], HttpResponse]) -> tuple[HttpResponse, bool]:
-    """Run :func:`start_flow` with a blocking ``send`` (the sync driver)."""
+R = TypeVar("R")
+
+
+def drive_start(flow: Generator[Send, HttpResponse, R], send: Callable[[Send], HttpResponse]) -> R:
+    """Run :func:`start_flow` (or a flow built on it) with a blocking ``send`` (the sync
+    driver); a send's ``AzureError`` is thrown into the flow."""
     try:
         request = next(flow)
         while True:
@@ -171,5 +181,37 @@ def drive_start(flow: StartFlow, send: Callable[[Send], HttpResponse]) -> tuple[
             else:
                 request = flow.send(response)
     except StopIteration as stop:
-        result: tuple[HttpResponse, bool] = stop.value
+        result: R = stop.value
         return result
+
+
+def resume_core(
+    continuation_token: str,
+    *,
+    deserialize: Callable[[Any], T] | None,
+    operation_id: str | None = None,
+    secret_fields: frozenset[str] = frozenset(),
+    describe_failure: FailureDescriber | None = None,
+) -> LroCore[T]:
+    """The core of an operation resumed from a token made by either driver.
+
+    ``ValueError`` for a garbage, truncated, modified or foreign token, one made for another
+    ``operation_id``, or one whose result was in a first response it does not carry.
+    """
+    state = decode_continuation_token(continuation_token)
+    if operation_id is not None and state.operation_id != operation_id:
+        raise ValueError(
+            f"This continuation token belongs to operation {state.operation_id!r}, "
+            f"not {operation_id!r}"
+        )
+    if state.algorithm == ALG_NONE and deserialize is not None:
+        raise ValueError(
+            f"Operation {state.operation_id} finished with its first response; its result "
+            "was in that response and cannot be recovered from a continuation token"
+        )
+    return LroCore(
+        state,
+        deserialize=deserialize,
+        secret_fields=secret_fields,
+        describe_failure=describe_failure,
+    )

@@ -10,9 +10,9 @@ from typing import Generic, TypeVar
 
 from .paging_core import (
     DEFAULT_MAX_EMPTY_PAGES,
-    PageChain,
+    PagedList,
+    PageWalk,
     TooManyEmptyPagesError,
-    check_max_empty_pages,
 )
 
 __all__ = [
@@ -30,26 +30,11 @@ PageFetcher = Callable[[str | None], tuple[Sequence[T], str | None]]
 ``(items, next_link or None)``."""
 
 
-class PageIterator(Iterator[Iterator[T]]):
+class PageIterator(PageWalk[PageFetcher[T]], Iterator[Iterator[T]]):
     """Iterates pages; :attr:`continuation_token` is the next page's link (``None`` at the end).
 
     Pass that token to :meth:`ItemPaged.by_page` (possibly in another process) to resume.
     """
-
-    def __init__(
-        self,
-        fetch: PageFetcher[T],
-        continuation_token: str | None = None,
-        *,
-        max_empty_pages: int = DEFAULT_MAX_EMPTY_PAGES,
-    ) -> None:
-        self._fetch = fetch
-        self._chain = PageChain(continuation_token, max_empty_pages=max_empty_pages)
-
-    @property
-    def continuation_token(self) -> str | None:
-        """The next page's link; ``None`` before the first page of a fresh walk and at the end."""
-        return self._chain.continuation_token
 
     def __iter__(self) -> PageIterator[T]:
         return self
@@ -62,7 +47,7 @@ class PageIterator(Iterator[Iterator[T]]):
         return iter(items)
 
 
-class ItemPaged(Iterator[T], Generic[T]):
+class ItemPaged(PagedList[PageFetcher[T]], Iterator[T], Generic[T]):
     """Items of a paged list, fetched one page at a time and only when iterated.
 
     Like azure-core's, it is an iterator: iterate it once, or call :meth:`by_page` for pages
@@ -72,10 +57,8 @@ class ItemPaged(Iterator[T], Generic[T]):
     def __init__(
         self, fetch: PageFetcher[T], *, max_empty_pages: int = DEFAULT_MAX_EMPTY_PAGES
     ) -> None:
-        self._fetch = fetch
+        super().__init__(fetch, max_empty_pages=max_empty_pages)
         self._items: Iterator[T] | None = None
-        self.max_empty_pages = check_max_empty_pages(max_empty_pages)
-        """Consecutive empty pages with a nextLink before :class:`TooManyEmptyPagesError`."""
 
     def by_page(
         self, continuation_token: str | None = None, *, max_empty_pages: int | None = None
@@ -86,8 +69,9 @@ class ItemPaged(Iterator[T], Generic[T]):
         ``max_empty_pages`` (default :attr:`max_empty_pages`) empty pages in a row that each
         link to another page raise :class:`TooManyEmptyPagesError`.
         """
-        limit = self.max_empty_pages if max_empty_pages is None else max_empty_pages
-        return PageIterator(self._fetch, continuation_token, max_empty_pages=limit)
+        return PageIterator(
+            self._fetch, continuation_token, max_empty_pages=self._empty_page_limit(max_empty_pages)
+        )
 
     def __iter__(self) -> ItemPaged[T]:
         return self

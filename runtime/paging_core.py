@@ -9,18 +9,22 @@ drive it, so the two cannot disagree on when a list ends.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from .exceptions import ServiceResponseError
 
 __all__ = [
     "DEFAULT_MAX_EMPTY_PAGES",
     "PageChain",
+    "PageWalk",
+    "PagedList",
     "TooManyEmptyPagesError",
     "check_max_empty_pages",
 ]
 
 T = TypeVar("T")
+F = TypeVar("F")
+"""A driver's page fetcher: blocking, or a coroutine function."""
 
 DEFAULT_MAX_EMPTY_PAGES = 50
 """Consecutive empty pages that still link to a next page before iteration gives up.
@@ -103,6 +107,40 @@ class PageChain:
                     empty_pages=self._empty_in_a_row,
                     continuation_token=self.continuation_token,
                 )
+
+
+class PageWalk(Generic[F]):
+    """What both drivers' page iterators hold: the fetcher and the :class:`PageChain`."""
+
+    def __init__(
+        self,
+        fetch: F,
+        continuation_token: str | None = None,
+        *,
+        max_empty_pages: int = DEFAULT_MAX_EMPTY_PAGES,
+    ) -> None:
+        self._fetch = fetch
+        self._chain = PageChain(continuation_token, max_empty_pages=max_empty_pages)
+
+    @property
+    def continuation_token(self) -> str | None:
+        """The next page's link; ``None`` before the first page of a fresh walk and at the end.
+
+        Pass it to ``by_page`` (possibly in another process, with either driver) to resume.
+        """
+        return self._chain.continuation_token
+
+
+class PagedList(Generic[F]):
+    """What both drivers' item lists hold: the fetcher and the empty-page limit."""
+
+    def __init__(self, fetch: F, *, max_empty_pages: int = DEFAULT_MAX_EMPTY_PAGES) -> None:
+        self._fetch = fetch
+        self.max_empty_pages = check_max_empty_pages(max_empty_pages)
+        """Consecutive empty pages with a nextLink before :class:`TooManyEmptyPagesError`."""
+
+    def _empty_page_limit(self, max_empty_pages: int | None) -> int:
+        return self.max_empty_pages if max_empty_pages is None else max_empty_pages
 
 
 def check_max_empty_pages(value: int) -> int:

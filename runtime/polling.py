@@ -9,21 +9,17 @@ without sleeping. Nothing here starts a thread unless asked (:meth:`LROPoller.st
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Generic, Protocol, TypeVar, cast, overload
+from typing import Any, Generic, Protocol, TypeVar, overload
 
-from .checks import check_seconds
-from .exceptions import AzureError, OperationFailedError, PollingTimeoutError
+from .exceptions import OperationFailedError, PollingTimeoutError
 from .http import HttpRequest, HttpResponse
 from .lro_core import (
     DEFAULT_RETRY_AFTER_MAX,
     Flow,
     LroCore,
-    PollSchedule,
-    cut_short,
     drive,
     is_terminal_status,
     provisioning_state,
@@ -32,8 +28,8 @@ from .lro_core import (
     same_origin,
 )
 from .lro_failure import FailureDescriber
+from .lro_start import resume_core
 from .lro_token import (
-    ALG_NONE,
     PollingState,
     decode_continuation_token,
     encode_continuation_token,
@@ -41,6 +37,7 @@ from .lro_token import (
     normalize_final_state_via,
     token_api_version,
 )
+from .poller_core import PollerCore
 from .retry import RetryPolicy
 
 __all__ = [
@@ -63,8 +60,6 @@ __all__ = [
 ]
 
 T = TypeVar("T")
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class PollingPipeline(Protocol):
@@ -214,6 +209,10 @@ class ArmPollingMethod(Generic[T]):
 
     # -- the work: the core's steps, sent through the pipeline --
 
+    def step(self) -> None:
+        """The next due step: a poll, or only the completion when already terminal."""
+        self._drive(self.core.step())
+
     def update_status(self) -> None:
         """Poll once; when the status becomes terminal, also fetch the final result (or raise)."""
         self._drive(self.core.update_status())
@@ -254,7 +253,7 @@ class ArmPollingMethod(Generic[T]):
 # --- the poller ------------------------------------------------------------------------------
 
 
-class LROPoller(Generic[T]):
+class LROPoller(PollerCore[T], Generic[T]):
     """A long-running operation; azure-core's ``LROPoller`` surface, polled in the caller's thread.
 
     ``result()``/``wait()`` sleep between polls (``Retry-After`` of the latest response when it
@@ -278,31 +277,25 @@ class LROPoller(Generic[T]):
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        now = clock()
-        self._schedule = PollSchedule(
-            polling_method.core,
-            now=now,
-            polling_interval=polling_interval,
-            max_retry_after=max_retry_after,
-            deadline=deadline,
-            first_poll_immediately=first_poll_immediately,
-        )
         self._method = polling_method
         self._sleep = sleep
-        self._clock = clock
         self._lock = threading.Lock()
         # Separate from the poll lock so a callback may register another without deadlocking.
         self._callback_lock = threading.Lock()
         self._callbacks: list[Callable[[ArmPollingMethod[T]], object]] = []
-        self._exception: BaseException | None = None
         self._background: threading.Thread | None = None
         # Set by start_background: most pollers never need an Event.
         self._background_stopped: threading.Event
         self._background_error: BaseException | None = None
-        if not polling:
-            self._run_step(polling_method.finish_without_polling)
-        elif polling_method.core.needs_no_poll():
-            self._schedule.next_poll_at = now
+        super().__init__(
+            polling_method.core,
+            polling=polling,
+            polling_interval=polling_interval,
+            max_retry_after=max_retry_after,
+            deadline=deadline,
+            first_poll_immediately=first_poll_immediately,
+            clock=clock,
+        )
 
     # -- construction helpers --
 
@@ -369,25 +362,15 @@ class LROPoller(Generic[T]):
         Raises ``ValueError`` for a garbage, truncated, modified or foreign token, or one made
         for another ``operation_id``.
         """
-        state = decode_continuation_token(continuation_token)
-        if operation_id is not None and state.operation_id != operation_id:
-            raise ValueError(
-                f"This continuation token belongs to operation {state.operation_id!r}, "
-                f"not {operation_id!r}"
-            )
-        if state.algorithm == ALG_NONE and deserialize is not None:
-            raise ValueError(
-                f"Operation {state.operation_id} finished with its first response; its result "
-                "was in that response and cannot be recovered from a continuation token"
-            )
-        method: ArmPollingMethod[Any] = ArmPollingMethod(
-            state,
-            pipeline=pipeline,
+        core: LroCore[Any] = resume_core(
+            continuation_token,
             deserialize=deserialize,
-            request_timeout=request_timeout,
-            retry_policy=retry_policy,
+            operation_id=operation_id,
             secret_fields=secret_fields,
             describe_failure=describe_failure,
+        )
+        method = ArmPollingMethod(
+            core, pipeline=pipeline, request_timeout=request_timeout, retry_policy=retry_policy
         )
         return LROPoller(
             method,
@@ -405,14 +388,6 @@ class LROPoller(Generic[T]):
         """The object that holds the algorithm's state and does the HTTP work."""
         return self._method
 
-    def status(self) -> str:
-        """The latest status reported by the service, verbatim."""
-        return self._method.status()
-
-    def continuation_token(self) -> str:
-        """A token for :meth:`from_continuation_token`; works in every state."""
-        return self._method.continuation_token()
-
     def start_background(self) -> LROPoller[T]:
         """Poll in one daemon thread from now on, and return this poller.
 
@@ -421,11 +396,11 @@ class LROPoller(Generic[T]):
         second call, or a call once the operation finished, does nothing.
         """
         with self._callback_lock:
-            if self._background is None and not self._method.finished():
+            if self._background is None and not self._core.finished():
                 self._background_stopped = threading.Event()
                 self._background = threading.Thread(
                     target=self._poll_in_background,
-                    name=f"LROPoller({self._method.state.operation_id})",
+                    name=f"LROPoller({self._core.state.operation_id})",
                     daemon=True,
                 )
                 self._background.start()
@@ -433,7 +408,7 @@ class LROPoller(Generic[T]):
 
     def _poll_in_background(self) -> None:
         try:
-            self._wait_here(None)
+            self._wait_here(None, None)
         except BaseException as exc:  # surfaced to the waiters, never lost in the thread
             self._background_error = exc
         finally:
@@ -442,19 +417,14 @@ class LROPoller(Generic[T]):
     def done(self) -> bool:
         """Whether the operation finished; never sleeps, performs at most one poll if one is due."""
         # A thread already mid-poll will bring the news, so do not wait for its lock here.
-        if (
-            self._background is None
-            and not self._method.finished()
-            and self._clock() >= self._schedule.next_poll_at
-            and self._lock.acquire(blocking=False)
-        ):
+        if self._background is None and self._due() and self._lock.acquire(blocking=False):
             try:
                 self._step_if_due()
             except PollingTimeoutError:
                 pass  # the deadline cut the poll short; the operation is simply not done
             finally:
                 self._lock.release()
-        return self._method.finished()
+        return self._core.finished()
 
     def wait(self, timeout: float | None = None) -> None:
         """Poll until the operation finishes.
@@ -462,14 +432,13 @@ class LROPoller(Generic[T]):
         Raises :class:`PollingTimeoutError` (a ``TimeoutError``) when ``timeout`` seconds, or the
         poller's overall ``deadline``, pass first, and the operation's error if it failed.
         """
-        if timeout is not None:
-            check_seconds("timeout", timeout)
+        give_up_at = self._wait_ends_at(timeout)
         # A done callback runs in the background thread, which only stops after the
         # callbacks: waiting for it from inside one would wait forever.
         if self._background is not None and threading.current_thread() is not self._background:
             self._wait_for_background(timeout)
         else:
-            self._wait_here(timeout)
+            self._wait_here(give_up_at, timeout)
 
     def _wait_for_background(self, timeout: float | None) -> None:
         if not self._background_stopped.wait(timeout):
@@ -479,18 +448,13 @@ class LROPoller(Generic[T]):
         if self._background_error is not None:
             raise self._background_error
 
-    def _wait_here(self, timeout: float | None) -> None:
-        give_up_at = None if timeout is None else self._clock() + timeout
-        while not self._method.finished():
-            now = self._clock()
-            due = self._schedule.next_poll_at
-            limit, reason = self._schedule.limit(give_up_at, timeout)
-            if limit is not None and due > limit:
-                if limit > now:
-                    self._sleep(limit - now)
+    def _wait_here(self, give_up_at: float | None, timeout: float | None) -> None:
+        while not self._core.finished():
+            pause, limit, reason, runs_out = self._next_wait(give_up_at, timeout)
+            if pause > 0:
+                self._sleep(pause)
+            if runs_out:
                 raise self._schedule.timeout_error(reason)
-            if due > now:
-                self._sleep(due - now)
             with self._lock:
                 self._step_if_due(limit, reason)
         if self._exception is not None:
@@ -502,7 +466,7 @@ class LROPoller(Generic[T]):
         Never returns a half-built object: a timeout is an exception, not a partial result.
         """
         self.wait(timeout)
-        return cast(T, self._method.resource())
+        return self._outcome()
 
     def add_done_callback(self, func: Callable[[ArmPollingMethod[T]], object]) -> None:
         """Call ``func(polling_method)`` once the operation finishes (succeeded or failed).
@@ -510,7 +474,7 @@ class LROPoller(Generic[T]):
         It runs in whichever thread observes completion; immediately if already finished.
         """
         with self._callback_lock:
-            if not self._method.finished():
+            if not self._core.finished():
                 self._callbacks.append(func)
                 return
         func(self._method)
@@ -518,13 +482,9 @@ class LROPoller(Generic[T]):
     def remove_done_callback(self, func: Callable[[ArmPollingMethod[T]], object]) -> None:
         """Forget a callback; ``ValueError`` once the operation has finished."""
         with self._callback_lock:
-            if self._method.finished():
+            if self._core.finished():
                 raise ValueError("The operation has finished; its callbacks already ran.")
             self._callbacks = [callback for callback in self._callbacks if callback is not func]
-
-    def __repr__(self) -> str:
-        state = self._method.state
-        return f"<LROPoller {state.operation_id} status={state.status!r}>"
 
     # -- internals --
 
@@ -534,46 +494,24 @@ class LROPoller(Generic[T]):
         The step's requests must end by ``limit`` (the caller's earlier of deadline and wait
         timeout; the deadline when ``None``), or it raises :class:`PollingTimeoutError`.
         """
-        if self._method.finished() or self._clock() < self._schedule.next_poll_at:
+        if not self._due():
             return
         if limit is None:
             limit, reason = self._schedule.limit(None, None)
-        step = (
-            self._method.complete_if_terminal
-            if self._method.core.needs_no_poll()
-            else self._method.update_status
-        )
-        self._method.limit_requests(limit, self._clock)
+        method = self._method
+        method.limit_requests(limit, self._clock)
         try:
-            self._run_step(step, limit, reason)
-        finally:
-            self._method.limit_requests(None, self._clock)
-        self._schedule.after_step(self._clock())
-
-    def _run_step(
-        self, step: Callable[[], None], limit: float | None = None, reason: str = ""
-    ) -> None:
-        try:
-            step()
+            method.step()
         except Exception as exc:
-            if limit is not None and cut_short(exc, self._clock(), limit):
-                # Our own time limit ended the request, not the service: the operation is
-                # still running and resumable, so this is a timeout rather than a failure.
-                raise self._schedule.timeout_error(f"{reason} during a poll") from exc
-            self._method.mark_failed()
-            if isinstance(exc, AzureError):
-                exc.continuation_token = self._method.continuation_token()
-            self._exception = exc
-            _LOGGER.info(  # raised to the caller: not a warning as well
-                "Long-running operation %s failed: %s",
-                self._method.state.operation_id,
-                type(exc).__name__,
-            )
-        if self._method.finished():
+            self._step_failed(exc, limit, reason)
+        finally:
+            method.limit_requests(None, self._clock)
+        if self._core.finished():
             with self._callback_lock:
                 callbacks, self._callbacks = self._callbacks, []
             for callback in callbacks:
-                callback(self._method)
+                callback(method)
+        self._schedule.after_step(self._clock())
 
 
 # pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are

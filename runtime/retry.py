@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from urllib3.util.retry import RequestHistory, Retry
 
@@ -35,6 +36,31 @@ _SECONDS = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
 
 LONG_SLEEP_WARNING_SECONDS = 5.0
 """A retry wait longer than this is logged at WARNING."""
+
+
+def retry_wait_log_level(seconds: float) -> int:
+    """The level a retry wait of ``seconds`` is logged at, by either transport."""
+    return logging.WARNING if seconds > LONG_SLEEP_WARNING_SECONDS else logging.INFO
+
+
+def log_retry(retries: int, method: str, url: str, cause: str, seconds: float) -> None:
+    """The line either transport logs before a retry: which retry, the request's path and
+    query (values masked but api-version's), its cause and the wait; WARNING for a long wait."""
+    level = retry_wait_log_level(seconds)
+    if not _LOGGER.isEnabledFor(level):
+        return
+    if not url.startswith("/"):
+        parts = urlsplit(url)
+        url = f"{parts.path}?{parts.query}" if parts.query else parts.path
+    _LOGGER.log(
+        level,
+        "Retry %d of %s %s after %s: waiting %.1f s",
+        retries,
+        method,
+        redact_url(url),
+        cause,
+        seconds,
+    )
 
 
 @dataclass(frozen=True)
@@ -264,15 +290,12 @@ class ArmRetry(Retry):
         time_left = self._time_left()
         if time_left is not None:
             seconds = max(0.0, min(seconds, time_left))
-        level = logging.WARNING if seconds > LONG_SLEEP_WARNING_SECONDS else logging.INFO
-        if _LOGGER.isEnabledFor(level) and self.history:
+        if self.history:
             last = self.history[-1]
-            _LOGGER.log(
-                level,
-                "Retry %d of %s %s after %s: waiting %.1f s",
+            log_retry(
                 len(self.history),
-                last.method,
-                redact_url(last.url or ""),
+                last.method or "",
+                last.url or "",
                 _retry_cause(last, response),
                 seconds,
             )

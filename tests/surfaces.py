@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from vmss_runcommands.runtime.aio.paging import AsyncItemPaged, AsyncPageIterator
@@ -34,6 +34,9 @@ class BlockingPoller:
     def __init__(self, poller: AsyncLROPoller[Any], loop: asyncio.AbstractEventLoop) -> None:
         self.inner = poller
         self._loop = loop
+
+    def __getattr__(self, name: str) -> Any:  # polling_method() and the like, as they are
+        return getattr(self.inner, name)
 
     def result(self, timeout: float | None = None) -> Any:
         return self._loop.run_until_complete(self.inner.result(timeout))
@@ -117,6 +120,10 @@ class BlockingClient:
             return call
         return value
 
+    def run(self, awaitable: Any) -> Any:
+        """Await ``awaitable`` (a coroutine over :attr:`inner`) on this client's loop."""
+        return self._loop.run_until_complete(awaitable)
+
     def close(self) -> None:
         if not self._loop.is_closed():
             self._loop.run_until_complete(self.inner.close())
@@ -140,6 +147,98 @@ def make_client(kind: str, credential: Any, subscription_id: str, **kwargs: Any)
     if credential is not None:
         credential = AsyncCredential(credential)
     return BlockingClient(AsyncRunCommandsClient(credential, subscription_id, **kwargs))
+
+
+class AwaitedPipeline:
+    """A scripted sync pipeline (``run(request, **options)``) as an async client's pipeline."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def run(
+        self, request: Any, *, max_response_body: int | None = None, **kwargs: Any
+    ) -> Any:
+        return self.inner.run(request, **kwargs)
+
+
+def with_scripted_pipeline(kind: str, client: Any, pipeline: Any) -> Any:
+    """``client`` (an ``ArmClient`` or ``AsyncArmClient``) sending through a scripted sync
+    ``pipeline``; the async one behind :class:`BlockingClient`."""
+    if kind == "sync":
+        client.pipeline = pipeline
+        return client
+    client.pipeline = AwaitedPipeline(pipeline)
+    return BlockingClient(client)
+
+
+_SHARED_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
+def shared_loop() -> asyncio.AbstractEventLoop:
+    """One event loop for the facades made without a client (pagers, pollers)."""
+    if not _SHARED_LOOP:
+        _SHARED_LOOP.append(asyncio.new_event_loop())
+    return _SHARED_LOOP[0]
+
+
+def make_pager(
+    kind: str, fetch: Callable[[str | None], tuple[Sequence[Any], str | None]], **kwargs: Any
+) -> Any:
+    """``ItemPaged(fetch)``, or an ``AsyncItemPaged`` over the same pages behind
+    :class:`BlockingPages` (one event loop for every such pager)."""
+    if kind == "sync":
+        from vmss_runcommands.runtime.paging import ItemPaged
+
+        return ItemPaged(fetch, **kwargs)
+
+    async def fetch_async(link: str | None) -> tuple[Sequence[Any], str | None]:
+        return fetch(link)
+
+    return BlockingPages(AsyncItemPaged(fetch_async, **kwargs), shared_loop())
+
+
+class AwaitedTransport:
+    """``AiohttpTransport`` with the sync transport's ``send`` (awaited on its own loop) and
+    ``with`` (closing the session and the loop)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        from vmss_runcommands.runtime.aio.transport import AiohttpTransport
+
+        self.loop = asyncio.new_event_loop()
+        self.inner = AiohttpTransport(**kwargs)
+
+    def send(self, request: Any, **kwargs: Any) -> Any:
+        return self.loop.run_until_complete(self.inner.send(request, **kwargs))
+
+    def close(self) -> None:
+        if not self.loop.is_closed():
+            self.loop.run_until_complete(self.inner.close())
+            self.loop.close()
+
+    def __enter__(self) -> AwaitedTransport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def make_transport(kind: str, **kwargs: Any) -> Any:
+    """``Urllib3Transport`` (without proxies from the environment), or ``AiohttpTransport``
+    behind :class:`AwaitedTransport`."""
+    if kind == "sync":
+        from vmss_runcommands.runtime.transport import Urllib3Transport
+
+        return Urllib3Transport(proxies_from_env=False, **kwargs)
+    return AwaitedTransport(**kwargs)
+
+
+def emulator_client(kind: str, emulator: Any, **kwargs: Any) -> Any:
+    """:func:`make_client` on an emulator: its credential, subscription and endpoint, and no
+    delay between polls unless ``polling_interval`` says otherwise."""
+    kwargs.setdefault("polling_interval", 0)
+    return make_client(
+        kind, emulator.credential, emulator.subscription_id, base_url=emulator.base_url, **kwargs
+    )
 
 
 def unwrap(value: Any) -> Any:

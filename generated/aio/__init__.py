@@ -2,13 +2,22 @@
 # Do not edit: change spec/ or codegen/ and run `python -m codegen generate`.
 """The asyncio surface of vmss-runcommands (install the ``aio`` extra: aiohttp).
 
-``RunCommandsClient`` talks to api-version 2024-07-01; use it with ``async with``,
-``await`` its calls and ``async for`` over its lists. Each api-version's async client is in
+``RunCommandsClient`` talks to api-version 2024-07-01, or to the one
+``api_version=`` names, as the sync client does; use it with ``async with``, ``await`` its
+calls and ``async for`` over its lists. Each api-version's async client is in
 ``vmss_runcommands.<subpackage>.aio``. Continuation tokens are the same as the sync client's.
 """
 
 from ..runtime.aio.paging import AsyncItemPaged
 from ..runtime.aio.polling import AsyncLROPoller
-from ..v2024_07_01.aio import API_VERSION, RunCommandsClient
+from ..v2024_07_01.aio import API_VERSION
+from ._client import API_VERSIONS, DEFAULT_API_VERSION, RunCommandsClient
 
-__all__ = ["API_VERSION", "AsyncItemPaged", "AsyncLROPoller", "RunCommandsClient"]
+__all__ = [
+    "API_VERSION",
+    "API_VERSIONS",
+    "DEFAULT_API_VERSION",
+    "AsyncItemPaged",
+    "AsyncLROPoller",
+    "RunCommandsClient",
+]

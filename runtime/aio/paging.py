@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from ..paging_core import DEFAULT_MAX_EMPTY_PAGES, PageChain, check_max_empty_pages
+from ..paging_core import DEFAULT_MAX_EMPTY_PAGES, PagedList, PageWalk
 
 __all__ = ["AsyncItemPaged", "AsyncPageFetcher", "AsyncPageIterator"]
 
@@ -16,23 +16,8 @@ AsyncPageFetcher = Callable[[str | None], Awaitable[tuple[Sequence[T], str | Non
 """``await fetch(None)`` gets the first page, ``await fetch(link)`` a later one."""
 
 
-class AsyncPageIterator(AsyncIterator[Iterator[T]]):
+class AsyncPageIterator(PageWalk[AsyncPageFetcher[T]], AsyncIterator[Iterator[T]]):
     """Pages, each an iterator of items; :attr:`continuation_token` resumes (either driver)."""
-
-    def __init__(
-        self,
-        fetch: AsyncPageFetcher[T],
-        continuation_token: str | None = None,
-        *,
-        max_empty_pages: int = DEFAULT_MAX_EMPTY_PAGES,
-    ) -> None:
-        self._fetch = fetch
-        self._chain = PageChain(continuation_token, max_empty_pages=max_empty_pages)
-
-    @property
-    def continuation_token(self) -> str | None:
-        """The next page's link; ``None`` at the end."""
-        return self._chain.continuation_token
 
     def __aiter__(self) -> AsyncPageIterator[T]:
         return self
@@ -45,23 +30,23 @@ class AsyncPageIterator(AsyncIterator[Iterator[T]]):
         return iter(items)
 
 
-class AsyncItemPaged(AsyncIterator[T], Generic[T]):
+class AsyncItemPaged(PagedList[AsyncPageFetcher[T]], AsyncIterator[T], Generic[T]):
     """Items of a paged list, fetched one page at a time as they are iterated."""
 
     def __init__(
         self, fetch: AsyncPageFetcher[T], *, max_empty_pages: int = DEFAULT_MAX_EMPTY_PAGES
     ) -> None:
-        self._fetch = fetch
+        super().__init__(fetch, max_empty_pages=max_empty_pages)
         self._pages: AsyncPageIterator[T] | None = None
         self._items: Iterator[T] = iter(())
-        self.max_empty_pages = check_max_empty_pages(max_empty_pages)
 
     def by_page(
         self, continuation_token: str | None = None, *, max_empty_pages: int | None = None
     ) -> AsyncPageIterator[T]:
         """Pages from ``continuation_token`` (a next link) on; see ``ItemPaged.by_page``."""
-        limit = self.max_empty_pages if max_empty_pages is None else max_empty_pages
-        return AsyncPageIterator(self._fetch, continuation_token, max_empty_pages=limit)
+        return AsyncPageIterator(
+            self._fetch, continuation_token, max_empty_pages=self._empty_page_limit(max_empty_pages)
+        )
 
     def __aiter__(self) -> AsyncItemPaged[T]:
         return self

@@ -1,38 +1,30 @@
 """``AsyncLROPoller``: the asyncio driver of the sans-I/O LRO core.
 
 Same algorithms, delays, deadlines, errors and continuation tokens as the sync
-``LROPoller`` (tokens are interchangeable between the two); polls are awaited requests and
-waits are ``asyncio.sleep``. No thread and no task is started: the awaiting caller polls.
+``LROPoller`` (tokens are interchangeable between the two): both are a
+:class:`~..poller_core.PollerCore`, and this one only awaits the requests the core asks for
+and ``asyncio.sleep``. No thread and no task is started: the awaiting caller polls.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
+import inspect
 import time
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar
 
-from ..checks import check_seconds
-from ..exceptions import AzureError
+from ..call_options import AsyncPollingMethod, PipelineResponse, method_continuation_token
 from ..http import HttpRequest, HttpResponse
-from ..lro_core import (
-    DEFAULT_RETRY_AFTER_MAX,
-    Flow,
-    LroCore,
-    PollSchedule,
-    cut_short,
-    request_budget,
-)
+from ..lro_core import DEFAULT_RETRY_AFTER_MAX, Flow, LroCore, request_budget
 from ..lro_failure import FailureDescriber
-from ..lro_token import ALG_NONE, decode_continuation_token
+from ..lro_start import resume_core
+from ..poller_core import PollerCore
 from ..retry import RetryPolicy
 
-__all__ = ["AsyncLROPoller", "AsyncPollingPipeline", "drive"]
+__all__ = ["AsyncLROPoller", "AsyncMethodPoller", "AsyncPollingPipeline", "drive"]
 
 T = TypeVar("T")
-
-_LOGGER = logging.getLogger("vmss_runcommands.runtime.polling")
 
 
 class AsyncPollingPipeline(Protocol):
@@ -50,7 +42,7 @@ class AsyncPollingPipeline(Protocol):
 
 
 async def drive(flow: Flow, send: Callable[[HttpRequest], Awaitable[HttpResponse]]) -> None:
-    """Run one step of the core with an awaited ``send`` (the async driver)."""
+    """Run one step of the core with an awaited ``send`` (``lro_core.drive``'s twin)."""
     try:
         request = next(flow)
         while True:
@@ -59,7 +51,7 @@ async def drive(flow: Flow, send: Callable[[HttpRequest], Awaitable[HttpResponse
         return
 
 
-class AsyncLROPoller(Generic[T]):
+class AsyncLROPoller(PollerCore[T], Generic[T]):
     """A long-running operation for asyncio; azure-core's ``AsyncLROPoller`` surface.
 
     ``await poller.result()`` (or ``await poller``) waits for the result, ``await
@@ -82,31 +74,21 @@ class AsyncLROPoller(Generic[T]):
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        now = clock()
-        self._schedule = PollSchedule(
-            core,
-            now=now,
-            polling_interval=polling_interval,
-            max_retry_after=max_retry_after,
-            deadline=deadline,
-            first_poll_immediately=first_poll_immediately,
-        )
-        self._core = core
         self._pipeline = pipeline
         self._request_timeout = request_timeout
         self._retry_policy = retry_policy
         self._sleep = sleep
-        self._clock = clock
         self._lock = asyncio.Lock()
-        self._exception: BaseException | None = None
         self._give_up_at: float | None = None
-        if not polling:
-            try:
-                core.finish_without_polling()
-            except Exception as exc:
-                self._fail(exc)
-        elif core.needs_no_poll():
-            self._schedule.next_poll_at = now
+        super().__init__(
+            core,
+            polling=polling,
+            polling_interval=polling_interval,
+            max_retry_after=max_retry_after,
+            deadline=deadline,
+            first_poll_immediately=first_poll_immediately,
+            clock=clock,
+        )
 
     @classmethod
     def from_continuation_token(
@@ -130,20 +112,10 @@ class AsyncLROPoller(Generic[T]):
 
         ``ValueError`` for a garbage, modified or foreign token, or another operation's.
         """
-        state = decode_continuation_token(continuation_token)
-        if operation_id is not None and state.operation_id != operation_id:
-            raise ValueError(
-                f"This continuation token belongs to operation {state.operation_id!r}, "
-                f"not {operation_id!r}"
-            )
-        if state.algorithm == ALG_NONE and deserialize is not None:
-            raise ValueError(
-                f"Operation {state.operation_id} finished with its first response; its result "
-                "was in that response and cannot be recovered from a continuation token"
-            )
-        core: LroCore[T] = LroCore(
-            state,
+        core = resume_core(
+            continuation_token,
             deserialize=deserialize,
+            operation_id=operation_id,
             secret_fields=secret_fields,
             describe_failure=describe_failure,
         )
@@ -166,37 +138,22 @@ class AsyncLROPoller(Generic[T]):
         """The core holding the operation's state."""
         return self._core
 
-    def status(self) -> str:
-        """The latest status reported by the service, verbatim."""
-        return self._core.status()
-
     def done(self) -> bool:
         """Whether the operation finished (never polls; ``await wait()`` does)."""
         return self._core.finished()
-
-    def continuation_token(self) -> str:
-        """A token for either poller's ``from_continuation_token``; works in every state."""
-        return self._core.continuation_token()
 
     # -- waiting --
 
     async def wait(self, timeout: float | None = None) -> None:
         """Poll until the operation finishes; ``PollingTimeoutError`` when ``timeout`` or the
         poller's deadline passes first, the operation's error if it failed."""
-        if timeout is not None:
-            check_seconds("timeout", timeout)
-        give_up_at = None if timeout is None else self._clock() + timeout
-        schedule = self._schedule
+        give_up_at = self._wait_ends_at(timeout)
         while not self._core.finished():
-            now = self._clock()
-            due = schedule.next_poll_at
-            limit, reason = schedule.limit(give_up_at, timeout)
-            if limit is not None and due > limit:
-                if limit > now:
-                    await self._sleep(limit - now)
-                raise schedule.timeout_error(reason)
-            if due > now:
-                await self._sleep(due - now)
+            pause, limit, reason, runs_out = self._next_wait(give_up_at, timeout)
+            if pause > 0:
+                await self._sleep(pause)
+            if runs_out:
+                raise self._schedule.timeout_error(reason)
             async with self._lock:
                 await self._step_if_due(limit, reason)
         if self._exception is not None:
@@ -205,28 +162,21 @@ class AsyncLROPoller(Generic[T]):
     async def result(self, timeout: float | None = None) -> T:
         """Wait for the operation and return its result (see :meth:`wait`)."""
         await self.wait(timeout)
-        return cast(T, self._core.resource())
+        return self._outcome()
 
     def __await__(self) -> Generator[Any, None, T]:
         return self.result().__await__()
 
-    def __repr__(self) -> str:
-        state = self._core.state
-        return f"<AsyncLROPoller {state.operation_id} status={state.status!r}>"
-
     # -- internals --
 
     async def _step_if_due(self, limit: float | None, reason: str) -> None:
-        core = self._core
-        if core.finished() or self._clock() < self._schedule.next_poll_at:
+        if not self._due():
             return
         self._give_up_at = limit
         try:
-            await drive(core.step(), self._send)
+            await drive(self._core.step(), self._send)
         except Exception as exc:
-            if limit is not None and cut_short(exc, self._clock(), limit):
-                raise self._schedule.timeout_error(f"{reason} during a poll") from exc
-            self._fail(exc)
+            self._step_failed(exc, limit, reason)
         finally:
             self._give_up_at = None
         self._schedule.after_step(self._clock())
@@ -242,13 +192,58 @@ class AsyncLROPoller(Generic[T]):
             retry_policy=retry_policy,
         )
 
-    def _fail(self, exc: Exception) -> None:
-        self._core.mark_failed()
-        if isinstance(exc, AzureError):
-            exc.continuation_token = self._core.continuation_token()
-        self._exception = exc
-        _LOGGER.info(  # raised to the caller: not a warning as well
-            "Long-running operation %s failed: %s",
-            self._core.state.operation_id,
-            type(exc).__name__,
-        )
+
+class AsyncMethodPoller(AsyncLROPoller[T], Generic[T]):
+    """An ``AsyncLROPoller`` driven by a caller's polling-method object instead of ours
+    (``polling=AsyncNoPolling()``, as azure-core's async clients take it).
+
+    The first ``wait``/``result`` starts the method's ``run()`` as a task; ``result(timeout)``
+    raises ``TimeoutError`` when it has not finished in time (never half a result), and the
+    run goes on for a later wait.
+    """
+
+    def __init__(
+        self,
+        method: AsyncPollingMethod[T],
+        client: object,
+        initial: PipelineResponse,
+        deserialize: Callable[[PipelineResponse], T],
+    ) -> None:
+        # AsyncLROPoller.__init__ sets up our own ARM algorithm, which this poller does not run.
+        self._custom = method
+        self._run: asyncio.Future[None] | None = None
+        method.initialize(client, initial, deserialize)
+
+    def polling_method(self) -> Any:
+        return self._custom
+
+    def status(self) -> str:
+        return self._custom.status()
+
+    def done(self) -> bool:
+        return self._custom.finished()
+
+    def continuation_token(self) -> str:
+        return method_continuation_token(self._custom)
+
+    async def wait(self, timeout: float | None = None) -> None:
+        if self._run is None:
+            self._run = asyncio.ensure_future(self._run_method())
+        try:
+            await asyncio.wait_for(asyncio.shield(self._run), timeout)
+        except TimeoutError:
+            raise TimeoutError(
+                f"The operation was still {self._custom.status()!r} after {timeout} seconds"
+            ) from None
+
+    async def _run_method(self) -> None:
+        ran = self._custom.run()
+        if inspect.isawaitable(ran):  # a sync polling method (NoPolling) runs at once
+            await ran
+
+    async def result(self, timeout: float | None = None) -> T:
+        await self.wait(timeout)
+        return self._custom.resource()
+
+    def __repr__(self) -> str:
+        return f"<AsyncLROPoller {type(self._custom).__name__} status={self._custom.status()!r}>"

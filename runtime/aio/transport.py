@@ -33,8 +33,9 @@ from ..origin import same_origin
 from ..proxies import ProxyRules
 from ..redact import redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
-from ..retry import RetryPolicy
+from ..retry import RetryPolicy, log_retry
 from ..transport import DEFAULT_POOL_MAXSIZE, _proxy_settings, _ssl_context, check_body_limit
+from .attempt import AttemptConnector, AttemptLimit
 
 __all__ = ["AiohttpTransport", "backoff_seconds"]
 
@@ -47,11 +48,6 @@ def _give_up(failure: AzureError | None, response: HttpResponse | None) -> HttpR
         raise failure
     assert response is not None
     return response
-
-
-def _target(request: HttpRequest) -> str:
-    """The request as error messages name it (made only when one is raised)."""
-    return f"{request.method} {redact_url(request.url)}"
 
 
 def _has_retry_after(headers: Any) -> bool:
@@ -97,12 +93,9 @@ class AiohttpTransport:
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
-        # The attempt's limit when the call sets none: one object for every such request.
-        self._whole_attempt = connection_timeout + read_timeout
-        self._default_timeout = aiohttp.ClientTimeout(
-            total=self._whole_attempt,
-            sock_connect=connection_timeout,
-            sock_read=read_timeout,
+        # Each connect and each read; the whole attempt is bounded by .attempt.AttemptLimit.
+        self._socket_timeouts = aiohttp.ClientTimeout(
+            total=None, sock_connect=connection_timeout, sock_read=read_timeout
         )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
 
@@ -114,7 +107,7 @@ class AiohttpTransport:
     def _session_now(self) -> aiohttp.ClientSession:
         session = self._session
         if session is None:
-            connector = aiohttp.TCPConnector(
+            connector = AttemptConnector(
                 limit=0,
                 limit_per_host=self.pool_maxsize,
                 ssl=_ssl_context(self._connection_verify),
@@ -252,14 +245,11 @@ class AiohttpTransport:
                 if time_left <= 0:
                     return _give_up(failure, response)
                 seconds = max(0.0, min(seconds, time_left))
-            _LOGGER.info(
-                "Retry %d of %s %s after %s: waiting %.1f s",
-                retries,
-                request.method,
-                redact_url(request.url),
-                kind,
-                seconds,
-            )
+            # As the sync transport words it: the status, or the error's type.
+            cause = type(failure).__name__ if failure is not None else kind
+            if failure is None and response is not None:
+                cause = f"status {response.status_code}"
+            log_retry(retries, request.method, request.url, cause, seconds)
             if seconds > 0:
                 if policy.sleep is time.sleep:
                     await asyncio.sleep(seconds)
@@ -280,25 +270,23 @@ class AiohttpTransport:
         be endless."""
         method, url, headers = request.method, request.url, request.headers
         decode = asks_for_compression(headers)
+        target_text = f"{request.method} {redact_url(request.url)}"
         session = self._session or self._session_now()
         try:
             for _ in range(MAX_REDIRECTS + 1):
-                if give_up_at is None:
-                    client_timeout = self._default_timeout
-                else:
-                    left = give_up_at - time.monotonic()
-                    if left <= 0:
-                        raise ServiceRequestTimeoutError(
-                            f"The call's time limit passed before {_target(request)} could be sent"
-                        )
-                    # As in the sync transport, the read timeout bounds the whole answer of
-                    # an attempt (after connecting), not only each read.
-                    client_timeout = aiohttp.ClientTimeout(
-                        total=min(left, self._whole_attempt),
-                        sock_connect=self._connection_timeout,
-                        sock_read=self._read_timeout,
+                if give_up_at is not None and give_up_at <= time.monotonic():
+                    raise ServiceRequestTimeoutError(
+                        f"The call's time limit passed before {target_text} could be sent"
                     )
-                # Sent as built: the path is percent-encoded already and must not be re-quoted.
+                # As in the sync transport, the read timeout bounds the whole answer of an
+                # attempt (after connecting), not only each read: see .attempt.
+                attempt = AttemptLimit(
+                    self._connection_timeout,
+                    self._read_timeout,
+                    give_up_at,
+                    target_text,
+                    tracks_connect=self._owns_session,
+                )
                 target_url = yarl.URL(url, encoded=True)
                 proxy, proxy_login = self._proxy_for(target_url)
                 sent_headers: Any = headers
@@ -310,18 +298,22 @@ class AiohttpTransport:
                         sent_headers = {**headers, "Proxy-Authorization": proxy_login}
                     else:
                         proxy_headers = {"Proxy-Authorization": proxy_login}
-                async with session.request(
-                    method,
-                    target_url,
-                    proxy=proxy,
-                    proxy_headers=proxy_headers,
-                    data=request.body,
-                    headers=sent_headers,
-                    timeout=client_timeout,
-                    allow_redirects=False,
-                    # Only what the caller asked for is inflated, as in the sync transport.
-                    auto_decompress=decode,
-                ) as raw:
+                async with (
+                    attempt,
+                    session.request(
+                        method,
+                        # Sent as built: the path is percent-encoded already; no re-quoting.
+                        target_url,
+                        proxy=proxy,
+                        proxy_headers=proxy_headers,
+                        data=request.body,
+                        headers=sent_headers,
+                        timeout=self._socket_timeouts,
+                        allow_redirects=False,
+                        # Only what the caller asked for is inflated, as in the sync transport.
+                        auto_decompress=decode,
+                    ) as raw,
+                ):
                     status = raw.status
                     target = (
                         redirect_target(cast(Any, raw), request, url)
@@ -360,8 +352,8 @@ class AiohttpTransport:
         except AzureError:
             raise
         except BaseException as error:
-            raise to_azure_error(error, _target(request)) from None
-        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {_target(request)}")
+            raise to_azure_error(error, target_text) from None
+        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
 
     def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, str | None]:
         """The proxy for ``url`` (never for a loopback host) and the ``Proxy-Authorization``

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import vmss_runcommands.runtime
+from surfaces import SURFACES
 
 from codegen.cli import main
 from codegen.generate import Generation, regenerate
@@ -171,8 +172,9 @@ def test_generate_reports_what_it_changed_in_the_python_api(scenario: Scenario) 
     assert not [e for e in api.entries if e[0] == "v2024_07_01"]
 
 
+@pytest.mark.parametrize("surface", SURFACES)
 def test_the_package_exposes_the_new_version_by_default_and_the_old_on_request(
-    scenario: Scenario,
+    scenario: Scenario, surface: str
 ) -> None:
     package = scenario.package
     assert package.API_VERSIONS == ("2024-07-01", NEXT)
@@ -185,19 +187,23 @@ def test_the_package_exposes_the_new_version_by_default_and_the_old_on_request(
     assert models.ScriptShellTypes("Bash").value == "Bash"  # extensible
     assert not hasattr(models.VirtualMachineRunCommandInstanceView(), "execution_message")
 
+    # The same switch on the sync client and on the asyncio one (package.aio).
+    side = "" if surface == "sync" else ".aio"
+    clients = importlib.import_module(f"{package.__name__}{side}")
+    assert clients.API_VERSIONS == ("2024-07-01", NEXT)
     credential = object()
-    newest = package.RunCommandsClient(credential, "sub")
+    newest = clients.RunCommandsClient(credential, "sub")
     assert newest.api_version == NEXT
-    assert isinstance(newest, package.RunCommandsClient)
+    assert isinstance(newest, clients.RunCommandsClient)
     assert hasattr(getattr(newest, FAMILY), "begin_cancel")
 
-    pinned = package.RunCommandsClient(credential, "sub", api_version="2024-07-01")
-    old = importlib.import_module(f"{package.__name__}.v2024_07_01")
+    pinned = clients.RunCommandsClient(credential, "sub", api_version="2024-07-01")
+    old = importlib.import_module(f"{package.__name__}.v2024_07_01{side}")
     assert type(pinned) is old.RunCommandsClient and pinned.api_version == "2024-07-01"
     assert not hasattr(getattr(pinned, FAMILY), "begin_cancel")
-    assert package.RunCommandsClient(credential, "sub", api_version=NEXT).api_version == NEXT
+    assert clients.RunCommandsClient(credential, "sub", api_version=NEXT).api_version == NEXT
 
     with pytest.raises(ValueError, match=r"'2023-01-01' is not generated.*2024-07-01, 2099-01-01"):
-        package.RunCommandsClient(credential, "sub", api_version="2023-01-01")
+        clients.RunCommandsClient(credential, "sub", api_version="2023-01-01")
     with pytest.raises(TypeError):
-        package.RunCommandsClient(credential, "sub", api_version="2024-07-01", nope=1)
+        clients.RunCommandsClient(credential, "sub", api_version="2024-07-01", nope=1)

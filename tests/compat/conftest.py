@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from surfaces import SURFACES, emulator_client
 from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 
@@ -13,12 +14,14 @@ def emulator() -> Iterator[ArmEmulator]:
         yield emu
 
 
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> str:
+    """``sync`` or ``async``: every test using ``client`` runs against both surfaces."""
+    kind: str = request.param
+    return kind
+
+
 @pytest.fixture
-def client(emulator: ArmEmulator) -> Iterator[RunCommandsClient]:
-    with RunCommandsClient(
-        emulator.credential,
-        emulator.subscription_id,
-        base_url=emulator.base_url,
-        polling_interval=0,
-    ) as c:
+def client(emulator: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
+    with emulator_client(surface, emulator) as c:
         yield c

@@ -111,27 +111,23 @@ def test_a_twin_pickles_and_copies_as_itself() -> None:
         assert clone.error is not None and clone.error.code == "Conflict"
 
 
-def test_an_lro_failure_is_caught_by_azure_core(emulator: ArmEmulator) -> None:
+def test_an_lro_failure_is_caught_by_azure_core(
+    emulator: ArmEmulator, client: RunCommandsClient
+) -> None:
     from vmss_runcommands.emulator import Fault
 
     emulator.faults.add(Fault.operation_failed(), path_contains="/operations/")
-    with RunCommandsClient(
-        emulator.credential,
-        emulator.subscription_id,
-        base_url=emulator.base_url,
-        polling_interval=0,
-    ) as client:
-        poller = client.virtual_machine_scale_set_vm_run_commands.begin_create_or_update(
-            RG,
-            VMSS,
-            INSTANCE,
-            "fails",
-            VirtualMachineRunCommand(
-                location="westus", source=VirtualMachineRunCommandScriptSource(script="x")
-            ),
-        )
-        with pytest.raises(core.HttpResponseError):
-            poller.result(timeout=30)
+    poller = client.virtual_machine_scale_set_vm_run_commands.begin_create_or_update(
+        RG,
+        VMSS,
+        INSTANCE,
+        "fails",
+        VirtualMachineRunCommand(
+            location="westus", source=VirtualMachineRunCommandScriptSource(script="x")
+        ),
+    )
+    with pytest.raises(core.HttpResponseError):
+        poller.result(timeout=30)
 
 
 def test_without_azure_core_errors_are_our_classes_themselves(

@@ -1,5 +1,5 @@
 """Per-call options azure-core clients accept: polling=, raw_response_hook=, logging_enable=,
-and the client's cloud_setting=."""
+and the client's cloud_setting=; on the sync and the async surface (tests/surfaces.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from surfaces import make_client, unwrap
 from vmss_runcommands import ResourceNotFoundError, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator, Fault
 from vmss_runcommands.models import (
@@ -32,17 +33,6 @@ def emulator() -> Iterator[ArmEmulator]:
         yield emu
 
 
-@pytest.fixture
-def client(emulator: ArmEmulator) -> Iterator[RunCommandsClient]:
-    with RunCommandsClient(
-        emulator.credential,
-        emulator.subscription_id,
-        base_url=emulator.base_url,
-        polling_interval=0,
-    ) as c:
-        yield c
-
-
 # -- polling= ---------------------------------------------------------------------------------
 
 
@@ -59,19 +49,13 @@ def test_polling_that_is_neither_a_bool_nor_a_method_is_a_type_error_before_send
 
 
 def test_azure_cores_no_polling_returns_the_first_answer_without_polling(
-    client: RunCommandsClient, emulator: ArmEmulator
+    client: RunCommandsClient, emulator: ArmEmulator, surface: str
 ) -> None:
-    from azure.core.polling import NoPolling
+    from azure.core.polling import AsyncNoPolling, NoPolling
 
+    no_polling = NoPolling() if surface == "sync" else AsyncNoPolling()  # type: ignore[no-untyped-call]
     ops = client.virtual_machine_scale_set_vm_run_commands
-    poller = ops.begin_create_or_update(
-        RG,
-        VMSS,
-        INSTANCE,
-        "rc",
-        _command(),
-        polling=NoPolling(),  # type: ignore[no-untyped-call]
-    )
+    poller = ops.begin_create_or_update(RG, VMSS, INSTANCE, "rc", _command(), polling=no_polling)
     result = poller.result(timeout=10)
     assert isinstance(result, VirtualMachineRunCommand)
     assert result.name == "rc" and result.provisioning_state != "Succeeded"
@@ -107,10 +91,21 @@ class RecordingPolling:
         return result
 
 
+class AsyncRecordingPolling(RecordingPolling):
+    """The same, with azure-core's async protocol (an awaited ``run``)."""
+
+    async def run(self) -> None:  # type: ignore[override]
+        super().run()
+
+
+def _recording(surface: str) -> RecordingPolling:
+    return RecordingPolling() if surface == "sync" else AsyncRecordingPolling()
+
+
 def test_a_polling_method_object_is_initialized_with_the_first_response_and_run(
-    client: RunCommandsClient,
+    client: RunCommandsClient, surface: str
 ) -> None:
-    method = RecordingPolling()
+    method = _recording(surface)
     ops = client.virtual_machine_scale_set_vm_run_commands
     poller = ops.begin_create_or_update(RG, VMSS, INSTANCE, "rc", _command(), polling=method)
     assert method.calls == ["initialize"]
@@ -124,12 +119,14 @@ def test_a_polling_method_object_is_initialized_with_the_first_response_and_run(
         poller.continuation_token()
 
 
-def test_a_polling_method_cannot_resume_from_a_token(client: RunCommandsClient) -> None:
+def test_a_polling_method_cannot_resume_from_a_token(
+    client: RunCommandsClient, surface: str
+) -> None:
     ops = client.virtual_machine_scale_set_vm_run_commands
     token = ops.begin_create_or_update(RG, VMSS, INSTANCE, "rc", _command()).continuation_token()
     with pytest.raises(ValueError, match="pass polling=True"):
         ops.begin_create_or_update(
-            RG, VMSS, INSTANCE, "rc", continuation_token=token, polling=RecordingPolling()
+            RG, VMSS, INSTANCE, "rc", continuation_token=token, polling=_recording(surface)
         )
 
 
@@ -234,18 +231,18 @@ def test_logging_enable_false_keeps_one_call_out_of_the_log(
 # -- cloud_setting= --------------------------------------------------------------------------
 
 
-def test_cloud_setting_is_an_alias_of_cloud(emulator: ArmEmulator) -> None:
+def test_cloud_setting_is_an_alias_of_cloud(emulator: ArmEmulator, surface: str) -> None:
     from azure.core import AzureClouds
 
-    credential = emulator.credential
+    def client_repr(**kwargs: Any) -> str:
+        with make_client(surface, emulator.credential, "sub", **kwargs) as client:
+            return repr(unwrap(client))
+
     for setting in ("AzureChinaCloud", AzureClouds.AZURE_CHINA_CLOUD):
-        client = RunCommandsClient(credential, "sub", cloud_setting=setting)
-        assert "chinacloudapi.cn" in repr(client)
-    agreeing = RunCommandsClient(
-        credential, "sub", cloud="AzureChinaCloud", cloud_setting="AZURE_CHINA_CLOUD"
-    )
-    assert "chinacloudapi.cn" in repr(agreeing)
+        assert "chinacloudapi.cn" in client_repr(cloud_setting=setting)
+    agreeing = client_repr(cloud="AzureChinaCloud", cloud_setting="AZURE_CHINA_CLOUD")
+    assert "chinacloudapi.cn" in agreeing
     with pytest.raises(ValueError, match="disagree"):
-        RunCommandsClient(credential, "sub", cloud="AzureCloud", cloud_setting="AzureChinaCloud")
+        client_repr(cloud="AzureCloud", cloud_setting="AzureChinaCloud")
     with pytest.raises(ValueError, match="Unknown cloud"):
-        RunCommandsClient(credential, "sub", cloud_setting="Mars")
+        client_repr(cloud_setting="Mars")

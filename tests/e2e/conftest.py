@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from surfaces import SURFACES, make_client
+from surfaces import SURFACES, emulator_client
 from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 
@@ -23,11 +23,5 @@ def surface(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def client(emulator: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
-    with make_client(
-        surface,
-        emulator.credential,
-        emulator.subscription_id,
-        base_url=emulator.base_url,
-        polling_interval=0,
-    ) as c:
+    with emulator_client(surface, emulator) as c:
         yield c

@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from surfaces import emulator_client
 from vmss_runcommands import DEFAULT_API_VERSION, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator, Fault
 from vmss_runcommands.models import (
@@ -35,17 +36,20 @@ def emu() -> Iterator[ArmEmulator]:
         yield emulator
 
 
-def _client(emu: ArmEmulator) -> RunCommandsClient:
-    return RunCommandsClient(
-        emu.credential, emu.subscription_id, base_url=emu.base_url, polling_interval=0
-    )
+@pytest.fixture
+def client(emu: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
+    """The sync or the async client (conftest's ``surface``), on this file's emulator."""
+    with emulator_client(surface, emu) as made:
+        yield made
 
 
 def _json(value: object) -> bytes:
     return json.dumps(value).encode()
 
 
-def test_the_catalogue_lists_and_reads_typed_documents(emu: ArmEmulator) -> None:
+def test_the_catalogue_lists_and_reads_typed_documents(
+    emu: ArmEmulator, client: RunCommandsClient
+) -> None:
     emu.faults.add(
         Fault.response(200, _json({"value": [CATALOGUE_ENTRY]})), path_contains="/runCommands"
     )
@@ -55,7 +59,7 @@ def test_the_catalogue_lists_and_reads_typed_documents(emu: ArmEmulator) -> None
         "parameters": [{"name": "script", "type": "string", "required": True}],
     }
     emu.faults.add(Fault.response(200, _json(document)), path_contains="/RunShellScript")
-    group = _client(emu).virtual_machine_run_commands
+    group = client.virtual_machine_run_commands
     entries = list(group.list("westus"))
     read = group.get("westus", "RunShellScript")
     assert [e.os_type for e in entries] == [OperatingSystemTypes.LINUX]
@@ -70,7 +74,7 @@ def test_the_catalogue_lists_and_reads_typed_documents(emu: ArmEmulator) -> None
 
 
 def test_the_action_form_posts_the_input_and_polls_the_location_for_the_output(
-    emu: ArmEmulator,
+    emu: ArmEmulator, client: RunCommandsClient
 ) -> None:
     compute = f"{emu.base_url}/subscriptions/{emu.subscription_id}/providers/Microsoft.Compute"
     monitor = f"{compute}/locations/westus/operations/op1"
@@ -84,7 +88,6 @@ def test_the_action_form_posts_the_input_and_polls_the_location_for_the_output(
         script=["echo $GREETING"],
         parameters=[RunCommandInputParameter(name="GREETING", value="hi")],
     )
-    client = _client(emu)
     result = client.virtual_machine_scale_set_vms.begin_run_command(
         "rg", "ss", "3", command
     ).result(timeout=30)
@@ -100,11 +103,13 @@ def test_the_action_form_posts_the_input_and_polls_the_location_for_the_output(
     }
 
 
-def test_vm_level_run_commands_use_the_virtual_machine_path(emu: ArmEmulator) -> None:
+def test_vm_level_run_commands_use_the_virtual_machine_path(
+    emu: ArmEmulator, client: RunCommandsClient
+) -> None:
     body = {"location": "westus", "name": "rc", "properties": {"provisioningState": "Succeeded"}}
     emu.faults.add(Fault.response(200, _json(body)), method="GET")
     emu.faults.add(Fault.response(200, _json({"value": [body]})), method="GET")
-    group = _client(emu).virtual_machine_run_commands
+    group = client.virtual_machine_run_commands
     found = group.get_by_virtual_machine("rg", "vm1", "rc", expand="instanceView")
     listed = list(group.list_by_virtual_machine("rg", "vm1"))
     assert isinstance(found, VirtualMachineRunCommand) and found.provisioning_state == "Succeeded"

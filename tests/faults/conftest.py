@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import fault_rig
 import pytest
 from fault_rig import Rig, make_rig
+from surfaces import SURFACES
 from vmss_runcommands.emulator import ArmEmulator
 
 
@@ -15,8 +17,19 @@ def emu() -> Iterator[ArmEmulator]:
         yield emulator
 
 
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Runs a test once with the sync client and once with the async one (``make_rig``
+    builds the one named here)."""
+    fault_rig.SURFACE["kind"] = request.param
+    yield request.param
+    fault_rig.SURFACE["kind"] = "sync"
+    while fault_rig.MADE:
+        fault_rig.MADE.pop().close()
+
+
 @pytest.fixture
-def rig(emu: ArmEmulator) -> Iterator[Rig]:
+def rig(emu: ArmEmulator, surface: str) -> Iterator[Rig]:
     made = make_rig(emu)
     yield made
     made.client.close()

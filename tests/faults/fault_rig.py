@@ -1,11 +1,16 @@
-"""Helpers of the fault tests: a client on a fault-scripted emulator, retry waits recorded."""
+"""Helpers of the fault tests: a client on a fault-scripted emulator, retry waits recorded.
+
+The client is the sync one or the async one behind tests/surfaces.py's facade, as the
+``surface`` fixture (tests/faults/conftest.py) sets :data:`SURFACE`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from vmss_runcommands import RetryPolicy, RunCommandsClient
+from surfaces import make_client
+from vmss_runcommands import RetryPolicy
 from vmss_runcommands.emulator import ArmEmulator
 from vmss_runcommands.models import (
     RunCommandInputParameter,
@@ -15,13 +20,19 @@ from vmss_runcommands.models import (
 
 RG, VMSS, INSTANCE = "rg", "vmss", "0"
 
+SURFACE = {"kind": "sync"}
+"""Which client ``make_rig`` builds; the ``surface`` fixture sets it per test."""
+
+MADE: list[Any] = []
+"""Clients ``make_rig`` made, closed by the ``surface`` fixture after each test."""
+
 
 @dataclass
 class Rig:
     """The emulator, a client on it, and the retry waits the client asked for."""
 
     emu: ArmEmulator
-    client: RunCommandsClient
+    client: Any
     sleeps: list[float] = field(default_factory=list)
 
     @property
@@ -66,7 +77,8 @@ def make_rig(emu: ArmEmulator, **client_options: Any) -> Rig:
         "retry_policy": RetryPolicy(sleep=sleeps.append),
     }
     options.update(client_options)
-    client = RunCommandsClient(emu.credential, emu.subscription_id, **options)
+    client = make_client(SURFACE["kind"], emu.credential, emu.subscription_id, **options)
+    MADE.append(client)
     return Rig(emu, client, sleeps)
 
 

@@ -8,6 +8,9 @@ from vmss_runcommands import HttpResponseError, RetryPolicy
 from vmss_runcommands.emulator import ArmEmulator, Fault
 from vmss_runcommands.runtime.polling import PollingTimeoutError
 
+# Every test here runs against the sync and the async client (tests/surfaces.py).
+pytestmark = pytest.mark.usefixtures("surface")
+
 OPERATIONS = "/operations/"
 
 

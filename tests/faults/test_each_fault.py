@@ -21,6 +21,9 @@ from vmss_runcommands.emulator.faults import DEFAULT_CLAIMS
 from vmss_runcommands.models import VirtualMachineRunCommand, VirtualMachineRunCommandUpdate
 from vmss_runcommands.runtime.polling import OperationFailedError
 
+# Every test here runs against the sync and the async client (tests/surfaces.py).
+pytestmark = pytest.mark.usefixtures("surface")
+
 OPERATIONS = "/operations/"
 
 

@@ -12,6 +12,9 @@ from vmss_runcommands import ServiceResponseError
 from vmss_runcommands.emulator import ArmEmulator, ExecutionResult, Fault
 from vmss_runcommands.models import VirtualMachineRunCommandUpdate
 
+# Every test here runs against the sync and the async client (tests/surfaces.py).
+pytestmark = pytest.mark.usefixtures("surface")
+
 
 class CountingExecutor:
     def __init__(self) -> None:

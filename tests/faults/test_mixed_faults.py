@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from fault_rig import CREATED, INSTANCE, RG, VMSS, Rig, make_rig, run_command
 from vmss_runcommands import RetryPolicy
 from vmss_runcommands.emulator import ArmEmulator, Fault
+
+# Every test here runs against the sync and the async client (tests/surfaces.py).
+pytestmark = pytest.mark.usefixtures("surface")
 
 OPERATIONS = "/operations/"
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import vmss_runcommands.runtime as runtime_package
-from vmss_runcommands import RunCommandsClient
+from surfaces import SURFACES, make_client, unwrap
 from vmss_runcommands.models import VirtualMachineRunCommand
 from vmss_runcommands.runtime.lro_failure import FailureDetail
 
@@ -51,20 +52,28 @@ FAILED_BODY = {
     "group", ["virtual_machine_scale_set_vm_run_commands", "virtual_machine_run_commands"]
 )
 @pytest.mark.parametrize("verb", ["begin_create_or_update", "begin_update"])
+@pytest.mark.parametrize("surface", SURFACES)
 def test_run_command_operations_pass_the_instance_view_wording(
-    group: str, verb: str, monkeypatch: pytest.MonkeyPatch
+    group: str, verb: str, surface: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    client = RunCommandsClient(Credential(), "sub")
+    made = make_client(surface, Credential(), "sub")
+    client = unwrap(made)
     operations = getattr(client, group)
     seen: dict[str, Any] = {}
 
     def begin_lro(*args: Any, **kwargs: Any) -> None:
         seen.update(kwargs)
 
-    monkeypatch.setattr(operations._client, "begin_lro", begin_lro)
+    async def begin_lro_async(*args: Any, **kwargs: Any) -> None:
+        seen.update(kwargs)
+
+    patched = begin_lro if surface == "sync" else begin_lro_async
+    monkeypatch.setattr(operations._client, "begin_lro", patched)
     names = ("rg", "vmss", "0", "cmd") if "scale_set" in group else ("rg", "vm", "cmd")
     body = VirtualMachineRunCommand(location="westus") if "create" in verb else {}
-    getattr(operations, verb)(*names, body)
+    called = getattr(operations, verb)(*names, body)
+    if surface == "async":
+        asyncio.run(called)
     found = seen["describe_failure"](FAILED_BODY)
     assert isinstance(found, FailureDetail)
     assert found.summary == (
@@ -73,4 +82,4 @@ def test_run_command_operations_pass_the_instance_view_wording(
     )
     assert found.detail is not None and found.detail["exitCode"] == 3
     assert "hunter2-script" not in found.summary and "some stdout" not in found.summary
-    client.close()
+    made.close()

@@ -3,10 +3,13 @@ from __future__ import annotations
 import base64
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from surfaces import SURFACES, AsyncCredential, shared_loop
+from vmss_runcommands.runtime.aio.auth import AsyncBearerTokenPolicy
 from vmss_runcommands.runtime.auth import (
     BearerTokenPolicy,
     TokenCredential,
@@ -56,11 +59,50 @@ class FakeCredential:
         return FakeToken(f"secret-token-{number}", int(self.clock() + self.lifetime))
 
 
+SURFACE = {"kind": "sync"}
+
+
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> Iterator[str]:
+    """``make_policy`` gives the sync policy, or ``AsyncBearerTokenPolicy`` (awaited)."""
+    SURFACE["kind"] = request.param
+    yield request.param
+    SURFACE["kind"] = "sync"
+
+
+class AwaitedPolicy:
+    """``AsyncBearerTokenPolicy`` with the sync policy's calls, each awaited to its end."""
+
+    def __init__(self, policy: AsyncBearerTokenPolicy) -> None:
+        self.inner = policy
+
+    def __repr__(self) -> str:
+        return repr(self.inner)
+
+    @property
+    def _cached(self) -> Any:
+        return self.inner._cached
+
+    def authorize(self, request: HttpRequest) -> None:
+        shared_loop().run_until_complete(self.inner.authorize_async(request))
+
+    def handle_challenge(self, request: HttpRequest, response: HttpResponse) -> bool:
+        answered: bool = shared_loop().run_until_complete(
+            self.inner.handle_challenge_async(request, response)
+        )
+        return answered
+
+
 def make_policy(
     lifetime: int = 3600, jitter: float = 0.0, delay: float = 0.0
 ) -> tuple[BearerTokenPolicy, FakeCredential, FakeClock]:
     clock = FakeClock()
     credential = FakeCredential(clock, lifetime, delay)
+    if SURFACE["kind"] == "async":
+        awaited = AsyncBearerTokenPolicy(
+            AsyncCredential(credential), SCOPE, clock=clock, jitter=lambda: jitter
+        )
+        return cast(BearerTokenPolicy, AwaitedPolicy(awaited)), credential, clock
     policy = BearerTokenPolicy(credential, SCOPE, clock=clock, jitter=lambda: jitter)
     return policy, credential, clock
 
@@ -107,6 +149,7 @@ def test_fake_credential_satisfies_the_protocol() -> None:
     assert isinstance(FakeCredential(FakeClock()), TokenCredential)
 
 
+@pytest.mark.usefixtures("surface")
 def test_token_is_cached_until_the_refresh_margin() -> None:
     policy, credential, clock = make_policy()
     assert authorized(policy) == "Bearer secret-token-1"
@@ -118,6 +161,7 @@ def test_token_is_cached_until_the_refresh_margin() -> None:
     assert len(credential.calls) == 2
 
 
+@pytest.mark.usefixtures("surface")
 def test_jitter_moves_the_refresh_point_earlier_by_at_most_a_minute() -> None:
     policy, _, clock = make_policy(jitter=60.0)
     authorized(policy)
@@ -138,6 +182,7 @@ def test_default_jitter_is_between_0_and_60_seconds() -> None:
     assert authorized(policy) == "Bearer secret-token-2"
 
 
+@pytest.mark.usefixtures("surface")
 def test_short_lived_token_is_not_fetched_on_every_request() -> None:
     policy, credential, clock = make_policy(lifetime=100)
     for _ in range(5):
@@ -165,6 +210,7 @@ def test_concurrent_callers_share_one_refresh() -> None:
     assert seen == ["Bearer secret-token-1"] * 10
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     "url",
     ["http://management.azure.com/x", "http://localhost.example.com/x", "http://10.0.0.1/x"],
@@ -182,6 +228,7 @@ def test_bearer_token_refused_over_plain_http(url: str) -> None:
     assert credential.calls == []
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     "url",
     ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]:1/x", "http://127.9.9.9/"],
@@ -191,6 +238,7 @@ def test_loopback_http_is_allowed(url: str) -> None:
     assert authorized(policy, url) == "Bearer secret-token-1"
 
 
+@pytest.mark.usefixtures("surface")
 def test_existing_authorization_header_is_replaced() -> None:
     policy, _, _ = make_policy()
     request = HttpRequest("GET", "https://h/x", headers={"authorization": "Basic old"})
@@ -198,6 +246,7 @@ def test_existing_authorization_header_is_replaced() -> None:
     assert request.headers == {"Authorization": "Bearer secret-token-1"}
 
 
+@pytest.mark.usefixtures("surface")
 def test_claims_challenge_gets_a_new_token_for_the_claims() -> None:
     policy, credential, _ = make_policy()
     request = HttpRequest("GET", "https://management.azure.com/x")
@@ -216,6 +265,7 @@ def test_claims_challenge_gets_a_new_token_for_the_claims() -> None:
     assert len(credential.calls) == 2
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     "challenge",
     [
@@ -234,6 +284,7 @@ def test_other_401s_drop_the_cached_token_and_are_not_answered(challenge: str | 
     assert [claims for _, claims in credential.calls] == [None, None]
 
 
+@pytest.mark.usefixtures("surface")
 def test_non_401_is_not_a_challenge() -> None:
     policy, credential, _ = make_policy()
     authorized(policy)
@@ -244,6 +295,7 @@ def test_non_401_is_not_a_challenge() -> None:
     assert len(credential.calls) == 1
 
 
+@pytest.mark.usefixtures("surface")
 def test_token_never_in_repr() -> None:
     policy, _, _ = make_policy()
     authorized(policy)

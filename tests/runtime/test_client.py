@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from surfaces import SURFACES, AsyncCredential, with_scripted_pipeline
 from vmss_runcommands.runtime.client import ArmClient, PathParam, RequestOptions
 from vmss_runcommands.runtime.exceptions import (
     DecodeError,
@@ -50,11 +52,32 @@ def path_params(run_command_name: object = "rc") -> tuple[PathParam, ...]:
 _TRANSPORT = Urllib3Transport()
 
 
+SURFACE = {"kind": "sync"}
+"""``ArmClient`` or ``AsyncArmClient`` for ``make_client``; the ``surface`` fixture sets it for
+the tests of what both drivers share (construction, URL building, decoding)."""
+
+
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> Iterator[str]:
+    SURFACE["kind"] = request.param
+    yield request.param
+    SURFACE["kind"] = "sync"
+
+
 def make_client(**kwargs: Any) -> ArmClient:
-    kwargs.setdefault("transport", _TRANSPORT)
     kwargs.setdefault("api_version", API)
     kwargs.setdefault("sdk_moniker", "vmss-runcommands/0.1.0")
-    return ArmClient(None, "sub", **kwargs)
+    credential = kwargs.pop("credential", None)
+    subscription_id = kwargs.pop("subscription_id", "sub")
+    if SURFACE["kind"] == "async":
+        from vmss_runcommands.runtime.aio.client import AsyncArmClient
+
+        if credential is not None:
+            credential = AsyncCredential(credential)
+        made: Any = AsyncArmClient(credential, subscription_id, **kwargs)
+        return cast(ArmClient, made)
+    kwargs.setdefault("transport", _TRANSPORT)
+    return ArmClient(credential, subscription_id, **kwargs)
 
 
 RESOURCE_URL = make_client().format_url(TEMPLATE, path_params(), {"api-version": API})
@@ -63,6 +86,7 @@ RESOURCE_URL = make_client().format_url(TEMPLATE, path_params(), {"api-version":
 # --- construction ----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("surface")
 def test_constructor_keeps_settings() -> None:
     client = make_client(base_url="https://example.test/", polling_interval=2)
     assert client.base_url == "https://example.test"
@@ -70,21 +94,24 @@ def test_constructor_keeps_settings() -> None:
     assert client.api_version == API
     assert client.polling_interval == 2.0
     assert client.pipeline.auth is None
-    with client as entered:
-        assert entered is client
+    if SURFACE["kind"] == "sync":  # the async one is an async context manager
+        with client as entered:
+            assert entered is client
 
 
 @pytest.mark.parametrize(
     ("subscription_id", "error"),
     [(None, ValueError), ("", ValueError), (" ", ValueError), (42, TypeError)],
 )
+@pytest.mark.usefixtures("surface")
 def test_constructor_validates_subscription_id(
     subscription_id: Any, error: type[Exception]
 ) -> None:
     with pytest.raises(error, match="subscription_id"):
-        ArmClient(None, subscription_id, api_version=API, sdk_moniker="x/1")
+        make_client(subscription_id=subscription_id)
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("base_url", "error"),
     [
@@ -100,11 +127,13 @@ def test_constructor_validates_base_url(base_url: Any, error: type[Exception]) -
         make_client(base_url=base_url)
 
 
+@pytest.mark.usefixtures("surface")
 def test_constructor_validates_polling_interval() -> None:
     with pytest.raises(ValueError, match="polling_interval"):
         make_client(polling_interval=-1)
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("settings", "error", "named"),
     [
@@ -151,16 +180,13 @@ def test_a_bad_header_value_is_named_by_type_only() -> None:
     assert "s3cret" not in str(caught.value) and "bytes" in str(caught.value)
 
 
+@pytest.mark.usefixtures("surface")
 def test_credential_scope_defaults_to_the_endpoint() -> None:
-    client = ArmClient(FakeCredential(), "sub", api_version=API, sdk_moniker="x/1")
+    client = make_client(credential=FakeCredential(), sdk_moniker="x/1")
     assert client.pipeline.auth is not None
     assert client.pipeline.auth.scopes == ("https://management.azure.com/.default",)
-    custom = ArmClient(
-        FakeCredential(),
-        "sub",
-        api_version=API,
-        sdk_moniker="x/1",
-        credential_scopes=["s/.default"],
+    custom = make_client(
+        credential=FakeCredential(), sdk_moniker="x/1", credential_scopes=["s/.default"]
     )
     assert custom.pipeline.auth is not None
     assert custom.pipeline.auth.scopes == ("s/.default",)
@@ -169,6 +195,7 @@ def test_credential_scope_defaults_to_the_endpoint() -> None:
 # --- format_url ------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("surface")
 def test_format_url_builds_the_arm_url() -> None:
     url = make_client().format_url(
         TEMPLATE, path_params(), {"$expand": "instanceView", "api-version": API}
@@ -180,15 +207,18 @@ def test_format_url_builds_the_arm_url() -> None:
     )
 
 
+@pytest.mark.usefixtures("surface")
 def test_format_url_drops_none_query_values() -> None:
     url = make_client().format_url(TEMPLATE, path_params(), {"$expand": None, "api-version": API})
     assert url.endswith("/runCommands/rc?api-version=2024-07-01")
 
 
+@pytest.mark.usefixtures("surface")
 def test_format_url_without_query() -> None:
     assert make_client().format_url("/x/{a}", (PathParam("a", "a", "b"),), {}) == f"{BASE}/x/b"
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("value", "error", "message"),
     [
@@ -209,6 +239,7 @@ def test_format_url_rejects_bad_path_values(
         make_client().format_url(TEMPLATE, path_params(value), {"api-version": API})
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("value", "encoded"),
     [
@@ -228,11 +259,13 @@ def test_format_url_encodes_path_values_whole(value: str, encoded: str) -> None:
     assert url == RESOURCE_URL.replace("/runCommands/rc?", f"/runCommands/{encoded}?")
 
 
+@pytest.mark.usefixtures("surface")
 def test_format_url_encodes_query_values() -> None:
     url = make_client().format_url("/x", (), {"$filter": "a eq 'b&c'", "api-version": API})
     assert url == f"{BASE}/x?$filter=a%20eq%20%27b%26c%27&api-version=2024-07-01"
 
 
+@pytest.mark.usefixtures("surface")
 def test_format_url_template_placeholder_without_param() -> None:
     with pytest.raises(ValueError, match="placeholder"):
         make_client().format_url("/x/{missing}", (), {})
@@ -277,11 +310,13 @@ class FakePipeline:
 
 
 def with_pipeline(pipeline: FakePipeline, **kwargs: Any) -> ArmClient:
-    client = make_client(**kwargs)
-    client.pipeline = pipeline  # type: ignore[assignment]
-    return client
+    """A client sending through ``pipeline``: the sync one, or the async one (behind
+    tests/surfaces.py's blocking facade) as the ``surface`` fixture says."""
+    made: ArmClient = with_scripted_pipeline(SURFACE["kind"], make_client(**kwargs), pipeline)
+    return made
 
 
+@pytest.mark.usefixtures("surface")
 def test_send_sets_json_headers_and_merges_caller_headers() -> None:
     pipeline = FakePipeline(Reply(200, {}), Reply(200, {}))
     client = with_pipeline(pipeline)
@@ -303,6 +338,7 @@ def test_send_sets_json_headers_and_merges_caller_headers() -> None:
     assert pipeline.timeouts == [None, 3.0]
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("status", "error"),
     [(404, ResourceNotFoundError), (409, ResourceExistsError), (400, HttpResponseError)],
@@ -333,15 +369,18 @@ def model(data: Any) -> dict[str, Any]:
     return {"name": data["name"]}
 
 
+@pytest.mark.usefixtures("surface")
 def test_deserialize_builds_the_model() -> None:
     assert make_client().deserialize(response_with(b'{"name": "rc"}'), model) == {"name": "rc"}
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize("body", [b"", b"   ", b"\r\n"])
 def test_deserialize_an_empty_body_is_none_as_in_azure_core(body: bytes) -> None:
     assert make_client().deserialize(response_with(body), model) is None
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
@@ -361,6 +400,7 @@ def test_deserialize_bad_bodies_are_decode_errors(body: bytes, problem: str) -> 
     assert "req-42" in text
 
 
+@pytest.mark.usefixtures("surface")
 def test_deserialize_model_errors_are_chained_decode_errors() -> None:
     with pytest.raises(DecodeError) as caught:
         make_client().deserialize(response_with(b'{"other": 1}'), model)
@@ -382,6 +422,7 @@ def test_deserialize_model_errors_are_chained_decode_errors() -> None:
         make_client().deserialize(response_with(b"[]"), attribute_error)
 
 
+@pytest.mark.usefixtures("surface")
 def test_decode_error_body_is_redacted_and_truncated() -> None:
     body = b'{"runAsPassword": "hunter2", "filler": "' + b"x" * 10000 + b'", broken'
     client = make_client(secret_fields=frozenset({"runAsPassword"}))
@@ -432,6 +473,7 @@ def begin_put(client: ArmClient, **kwargs: Any) -> LROPoller[dict[str, Any]]:
     )
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_headline_put() -> None:
     pipeline = headline_pipeline()
     poller = begin_put(with_pipeline(pipeline), options=RequestOptions(timeout=9.0))
@@ -448,6 +490,7 @@ def test_begin_lro_headline_put() -> None:
     assert pipeline.timeouts == [9.0] * 4  # per-call timeout applies to polls too
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_reuses_the_callers_request_id() -> None:
     pipeline = headline_pipeline()
     options = RequestOptions(headers={"X-MS-Client-Request-Id": "mine"})
@@ -455,6 +498,7 @@ def test_begin_lro_reuses_the_callers_request_id() -> None:
     assert pipeline.client_request_ids == ["mine"] * 4
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_rejects_unexpected_initial_status() -> None:
     pipeline = FakePipeline(Reply(202, None, {"Location": ASYNC_URL}))
     with pytest.raises(HttpResponseError, match="invalid status"):
@@ -462,6 +506,7 @@ def test_begin_lro_rejects_unexpected_initial_status() -> None:
     assert len(pipeline.requests) == 1
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_rejects_bad_final_state_via_before_sending() -> None:
     pipeline = headline_pipeline()
     with pytest.raises(ValueError, match="final_state_via"):
@@ -469,6 +514,7 @@ def test_begin_lro_rejects_bad_final_state_via_before_sending() -> None:
     assert pipeline.requests == []
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize("deadline", [-1, float("nan"), "soon"])
 def test_begin_lro_rejects_a_bad_deadline_before_sending(deadline: Any) -> None:
     pipeline = headline_pipeline()
@@ -477,6 +523,7 @@ def test_begin_lro_rejects_a_bad_deadline_before_sending(deadline: Any) -> None:
     assert pipeline.requests == []
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_delete_returns_none() -> None:
     pipeline = FakePipeline(Reply(202, None, {"Location": ASYNC_URL}), Reply(204, None))
     poller: LROPoller[None] = with_pipeline(pipeline).begin_lro(
@@ -493,6 +540,7 @@ def test_begin_lro_delete_returns_none() -> None:
     assert "Content-Type" not in pipeline.requests[0].headers
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_polling_false() -> None:
     pipeline = headline_pipeline()
     poller = begin_put(with_pipeline(pipeline), polling=False)
@@ -502,6 +550,7 @@ def test_begin_lro_polling_false() -> None:
     assert decode_continuation_token(poller.continuation_token()).operation_id == OP
 
 
+@pytest.mark.usefixtures("surface")
 def test_begin_lro_resumes_from_token_without_initial_request() -> None:
     first = headline_pipeline()
     poller = begin_put(with_pipeline(first))
@@ -532,6 +581,7 @@ def _token(**changes: Any) -> str:
     return encode_continuation_token(PollingState(**fields))
 
 
+@pytest.mark.usefixtures("surface")
 @pytest.mark.parametrize(
     ("token", "kwargs", "message"),
     [

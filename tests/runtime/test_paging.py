@@ -1,13 +1,15 @@
-"""``ItemPaged`` on its own, and ``ArmClient.paged`` over a scripted pipeline."""
+"""``ItemPaged`` on its own, and ``ArmClient.paged`` over a scripted pipeline; every test runs
+against the sync surface and the async one (``AsyncItemPaged``, ``AsyncArmClient.paged``)."""
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+from surfaces import SURFACES, make_pager, with_scripted_pipeline
 from vmss_runcommands.runtime.client import ArmClient
 from vmss_runcommands.runtime.exceptions import (
     DecodeError,
@@ -16,9 +18,23 @@ from vmss_runcommands.runtime.exceptions import (
     ServiceResponseError,
 )
 from vmss_runcommands.runtime.http import HttpRequest, HttpResponse
-from vmss_runcommands.runtime.paging import ItemPaged
 from vmss_runcommands.runtime.retry import RetryPolicy
 from vmss_runcommands.runtime.transport import Urllib3Transport
+
+SURFACE = {"kind": "sync"}
+
+
+@pytest.fixture(autouse=True, params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> Iterator[str]:
+    SURFACE["kind"] = request.param
+    yield request.param
+    SURFACE["kind"] = "sync"
+
+
+def ItemPaged(fetch: Any, **kwargs: Any) -> Any:
+    """``ItemPaged(fetch)``, or ``AsyncItemPaged`` over the same pages (see ``surface``)."""
+    return make_pager(SURFACE["kind"], fetch, **kwargs)
+
 
 BASE = "https://management.azure.com"
 LIST_URL = (
@@ -142,11 +158,16 @@ _TRANSPORT = Urllib3Transport()
 
 
 def make_client(pipeline: FakePipeline) -> ArmClient:
-    client = ArmClient(
-        None, "sub", api_version="2024-07-01", sdk_moniker="test/0.0.1", transport=_TRANSPORT
-    )
-    client.pipeline = pipeline  # type: ignore[assignment]
-    return client
+    if SURFACE["kind"] == "sync":
+        client: Any = ArmClient(
+            None, "sub", api_version="2024-07-01", sdk_moniker="test/0.0.1", transport=_TRANSPORT
+        )
+    else:
+        from vmss_runcommands.runtime.aio.client import AsyncArmClient
+
+        client = AsyncArmClient(None, "sub", api_version="2024-07-01", sdk_moniker="test/0.0.1")
+    made: ArmClient = with_scripted_pipeline(SURFACE["kind"], client, pipeline)
+    return made
 
 
 def item(data: Any) -> str:

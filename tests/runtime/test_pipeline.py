@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import logging
@@ -7,9 +8,10 @@ import platform
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pytest
+from surfaces import SURFACES, AsyncCredential
 from vmss_runcommands.runtime import pipeline as pipeline_module
 from vmss_runcommands.runtime.auth import BearerTokenPolicy
 from vmss_runcommands.runtime.exceptions import ServiceRequestError, map_error
@@ -53,12 +55,46 @@ def credential() -> FakeCredential:
     return FakeCredential()
 
 
-@pytest.fixture
-def pipeline(credential: FakeCredential) -> Iterator[Pipeline]:
-    transport = Urllib3Transport(retry_policy=RetryPolicy.no_retries(), proxies_from_env=False)
-    auth = BearerTokenPolicy(credential, "https://management.azure.com/.default")
-    yield Pipeline(transport, auth=auth, user_agent="test-agent/1.0", secret_fields=SECRETS)
-    transport.close()
+class AwaitedPipeline:
+    """``AsyncPipeline`` with the sync pipeline's ``run``, awaited to its end on ``loop``."""
+
+    def __init__(self, inner: Any, loop: asyncio.AbstractEventLoop) -> None:
+        object.__setattr__(self, "inner", inner)
+        object.__setattr__(self, "loop", loop)
+
+    def run(self, request: HttpRequest, **kwargs: Any) -> Any:
+        return self.loop.run_until_complete(self.inner.run(request, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.inner, name, value)
+
+
+@pytest.fixture(params=SURFACES)
+def pipeline(request: pytest.FixtureRequest, credential: FakeCredential) -> Iterator[Pipeline]:
+    """``Pipeline`` over urllib3, or ``AsyncPipeline`` over aiohttp (awaited), the same way."""
+    scope = "https://management.azure.com/.default"
+    if request.param == "sync":
+        transport = Urllib3Transport(retry_policy=RetryPolicy.no_retries(), proxies_from_env=False)
+        auth = BearerTokenPolicy(credential, scope)
+        yield Pipeline(transport, auth=auth, user_agent="test-agent/1.0", secret_fields=SECRETS)
+        transport.close()
+        return
+    from vmss_runcommands.runtime.aio.auth import AsyncBearerTokenPolicy
+    from vmss_runcommands.runtime.aio.pipeline import AsyncPipeline
+    from vmss_runcommands.runtime.aio.transport import AiohttpTransport
+
+    loop = asyncio.new_event_loop()
+    aio_transport = AiohttpTransport(retry_policy=RetryPolicy.no_retries())
+    aio_auth = AsyncBearerTokenPolicy(AsyncCredential(credential), scope)
+    awaited = AsyncPipeline(
+        aio_transport, auth=aio_auth, user_agent="test-agent/1.0", secret_fields=SECRETS
+    )
+    yield cast(Pipeline, AwaitedPipeline(awaited, loop))
+    loop.run_until_complete(aio_transport.close())
+    loop.close()
 
 
 def run_command_body() -> bytes:

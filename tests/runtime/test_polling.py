@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from surfaces import SURFACES, AwaitedPipeline, BlockingPoller, shared_loop
 from vmss_runcommands.runtime.exceptions import (
     AzureError,
     DecodeError,
@@ -152,13 +154,45 @@ def make_poller(
         final_state_via=final_state_via,
         describe_failure=describe_failure,
     )
+    if SURFACE["kind"] == "async":
+        return cast(
+            LROPoller[Any],
+            async_poller(
+                method.core, pipeline, clock, polling_interval=polling_interval, **poller_kwargs
+            ),
+        )
     return LROPoller(
         method, polling_interval=polling_interval, sleep=clock.sleep, clock=clock, **poller_kwargs
     )
 
 
+def async_poller(core: Any, pipeline: FakePipeline, clock: FakeClock, **kwargs: Any) -> Any:
+    """An ``AsyncLROPoller`` over ``core``, the same pipeline and fake time, used through
+    tests/surfaces.py's blocking facade."""
+    from vmss_runcommands.runtime.aio.polling import AsyncLROPoller
+
+    async def sleep(seconds: float) -> None:
+        clock.sleep(seconds)
+
+    poller = AsyncLROPoller(
+        core, pipeline=AwaitedPipeline(pipeline), sleep=sleep, clock=clock, **kwargs
+    )
+    return BlockingPoller(poller, shared_loop())
+
+
+SURFACE = {"kind": "sync"}
+
+
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The sync ``LROPoller``, or ``AsyncLROPoller`` over the same core (``make_poller``)."""
+    SURFACE["kind"] = request.param
+    yield request.param
+    SURFACE["kind"] = "sync"
+
+
 @pytest.fixture
-def clock() -> FakeClock:
+def clock(surface: str) -> FakeClock:
     return FakeClock()
 
 
@@ -212,7 +246,8 @@ def test_algorithm_precedence(
     pipeline = FakePipeline(Reply(202, {"status": "InProgress"}, {"Location": LOCATION_URL}))
     poller = make_poller(initial(202, None, headers, method=method), pipeline, clock)
     assert poller.polling_method().state.algorithm == expected_algorithm
-    poller.done()
+    with contextlib.suppress(PollingTimeoutError):
+        poller.wait(timeout=1)  # the one poll due now, and no other (the next is in 5 s)
     assert pipeline.urls[:1] == ([first_poll] if first_poll else [])
 
 
@@ -460,6 +495,9 @@ def test_delete_has_no_final_get_and_returns_none(clock: FakeClock) -> None:
     assert pipeline.urls == [ASYNC_URL, ASYNC_URL]
 
 
+# done() performs a due step on the sync poller only; the async one's done() only looks,
+# as azure-core's AsyncLROPoller.done() does.
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
 def test_delete_finished_at_once(clock: FakeClock) -> None:
     pipeline = FakePipeline()
     poller = make_poller(initial(204, None, method="DELETE"), pipeline, clock, deserialize=None)
@@ -718,6 +756,9 @@ def test_overall_deadline(clock: FakeClock) -> None:
     assert len(pipeline.requests) == 4  # t=0, 10, 20, 30
 
 
+# done() performs a due step on the sync poller only; the async one's done() only looks,
+# as azure-core's AsyncLROPoller.done() does.
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
 def test_done_is_non_blocking_and_polls_at_most_once_when_due(clock: FakeClock) -> None:
     pipeline = FakePipeline(
         Reply(200, {"status": "InProgress"}),
@@ -751,6 +792,8 @@ def test_polling_false_body_algorithm_status_is_provisioning_state(clock: FakeCl
     assert poller.status() == "Creating"
 
 
+# Done callbacks belong to the sync poller (azure-core's AsyncLROPoller has none).
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
 def test_done_callbacks(clock: FakeClock) -> None:
     pipeline = FakePipeline(Reply(200, {"status": "Succeeded"}), Reply(200, resource("Succeeded")))
     poller = make_poller(initial(201, None, {"Azure-AsyncOperation": ASYNC_URL}), pipeline, clock)

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from email.utils import formatdate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from surfaces import SURFACES, make_transport
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
@@ -180,12 +182,29 @@ def test_compute_sleep_prefers_server_wait_on_429_only() -> None:
 # -- against a real local server --------------------------------------------------------------
 
 
+SURFACE = {"kind": "sync"}
+
+
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The wire tests below run against ``Urllib3Transport`` and ``AiohttpTransport``."""
+    SURFACE["kind"] = request.param
+    yield request.param
+    SURFACE["kind"] = "sync"
+
+
+def transport_for(**kwargs: Any) -> Urllib3Transport:
+    made: Urllib3Transport = make_transport(SURFACE["kind"], **kwargs)
+    return made
+
+
 def send(server: ScriptedServer, rules: RetryPolicy, method: str = "GET") -> int:
-    with Urllib3Transport(retry_policy=rules, proxies_from_env=False) as transport:
+    with transport_for(retry_policy=rules) as transport:
         request = HttpRequest(method, f"{server.url}/resource?api-version=1", body=b"{}")
         return transport.send(request).status_code
 
 
+@pytest.mark.usefixtures("surface")
 def test_500s_then_200_is_retried_with_backoff(server: ScriptedServer) -> None:
     rules, sleep = policy()
     server.reply(500, times=3)
@@ -195,6 +214,7 @@ def test_500s_then_200_is_retried_with_backoff(server: ScriptedServer) -> None:
     assert sleep.calls == [pytest.approx(1.6), pytest.approx(3.2)]
 
 
+@pytest.mark.usefixtures("surface")
 def test_status_retries_exhausted_returns_the_last_response(server: ScriptedServer) -> None:
     rules, _ = policy()
     server.reply(500, times=5)
@@ -202,15 +222,17 @@ def test_status_retries_exhausted_returns_the_last_response(server: ScriptedServ
     assert len(server.requests) == 4  # first attempt + 3 status retries
 
 
+@pytest.mark.usefixtures("surface")
 def test_same_client_request_id_on_every_attempt(server: ScriptedServer) -> None:
     rules, _ = policy()
     server.reply(503)
-    with Urllib3Transport(retry_policy=rules, proxies_from_env=False) as transport:
+    with transport_for(retry_policy=rules) as transport:
         request = HttpRequest("GET", server.url, headers={"x-ms-client-request-id": "abc"})
         assert transport.send(request).status_code == 200
     assert [r.headers["x-ms-client-request-id"] for r in server.requests] == ["abc", "abc"]
 
 
+@pytest.mark.usefixtures("surface")
 def test_post_is_not_retried_on_502(server: ScriptedServer) -> None:
     rules, _ = policy()
     server.reply(502, times=2)
@@ -218,6 +240,7 @@ def test_post_is_not_retried_on_502(server: ScriptedServer) -> None:
     assert len(server.requests) == 1
 
 
+@pytest.mark.usefixtures("surface")
 def test_post_is_retried_on_503(server: ScriptedServer) -> None:
     rules, _ = policy()
     server.reply(503)
@@ -226,6 +249,7 @@ def test_post_is_retried_on_503(server: ScriptedServer) -> None:
     assert server.requests[1].body == b"{}"
 
 
+@pytest.mark.usefixtures("surface")
 def test_429_with_retry_after_zero_is_retried(server: ScriptedServer) -> None:
     rules, sleep = policy()
     server.reply(429, headers={"Retry-After": "0"})
@@ -234,6 +258,7 @@ def test_429_with_retry_after_zero_is_retried(server: ScriptedServer) -> None:
     assert sleep.calls == []
 
 
+@pytest.mark.usefixtures("surface")
 def test_409_with_retry_after_is_not_retried(server: ScriptedServer) -> None:
     rules, sleep = policy()
     server.reply(409, b'{"error":{"code":"Conflict","message":"busy"}}', {"Retry-After": "1"})
@@ -242,6 +267,7 @@ def test_409_with_retry_after_is_not_retried(server: ScriptedServer) -> None:
     assert sleep.calls == []
 
 
+@pytest.mark.usefixtures("surface")
 def test_long_retry_after_is_capped_and_warned_about(
     server: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -256,6 +282,7 @@ def test_long_retry_after_is_capped_and_warned_about(
     assert "api-version=1" in warnings[0].getMessage()
 
 
+@pytest.mark.usefixtures("surface")
 def test_retry_after_ms_header_is_used(server: ScriptedServer) -> None:
     rules, sleep = policy()
     server.reply(503, headers={"x-ms-retry-after-ms": "1500"})
@@ -263,6 +290,7 @@ def test_retry_after_ms_header_is_used(server: ScriptedServer) -> None:
     assert sleep.calls == [1.5]
 
 
+@pytest.mark.usefixtures("surface")
 def test_no_retries_makes_one_attempt(server: ScriptedServer) -> None:
     server.reply(503)
     rules = RetryPolicy.no_retries()
@@ -270,10 +298,11 @@ def test_no_retries_makes_one_attempt(server: ScriptedServer) -> None:
     assert len(server.requests) == 1
 
 
+@pytest.mark.usefixtures("surface")
 def test_read_timeouts_are_retried_for_idempotent_methods_only(server: ScriptedServer) -> None:
     rules, _ = policy(read=1)
     server.reply(200, delay=0.5, times=2)
-    with Urllib3Transport(retry_policy=rules, read_timeout=0.15, proxies_from_env=False) as t:
+    with transport_for(retry_policy=rules, read_timeout=0.15) as t:
         with pytest.raises(ServiceResponseTimeoutError):
             t.send(HttpRequest("GET", server.url))
         assert len(server.requests) == 2
@@ -283,6 +312,7 @@ def test_read_timeouts_are_retried_for_idempotent_methods_only(server: ScriptedS
         assert len(server.requests) == 3
 
 
+@pytest.mark.usefixtures("surface")
 def test_every_retry_is_logged_at_info_without_query_values(
     server: ScriptedServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -290,7 +320,7 @@ def test_every_retry_is_logged_at_info_without_query_values(
     server.reply(500, times=2)
     with (
         caplog.at_level(logging.INFO, logger="vmss_runcommands"),
-        Urllib3Transport(retry_policy=rules, proxies_from_env=False) as transport,
+        transport_for(retry_policy=rules) as transport,
     ):
         transport.send(HttpRequest("GET", f"{server.url}/x?api-version=1&sig=s3cret"))
     lines = [r.getMessage() for r in caplog.records if r.name == "vmss_runcommands"]

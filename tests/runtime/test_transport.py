@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import urllib3
+from surfaces import SURFACES, make_transport
 from urllib3 import exceptions as urllib3_errors
 from vmss_runcommands.runtime.exceptions import (
     ServiceRequestError,
@@ -27,11 +28,20 @@ if TYPE_CHECKING:
 NO_RETRIES = RetryPolicy.no_retries()
 
 
-def test_sends_method_headers_and_body_and_reads_everything(server: ScriptedServer) -> None:
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> str:
+    """Tests taking it run against ``Urllib3Transport`` and ``AiohttpTransport``."""
+    kind: str = request.param
+    return kind
+
+
+def test_sends_method_headers_and_body_and_reads_everything(
+    server: ScriptedServer, surface: str
+) -> None:
     server.reply(
         201, b'{"name": "rc"}', {"X-Ms-Request-Id": "rid", "Content-Type": "application/json"}
     )
-    with Urllib3Transport(proxies_from_env=False) as transport:
+    with make_transport(surface) as transport:
         request = HttpRequest(
             "PUT",
             f"{server.url}/runCommands/rc?api-version=2024-07-01",
@@ -60,45 +70,44 @@ def test_connections_are_reused_from_one_pool(server: ScriptedServer) -> None:
         assert pool.num_connections == 1  # and one keep-alive connection in it
 
 
-def test_tls_is_verified_by_default(tls_server: TlsServer) -> None:
+def test_tls_is_verified_by_default(tls_server: TlsServer, surface: str) -> None:
     with (
-        Urllib3Transport(retry_policy=NO_RETRIES, proxies_from_env=False) as transport,
+        make_transport(surface, retry_policy=NO_RETRIES) as transport,
         pytest.raises(ServiceRequestError) as caught,
     ):
         transport.send(HttpRequest("GET", tls_server.server.url))
-    assert isinstance(caught.value.inner_exception, urllib3_errors.SSLError)
-    assert "CERTIFICATE_VERIFY_FAILED" in caught.value.message
+    if surface == "sync":
+        assert isinstance(caught.value.inner_exception, urllib3_errors.SSLError)
+        assert "CERTIFICATE_VERIFY_FAILED" in caught.value.message
     assert tls_server.server.requests == []
 
 
-def test_tls_with_a_ca_bundle_path_succeeds(tls_server: TlsServer) -> None:
+def test_tls_with_a_ca_bundle_path_succeeds(tls_server: TlsServer, surface: str) -> None:
     tls_server.server.reply(200, b"{}")
-    with Urllib3Transport(
-        connection_verify=str(tls_server.ca_path), proxies_from_env=False
-    ) as transport:
+    with make_transport(surface, connection_verify=str(tls_server.ca_path)) as transport:
         assert transport.send(HttpRequest("GET", tls_server.server.url)).status_code == 200
         # The hostname is checked too: the certificate names 127.0.0.1 and localhost only.
         localhost = tls_server.server.url.replace("127.0.0.1", "localhost")
         assert transport.send(HttpRequest("GET", localhost)).status_code == 200
 
 
-def test_tls_under_a_wall_clock_limit_reads_whole_responses(tls_server: TlsServer) -> None:
+def test_tls_under_a_wall_clock_limit_reads_whole_responses(
+    tls_server: TlsServer, surface: str
+) -> None:
     # The call's limit wraps the TLS socket's reads; answers must still arrive whole, again
     # and again over the same pooled connection.
     body = b'{"a": "' + b"x" * 200_000 + b'"}'
-    with Urllib3Transport(
-        connection_verify=str(tls_server.ca_path), proxies_from_env=False
-    ) as transport:
+    with make_transport(surface, connection_verify=str(tls_server.ca_path)) as transport:
         for _ in range(3):
             tls_server.server.reply(200, body)
             response = transport.send(HttpRequest("GET", tls_server.server.url), timeout=5.0)
             assert response.body == body
 
 
-def test_tls_verification_can_be_disabled(tls_server: TlsServer) -> None:
+def test_tls_verification_can_be_disabled(tls_server: TlsServer, surface: str) -> None:
     with (
         warnings.catch_warnings(),
-        Urllib3Transport(connection_verify=False, proxies_from_env=False) as transport,
+        make_transport(surface, connection_verify=False) as transport,
     ):
         warnings.simplefilter("ignore", urllib3_errors.InsecureRequestWarning)
         assert transport.send(HttpRequest("GET", tls_server.server.url)).status_code == 200
@@ -138,12 +147,12 @@ def test_read_timeout_is_a_service_response_timeout(server: ScriptedServer) -> N
     assert isinstance(caught.value.inner_exception, urllib3_errors.ReadTimeoutError)
 
 
-def test_per_call_timeout_and_retry_policy_override(server: ScriptedServer) -> None:
+def test_per_call_timeout_and_retry_policy_override(server: ScriptedServer, surface: str) -> None:
     # The answer comes well after the call's limit, and the limit is long enough that a busy
     # machine still connects within it: the timeout must be the response's, not the connect's.
     server.reply(200, delay=2.0)
     server.reply(503)
-    with Urllib3Transport(read_timeout=30.0, proxies_from_env=False) as transport:
+    with make_transport(surface, read_timeout=30.0) as transport:
         with pytest.raises(ServiceResponseTimeoutError):
             transport.send(HttpRequest("GET", server.url), timeout=0.5, retry_policy=NO_RETRIES)
         assert (

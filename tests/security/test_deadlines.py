@@ -147,10 +147,6 @@ def test_a_caller_supplied_pool_still_gets_a_wall_clock_bound_on_the_body(
     assert _elapsed_since(started) < LIMIT + SLACK
 
 
-# Sync only for now: aiohttp bounds each read by read_timeout and an attempt by
-# connection_timeout + read_timeout, with no limit that starts once connected (a known gap of
-# the async driver; a call timeout= bounds both drivers the same way).
-@pytest.mark.parametrize("surface", ["sync"], indirect=True)
 def test_without_a_call_timeout_the_read_timeout_bounds_the_whole_answer(
     good: HostileServer,
 ) -> None:

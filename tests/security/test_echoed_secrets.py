@@ -12,7 +12,9 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 
+import hostile
 import pytest
+import surfaces
 from hostile import TOKEN, FakeCredential, HostileServer, Request, response_bytes
 from vmss_runcommands import AzureError, HttpResponseError, RunCommandsClient
 from vmss_runcommands.models import (
@@ -42,13 +44,29 @@ def command() -> VirtualMachineRunCommand:
 
 
 def client_for(server: HostileServer) -> RunCommandsClient:
-    return RunCommandsClient(
+    """The sync or the async client (behind tests/surfaces.py's facade), as the ``surface``
+    fixture says."""
+    client: RunCommandsClient = surfaces.make_client(
+        hostile.SURFACE["kind"],
         FakeCredential(),
         "sub",
         base_url=server.base_url,
         retry_policy=RetryPolicy.no_retries(),
         polling_interval=0,
     )
+    CLIENTS.append(client)
+    return client
+
+
+CLIENTS: list[RunCommandsClient] = []
+
+
+@pytest.fixture
+def on_both(surface: str) -> Iterator[str]:
+    """Runs a test against the sync and the async client; closes what it made."""
+    yield surface
+    while CLIENTS:
+        CLIENTS.pop().close()
 
 
 def everything_shown(error: BaseException) -> str:
@@ -86,6 +104,7 @@ def echoing(status: int) -> Callable[[socket.socket, Request], None]:
 
 
 @pytest.mark.parametrize("status", [400, 401, 404, 409, 500])
+@pytest.mark.usefixtures("on_both")
 def test_an_error_echoing_the_request_shows_none_of_its_secrets(
     status: int, good: HostileServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -102,6 +121,7 @@ def test_an_error_echoing_the_request_shows_none_of_its_secrets(
     assert "Response body" in caplog.text  # the body was logged, masked
 
 
+@pytest.mark.usefixtures("on_both")
 def test_an_error_that_is_not_arm_json_is_masked_too(good: HostileServer) -> None:
     def handle(conn: socket.socket, request: Request) -> None:
         seen = f"{request.header('authorization')} {PROTECTED}".encode()
@@ -116,6 +136,7 @@ def test_an_error_that_is_not_arm_json_is_masked_too(good: HostileServer) -> Non
     assert_no_secret(everything_shown(caught.value))
 
 
+@pytest.mark.usefixtures("on_both")
 def test_a_failed_operation_echoing_the_first_request_shows_none_of_its_secrets(
     good: HostileServer,
 ) -> None:
@@ -158,9 +179,16 @@ def _chain(error: BaseException | None) -> Iterator[BaseException]:
         error = error.__cause__ or error.__context__
 
 
+async def _send_async(url: str) -> None:
+    from vmss_runcommands.runtime.aio.transport import AiohttpTransport
+
+    async with AiohttpTransport(read_timeout=0.5) as transport:
+        await transport.send(HttpRequest("GET", url), retry_policy=RetryPolicy(total=1))
+
+
 @pytest.mark.parametrize("answer", ["cut", "slow"])
 def test_a_failed_request_to_a_signed_url_keeps_the_signature_out_of_the_chain(
-    answer: str, good: HostileServer
+    answer: str, good: HostileServer, surface: str
 ) -> None:
     def handle(conn: socket.socket, request: Request) -> None:
         if answer == "slow":
@@ -169,37 +197,13 @@ def test_a_failed_request_to_a_signed_url_keeps_the_signature_out_of_the_chain(
 
     good.handler = handle
     url = f"{good.base_url}/operations/1?api-version=2024-11-01&sig={SIG}&s={SIG}"
-    transport = Urllib3Transport(read_timeout=0.5, proxies_from_env=False)
-    with transport, pytest.raises(AzureError) as caught:
-        transport.send(HttpRequest("GET", url), retry_policy=RetryPolicy(total=1))
+    with pytest.raises(AzureError) as caught:
+        if surface == "sync":
+            with Urllib3Transport(read_timeout=0.5, proxies_from_env=False) as transport:
+                transport.send(HttpRequest("GET", url), retry_policy=RetryPolicy(total=1))
+        else:
+            asyncio.run(_send_async(url))
     shown = "".join(traceback.format_exception(caught.value))
     shown += "".join(f"{error!r} {error}" for error in _chain(caught.value))
     assert "operations/1" in shown  # the failure still says where
     assert SIG not in shown
-
-
-class _AsyncCredential:
-    async def get_token(self, *scopes: str, **kwargs: object) -> object:
-        return FakeCredential().get_token(*scopes)
-
-
-def test_the_async_client_masks_an_echoed_request_too(good: HostileServer) -> None:
-    from vmss_runcommands.aio import RunCommandsClient as AsyncClient
-
-    good.handler = echoing(400)
-
-    async def create() -> None:
-        async with AsyncClient(
-            _AsyncCredential(),
-            "sub",
-            base_url=good.base_url,
-            retry_policy=RetryPolicy.no_retries(),
-            polling_interval=0,
-        ) as client:
-            ops = client.virtual_machine_scale_set_vm_run_commands
-            await ops.begin_create_or_update("rg", "ss", "0", "rc", command())
-
-    with pytest.raises(HttpResponseError) as caught:
-        asyncio.run(create())
-    assert "cannot accept" in str(caught.value)
-    assert_no_secret(everything_shown(caught.value))

@@ -6,10 +6,10 @@ from collections.abc import Iterator, Sequence
 
 import pytest
 from lro_script_server import Reply, ScriptServer, arm_client, script_server
+from surfaces import SURFACES, make_pager, unwrap
 from vmss_runcommands.runtime.exceptions import ServiceResponseError
 from vmss_runcommands.runtime.paging import (
     DEFAULT_MAX_EMPTY_PAGES,
-    ItemPaged,
     TooManyEmptyPagesError,
 )
 
@@ -35,14 +35,17 @@ def server() -> Iterator[ScriptServer]:
         yield running
 
 
-def test_endless_empty_pages_from_a_server_stop_at_the_default_bound(server: ScriptServer) -> None:
+@pytest.mark.parametrize("surface", SURFACES)
+def test_endless_empty_pages_from_a_server_stop_at_the_default_bound(
+    server: ScriptServer, surface: str
+) -> None:
     server.reply(
         *(
             Reply(200, {"value": [], "nextLink": "{base}" + LIST + f"?page={n}"})
             for n in range(DEFAULT_MAX_EMPTY_PAGES + 20)
         )
     )
-    client = arm_client(server, api_version="1")
+    client = arm_client(server, surface, api_version="1")
     with client:
         pages = client.paged(client.base_url + LIST + "?api-version=1", item_from_dict=dict)
         with pytest.raises(TooManyEmptyPagesError) as caught:
@@ -55,31 +58,34 @@ def test_endless_empty_pages_from_a_server_stop_at_the_default_bound(server: Scr
     assert error.continuation_token.endswith("page=49")
 
 
+@pytest.mark.parametrize("surface", SURFACES)
 @pytest.mark.parametrize("limit", [1, 3, 7])
-def test_the_bound_is_configurable_per_list(limit: int) -> None:
+def test_the_bound_is_configurable_per_list(limit: int, surface: str) -> None:
     fetch = Endless()
-    pages = ItemPaged(fetch)
-    pages.max_empty_pages = limit
+    pages = make_pager(surface, fetch)
+    unwrap(pages).max_empty_pages = limit
     with pytest.raises(TooManyEmptyPagesError):
         list(pages)
     assert fetch.calls == limit
     fetch = Endless()
     with pytest.raises(TooManyEmptyPagesError):
-        for _ in ItemPaged(fetch).by_page(max_empty_pages=limit):
+        for _ in make_pager(surface, fetch).by_page(max_empty_pages=limit):
             pass
     assert fetch.calls == limit
 
 
-def test_items_reset_the_count_and_are_all_delivered_first() -> None:
+@pytest.mark.parametrize("surface", SURFACES)
+def test_items_reset_the_count_and_are_all_delivered_first(surface: str) -> None:
     fetch = Endless(first_items=[1, 2])
     seen: list[int] = []
     with pytest.raises(TooManyEmptyPagesError):
-        seen.extend(ItemPaged(fetch, max_empty_pages=4))
+        seen.extend(make_pager(surface, fetch, max_empty_pages=4))
     assert seen == [1, 2]
     assert fetch.calls == 5  # the page with items, then four empty ones
 
 
-def test_a_few_empty_pages_on_the_way_are_fine() -> None:
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_few_empty_pages_on_the_way_are_fine(surface: str) -> None:
     pages = {
         None: ([], "a"),
         "a": ([], "b"),
@@ -87,12 +93,13 @@ def test_a_few_empty_pages_on_the_way_are_fine() -> None:
         "c": ([], "d"),
         "d": ([], None),
     }
-    assert list(ItemPaged(lambda link: pages[link], max_empty_pages=3)) == [1]
+    assert list(make_pager(surface, lambda link: pages[link], max_empty_pages=3)) == [1]
 
 
-def test_the_error_token_carries_on_where_it_stopped() -> None:
+@pytest.mark.parametrize("surface", SURFACES)
+def test_the_error_token_carries_on_where_it_stopped(surface: str) -> None:
     fetch = Endless()
-    pages = ItemPaged(fetch, max_empty_pages=2)
+    pages = make_pager(surface, fetch, max_empty_pages=2)
     with pytest.raises(TooManyEmptyPagesError) as caught:
         list(pages)
     resumed = pages.by_page(caught.value.continuation_token, max_empty_pages=1)
@@ -101,10 +108,11 @@ def test_the_error_token_carries_on_where_it_stopped() -> None:
     assert fetch.calls == 3
 
 
+@pytest.mark.parametrize("surface", SURFACES)
 @pytest.mark.parametrize(("value", "error"), [(0, ValueError), (-1, ValueError), (2.5, TypeError)])
-def test_a_bad_bound_is_refused(value: object, error: type[Exception]) -> None:
+def test_a_bad_bound_is_refused(value: object, error: type[Exception], surface: str) -> None:
     with pytest.raises(error, match="max_empty_pages"):
-        ItemPaged(Endless(), max_empty_pages=value)  # type: ignore[arg-type]
+        make_pager(surface, Endless(), max_empty_pages=value)
 
 
 def test_the_error_is_importable_with_the_others() -> None:

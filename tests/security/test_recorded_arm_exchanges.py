@@ -11,8 +11,10 @@ import json
 import socket
 from collections.abc import Iterator
 
+import hostile
 import pytest
 from hostile import FakeCredential, HostileServer, Request
+from surfaces import make_client
 from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.models import (
     VirtualMachineRunCommand,
@@ -20,6 +22,8 @@ from vmss_runcommands.models import (
     VirtualMachineRunCommandUpdate,
 )
 from vmss_runcommands.runtime.retry import RetryPolicy
+
+pytestmark = pytest.mark.usefixtures("surface")
 
 RC_PATH = (
     "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/ss"
@@ -107,7 +111,10 @@ def arm() -> Iterator[HostileServer]:
 
 
 def client_for(server: HostileServer) -> RunCommandsClient:
-    return RunCommandsClient(
+    """The sync or the async client (behind tests/surfaces.py's facade), as the ``surface``
+    fixture says; every exchange here is replayed against both."""
+    return make_client(
+        hostile.SURFACE["kind"],
         FakeCredential(),
         "sub",
         base_url=server.base_url,

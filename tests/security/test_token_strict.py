@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from surfaces import SURFACES, make_arm_client
 from vmss_runcommands.runtime.client import ArmClient
 from vmss_runcommands.runtime.polling import (
     PollingState,
@@ -19,10 +20,19 @@ OP = "Things_CreateOrUpdate"
 _TRANSPORT = Urllib3Transport()
 
 
-def client(api_version: str) -> ArmClient:
-    return ArmClient(
-        None, "sub", api_version=api_version, sdk_moniker="test/0", transport=_TRANSPORT
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> str:
+    kind: str = request.param
+    return kind
+
+
+def client(api_version: str, surface: str = "sync") -> ArmClient:
+    """The sync ``ArmClient`` or the async one behind tests/surfaces.py's facade."""
+    transport = {"transport": _TRANSPORT} if surface == "sync" else {}
+    made: ArmClient = make_arm_client(
+        surface, None, "sub", api_version=api_version, sdk_moniker="test/0", **transport
     )
+    return made
 
 
 def token(api_version: str) -> str:
@@ -53,26 +63,26 @@ def resume(made: ArmClient, continuation_token: str) -> object:
     )
 
 
-def test_a_token_of_another_api_version_is_refused_naming_both() -> None:
+def test_a_token_of_another_api_version_is_refused_naming_both(surface: str) -> None:
     with pytest.raises(ValueError) as caught:
-        resume(client("2025-01-01"), token("2024-07-01"))
+        resume(client("2025-01-01", surface), token("2024-07-01"))
     message = str(caught.value)
     assert "'2024-07-01'" in message and "'2025-01-01'" in message
 
 
-def test_a_token_of_the_same_api_version_is_accepted() -> None:
-    poller = resume(client("2024-07-01"), token("2024-07-01"))
+def test_a_token_of_the_same_api_version_is_accepted(surface: str) -> None:
+    poller = resume(client("2024-07-01", surface), token("2024-07-01"))
     assert poller.status() == "InProgress"  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("depth", [2_000, 6_000])  # 6,000 still fits the length limit
-def test_a_token_of_deeply_nested_json_is_a_value_error(depth: int) -> None:
+def test_a_token_of_deeply_nested_json_is_a_value_error(depth: int, surface: str) -> None:
     raw = b"[" * depth + b"]" * depth
     nested = base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
     with pytest.raises(ValueError, match="nested too deeply"):
         decode_continuation_token(nested)
     with pytest.raises(ValueError, match="nested too deeply"):
-        resume(client("2024-07-01"), nested)
+        resume(client("2024-07-01", surface), nested)
 
 
 def test_a_token_nested_deeply_inside_a_valid_envelope_is_a_value_error() -> None:

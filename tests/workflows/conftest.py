@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from scripted_executor import scripted
+from surfaces import SURFACES
 from vmss_runcommands import RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 
@@ -25,3 +26,10 @@ def client(emulator: ArmEmulator) -> Iterator[RunCommandsClient]:
         polling_interval=0,
     ) as c:
         yield c
+
+
+@pytest.fixture(params=SURFACES)
+def surface(request: pytest.FixtureRequest) -> str:
+    """``sync`` or ``async``, for the tests whose workflow has both forms."""
+    kind: str = request.param
+    return kind

@@ -1,22 +1,46 @@
-"""run_and_wait against the emulator: results, failures as results, timeouts, resuming."""
+"""run_and_wait against the emulator: results, failures as results, timeouts, resuming.
+
+Tests taking the ``client`` fixture run with the sync client and ``workflows.run_and_wait``,
+and with the async client and ``workflows.aio.run_and_wait`` (tests/surfaces.py).
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from scripted_executor import scripted
+from surfaces import BlockingClient, emulator_client
 from vmss_runcommands import ResourceExistsError, RunCommandsClient
 from vmss_runcommands.emulator import ArmEmulator
 from vmss_runcommands.models import VirtualMachineRunCommandUpdate
 from vmss_runcommands.workflows import (
     RunCommandFailedError,
+    RunResult,
     RunStatus,
     RunTimeoutError,
-    run_and_wait,
 )
+from vmss_runcommands.workflows import run_and_wait as run_and_wait_sync
 from vmss_runcommands.workflows.run import RunWaiter
 from workflow_scripts import RG, SECRET, VMSS, body
+
+
+@pytest.fixture
+def client(emulator: ArmEmulator, surface: str) -> Iterator[RunCommandsClient]:
+    with emulator_client(surface, emulator) as made:
+        yield made
+
+
+def run_and_wait(client: Any, *args: Any, **kwargs: Any) -> RunResult:
+    """The sync workflow on a sync client; the asyncio one, awaited, on the async client."""
+    if isinstance(client, BlockingClient):
+        from vmss_runcommands.workflows import aio
+
+        result: RunResult = client.run(aio.run_and_wait(client.inner, *args, **kwargs))
+        return result
+    return run_and_wait_sync(client, *args, **kwargs)
 
 
 def test_a_finished_script_comes_back_with_its_output_exit_code_and_times(
