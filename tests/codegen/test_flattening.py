@@ -8,10 +8,6 @@ import asyncio
 import importlib
 import inspect
 import json
-import shutil
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,9 +17,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import vmss_runcommands.runtime
 from flatten_fixture import API_VERSION, write_spec
+from generated_package import assert_mypy_strict, imported_package
 from recording_server import FakeCredential, RecordingServer
-
-from codegen.generate import render_tree
 
 RUNTIME = Path(vmss_runcommands.runtime.__file__).parent
 MODULE = "v" + API_VERSION.replace("-", "_")
@@ -32,17 +27,8 @@ MODULE = "v" + API_VERSION.replace("-", "_")
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("flatten")
-    name = f"flat_{uuid.uuid4().hex[:8]}"
-    render_tree(write_spec(root / "spec"), root / "out" / name)
-    shutil.copytree(
-        RUNTIME, root / "out" / name / "runtime", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    sys.path.insert(0, str(root / "out"))
-    try:
-        importlib.invalidate_caches()
-        yield importlib.import_module(name)
-    finally:
-        sys.path.remove(str(root / "out"))
+    with imported_package(write_spec(root / "spec"), root / "out", "flat") as package:
+        yield package
 
 
 @pytest.fixture(scope="module")
@@ -71,18 +57,7 @@ def _sent(server: RecordingServer) -> Any:
 
 
 def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
-    out = Path(package.__file__ or "").parent.parent
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
-            *("--cache-dir", str(tmp_path / "cache"), "-p", package.__name__),
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict(package, tmp_path / "mypy-cache")
 
 
 # -- hoisted fields whose names clash ---------------------------------------------------------

@@ -5,12 +5,7 @@ AutoRest picks it (ManagementGroups, Reservations quota): the 200 answer's schem
 from __future__ import annotations
 
 import importlib
-import json
-import shutil
-import subprocess
-import sys
 import typing
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -18,6 +13,7 @@ from typing import Any
 
 import pytest
 import vmss_runcommands.runtime
+from generated_package import assert_mypy_strict, imported_package, write_single_file_spec
 from recording_server import FakeCredential, RecordingServer
 
 from codegen.generate import render_tree
@@ -85,30 +81,14 @@ def spec() -> dict[str, Any]:
     }
 
 
-def _write(root: Path, description: dict[str, Any]) -> Path:
-    folder = root / "spec" / API_VERSION
-    folder.mkdir(parents=True)
-    (folder / "lro.json").write_text(json.dumps(description))
-    (root / "spec" / "codegen.yaml").write_text(
-        "client_name: LroClient\nentry: lro.json\noperations: ['*']\n"
-    )
-    return root / "spec"
-
-
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("lro-final")
-    name = f"lrofinal_{uuid.uuid4().hex[:8]}"
-    render_tree(_write(root, spec()), root / "out" / name)
-    shutil.copytree(
-        RUNTIME, root / "out" / name / "runtime", ignore=shutil.ignore_patterns("__pycache__")
+    spec_dir = write_single_file_spec(
+        root / "spec", API_VERSION, spec(), client_name="LroClient", entry="lro.json"
     )
-    sys.path.insert(0, str(root / "out"))
-    try:
-        importlib.invalidate_caches()
-        yield importlib.import_module(name)
-    finally:
-        sys.path.remove(str(root / "out"))
+    with imported_package(spec_dir, root / "out", "lrofinal") as package:
+        yield package
 
 
 @pytest.fixture(scope="module")
@@ -130,18 +110,7 @@ def _result_type(method: Any) -> Any:
 
 
 def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
-    out = Path(package.__file__ or "").parent.parent
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
-            *("--cache-dir", str(tmp_path / "cache"), "-p", package.__name__),
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict(package, tmp_path / "mypy-cache")
 
 
 def test_a_long_running_put_answering_202_with_a_status_ends_with_the_200_schema(
@@ -188,4 +157,7 @@ def test_disagreeing_schemas_without_a_200_answer_are_a_located_error(tmp_path: 
     with pytest.raises(
         SpecError, match=r"lro\.json#/paths/~1quotas~1\{name\}/put: .*none is the 200"
     ):
-        render_tree(_write(tmp_path, description), tmp_path / "out" / "bad")
+        spec_dir = write_single_file_spec(
+            tmp_path / "spec", API_VERSION, description, client_name="LroClient", entry="lro.json"
+        )
+        render_tree(spec_dir, tmp_path / "out" / "bad")

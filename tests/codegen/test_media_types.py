@@ -4,13 +4,7 @@ from our own description, run against a loopback server."""
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import json
-import shutil
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -18,9 +12,8 @@ from typing import Any
 
 import pytest
 import vmss_runcommands.runtime
+from generated_package import assert_mypy_strict, imported_package, write_single_file_spec
 from recording_server import FakeCredential, RecordingServer
-
-from codegen.generate import render_tree
 
 RUNTIME = Path(vmss_runcommands.runtime.__file__).parent
 API_VERSION = "2031-05-01"
@@ -74,23 +67,11 @@ def spec() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("media")
-    folder = root / "spec" / API_VERSION
-    folder.mkdir(parents=True)
-    (folder / "media.json").write_text(json.dumps(spec()))
-    (root / "spec" / "codegen.yaml").write_text(
-        "client_name: MediaClient\nentry: media.json\noperations: ['*']\n"
+    spec_dir = write_single_file_spec(
+        root / "spec", API_VERSION, spec(), client_name="MediaClient", entry="media.json"
     )
-    name = f"media_{uuid.uuid4().hex[:8]}"
-    render_tree(root / "spec", root / "out" / name)
-    shutil.copytree(
-        RUNTIME, root / "out" / name / "runtime", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    sys.path.insert(0, str(root / "out"))
-    try:
-        importlib.invalidate_caches()
-        yield importlib.import_module(name)
-    finally:
-        sys.path.remove(str(root / "out"))
+    with imported_package(spec_dir, root / "out", "media") as package:
+        yield package
 
 
 @pytest.fixture(scope="module")
@@ -113,18 +94,7 @@ def _sent(server: RecordingServer) -> tuple[str, bytes]:
 
 
 def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
-    out = Path(package.__file__ or "").parent.parent
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
-            *("--cache-dir", str(tmp_path / "cache"), "-p", package.__name__),
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict(package, tmp_path / "mypy-cache")
 
 
 def test_json_media_types_only_send_json_and_offer_no_choice(

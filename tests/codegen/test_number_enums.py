@@ -8,11 +8,7 @@ from __future__ import annotations
 import enum
 import importlib
 import json
-import shutil
-import subprocess
-import sys
 import typing
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import vmss_runcommands.runtime
+from generated_package import assert_mypy_strict, imported_package, write_single_file_spec
 from recording_server import FakeCredential, RecordingServer
 
 from codegen.generate import render_tree
@@ -102,30 +99,14 @@ def spec() -> dict[str, Any]:
     }
 
 
-def _write(root: Path, description: dict[str, Any]) -> Path:
-    folder = root / "spec" / API_VERSION
-    folder.mkdir(parents=True)
-    (folder / "enums.json").write_text(json.dumps(description))
-    (root / "spec" / "codegen.yaml").write_text(
-        "client_name: EnumClient\nentry: enums.json\noperations: ['*']\n"
-    )
-    return root / "spec"
-
-
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("number-enums")
-    name = f"numenum_{uuid.uuid4().hex[:8]}"
-    render_tree(_write(root, spec()), root / "out" / name)
-    shutil.copytree(
-        RUNTIME, root / "out" / name / "runtime", ignore=shutil.ignore_patterns("__pycache__")
+    spec_dir = write_single_file_spec(
+        root / "spec", API_VERSION, spec(), client_name="EnumClient", entry="enums.json"
     )
-    sys.path.insert(0, str(root / "out"))
-    try:
-        importlib.invalidate_caches()
-        yield importlib.import_module(name)
-    finally:
-        sys.path.remove(str(root / "out"))
+    with imported_package(spec_dir, root / "out", "numenum") as package:
+        yield package
 
 
 @pytest.fixture(scope="module")
@@ -141,18 +122,7 @@ def server() -> Iterator[RecordingServer]:
 
 
 def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
-    out = Path(package.__file__ or "").parent.parent
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
-            *("--cache-dir", str(tmp_path / "cache"), "-p", package.__name__),
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict(package, tmp_path / "mypy-cache")
 
 
 def test_integer_and_number_enums_are_enum_classes_of_their_numbers(models: ModuleType) -> None:
@@ -221,4 +191,11 @@ def test_a_number_enum_listing_a_string_is_a_located_error(tmp_path: Path) -> No
     description = spec()
     description["definitions"]["Priority"] = {**PRIORITY, "enum": [1, "two"]}
     with pytest.raises(SpecError, match=r"enums\.json#/definitions/Priority.*'two'"):
-        render_tree(_write(tmp_path, description), tmp_path / "out" / "bad")
+        spec_dir = write_single_file_spec(
+            tmp_path / "spec",
+            API_VERSION,
+            description,
+            client_name="EnumClient",
+            entry="enums.json",
+        )
+        render_tree(spec_dir, tmp_path / "out" / "bad")

@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
-import subprocess
-import sys
 import typing
-import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import vmss_runcommands.runtime
+from generated_package import assert_mypy_strict, imported_package
 from harbor_fixture import API_VERSION, harbor_spec, write_harbor
 from recording_server import FakeCredential, RecordingServer
 
@@ -30,17 +27,8 @@ MODULE = "v" + API_VERSION.replace("-", "_")
 @pytest.fixture(scope="module")
 def harbor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("harbor")
-    spec_root = write_harbor(root / "spec")
-    package = f"harbor_{uuid.uuid4().hex[:8]}"
-    render_tree(spec_root, root / "out" / package)
-    shutil.copytree(
-        RUNTIME, root / "out" / package / "runtime", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    sys.path.insert(0, str(root / "out"))
-    try:
-        yield importlib.import_module(package)
-    finally:
-        sys.path.remove(str(root / "out"))
+    with imported_package(write_harbor(root / "spec"), root / "out", "harbor") as package:
+        yield package
 
 
 def _module(package: ModuleType, name: str) -> ModuleType:
@@ -48,18 +36,7 @@ def _module(package: ModuleType, name: str) -> ModuleType:
 
 
 def test_the_generated_package_passes_mypy_strict(harbor: ModuleType, tmp_path: Path) -> None:
-    out = Path(harbor.__file__ or "").parent.parent
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
-            *("--cache-dir", str(tmp_path / "mypy-cache"), "-p", harbor.__name__),
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict(harbor, tmp_path / "mypy-cache")
 
 
 # -- enum values made of symbols ------------------------------------------------------------

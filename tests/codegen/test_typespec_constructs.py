@@ -6,12 +6,7 @@ final-state-schema. Generated, type-checked and round-tripped."""
 from __future__ import annotations
 
 import importlib
-import json
-import shutil
-import subprocess
-import sys
 import typing
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -19,8 +14,7 @@ from typing import Any
 
 import pytest
 import vmss_runcommands.runtime
-
-from codegen.generate import render_tree
+from generated_package import assert_mypy_strict, imported_package, write_single_file_spec
 
 RUNTIME = Path(vmss_runcommands.runtime.__file__).parent
 API_VERSION = "2031-05-01"
@@ -130,38 +124,15 @@ def spec() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     root = tmp_path_factory.mktemp("tsp")
-    folder = root / "spec" / API_VERSION
-    folder.mkdir(parents=True)
-    (folder / "tsp.json").write_text(json.dumps(spec()))
-    (root / "spec" / "codegen.yaml").write_text(
-        "client_name: TspClient\nentry: tsp.json\noperations: ['*']\n"
+    spec_dir = write_single_file_spec(
+        root / "spec", API_VERSION, spec(), client_name="TspClient", entry="tsp.json"
     )
-    name = f"tsp_{uuid.uuid4().hex[:8]}"
-    render_tree(root / "spec", root / "out" / name)
-    shutil.copytree(
-        RUNTIME, root / "out" / name / "runtime", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    sys.path.insert(0, str(root / "out"))
-    try:
-        importlib.invalidate_caches()
-        yield importlib.import_module(name)
-    finally:
-        sys.path.remove(str(root / "out"))
+    with imported_package(spec_dir, root / "out", "tsp") as package:
+        yield package
 
 
 def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
-    out = Path(package.__file__ or "").parent.parent
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "mypy", "--strict", "--python-version", "3.10"),
-            *("--cache-dir", str(tmp_path / "cache"), "-p", package.__name__),
-        ],
-        cwd=out,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_mypy_strict(package, tmp_path / "mypy-cache")
 
 
 def test_typespec_constructs_read_and_write(package: ModuleType) -> None:
