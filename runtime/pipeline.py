@@ -16,7 +16,6 @@ from .exceptions import AzureError
 from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
 from .redact import (
-    NO_SECRET_VALUES,
     REDACTED,
     SecretValues,
     mask_text,
@@ -31,11 +30,6 @@ from .transport import Urllib3Transport
 # The package this module was installed in ("vmss_runcommands", or wherever a vendored copy
 # lives), so a vendored copy logs under its own name.
 LOGGER_NAME = __name__.rsplit(".", 2)[0]
-
-# Request bodies whose secret values are remembered (see Pipeline._body_secrets): this many
-# distinct bodies, each at most this large.
-_REMEMBERED_BODIES = 16
-_REMEMBERED_BODY_BYTES = 64 * 1024
 
 DEBUG_BODY_LIMIT = 16384
 """Characters of a (redacted) body written to a DEBUG log line."""
@@ -184,7 +178,6 @@ class Pipeline:
         self._user_agent = user_agent
         self.secret_fields = secret_fields
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
-        self._secrets_by_body: dict[bytes, SecretValues] = {}
 
     @property
     def user_agent(self) -> str:
@@ -250,16 +243,27 @@ class Pipeline:
             headers["Accept"] = "application/json"
 
     def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
-        outgoing = HttpRequest(
+        outgoing = self._outgoing_copy(request)
+        if self.auth is not None:
+            self.auth.authorize(outgoing)
+        return outgoing
+
+    def _outgoing_copy(self, request: HttpRequest) -> HttpRequest:
+        """The copy of ``request`` that is sent (and authorized), carrying the secret values of
+        its body: found once per call, they live as long as the call's own objects (its
+        request, response, poller, error) and nowhere in the client."""
+        secret_values = request.secret_values
+        if request.body:
+            found = secret_values_in_body(request.body, self.secret_fields)
+            if found:
+                secret_values = SecretValues(secret_values | found)
+        return HttpRequest(
             method=request.method,
             url=request.url,
             headers=dict(request.headers),
             body=request.body,
-            secret_values=request.secret_values,
+            secret_values=secret_values,
         )
-        if self.auth is not None:
-            self.auth.authorize(outgoing)
-        return outgoing
 
     def _send(
         self,
@@ -314,30 +318,12 @@ class Pipeline:
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
         in a header, an error message or a body: the bearer token, the values of secret fields
-        and SAS signatures."""
-        values = set(self._body_secrets(outgoing.body))
-        values |= outgoing.secret_values
+        and SAS signatures (those of its body already on it, see :meth:`_outgoing_copy`)."""
+        values = set(outgoing.secret_values)
         for name, value in outgoing.headers.items():
             if name.lower() in CREDENTIAL_HEADERS:
                 values.update(_credentials_in_header(value))
         return SecretValues(values)
-
-    def _body_secrets(self, body: bytes | None) -> SecretValues:
-        """:func:`secret_values_in_body` of ``body``, remembered for the last few small bodies:
-        a fan-out sends one body to many instances, and scanning it (a JSON decode and a walk)
-        was a measurable part of each of its first requests."""
-        if not body:
-            return NO_SECRET_VALUES
-        if len(body) > _REMEMBERED_BODY_BYTES:
-            return secret_values_in_body(body, self.secret_fields)
-        found = self._secrets_by_body.get(body)
-        if found is None:
-            found = secret_values_in_body(body, self.secret_fields)
-            if len(self._secrets_by_body) >= _REMEMBERED_BODIES:
-                self._secrets_by_body.clear()
-            # Benign race: two threads may scan the same body; they find the same values.
-            self._secrets_by_body[body] = found
-        return found
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -329,41 +329,78 @@ def secret_values_in_body(body: bytes | None, secret_fields: Iterable[str]) -> S
     protected parameter's ``value``) and the ``sig=`` of every SAS URL in it.
 
     A service may echo these back in an error message or an operation's failure; knowing them
-    lets that text be masked before a user sees it.
+    lets that text be masked before a user sees it. Nothing of the body is remembered: the
+    caller keeps the result as long as its call needs it (it runs once per request sent).
     """
     if not body:
         return NO_SECRET_VALUES
     text = body.decode("utf-8", errors="replace")
-    found: set[str] = {match.group(2) for match in _SAS_SIGNATURE_VALUE.finditer(text)}
-    lowered = frozenset(name.lower() for name in secret_fields)
+    found: set[str] = set()
+    if "sig=" in text.lower():
+        found.update(match.group(2) for match in _SAS_SIGNATURE_VALUE.finditer(text))
     try:
         decoded = json.loads(text)
     except (ValueError, RecursionError):
         decoded = None
-    _collect_secret_strings(decoded, lowered, found, inside=False)
+    if type(decoded) is dict or type(decoded) is list:
+        fields = secret_fields if isinstance(secret_fields, frozenset) else frozenset(secret_fields)
+        _collect_secret_strings(decoded, _secret_key_test(fields), found, inside=False)
     return SecretValues(value for value in found if len(value) >= SHORTEST_MASKED_VALUE)
 
 
 _SAS_SIGNATURE_VALUE = re.compile(r"(?i)([?&]sig=)([^&\"'\s\\]+)")
 
+# Distinct key names whose verdict one key test remembers. Key names are schema names (the
+# values under them are what is secret), so remembering them keeps no secret.
+_REMEMBERED_KEY_NAMES = 4096
+
+
+@functools.lru_cache(maxsize=64)
+def _secret_key_test(secret_fields: frozenset[str]) -> Callable[[str], bool]:
+    """:func:`is_secret_key` for ``secret_fields`` (any case), remembering each key's verdict:
+    a body repeats the same few key names, and the generic test is a regular expression."""
+    lowered = frozenset(name.lower() for name in secret_fields)
+    verdicts: dict[str, bool] = {}
+
+    def test(key: str) -> bool:
+        verdict = verdicts.get(key)
+        if verdict is None:
+            verdict = is_secret_key(key, lowered)
+            if len(verdicts) < _REMEMBERED_KEY_NAMES:
+                verdicts[key] = verdict
+        return verdict
+
+    return test
+
 
 def _collect_secret_strings(
-    value: Any, lowered: frozenset[str], found: set[str], *, inside: bool
+    value: Any, is_secret: Callable[[str], bool], found: set[str], *, inside: bool
 ) -> None:
-    if isinstance(value, dict):
+    # json.loads makes exactly dict, list and str: exact type tests are the cheap ones, and
+    # this walk runs for every request body sent.
+    if type(value) is dict:
         members: dict[Any, Any] = cast(Any, value)
         for key, item in members.items():
-            secret = inside or (isinstance(key, str) and is_secret_key(key, lowered))
-            # Inside a secret list of name/value pairs the names are not secret.
-            if inside and key == "name":
-                continue
-            _collect_secret_strings(item, lowered, found, inside=secret)
-    elif isinstance(value, list):
+            if inside:
+                # Inside a secret list of name/value pairs the names are not secret.
+                if key == "name":
+                    continue
+                secret = True
+            else:
+                secret = type(key) is str and is_secret(key)
+            if type(item) is str:
+                if secret:
+                    found.add(item)
+            elif type(item) is dict or type(item) is list:
+                _collect_secret_strings(item, is_secret, found, inside=secret)
+    elif type(value) is list:
         entries: list[Any] = cast(Any, value)
         for item in entries:
-            _collect_secret_strings(item, lowered, found, inside=inside)
-    elif inside and isinstance(value, str):
-        found.add(value)
+            if type(item) is str:
+                if inside:
+                    found.add(item)
+            elif type(item) is dict or type(item) is list:
+                _collect_secret_strings(item, is_secret, found, inside=inside)
 
 
 def mask_secret_values(text: str, values: Iterable[str]) -> str:

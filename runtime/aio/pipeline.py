@@ -64,13 +64,7 @@ class AsyncPipeline:
     ) -> HttpResponse:
         """Send ``request`` and return the response, whatever its status (see ``Pipeline.run``)."""
         self._rules._prepare(request, client_request_id)
-        outgoing = HttpRequest(
-            method=request.method,
-            url=request.url,
-            headers=dict(request.headers),
-            body=request.body,
-            secret_values=request.secret_values,
-        )
+        outgoing = self._rules._outgoing_copy(request)
         if self.auth is not None:
             await self.auth.authorize_async(outgoing)
         response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
