@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .model_codec import Codec
+from .redact import SecretBytes
 
 __all__ = ["serialize_body"]
 
@@ -59,13 +60,18 @@ def serialize_body(value: object, model: type, codec: Codec, parameter: str) -> 
         raise TypeError(
             f"{parameter} must be a {model.__name__} or a mapping, not {type(value).__name__}"
         )
+    # The body is SecretBytes, shown as its length only: it lives on in the locals of every
+    # frame that passes it on, which a traceback rendered with its locals repeats.
     try:
         if _ONE_PASS is not None:
-            return "".join(_ONE_PASS(payload, 0)).encode("utf-8")
-        return _BODY_ENCODER.encode(payload).encode("utf-8")
+            return SecretBytes("".join(_ONE_PASS(payload, 0)).encode("utf-8"))
+        return SecretBytes(_BODY_ENCODER.encode(payload).encode("utf-8"))
     except (TypeError, ValueError, RecursionError) as exc:
-        # The message names the type only: the value may be a secret.
-        raise TypeError(f"{parameter} cannot be encoded as JSON: {type(exc).__name__}") from None
+        failed = type(exc).__name__
+    # Raised with the payload (the secrets in wire form) out of this frame's locals, and the
+    # message naming the type only: the value may be a secret.
+    del payload
+    raise TypeError(f"{parameter} cannot be encoded as JSON: {failed}")
 
 
 # pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are

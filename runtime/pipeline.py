@@ -17,6 +17,7 @@ from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
 from .redact import (
     REDACTED,
+    SecretHeaders,
     SecretValues,
     mask_text,
     redact_json_bytes,
@@ -260,7 +261,8 @@ class Pipeline:
         return HttpRequest(
             method=request.method,
             url=request.url,
-            headers=dict(request.headers),
+            # The bearer token goes in here: shown as REDACTED by repr (a traceback's locals).
+            headers=SecretHeaders(request.headers),
             body=request.body,
             secret_values=secret_values,
         )

@@ -319,6 +319,43 @@ class SecretValues(frozenset[str]):
 NO_SECRET_VALUES = SecretValues()
 
 
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-ms-authorization-auxiliary"}
+)
+"""Request headers that carry a credential (lower case)."""
+
+
+class SecretHeaders(dict[str, str]):
+    """Request headers whose repr shows every credential header's value as ``REDACTED``: the
+    headers a request is sent with sit in local variables of the frames that send it, which a
+    traceback rendered with its locals shows with ``repr``. Otherwise a plain ``dict``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = {
+            name: REDACTED if name.lower() in CREDENTIAL_HEADERS else value
+            for name, value in self.items()
+        }
+        return repr(shown)
+
+    __str__ = __repr__
+
+
+class SecretBytes(bytes):
+    """Bytes whose repr never shows them: a request body, which may hold a password, a
+    protected parameter or a SAS URL, sits in local variables that a traceback rendered with
+    its locals (``traceback.TracebackException(capture_locals=True)``, error trackers,
+    debuggers) shows with ``repr``. Everything else is ``bytes``'s own."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} bytes, not shown>"
+
+    __str__ = __repr__
+
+
 SHORTEST_MASKED_VALUE = 4
 """Secret values shorter than this are not searched for in free text: masking every ``a`` of
 a message would hide the message, and so short a secret guards nothing anyway."""

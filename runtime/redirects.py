@@ -15,7 +15,7 @@ import urllib3
 from .exceptions import RedirectNotFollowedError, ServiceResponseError
 from .http import HttpRequest, HttpResponse
 from .origin import UnsafeURLError, origin_of
-from .redact import redact_url
+from .redact import CREDENTIAL_HEADERS, redact_url
 
 __all__ = ["CREDENTIAL_HEADERS", "MAX_REDIRECTS", "redirect_target", "without_credentials"]
 
@@ -23,10 +23,8 @@ MAX_REDIRECTS = 5
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
-CREDENTIAL_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "x-ms-authorization-auxiliary"}
-)
-"""Headers dropped from a request redirected to another origin."""
+# CREDENTIAL_HEADERS (from .redact): the headers dropped from a request redirected to another
+# origin.
 
 
 def redirect_target(raw: urllib3.BaseHTTPResponse, request: HttpRequest, url: str) -> str | None:

@@ -31,13 +31,15 @@ from ..exceptions import (
 from ..http import HttpRequest, HttpResponse
 from ..origin import same_origin
 from ..proxies import ProxyRules
-from ..redact import redact_url
+from ..redact import SecretHeaders, redact_url
 from ..redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from ..retry import RetryPolicy, log_retry
 from ..transport import DEFAULT_POOL_MAXSIZE, _proxy_settings, _ssl_context, check_body_limit
 from .attempt import AttemptConnector, AttemptLimit
 
 __all__ = ["AiohttpTransport", "backoff_seconds"]
+
+_NO_URL = yarl.URL()
 
 _LOGGER = logging.getLogger("vmss_runcommands.runtime.retry")
 
@@ -290,14 +292,15 @@ class AiohttpTransport:
                 target_url = yarl.URL(url, encoded=True)
                 proxy, proxy_login = self._proxy_for(target_url)
                 sent_headers: Any = headers
-                proxy_headers = None
+                proxy_headers: SecretHeaders | None = None
                 if proxy_login is not None:
                     # A forwarded http request carries the proxy's login itself; a tunnel
-                    # (https) sends it on CONNECT only.
+                    # (https) sends it on CONNECT only. (SecretHeaders: no repr shows it.)
                     if target_url.scheme == "http":
-                        sent_headers = {**headers, "Proxy-Authorization": proxy_login}
+                        sent_headers = SecretHeaders(headers)
+                        sent_headers.update(proxy_login)
                     else:
-                        proxy_headers = {"Proxy-Authorization": proxy_login}
+                        proxy_headers = proxy_login
                 async with (
                     attempt,
                     session.request(
@@ -353,11 +356,16 @@ class AiohttpTransport:
             raise
         except BaseException as error:
             raise to_azure_error(error, target_text) from None
+        finally:
+            # A traceback rendered with its frames' locals would show the URLs as they are,
+            # a status link's signature included (the headers are SecretHeaders).
+            url = ""
+            target_url = _NO_URL
         raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
 
-    def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, str | None]:
+    def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, SecretHeaders | None]:
         """The proxy for ``url`` (never for a loopback host) and the ``Proxy-Authorization``
-        value made from the proxy URL's userinfo, as the sync transport sends it."""
+        header made from the proxy URL's userinfo, as the sync transport sends it."""
         if not self._proxy_rules:
             return None, None
         proxy = self._proxy_rules.proxy_for(url.scheme, url.host or "")
@@ -367,7 +375,8 @@ class AiohttpTransport:
         if parsed.user is None:
             return parsed, None
         login = f"{parsed.user}:{parsed.password or ''}".encode()
-        return parsed.with_user(None), f"Basic {base64.b64encode(login).decode('ascii')}"
+        value = f"Basic {base64.b64encode(login).decode('ascii')}"
+        return parsed.with_user(None), SecretHeaders({"Proxy-Authorization": value})
 
     async def close(self) -> None:
         """Close the session (a caller-supplied one is left open)."""
