@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -14,6 +15,13 @@ REDACTED = "REDACTED"
 
 MASK = "***"
 """Replacement for the value of a secret field in a JSON body."""
+
+SHOWN_DEPTH = 64
+"""Containers deeper than this in a JSON value made fit to show (an error's details, a model's
+unknown keys) are shown as :data:`TOO_DEEP`: JSON the decoder follows (nearly as deep as the
+recursion limit) must not make a repr or an error message raise ``RecursionError``."""
+
+TOO_DEEP = "<nested too deeply to show>"
 
 _KEPT_QUERY_PARAMETERS = frozenset({"api-version"})
 
@@ -175,23 +183,25 @@ def mask_json(value: Any, secret_fields: Iterable[str], values: Iterable[str] = 
     """A copy of a decoded JSON value with secret keys masked as ``"***"`` and every string
     (keys too) passed through :func:`mask_text`: what a service sends back, made fit to show."""
     lowered = frozenset(name.lower() for name in secret_fields)
-    return _mask_json(value, lowered, frozenset(values))
+    return _mask_json(value, lowered, frozenset(values), SHOWN_DEPTH)
 
 
-def _mask_json(value: Any, lowered: frozenset[str], values: frozenset[str]) -> Any:
+def _mask_json(value: Any, lowered: frozenset[str], values: frozenset[str], left: int) -> Any:
     if isinstance(value, str):
         return mask_free_text(mask_secret_values(value, values), lowered)
+    if isinstance(value, dict | list) and left <= 0:
+        return TOO_DEEP
     if isinstance(value, dict):
         members: dict[Any, Any] = cast(Any, value)  # not dict[Unknown, Unknown]
         return {
-            _mask_json(key, lowered, values): MASK
+            _mask_json(key, lowered, values, left): MASK
             if isinstance(key, str) and is_secret_key(key, lowered)
-            else _mask_json(item, lowered, values)
+            else _mask_json(item, lowered, values, left - 1)
             for key, item in members.items()
         }
     if isinstance(value, list):
         items: list[Any] = cast(Any, value)
-        return [_mask_json(item, lowered, values) for item in items]
+        return [_mask_json(item, lowered, values, left - 1) for item in items]
     return value
 
 
@@ -199,21 +209,23 @@ def redact_json_value(value: Any, secret_fields: Iterable[str]) -> Any:
     """Return a copy of a decoded JSON value with the value of every secret key masked:
     ``secret_fields`` and generic credential names (:func:`is_secret_key`), case-insensitive."""
     lowered = frozenset(name.lower() for name in secret_fields)
-    return _redact_decoded(value, lowered)
+    return _redact_decoded(value, lowered, SHOWN_DEPTH)
 
 
-def _redact_decoded(value: Any, lowered: frozenset[str]) -> Any:
+def _redact_decoded(value: Any, lowered: frozenset[str], left: int) -> Any:
+    if isinstance(value, dict | list) and left <= 0:
+        return TOO_DEEP
     if isinstance(value, dict):
         members: dict[Any, Any] = cast(Any, value)  # not dict[Unknown, Unknown]
         return {
             key: MASK
             if isinstance(key, str) and is_secret_key(key, lowered)
-            else _redact_decoded(item, lowered)
+            else _redact_decoded(item, lowered, left - 1)
             for key, item in members.items()
         }
     if isinstance(value, list):
         items: list[Any] = cast(Any, value)
-        return [_redact_decoded(item, lowered) for item in items]
+        return [_redact_decoded(item, lowered, left - 1) for item in items]
     return value
 
 
@@ -381,7 +393,10 @@ def secret_values_in_body(body: bytes | None, secret_fields: Iterable[str]) -> S
         decoded = None
     if type(decoded) is dict or type(decoded) is list:
         fields = secret_fields if isinstance(secret_fields, frozenset) else frozenset(secret_fields)
-        _collect_secret_strings(decoded, _secret_key_test(fields), found, inside=False)
+        # A body the decoder followed may still be too deep for this walk (JSON nested almost
+        # as deep as the recursion limit): the values found above it are kept.
+        with contextlib.suppress(RecursionError):
+            _collect_secret_strings(decoded, _secret_key_test(fields), found, inside=False)
     return SecretValues(value for value in found if len(value) >= SHORTEST_MASKED_VALUE)
 
 
@@ -462,19 +477,23 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
 _ESCAPE_LEVELS = 4
 
 
-def mask_secret_values_in_json(value: Any, values: frozenset[str]) -> Any:
+def mask_secret_values_in_json(value: Any, values: frozenset[str], _left: int = SHOWN_DEPTH) -> Any:
     """A copy of a decoded JSON value with ``values`` masked inside every string (keys too)."""
     if not values:
         return value
     if isinstance(value, str):
         return mask_secret_values(value, values)
+    if isinstance(value, dict | list) and _left <= 0:
+        return TOO_DEEP
     if isinstance(value, dict):
         members: dict[Any, Any] = cast(Any, value)
         return {
-            mask_secret_values_in_json(key, values): mask_secret_values_in_json(item, values)
+            mask_secret_values_in_json(key, values): mask_secret_values_in_json(
+                item, values, _left - 1
+            )
             for key, item in members.items()
         }
     if isinstance(value, list):
         items: list[Any] = cast(Any, value)
-        return [mask_secret_values_in_json(item, values) for item in items]
+        return [mask_secret_values_in_json(item, values, _left - 1) for item in items]
     return value
