@@ -16,6 +16,7 @@ from .exceptions import AzureError
 from .headers import check_header, check_headers
 from .http import HttpRequest, HttpResponse
 from .redact import (
+    NO_SECRET_VALUES,
     REDACTED,
     SecretHeaders,
     SecretValues,
@@ -179,6 +180,8 @@ class Pipeline:
         self._user_agent = user_agent
         self.secret_fields = secret_fields
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
+        # The transport's own credentials (a proxy's login): masked like the request's secrets.
+        self.transport_secrets: SecretValues = getattr(transport, "proxy_secrets", NO_SECRET_VALUES)
 
     @property
     def user_agent(self) -> str:
@@ -322,6 +325,7 @@ class Pipeline:
         in a header, an error message or a body: the bearer token, the values of secret fields
         and SAS signatures (those of its body already on it, see :meth:`_outgoing_copy`)."""
         values = set(outgoing.secret_values)
+        values |= self.transport_secrets
         for name, value in outgoing.headers.items():
             if name.lower() in CREDENTIAL_HEADERS:
                 values.update(_credentials_in_header(value))

@@ -7,11 +7,39 @@ entries (``*``, names and their subdomains) are honoured as ``urllib.request`` h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import base64
+from collections.abc import Iterable, Mapping
+from urllib.parse import unquote
+
+from urllib3.util import parse_url
 
 from .origin import is_loopback_host
+from .redact import NO_SECRET_VALUES, SHORTEST_MASKED_VALUE, SecretValues
 
-__all__ = ["ProxyRules"]
+__all__ = ["ProxyRules", "proxy_secret_values"]
+
+
+def proxy_secret_values(urls: Iterable[str | None]) -> SecretValues:
+    """The credentials of proxy URLs (``http://user:password@host``): the password and the
+    login as written and percent-decoded, and the ``Basic`` value sent for it. A broken proxy
+    (or one playing the endpoint) may quote them back, as it may quote a bearer token; the
+    transports hand them to the pipeline, which masks them like the request's own secrets."""
+    found: set[str] = set()
+    for url in urls:
+        if not url or "@" not in url:
+            continue
+        try:
+            auth = parse_url(url).auth
+        except ValueError:
+            continue
+        if not auth:
+            continue
+        for login in (auth, unquote(auth)):
+            found.add(login)
+            found.add(login.partition(":")[2])
+            found.add(base64.b64encode(login.encode("utf-8")).decode("ascii"))
+    kept = {value for value in found if len(value) >= SHORTEST_MASKED_VALUE}
+    return SecretValues(kept) if kept else NO_SECRET_VALUES
 
 
 class ProxyRules:
@@ -28,6 +56,7 @@ class ProxyRules:
             entry.strip().lstrip(".").lower() for entry in no_proxy.split(",") if entry.strip()
         )
         self._bypass_cache: dict[str, bool] = {}
+        self.secret_values = proxy_secret_values(self._proxies.values())
 
     def __bool__(self) -> bool:
         return bool(self._proxies)

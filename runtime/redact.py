@@ -44,9 +44,10 @@ _GENERIC_SECRET_KEY = (
 _GENERIC_SECRET_KEY_NAME = re.compile(_GENERIC_SECRET_KEY, re.IGNORECASE)
 
 # Credentials recognisable by their shape, wherever they stand in free text: a bearer token
-# after its scheme, and a JSON Web Token (an Entra ID access token) on its own.
+# or a Basic login (a proxy's, from its URL) after its scheme, and a JSON Web Token (an Entra
+# ID access token) on its own.
 _BEARER_CREDENTIAL = re.compile(
-    r"(?i)\b(bearer\s+)(?=[A-Za-z0-9\-._~+/]*[0-9\-._~+/])"  # not a plain word
+    r"(?i)\b((?:bearer|basic)\s+)(?=[A-Za-z0-9\-._~+/]*[0-9\-._~+/])"  # not a plain word
     r"([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=]|\s*\")"
 )
 _JSON_WEB_TOKEN = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")

@@ -27,6 +27,7 @@ from .exceptions import (
 )
 from .http import HttpRequest, HttpResponse
 from .origin import is_loopback_host, same_origin
+from .proxies import proxy_secret_values
 from .redact import redact_url
 from .redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from .retry import ArmRetry, RetryPolicy
@@ -97,6 +98,10 @@ class Urllib3Transport:
         if pool_manager is None and proxies_from_env:
             self._proxies = _proxy_settings()
             self._configure_no_proxy(self._proxies)
+        # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
+        self.proxy_secrets = proxy_secret_values(
+            [self._proxies.get("http"), self._proxies.get("https"), _proxy_url_of(pool_manager)]
+        )
 
     @property
     def _direct(self) -> urllib3.PoolManager:
@@ -343,6 +348,15 @@ def _ssl_context(connection_verify: bool | str) -> ssl.SSLContext:
     if connection_verify is True:
         return ssl.create_default_context()
     return ssl.create_default_context(cafile=connection_verify)
+
+
+def _proxy_url_of(pool_manager: urllib3.PoolManager | None) -> str | None:
+    """The URL (with its login) of a caller's ``ProxyManager``, as urllib3 keeps it."""
+    proxy = getattr(pool_manager, "proxy", None)
+    if proxy is None:
+        return None
+    url = getattr(proxy, "url", None)
+    return url if isinstance(url, str) else None
 
 
 def _proxy_manager(

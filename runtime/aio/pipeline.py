@@ -11,7 +11,7 @@ from typing import cast
 from ..exceptions import AzureError
 from ..http import HttpRequest, HttpResponse
 from ..pipeline import Pipeline, _get_header
-from ..redact import redact_url
+from ..redact import NO_SECRET_VALUES, redact_url
 from ..retry import RetryPolicy
 from ..transport import Urllib3Transport
 from .auth import AsyncBearerTokenPolicy
@@ -47,6 +47,7 @@ class AsyncPipeline:
             logger=logger,
         )
         self.logger = self._rules.logger
+        self._rules.transport_secrets = getattr(transport, "proxy_secrets", NO_SECRET_VALUES)
 
     @property
     def user_agent(self) -> str:

@@ -100,6 +100,8 @@ class AiohttpTransport:
             total=None, sock_connect=connection_timeout, sock_read=read_timeout
         )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
+        # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
+        self.proxy_secrets = self._proxy_rules.secret_values
 
     @property
     def retry_policy(self) -> RetryPolicy:
