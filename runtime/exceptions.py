@@ -48,6 +48,7 @@ from .redact import (
     mask_free_text,
     mask_json,
     mask_text,
+    preview_window,
     redact_json_bytes,
     redact_json_value,
     secret_values_in_body,
@@ -373,8 +374,13 @@ class HttpResponseError(AzureError):
 
     def _body_preview(self) -> str:
         assert self.response is not None
-        # Redact the whole body before cutting it so a secret cannot straddle the cut.
-        shown = redact_json_bytes(self.response.body, self.secret_fields, self._secret_values)
+        # Redact (a window well past) the preview before cutting it, so a secret cannot
+        # straddle the cut; not all of a body that may be 32 MiB (see preview_window).
+        body = self.response.body
+        window = preview_window(body, BODY_PREVIEW_LIMIT)
+        shown = redact_json_bytes(window, self.secret_fields, self._secret_values)
+        if len(window) < len(body):
+            return f"{shown[:BODY_PREVIEW_LIMIT]}... ({len(body)} bytes in total)"
         if len(shown) > BODY_PREVIEW_LIMIT:
             return f"{shown[:BODY_PREVIEW_LIMIT]}... ({len(shown)} characters in total)"
         return shown

@@ -21,6 +21,7 @@ from .redact import (
     SecretHeaders,
     SecretValues,
     mask_text,
+    preview_window,
     redact_json_bytes,
     redact_url,
     secret_values_in_body,
@@ -363,7 +364,10 @@ class Pipeline:
             )
 
     def _body_for_log(self, body: bytes, secret_values: frozenset[str] = frozenset()) -> str:
-        shown = redact_json_bytes(body, self.secret_fields, secret_values)
+        window = preview_window(body, DEBUG_BODY_LIMIT)
+        shown = redact_json_bytes(window, self.secret_fields, secret_values)
+        if len(window) < len(body):
+            return f"{shown[:DEBUG_BODY_LIMIT]}... ({len(body)} bytes in total)"
         if len(shown) > DEBUG_BODY_LIMIT:
             return f"{shown[:DEBUG_BODY_LIMIT]}... ({len(shown)} characters in total)"
         return shown

@@ -171,6 +171,21 @@ def redact_json_bytes(
     return mask_free_text(mask_secret_values(masked, secret_values), lowered)
 
 
+PREVIEW_MARGIN = 65536
+"""Bytes past a preview's end that are masked with it (see :func:`preview_window`)."""
+
+
+def preview_window(body: bytes, limit: int) -> bytes:
+    """The part of ``body`` to mask for a preview of ``limit`` characters: the whole body when
+    it is short, else its first ``limit + PREVIEW_MARGIN`` bytes. Masking is linear but not
+    cheap (a third of a second per MiB of free text), and a hostile answer can be 32 MiB; the
+    margin keeps a secret that starts in the preview masked however the window cuts it (a
+    value cut off at the end is masked to the end; a known value is far shorter than it)."""
+    if len(body) <= limit + PREVIEW_MARGIN:
+        return body
+    return body[: limit + PREVIEW_MARGIN]
+
+
 def mask_text(
     text: str, secret_fields: Iterable[str] = frozenset(), values: Iterable[str] = frozenset()
 ) -> str:
