@@ -79,10 +79,10 @@ def encode_continuation_token(state: PollingState) -> str:
     data: dict[str, Any] = {
         "operation_id": state.operation_id,
         "method": state.method,
-        "url": state.url,
+        "url": _without_fragment(state.url),
         "algorithm": state.algorithm,
-        "poll_url": state.poll_url,
-        "location_url": state.location_url,
+        "poll_url": _without_fragment(state.poll_url),
+        "location_url": _without_fragment(state.location_url),
         "client_request_id": state.client_request_id,
         "final_state_via": state.final_state_via,
         "status": state.status,
@@ -90,6 +90,15 @@ def encode_continuation_token(state: PollingState) -> str:
     envelope = {"v": _TOKEN_VERSION, "kind": _TOKEN_KIND, "data": data, "sum": _checksum(data)}
     raw = json.dumps(envelope, sort_keys=True, separators=(",", ":")).encode("utf-8")
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _without_fragment(url: str | None) -> str | None:
+    """``url`` without its ``#fragment``: never sent to the server (the transports drop it),
+    so a link a service wrote with a credential there (``#access_token=...``) has nothing
+    to give a token that travels through storage, queues and logs."""
+    if url is None or "#" not in url:
+        return url
+    return url.partition("#")[0]
 
 
 def lost_response_token(
