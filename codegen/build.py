@@ -8,7 +8,7 @@ from pathlib import Path
 from . import __version__, naming
 from .config import GeneratorConfig
 from .errors import check_spec, relocate
-from .ir import ApiVersion, OperationGroup, Parameter, TypeRef
+from .ir import ApiVersion, Model, OperationGroup, Parameter, TypeRef
 from .load import Located, SpecError, load_spec
 from .normalize import Normalizer
 from .operations import build_operations
@@ -61,7 +61,7 @@ def _build(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
         title=str(info.get("title") or config.client_name),
         description=" ".join(str(info.get("description") or "").split()),
         client_name=config.client_name,
-        models=tuple(collected.models),
+        models=_hide_what_secrets_hold(tuple(collected.models)),
         enums=tuple(collected.enums),
         groups=groups,
         secret_wire_names=tuple(secrets),
@@ -71,6 +71,37 @@ def _build(version_dir: Path, config: GeneratorConfig) -> ApiVersion:
             "generator": f"vmss-runcommands-codegen {__version__}",
             "spec": spec_provenance(spec, version_dir),
         },
+    )
+
+
+def _hide_what_secrets_hold(models: tuple[Model, ...]) -> tuple[Model, ...]:
+    """Models a secret field holds (``protectedParameters``: a list of name/value pairs) with
+    every field but ``name`` left out of their own repr: a protected value must not show when
+    the list or one of its items is printed, though the field holding them is already hidden.
+    The same model elsewhere (``parameters``) hides its values too; they stay readable as
+    attributes."""
+    names = {model.name for model in models}
+    held = {
+        name
+        for model in models
+        for field in model.fields
+        if field.secret
+        for name in field.type.referenced
+        if name in names
+    }
+    return tuple(
+        replace(
+            model,
+            fields=tuple(
+                field
+                if field.secret or field.wire_name == "name"
+                else replace(field, hidden=True)
+                for field in model.fields
+            ),
+        )
+        if model.name in held
+        else model
+        for model in models
     )
 
 

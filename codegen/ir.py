@@ -92,6 +92,9 @@ class Field:
     # With accepts_str: the plain type an extensible enum accepts besides its members ("int"
     # for an integer enum).
     loose_type: str = "str"
+    # Left out of repr without being a secret field itself: a field of a model that a secret
+    # field holds (a protected parameter's value; its name stays shown).
+    hidden: bool = False
 
     @property
     def annotation(self) -> str:
@@ -112,7 +115,7 @@ class Field:
             items.append("default=None")
         if not self.init:
             items.append("init=False")
-        if self.secret:
+        if self.secret or self.hidden:
             items.append("repr=False")
         if self.metadata != "{}":
             items.append(f"metadata={self.metadata}")

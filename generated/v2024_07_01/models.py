@@ -442,7 +442,7 @@ class RunCommandInputParameter:
     """
 
     name: str = attrs.field()
-    value: str = attrs.field()
+    value: str = attrs.field(repr=False)
     additional_properties: dict[str, Any] = attrs.field(
         factory=empty_extra, metadata={"additional_properties": True}
     )

@@ -93,3 +93,21 @@ def test_every_urllib3_logger_is_filtered_once() -> None:
     for name in URLLIB3_LOGGERS:
         filters = logging.getLogger(name).filters
         assert sum(getattr(f, "masks_query_values", False) for f in filters) == 1
+
+
+def test_a_protected_parameter_shows_its_name_only_wherever_it_is_printed() -> None:
+    from vmss_runcommands.models import RunCommandInputParameter
+
+    protected = [RunCommandInputParameter(name="API_KEY", value="protected-v4lue")]
+    command = VirtualMachineRunCommand(location="westus", protected_parameters=protected)
+    assert command.protected_parameters is not None
+    for shown in (
+        repr(command),
+        repr(command.protected_parameters),
+        str(command.protected_parameters[0]),
+        f"{command.protected_parameters}",
+    ):
+        assert "protected-v4lue" not in shown
+    assert "API_KEY" in repr(command.protected_parameters)
+    assert command.protected_parameters[0].value == "protected-v4lue"  # still readable
+    assert command.to_dict()["properties"]["protectedParameters"][0]["value"] == "protected-v4lue"
