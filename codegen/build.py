@@ -93,9 +93,7 @@ def _hide_what_secrets_hold(models: tuple[Model, ...]) -> tuple[Model, ...]:
         replace(
             model,
             fields=tuple(
-                field
-                if field.secret or field.wire_name == "name"
-                else replace(field, hidden=True)
+                field if field.secret or field.wire_name == "name" else replace(field, hidden=True)
                 for field in model.fields
             ),
         )
