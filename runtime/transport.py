@@ -163,8 +163,13 @@ class Urllib3Transport:
         # "Accept-Encoding: identity", and a compressed answer to that is kept as it came.
         decode = _asks_for_compression(request.headers)
         try:
-            with call_deadline(give_up_at):
-                raw, body = self._exchange(request, policy, timeout, give_up_at, decode, limit)
+            if give_up_at is None and self._owns_pools:
+                # The transport's own pools bound every answer by the read timeout, and by an
+                # enclosing call's limit, without being told: nothing to set for this call.
+                raw, body = self._exchange(request, policy, timeout, None, decode, limit)
+            else:
+                with call_deadline(give_up_at):
+                    raw, body = self._exchange(request, policy, timeout, give_up_at, decode, limit)
         except (urllib3_errors.HTTPError, ValueError) as error:
             if isinstance(error, InvalidHeaderValueError):
                 raise
