@@ -42,7 +42,7 @@ def current_deadline() -> float | None:
     return at
 
 
-class call_deadline:  # noqa: N801 -- used like the function it replaced
+class call_deadline:
     """Make every connection opened and every response read in this thread end by ``at``.
 
     A context manager: ``with call_deadline(at): ...``. A class rather than a generator, as
