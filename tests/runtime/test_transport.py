@@ -316,6 +316,25 @@ def test_concurrent_requests_share_at_most_pool_maxsize_connections(
     assert len(server.requests) == 6
 
 
+def test_a_connection_used_by_a_limited_call_keeps_its_caller_s_timeouts_after(
+    server: ScriptedServer,
+) -> None:
+    # The time left is set as the socket's timeout for each read and not put back: urllib3
+    # sets the connection's own before the next request on it, for this runtime's calls and
+    # for a caller's own use of its pool manager alike.
+    server.reply(200, b"fast")
+    server.reply(200, b"slow", delay=0.6)
+    server.reply(200, b"fast")
+    server.reply(200, b"slow", delay=0.6)
+    pool = urllib3.PoolManager(maxsize=1, retries=False)
+    with Urllib3Transport(retry_policy=NO_RETRIES, pool_manager=pool) as transport:
+        transport.send(HttpRequest("GET", f"{server.url}/a"), timeout=0.3)
+        assert transport.send(HttpRequest("GET", f"{server.url}/b")).body == b"slow"
+        transport.send(HttpRequest("GET", f"{server.url}/c"), timeout=0.3)
+    assert pool.request("GET", f"{server.url}/d").data == b"slow"  # outside the runtime
+    assert pool.connection_from_url(server.url).num_connections == 1
+
+
 def test_the_default_pool_serves_sixteen_threads_without_queueing(server: ScriptedServer) -> None:
     # Threads beyond the pool queue for a connection on every request (CPU and latency per
     # call): by default, a thread pool of 16 workers -- the workflows' default fan-out --
