@@ -16,7 +16,7 @@ import io
 import socket
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -132,10 +132,10 @@ class _DeadlineConnection(_ConnectionBase):
     for the connections of the transport's own pools (``_limits_always``).
     """
 
-    _limits_always = False
+    _limits_always: ClassVar[bool] = False
 
     def connect(self) -> None:
-        if not (self._limits_always or getattr(_STATE, "active", 0)):
+        if not self._limits_always and not getattr(_STATE, "active", 0):
             return super().connect()
         at: float | None = getattr(_STATE, "at", None)
         if at is not None:
@@ -147,7 +147,7 @@ class _DeadlineConnection(_ConnectionBase):
         return super().connect()
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        if not (self._limits_always or getattr(_STATE, "active", 0)):
+        if not self._limits_always and not getattr(_STATE, "active", 0):
             return super().getresponse()
         at: float | None = getattr(_STATE, "at", None)
         # The read timeout (what urllib3 set for this attempt) bounds the whole answer --
