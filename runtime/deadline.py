@@ -114,8 +114,11 @@ class _DeadlineSocket:
     def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> io.BufferedReader:
         return io.BufferedReader(_DeadlineReader(self._sock, self._at))
 
-    def settimeout(self, value: float | None) -> None:  # urllib3 sets it before reading
-        self._sock.settimeout(value)
+    def settimeout(self, value: float | None) -> None:
+        # urllib3 sets the read timeout here before reading; every read goes through the
+        # reader, which sets the time left (never more than that timeout) itself: an ioctl
+        # per request saved.
+        return
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
