@@ -178,7 +178,9 @@ def _refuse_plain_http(url: str) -> None:
 
 
 def _set_authorization(request: HttpRequest, token: str) -> None:
-    for name in [key for key in request.headers if key.lower() == "authorization"]:
+    for name in [
+        key for key in request.headers if len(key) == 13 and key.lower() == "authorization"
+    ]:
         del request.headers[name]
     request.headers["Authorization"] = f"Bearer {token}"
 

@@ -12,13 +12,11 @@ unaffected.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import socket
 import threading
 import time
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from urllib3 import PoolManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -29,6 +27,7 @@ from urllib3.response import HTTPResponse
 __all__ = ["call_deadline", "current_deadline", "deadline_pool_classes", "install_deadlines"]
 
 _STATE = threading.local()
+_monotonic = time.monotonic
 
 # The mixin's methods call the connection class it is mixed into; typed as one.
 if TYPE_CHECKING:
@@ -43,50 +42,70 @@ def current_deadline() -> float | None:
     return at
 
 
-@contextlib.contextmanager
-def call_deadline(at: float | None) -> Generator[None, None, None]:
-    """Make every connection opened and every response read in this thread end by ``at``."""
-    previous = current_deadline()
-    active = getattr(_STATE, "active", 0)
-    _STATE.at = at if previous is None or at is None else min(at, previous)
-    _STATE.active = active + 1
-    try:
-        yield
-    finally:
-        _STATE.at = previous
-        _STATE.active = active
+class call_deadline:
+    """Make every connection opened and every response read in this thread end by ``at``.
+
+    A context manager: ``with call_deadline(at): ...``. A class rather than a generator, as
+    it wraps every request sent.
+    """
+
+    __slots__ = ("_at", "_previous")
+
+    def __init__(self, at: float | None) -> None:
+        self._at = at
+        self._previous: tuple[float | None, int] = (None, 0)
+
+    def __enter__(self) -> None:
+        state = _STATE
+        previous: float | None = getattr(state, "at", None)
+        active: int = getattr(state, "active", 0)
+        self._previous = (previous, active)
+        at = self._at
+        if previous is not None and (at is None or previous < at):
+            at = previous  # an enclosing call's limit comes first
+        state.at = at
+        state.active = active + 1
+
+    def __exit__(self, *exc_info: object) -> None:
+        _STATE.at, _STATE.active = self._previous
 
 
 class _DeadlineReader(io.RawIOBase):
-    """The socket's own reader, with the time left as each ``recv``'s timeout."""
+    """The socket's reader, each ``recv`` with the time left as its timeout.
+
+    The timeout is set before every read and not put back: urllib3 sets the connection's own
+    before it next sends on it. Reads go to the socket directly (one layer of Python fewer
+    than its ``makefile`` reader), which a timeout-mode socket makes equivalent.
+    """
 
     def __init__(self, sock: socket.socket, at: float) -> None:
         super().__init__()
         self._sock = sock
-        self._raw = sock.makefile("rb", buffering=0)  # counts as an open file of the socket
+        # Keeps the socket open while this reader is, as the socket's own reader would:
+        # http.client drops its connection's reference when the answer ends the connection.
+        self._holder = sock.makefile("rb", buffering=0)
         self._at = at
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer: Any) -> int | None:
-        left = self._at - time.monotonic()
+    def readinto(self, buffer: Any) -> int:
+        left = self._at - _monotonic()
         if left <= 0:
             raise TimeoutError("the call's time limit passed while reading the response")
-        previous = self._sock.gettimeout()
-        self._sock.settimeout(left if previous is None else min(previous, left))
-        try:
-            return self._raw.readinto(buffer)
-        finally:
-            self._sock.settimeout(previous)
+        sock = self._sock
+        sock.settimeout(left)
+        return sock.recv_into(buffer)
 
     def close(self) -> None:
-        self._raw.close()
+        self._holder.close()
         super().close()
 
 
 class _DeadlineSocket:
     """Stands in for the connection's socket while ``http.client`` builds the response."""
+
+    __slots__ = ("_at", "_sock")
 
     def __init__(self, sock: socket.socket, at: float) -> None:
         self._sock = sock
@@ -95,38 +114,52 @@ class _DeadlineSocket:
     def makefile(self, mode: str = "r", *args: Any, **kwargs: Any) -> io.BufferedReader:
         return io.BufferedReader(_DeadlineReader(self._sock, self._at))
 
+    def settimeout(self, value: float | None) -> None:
+        # urllib3 sets the read timeout here before reading; every read goes through the
+        # reader, which sets the time left (never more than that timeout) itself: an ioctl
+        # per request saved.
+        return
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
+
+
+_NUMBER = (int, float)
 
 
 class _DeadlineConnection(_ConnectionBase):
     """The limits, mixed into a connection class (urllib3's, or a caller's subclass of it).
 
-    They apply only inside a call of this runtime (:func:`call_deadline`): a caller's pool
-    manager given to the transport keeps behaving as before for its other users.
+    They apply only inside a call of this runtime (:func:`call_deadline`) -- a caller's pool
+    manager given to the transport keeps behaving as before for its other users -- or always,
+    for the connections of the transport's own pools (``_limits_always``).
     """
 
+    _limits_always: ClassVar[bool] = False
+
     def connect(self) -> None:
-        if not getattr(_STATE, "active", 0):
+        if not self._limits_always and not getattr(_STATE, "active", 0):
             return super().connect()
-        at = current_deadline()
+        at: float | None = getattr(_STATE, "at", None)
         if at is not None:
-            left = at - time.monotonic()
+            left = at - _monotonic()
             if left <= 0:
                 raise ConnectTimeoutError(self, "the call's time limit passed before connecting")
-            if not isinstance(self.timeout, int | float) or self.timeout > left:
+            if not isinstance(self.timeout, _NUMBER) or self.timeout > left:
                 self.timeout = left
         return super().connect()
 
     def getresponse(self) -> HTTPResponse:  # type: ignore[override]
-        if not getattr(_STATE, "active", 0):
+        if not self._limits_always and not getattr(_STATE, "active", 0):
             return super().getresponse()
-        at = current_deadline()
+        at: float | None = getattr(_STATE, "at", None)
         # The read timeout (what urllib3 set for this attempt) bounds the whole answer --
         # status line, headers and body -- not each recv: without a call limit, too.
-        if isinstance(self.timeout, int | float):
-            answer_by = time.monotonic() + self.timeout
-            at = answer_by if at is None else min(at, answer_by)
+        timeout = self.timeout
+        if isinstance(timeout, _NUMBER):
+            answer_by = _monotonic() + timeout
+            if at is None or answer_by < at:
+                at = answer_by
         sock = self.sock
         if at is None or sock is None:
             return super().getresponse()
@@ -140,11 +173,15 @@ class _DeadlineConnection(_ConnectionBase):
 
 
 class _HTTPConnection(_DeadlineConnection, HTTPConnection):
-    """Plain http connections with the limits."""
+    """Plain http connections with the limits (the transport's own: always on)."""
+
+    _limits_always = True
 
 
 class _HTTPSConnection(_DeadlineConnection, HTTPSConnection):
     """TLS connections (and tunnels through a proxy) with the same limits."""
+
+    _limits_always = True
 
 
 class _HTTPConnectionPool(HTTPConnectionPool):

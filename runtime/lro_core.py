@@ -222,6 +222,11 @@ class OperationResourcePolling(PollingAlgorithm):
     def initial_status(self, response: HttpResponse) -> str:
         # Unlike polls, a missing or unreadable status on the first response is normal:
         # a PUT answers with the resource, not with an operation status.
+        raw = response.body
+        if raw[:1] == b"{" and b"status" not in raw and b"\\u" not in raw and b"\x00" not in raw:
+            # A UTF-8 JSON object that has no "status" member, spelt plainly or escaped:
+            # nothing to decode (a resource is a kilobyte or more of JSON).
+            return "InProgress"
         try:
             body = _json_or_none(response)
         except DecodeError:

@@ -213,19 +213,13 @@ class Pipeline:
         """
         self._prepare(request, client_request_id)
         outgoing = self._authorized_copy(request)
-        send = functools.partial(
-            self._send,
-            timeout=timeout,
-            retry_policy=retry_policy,
-            max_response_body=max_response_body,
-        )
-        response = send(outgoing, request)
+        response = self._send(outgoing, request, timeout, retry_policy, max_response_body)
         if (
             response.status_code == 401
             and self.auth is not None
             and self.auth.handle_challenge(outgoing, response)
         ):
-            response = send(outgoing, request)
+            response = self._send(outgoing, request, timeout, retry_policy, max_response_body)
         return response
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
@@ -275,7 +269,6 @@ class Pipeline:
         self,
         outgoing: HttpRequest,
         original: HttpRequest,
-        *,
         timeout: float | None,
         retry_policy: RetryPolicy | None,
         max_response_body: int | None,
@@ -396,6 +389,15 @@ def _credentials_in_header(value: str) -> list[str]:
     """The credentials of an ``Authorization``-like header: each comma-separated entry
     without its scheme (``x-ms-authorization-auxiliary`` carries several), the whole value
     too; cookie values likewise."""
+    if "," not in value and ";" not in value:
+        # One entry, as an Authorization header holds: the loop below without copying a
+        # long token three times over.
+        whole = value.strip()
+        scheme, _, credential = whole.partition(" ")
+        credential = credential.strip() or scheme
+        found = [whole, credential.partition("=")[2] if "=" in credential else credential]
+        found.append(credential)
+        return [item for item in found if item]
     found = [value.strip()]
     for entry in value.replace(";", ",").split(","):
         scheme, _, credential = entry.strip().partition(" ")

@@ -191,6 +191,11 @@ def mask_text(
 ) -> str:
     """Free text (an error message, a log line) with the known secret ``values`` and every
     credential recognisable by its shape (:func:`mask_free_text`) masked."""
+    if text.isalnum() and text.isascii() and not any(value in text for value in values):
+        # One plain word (an LRO's status, a reason phrase): no shape of credential fits in
+        # it (each needs a space, ".", ":" or "="), and no known value is in it -- nor any
+        # escaped form of one, which would hold a backslash.
+        return text
     lowered = frozenset(name.lower() for name in secret_fields)
     return mask_free_text(mask_secret_values(text, values), lowered)
 
@@ -476,12 +481,16 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
     replaced by ``***``; the longest values first, so a value inside another is not left
     half-shown."""
     for value in sorted(values, key=len, reverse=True):
-        if len(value) < SHORTEST_MASKED_VALUE:
+        # A value longer than the text cannot be in it, nor can its escaped forms (longer
+        # still): short texts (an LRO's status, a reason phrase) skip the bearer token.
+        if len(value) < SHORTEST_MASKED_VALUE or len(value) > len(text):
             continue
         # The value itself, then as JSON text, JSON text inside JSON text, ... (an echoed
         # request body nested in an error message, logged as JSON once more).
         form = value
         for _ in range(_ESCAPE_LEVELS):
+            if len(form) > len(text):
+                break
             text = text.replace(form, MASK)
             escaped = json.dumps(form, ensure_ascii=False)[1:-1]
             if escaped == form:

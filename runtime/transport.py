@@ -32,8 +32,13 @@ from .redact import redact_url
 from .redirects import MAX_REDIRECTS, redirect_target, without_credentials
 from .retry import ArmRetry, RetryPolicy
 
-DEFAULT_POOL_MAXSIZE = 10
-"""Connections kept per host; the size requests (and so azure-core) uses."""
+DEFAULT_POOL_MAXSIZE = 32
+"""Connections kept per host. Opened only as concurrent calls need them, so a single-threaded
+caller holds one; 32 is the most worker threads ``concurrent.futures.ThreadPoolExecutor``
+starts by default, twice the workflows' default fan-out. With fewer connections than threads
+sharing a client, the threads beyond it queue for a connection on every request: measured
+with 16 threads on the default of 10, about 3x the context switches and 20-25% more client
+CPU per operation than with 16."""
 
 # Retry and Timeout objects kept per transport before starting over (callers passing a new
 # policy or timeout to every call must not grow the cache without bound).
@@ -163,8 +168,13 @@ class Urllib3Transport:
         # "Accept-Encoding: identity", and a compressed answer to that is kept as it came.
         decode = _asks_for_compression(request.headers)
         try:
-            with call_deadline(give_up_at):
-                raw, body = self._exchange(request, policy, timeout, give_up_at, decode, limit)
+            if give_up_at is None and self._owns_pools:
+                # The transport's own pools bound every answer by the read timeout, and by an
+                # enclosing call's limit, without being told: nothing to set for this call.
+                raw, body = self._exchange(request, policy, timeout, None, decode, limit)
+            else:
+                with call_deadline(give_up_at):
+                    raw, body = self._exchange(request, policy, timeout, give_up_at, decode, limit)
         except (urllib3_errors.HTTPError, ValueError) as error:
             if isinstance(error, InvalidHeaderValueError):
                 raise

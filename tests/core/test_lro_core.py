@@ -240,3 +240,26 @@ def test_request_budget_shrinks_timeouts_to_what_is_left() -> None:
     assert timeout == 3.0 and policy is not None and policy.timeout == 3.0
     with pytest.raises(ServiceRequestTimeoutError):
         request_budget(URL, 10.0, 10.0, None, None)
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        (b'{"name":"rc","properties":{"provisioningState":"Creating"}}', "InProgress"),
+        (b'{"status":"Running"}', "Running"),
+        (b'{"stat\\u0075s":"Running"}', "Running"),  # an escaped key is still the key
+        (json.dumps({"status": "Running"}).encode("utf-16"), "Running"),
+        (b'{"properties":{"status":"Running"}}', "InProgress"),  # only the top level counts
+        (b"not json", "InProgress"),
+        (b"", "InProgress"),
+    ],
+)
+def test_the_first_answer_s_status_is_its_top_level_status_member(body: bytes, status: str) -> None:
+    initial = HttpResponse(
+        status_code=201,
+        reason="Created",
+        headers={},
+        body=body,
+        request=HttpRequest("PUT", URL),
+    )
+    assert OperationResourcePolling("azure-async-operation").initial_status(initial) == status

@@ -17,6 +17,7 @@ from vmss_runcommands.runtime.exceptions import (
 from vmss_runcommands.runtime.http import HttpRequest
 from vmss_runcommands.runtime.retry import RetryPolicy
 from vmss_runcommands.runtime.transport import (
+    DEFAULT_POOL_MAXSIZE,
     Urllib3Transport,
     is_loopback_host,
     to_azure_error,
@@ -313,6 +314,50 @@ def test_concurrent_requests_share_at_most_pool_maxsize_connections(
         # Extra callers waited for a free connection instead of opening and discarding more.
         assert pool.num_connections == 2
     assert len(server.requests) == 6
+
+
+def test_a_connection_used_by_a_limited_call_keeps_its_caller_s_timeouts_after(
+    server: ScriptedServer,
+) -> None:
+    # The time left is set as the socket's timeout for each read and not put back: urllib3
+    # sets the connection's own before the next request on it, for this runtime's calls and
+    # for a caller's own use of its pool manager alike.
+    server.reply(200, b"fast")
+    server.reply(200, b"slow", delay=0.6)
+    server.reply(200, b"fast")
+    server.reply(200, b"slow", delay=0.6)
+    pool = urllib3.PoolManager(maxsize=1, retries=False)
+    with Urllib3Transport(retry_policy=NO_RETRIES, pool_manager=pool) as transport:
+        transport.send(HttpRequest("GET", f"{server.url}/a"), timeout=0.3)
+        assert transport.send(HttpRequest("GET", f"{server.url}/b")).body == b"slow"
+        transport.send(HttpRequest("GET", f"{server.url}/c"), timeout=0.3)
+    assert pool.request("GET", f"{server.url}/d").data == b"slow"  # outside the runtime
+    assert pool.connection_from_url(server.url).num_connections == 1
+
+
+def test_the_default_pool_serves_sixteen_threads_without_queueing(server: ScriptedServer) -> None:
+    # Threads beyond the pool queue for a connection on every request (CPU and latency per
+    # call): by default, a thread pool of 16 workers -- the workflows' default fan-out --
+    # each gets its own connection, and one thread opens just one.
+    server.reply(200, b"slow", delay=0.2, times=17)
+    with Urllib3Transport(retry_policy=NO_RETRIES) as transport:
+        assert transport.pool_maxsize == DEFAULT_POOL_MAXSIZE >= 16
+        transport.send(HttpRequest("GET", f"{server.url}/x"))
+        pool = transport._direct.connection_from_url(server.url)
+        assert pool.num_connections == 1
+        barrier = threading.Barrier(16)
+
+        def worker() -> None:
+            barrier.wait()
+            transport.send(HttpRequest("GET", f"{server.url}/x"))
+
+        threads = [threading.Thread(target=worker) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert pool.num_connections == 16
+    assert len(server.requests) == 17
 
 
 @pytest.mark.parametrize(("size", "error"), [(0, ValueError), (True, TypeError), (2.5, TypeError)])

@@ -205,3 +205,20 @@ def test_a_caller_supplied_pool_keeps_its_own_classes_and_behaviour_elsewhere(
     # Outside the client's calls the caller's manager reads as urllib3 does: per recv.
     answer = pool.request("GET", good.base_url + "/after", timeout=urllib3.Timeout(read=0.5))
     assert answer.status == 200 and answer.data == BODY
+
+
+# The transport's own pools enter no per-call context for a call without a limit; a limit set
+# around it in the same thread (a hook calling the client again) still bounds it.
+@pytest.mark.parametrize("surface", ["sync"], indirect=True)
+def test_an_enclosing_call_limit_bounds_a_call_without_its_own(good: HostileServer) -> None:
+    from vmss_runcommands.runtime.deadline import call_deadline
+
+    good.handler = trickle(HEAD, BODY)
+    with make_client(good, read_timeout=30.0) as client:
+        started = time.monotonic()
+        with (
+            call_deadline(started + LIMIT),
+            pytest.raises(ServiceResponseTimeoutError),
+        ):
+            client.send("GET", good.base_url + "/rc", expected_status=(200,))
+    assert _elapsed_since(started) < LIMIT + SLACK
