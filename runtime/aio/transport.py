@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import logging
 import time
 from types import TracebackType
@@ -93,9 +94,14 @@ class AiohttpTransport:
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
-        # Each connect and each read; the whole attempt is bounded by .attempt.AttemptLimit.
+        # Each connect; the whole attempt is bounded by .attempt.AttemptLimit, which with our
+        # own connector limits the answer to read_timeout after connecting -- tighter than a
+        # limit on each read, which would only cost a timer per read. A caller's session
+        # (whose connections the limit does not see) keeps the limit on each read too.
         self._socket_timeouts = aiohttp.ClientTimeout(
-            total=None, sock_connect=connection_timeout, sock_read=read_timeout
+            total=None,
+            sock_connect=connection_timeout,
+            sock_read=None if session is None else read_timeout,
         )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
 
@@ -270,13 +276,12 @@ class AiohttpTransport:
         be endless."""
         method, url, headers = request.method, request.url, request.headers
         decode = asks_for_compression(headers)
-        target_text = f"{request.method} {redact_url(request.url)}"
         session = self._session or self._session_now()
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 if give_up_at is not None and give_up_at <= time.monotonic():
                     raise ServiceRequestTimeoutError(
-                        f"The call's time limit passed before {target_text} could be sent"
+                        f"The call's time limit passed before {_target_text(request)} could be sent"
                     )
                 # As in the sync transport, the read timeout bounds the whole answer of an
                 # attempt (after connecting), not only each read: see .attempt.
@@ -284,7 +289,8 @@ class AiohttpTransport:
                     self._connection_timeout,
                     self._read_timeout,
                     give_up_at,
-                    target_text,
+                    # Worded (the URL redacted) only for a timeout's message.
+                    functools.partial(_target_text, request),
                     tracks_connect=self._owns_session,
                 )
                 target_url = yarl.URL(url, encoded=True)
@@ -298,9 +304,8 @@ class AiohttpTransport:
                         sent_headers = {**headers, "Proxy-Authorization": proxy_login}
                     else:
                         proxy_headers = {"Proxy-Authorization": proxy_login}
-                async with (
-                    attempt,
-                    session.request(
+                with attempt:
+                    async with session.request(
                         method,
                         # Sent as built: the path is percent-encoded already; no re-quoting.
                         target_url,
@@ -312,48 +317,49 @@ class AiohttpTransport:
                         allow_redirects=False,
                         # Only what the caller asked for is inflated, as in the sync transport.
                         auto_decompress=decode,
-                    ) as raw,
-                ):
-                    status = raw.status
-                    target = (
-                        redirect_target(cast(Any, raw), request, url)
-                        if 300 <= status < 400
-                        else None
-                    )
-                    if target is None:
-                        raw_headers = raw.headers
-                        if (
-                            retry_left
-                            and status >= 400
-                            and policy.should_retry_response(
-                                method, status, has_retry_after=_has_retry_after(raw_headers)
-                            )
-                        ):
-                            raw.close()
-                            body = b""
-                        else:
-                            body = await _read_capped(raw, request, limit, decode)
-                        response_headers = HTTPHeaderDict()
-                        add = response_headers.add
-                        for name, value in raw_headers.items():
-                            add(name, value)
-                        return HttpResponse(
-                            status_code=status,
-                            reason=raw.reason or "",
-                            headers=response_headers,
-                            body=body,
-                            request=request,
+                    ) as raw:
+                        status = raw.status
+                        target = (
+                            redirect_target(cast(Any, raw), request, url)
+                            if 300 <= status < 400
+                            else None
                         )
-                    if not same_origin(target, url):
-                        headers = without_credentials(headers)
-                    if status == 303 and method not in ("GET", "HEAD"):
-                        method = "GET"
-                    url = target
+                        if target is None:
+                            raw_headers = raw.headers
+                            if (
+                                retry_left
+                                and status >= 400
+                                and policy.should_retry_response(
+                                    method, status, has_retry_after=_has_retry_after(raw_headers)
+                                )
+                            ):
+                                raw.close()
+                                body = b""
+                            else:
+                                body = await _read_capped(raw, request, limit, decode)
+                            response_headers = HTTPHeaderDict()
+                            add = response_headers.add
+                            for name, value in raw_headers.items():
+                                add(name, value)
+                            return HttpResponse(
+                                status_code=status,
+                                reason=raw.reason or "",
+                                headers=response_headers,
+                                body=body,
+                                request=request,
+                            )
+                        if not same_origin(target, url):
+                            headers = without_credentials(headers)
+                        if status == 303 and method not in ("GET", "HEAD"):
+                            method = "GET"
+                        url = target
         except AzureError:
             raise
         except BaseException as error:
-            raise to_azure_error(error, target_text) from None
-        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
+            raise to_azure_error(error, _target_text(request)) from None
+        raise ServiceResponseError(
+            f"More than {MAX_REDIRECTS} redirects for {_target_text(request)}"
+        )
 
     def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, str | None]:
         """The proxy for ``url`` (never for a loopback host) and the ``Proxy-Authorization``
@@ -388,6 +394,11 @@ class AiohttpTransport:
 
     def __repr__(self) -> str:
         return f"AiohttpTransport(pool_maxsize={self.pool_maxsize})"
+
+
+def _target_text(request: HttpRequest) -> str:
+    """The request as an error message names it: its method and redacted URL."""
+    return f"{request.method} {redact_url(request.url)}"
 
 
 async def _read_capped(
