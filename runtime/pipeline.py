@@ -400,6 +400,12 @@ def _credentials_in_header(value: str) -> list[str]:
     """The credentials of an ``Authorization``-like header: each comma-separated entry
     without its scheme (``x-ms-authorization-auxiliary`` carries several), the whole value
     too; cookie values likewise."""
+    if "," not in value and ";" not in value and "=" not in value:
+        # One credential after its scheme ("Bearer <token>"), as nearly every request sends:
+        # the same values as the loop below finds for it, without its lists.
+        whole = value.strip()
+        scheme, _, credential = whole.partition(" ")
+        return [item for item in (whole, credential.strip() or scheme) if item]
     found = [value.strip()]
     for entry in value.replace(";", ",").split(","):
         scheme, _, credential = entry.strip().partition(" ")
