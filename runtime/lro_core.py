@@ -99,7 +99,8 @@ _POLL_ACCEPT = "application/json, text/json"
 
 def _json_or_none(response: HttpResponse, secret_fields: frozenset[str] = frozenset()) -> Any:
     """The JSON body, ``None`` for an empty one; ``DecodeError`` for a body that is not JSON."""
-    if not response.body.strip():
+    body = response.body
+    if not body or body.isspace():  # as `not body.strip()`, without copying the body
         return None
     try:
         return response.json()
