@@ -101,9 +101,13 @@ class AttemptLimit:
             _CURRENT.reset(self._token)
         if self._handle is not None:
             self._handle.cancel()
+        # A connection opened in this attempt keeps a copy of the context it was opened in,
+        # this limit included, for as long as it is pooled: the limit must not keep the task
+        # (and through it the call's poller, responses and the secrets they carry).
+        task, self._task, self._handle = self._task, None, None
         if not (self._expired and exc_type is asyncio.CancelledError):
             return
-        uncancel = getattr(self._task, "uncancel", None)  # Python 3.11+
+        uncancel = getattr(task, "uncancel", None)  # Python 3.11+
         if uncancel is not None:
             uncancel()
         target = self._target if isinstance(self._target, str) else self._target()

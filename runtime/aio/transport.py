@@ -13,7 +13,7 @@ import base64
 import functools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from types import TracebackType
 from typing import Any, cast
 
@@ -404,7 +404,7 @@ def _header_dict(headers: Mapping[str, str]) -> HTTPHeaderDict:
     read joined, as urllib3 reads them), filled as ``HTTPHeaderDict.add`` would fill it
     without a method call and a ``setdefault`` per header."""
     result = HTTPHeaderDict()
-    container: dict[str, list[str]] = result._container
+    container: MutableMapping[str, list[str]] = result._container
     for name, value in headers.items():
         lowered = name.lower()
         entry = container.get(lowered)
