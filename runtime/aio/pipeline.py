@@ -74,7 +74,23 @@ class AsyncPipeline:
         auth = self.auth
         if auth is not None and not auth.authorize_from_cache(outgoing):
             await auth.authorize_async(outgoing)
-        response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
+        if self._logger_is_on():
+            response = await self._send_logged(
+                outgoing, request, timeout, retry_policy, max_response_body
+            )
+        else:  # _send, written out: one coroutine less around every request
+            try:
+                response = await self.transport.send(
+                    outgoing,
+                    timeout=timeout,
+                    retry_policy=retry_policy,
+                    max_response_body=max_response_body,
+                )
+            except AzureError as error:
+                self._failed(error, outgoing)
+                raise
+            response.request = request
+            self._rules._received(response, outgoing)
         if (
             response.status_code == 401
             and auth is not None
