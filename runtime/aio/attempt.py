@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from contextvars import ContextVar, Token
+from contextvars import Context, ContextVar, Token
 from types import TracebackType
 from typing import Any
 
@@ -26,6 +26,12 @@ __all__ = ["AttemptConnector", "AttemptLimit"]
 
 # A timer that fires this little before the limit ends the attempt rather than firing again.
 _EARLY_BY = 0.001
+
+# The context the timers run in: an empty one. A timer copies the current context unless
+# given one, and a cancelled timer stays in the loop's heap (with that copy) until the loop
+# purges cancelled timers -- a copy made after the limit was set would keep it, and what it
+# refers to, alive that long.
+_TIMER_CONTEXT = Context()
 
 _CURRENT: ContextVar[AttemptLimit | None] = ContextVar("vmss_runcommands_attempt", default=None)
 
@@ -87,7 +93,7 @@ class AttemptLimit:
 
     def __enter__(self) -> AttemptLimit:
         self._task = asyncio.current_task()
-        self._handle = self._loop.call_at(self._armed_at, self._check)
+        self._handle = self._loop.call_at(self._armed_at, self._check, context=_TIMER_CONTEXT)
         self._token = _CURRENT.set(self)
         return self
 
@@ -103,14 +109,17 @@ class AttemptLimit:
             self._handle.cancel()
         # A connection opened in this attempt keeps a copy of the context it was opened in,
         # this limit included, for as long as it is pooled: the limit must not keep the task
-        # (and through it the call's poller, responses and the secrets they carry).
+        # (and through it the call's poller, responses and the secrets they carry), nor the
+        # request its wording reads.
         task, self._task, self._handle = self._task, None, None
+        target, self._target = self._target, ""
         if not (self._expired and exc_type is asyncio.CancelledError):
             return
         uncancel = getattr(task, "uncancel", None)  # Python 3.11+
         if uncancel is not None:
             uncancel()
-        target = self._target if isinstance(self._target, str) else self._target()
+        if not isinstance(target, str):
+            target = target()
         if self._connected:
             raise ServiceResponseTimeoutError(
                 f"Timed out waiting for the response to {target} (TimeoutError)"
@@ -133,7 +142,7 @@ class AttemptLimit:
         if self._handle is not None:
             self._handle.cancel()
         self._armed_at = when
-        self._handle = self._loop.call_at(when, self._check)
+        self._handle = self._loop.call_at(when, self._check, context=_TIMER_CONTEXT)
 
     def connected(self) -> None:
         """The connection is there: the answer must come within ``read_timeout`` from now."""

@@ -9,16 +9,21 @@ standing in for a request that never answers.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
+import gc
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from vmss_runcommands.runtime.aio.attempt import AttemptLimit
+from vmss_runcommands.runtime.aio.attempt import _CURRENT, AttemptLimit
+from vmss_runcommands.runtime.aio.transport import _target_text
 from vmss_runcommands.runtime.exceptions import (
     ServiceRequestTimeoutError,
     ServiceResponseTimeoutError,
 )
+from vmss_runcommands.runtime.http import HttpRequest
 
 
 def _counting_timers(loop: asyncio.AbstractEventLoop) -> list[float]:
@@ -123,11 +128,40 @@ def test_leaving_drops_the_task() -> None:
     """A pooled connection keeps the context it was opened in, this limit included: the limit
     must not keep the task (and the call's objects) alive after the attempt."""
 
+    request = HttpRequest("GET", "https://example.test/", {"Authorization": "Bearer secret"})
+
     async def attempt() -> AttemptLimit:
-        with AttemptLimit(30.0, 300.0, None, "GET https://example.test/") as limit:
+        with AttemptLimit(30.0, 300.0, None, functools.partial(_target_text, request)) as limit:
             limit.connected()
+            assert _CURRENT.get() is limit
         return limit
 
     limit = asyncio.run(attempt())
     assert limit._task is None
     assert limit._handle is None
+    assert request not in gc.get_referents(*gc.get_referents(limit))
+
+
+def test_timers_copy_no_context_that_holds_the_limit() -> None:
+    """A cancelled timer stays in the loop's heap until the loop purges it; the context it
+    runs in must not hold the limit (and through it the request)."""
+    contexts: list[contextvars.Context] = []
+
+    async def attempt() -> None:
+        loop = asyncio.get_running_loop()
+        call_at = loop.call_at
+
+        def recording(when: float, callback: Any, *args: Any, **kwargs: Any) -> Any:
+            if isinstance(getattr(callback, "__self__", None), AttemptLimit):
+                given = kwargs.get("context")
+                contexts.append(contextvars.copy_context() if given is None else given)
+            return call_at(when, callback, *args, **kwargs)
+
+        loop.call_at = recording  # type: ignore[method-assign]
+        with AttemptLimit(1.0, 0.05, None, "GET https://example.test/") as limit:
+            await asyncio.sleep(0.1)  # the first timer fires before the connection: re-armed
+            limit.connected()  # and moved earlier again
+
+    asyncio.run(attempt())
+    assert len(contexts) == 3
+    assert all(context.get(_CURRENT) is None for context in contexts)
