@@ -29,6 +29,7 @@ CHUNK_BYTES = 256 * 1024
 def asks_for_compression(headers: Mapping[str, str]) -> bool:
     """Whether the request's own ``Accept-Encoding`` asks for anything but ``identity``."""
     for name, value in headers.items():
+        # The length first: most names are not this one, and len() is cheaper than lower().
         if len(name) == 15 and name.lower() == "accept-encoding":
             codings = {part.split(";")[0].strip().lower() for part in value.split(",")}
             return bool(codings - {"", "identity"})

@@ -99,7 +99,8 @@ _POLL_ACCEPT = "application/json, text/json"
 
 def _json_or_none(response: HttpResponse, secret_fields: frozenset[str] = frozenset()) -> Any:
     """The JSON body, ``None`` for an empty one; ``DecodeError`` for a body that is not JSON."""
-    if not response.body.strip():
+    body = response.body
+    if not body or body.isspace():  # as `not body.strip()`, without copying the body
         return None
     try:
         return response.json()
@@ -737,7 +738,9 @@ class LroCore(Generic[T]):
         response = yield HttpRequest(
             "GET", url, headers={"Accept": _POLL_ACCEPT}, secret_values=self._sent_secrets
         )
-        response.secret_values = SecretValues(response.secret_values | self._sent_secrets)
+        if not response.secret_values.issuperset(self._sent_secrets):
+            # The runtime's pipeline puts the request's values on its response already.
+            response.secret_values = SecretValues(response.secret_values | self._sent_secrets)
         self._last_response = response
         if response.status_code not in _OK_LRO_STATUS and not (
             gone_is_done and response.status_code == 404
@@ -755,7 +758,12 @@ class LroCore(Generic[T]):
         values = self._sent_secrets
         if self._last_response is not None:
             values = SecretValues(values | self._last_response.secret_values)
-        shown = mask_text(status, self._secret_fields, values)
+        if status.isalnum() and not any(value in status for value in values):
+            # What a status nearly always is: one word with no secret value in it, and no
+            # ':', '=', '.' or space -- nothing mask_text could find, so nothing to mask.
+            shown = status
+        else:
+            shown = mask_text(status, self._secret_fields, values)
         self._status_seen = (status, shown)
         return shown
 

@@ -3,17 +3,18 @@
 Without a call ``timeout=``, the sync transport bounds each attempt by ``connection_timeout``
 to connect and then by ``read_timeout`` for the whole answer -- status line, headers and
 body -- not only for each read (see :mod:`..deadline`). aiohttp has no limit that starts once
-connected, so :class:`AttemptLimit` is one timer per attempt: first at
-``connection_timeout + read_timeout`` (or the call's limit, when earlier), moved to
-``read_timeout`` after the connection by :class:`AttemptConnector` (the transport's own
-connector), never past the call's limit. A server trickling bytes is cut off after
-``read_timeout`` whatever the driver.
+connected, so :class:`AttemptLimit` is one timer per attempt, limiting it to
+``connection_timeout + read_timeout`` (or the call's limit, when earlier) and, once
+:class:`AttemptConnector` (the transport's own connector) reports the connection, to
+``read_timeout`` from then, never past the call's limit. A server trickling bytes is cut off
+after ``read_timeout`` whatever the driver.
 """
 
 from __future__ import annotations
 
 import asyncio
-from contextvars import ContextVar, Token
+from collections.abc import Callable
+from contextvars import Context, ContextVar, Token
 from types import TracebackType
 from typing import Any
 
@@ -23,18 +24,33 @@ from ..exceptions import ServiceRequestTimeoutError, ServiceResponseTimeoutError
 
 __all__ = ["AttemptConnector", "AttemptLimit"]
 
+# A timer that fires this little before the limit ends the attempt rather than firing again.
+_EARLY_BY = 0.001
+
+# The context the timers run in: an empty one. A timer copies the current context unless
+# given one, and a cancelled timer stays in the loop's heap (with that copy) until the loop
+# purges cancelled timers -- a copy made after the limit was set would keep it, and what it
+# refers to, alive that long.
+_TIMER_CONTEXT = Context()
+
 _CURRENT: ContextVar[AttemptLimit | None] = ContextVar("vmss_runcommands_attempt", default=None)
 
 
 class AttemptLimit:
-    """``async with AttemptLimit(...)`` around one attempt (the request and its body read).
+    """``with AttemptLimit(...)`` around one attempt (the request and its body read).
 
     A timer on the loop cancels the attempt's task when the limit passes; leaving, that
     cancellation becomes ``ServiceRequestTimeoutError`` (not connected yet) or
     ``ServiceResponseTimeoutError``. (``asyncio.timeout`` does the same from Python 3.11.)
+
+    One timer per attempt, set for the earliest moment the limit could pass (``read_timeout``
+    from the start, should the connection come at once) and moved only when it fires before
+    the limit or when a late connection brings the limit before it: an answer in time -- all
+    but a few -- costs one timer and its cancellation, not one per phase.
     """
 
     __slots__ = (
+        "_armed_at",
         "_connected",
         "_expired",
         "_handle",
@@ -43,7 +59,7 @@ class AttemptLimit:
         "_target",
         "_task",
         "_token",
-        "_when",
+        "_until",
     )
 
     def __init__(
@@ -51,15 +67,18 @@ class AttemptLimit:
         connection_timeout: float,
         read_timeout: float,
         call_ends: float | None,
-        target: str,
+        target: str | Callable[[], str],
         *,
         tracks_connect: bool = True,
     ) -> None:
         self._loop = asyncio.get_running_loop()
         # loop.time() is time.monotonic() on every platform asyncio ships loops for; call_ends
         # is on that clock.
-        when = self._loop.time() + connection_timeout + read_timeout
-        self._when = when if call_ends is None or call_ends > when else call_ends
+        now = self._loop.time()
+        until = now + connection_timeout + read_timeout
+        # The limit: the connect-and-read allowance (or the call's limit, when earlier), then
+        # read_timeout from the connection when that is earlier still.
+        self._until = until if call_ends is None or call_ends > until else call_ends
         self._read_timeout = read_timeout
         self._target = target
         # With a caller's session (not our connector) the connection is never reported: a
@@ -69,14 +88,16 @@ class AttemptLimit:
         self._task: asyncio.Task[Any] | None = None
         self._handle: asyncio.TimerHandle | None = None
         self._token: Token[AttemptLimit | None] | None = None
+        first = now + read_timeout if tracks_connect else until
+        self._armed_at = first if first < self._until else self._until
 
-    async def __aenter__(self) -> AttemptLimit:
+    def __enter__(self) -> AttemptLimit:
         self._task = asyncio.current_task()
-        self._handle = self._loop.call_at(self._when, self._expire)
+        self._handle = self._loop.call_at(self._armed_at, self._check, context=_TIMER_CONTEXT)
         self._token = _CURRENT.set(self)
         return self
 
-    async def __aexit__(
+    def __exit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
@@ -88,36 +109,50 @@ class AttemptLimit:
             self._handle.cancel()
         # A connection opened in this attempt keeps a copy of the context it was opened in,
         # this limit included, for as long as it is pooled: the limit must not keep the task
-        # (and through it the call's poller, responses and the secrets they carry).
+        # (and through it the call's poller, responses and the secrets they carry), nor the
+        # request its wording reads.
         task, self._task, self._handle = self._task, None, None
+        target, self._target = self._target, ""
         if not (self._expired and exc_type is asyncio.CancelledError):
             return
         uncancel = getattr(task, "uncancel", None)  # Python 3.11+
         if uncancel is not None:
             uncancel()
+        if not isinstance(target, str):
+            target = target()
         if self._connected:
             raise ServiceResponseTimeoutError(
-                f"Timed out waiting for the response to {self._target} (TimeoutError)"
+                f"Timed out waiting for the response to {target} (TimeoutError)"
             ) from None
         raise ServiceRequestTimeoutError(
-            f"Timed out connecting for {self._target} (TimeoutError)"
+            f"Timed out connecting for {target} (TimeoutError)"
         ) from None
 
-    def _expire(self) -> None:
+    def _check(self) -> None:
+        """The timer fired: end the attempt when its limit has come, else wait on for it."""
+        if self._until - self._loop.time() > _EARLY_BY:
+            self._arm(self._until)
+            return
+        self._handle = None
         self._expired = True
         if self._task is not None:
             self._task.cancel()
+
+    def _arm(self, when: float) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+        self._armed_at = when
+        self._handle = self._loop.call_at(when, self._check, context=_TIMER_CONTEXT)
 
     def connected(self) -> None:
         """The connection is there: the answer must come within ``read_timeout`` from now."""
         self._connected = True
         when = self._loop.time() + self._read_timeout
-        if self._expired or when >= self._when:
+        if self._expired or when >= self._until:
             return
-        self._when = when
-        if self._handle is not None:
-            self._handle.cancel()
-        self._handle = self._loop.call_at(when, self._expire)
+        self._until = when
+        if when < self._armed_at and self._handle is not None:
+            self._arm(when)  # connected after the timer had moved past this
 
 
 class AttemptConnector(aiohttp.TCPConnector):

@@ -68,6 +68,17 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         _refuse_plain_http(request.url)
         _set_authorization(request, await self._current_token_async())
 
+    def authorize_from_cache(self, request: HttpRequest) -> bool:
+        """:meth:`authorize_async` without awaiting, when the cached token is still fresh (as
+        it is for all but the first request and one per refresh); ``False`` when it needs the
+        credential. Refuses plain http to a non-loopback host all the same."""
+        cached = self._cached
+        if cached is None or self._clock() >= cached.refresh_at:
+            return False
+        _refuse_plain_http(request.url)
+        _set_authorization(request, cached.value)
+        return True
+
     async def handle_challenge_async(self, request: HttpRequest, response: HttpResponse) -> bool:
         """The async :meth:`~..auth.BearerTokenPolicy.handle_challenge`."""
         if response.status_code != 401:

@@ -66,13 +66,30 @@ class AsyncPipeline:
         """Send ``request`` and return the response, whatever its status (see ``Pipeline.run``)."""
         self._rules._prepare(request, client_request_id)
         outgoing = self._rules._outgoing_copy(request)
-        if self.auth is not None:
-            await self.auth.authorize_async(outgoing)
-        response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
+        auth = self.auth
+        if auth is not None and not auth.authorize_from_cache(outgoing):
+            await auth.authorize_async(outgoing)
+        if self._logger_is_on():
+            response = await self._send_logged(
+                outgoing, request, timeout, retry_policy, max_response_body
+            )
+        else:  # _send, written out: one coroutine less around every request
+            try:
+                response = await self.transport.send(
+                    outgoing,
+                    timeout=timeout,
+                    retry_policy=retry_policy,
+                    max_response_body=max_response_body,
+                )
+            except AzureError as error:
+                self._failed(error, outgoing)
+                raise
+            response.request = request
+            self._rules._received(response, outgoing)
         if (
             response.status_code == 401
-            and self.auth is not None
-            and await self.auth.handle_challenge_async(outgoing, response)
+            and auth is not None
+            and await auth.handle_challenge_async(outgoing, response)
         ):
             response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
         return response
@@ -85,10 +102,10 @@ class AsyncPipeline:
         retry_policy: RetryPolicy | None,
         max_response_body: int | None,
     ) -> HttpResponse:
-        logging_on = self.logger.isEnabledFor(logging.INFO)
-        if logging_on:
-            self._rules._log_request(outgoing)
-        started = time.perf_counter() if logging_on else 0.0
+        if self._logger_is_on():
+            return await self._send_logged(
+                outgoing, original, timeout, retry_policy, max_response_body
+            )
         try:
             response = await self.transport.send(
                 outgoing,
@@ -97,24 +114,54 @@ class AsyncPipeline:
                 max_response_body=max_response_body,
             )
         except AzureError as error:
-            if error.client_request_id is None:
-                error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
-            error.scrub(self._rules._sent_secrets(outgoing), self.secret_fields)
-            # Raised to the caller, who sees it: logged for the record, not as a warning.
-            if self.logger.isEnabledFor(logging.INFO):
-                self.logger.info(
-                    "%s %s failed: %s: %s",
-                    outgoing.method,
-                    redact_url(outgoing.url),
-                    type(error).__name__,
-                    error.message,
-                )
+            self._failed(error, outgoing)
             raise
         response.request = original
         self._rules._received(response, outgoing)
-        if logging_on:
-            self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
+
+    def _logger_is_on(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    async def _send_logged(
+        self,
+        outgoing: HttpRequest,
+        original: HttpRequest,
+        timeout: float | None,
+        retry_policy: RetryPolicy | None,
+        max_response_body: int | None,
+    ) -> HttpResponse:
+        """:meth:`_send` with the request and response logged (INFO covers every line)."""
+        self._rules._log_request(outgoing)
+        started = time.perf_counter()
+        try:
+            response = await self.transport.send(
+                outgoing,
+                timeout=timeout,
+                retry_policy=retry_policy,
+                max_response_body=max_response_body,
+            )
+        except AzureError as error:
+            self._failed(error, outgoing)
+            raise
+        response.request = original
+        self._rules._received(response, outgoing)
+        self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
+        return response
+
+    def _failed(self, error: AzureError, outgoing: HttpRequest) -> None:
+        if error.client_request_id is None:
+            error.client_request_id = _get_header(outgoing.headers, "x-ms-client-request-id")
+        error.scrub(self._rules._sent_secrets(outgoing), self.secret_fields)
+        # Raised to the caller, who sees it: logged for the record, not as a warning.
+        if self.logger.isEnabledFor(logging.INFO):
+            self.logger.info(
+                "%s %s failed: %s: %s",
+                outgoing.method,
+                redact_url(outgoing.url),
+                type(error).__name__,
+                error.message,
+            )
 
     def __repr__(self) -> str:
         return f"AsyncPipeline(transport={self.transport!r}, auth={self.auth!r})"

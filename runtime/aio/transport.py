@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import logging
 import time
+from collections.abc import Mapping, MutableMapping
 from types import TracebackType
 from typing import Any, cast
 
@@ -95,9 +97,14 @@ class AiohttpTransport:
         self._connection_timeout = connection_timeout
         self._read_timeout = read_timeout
         self._retry_policy = retry_policy if retry_policy is not None else RetryPolicy()
-        # Each connect and each read; the whole attempt is bounded by .attempt.AttemptLimit.
+        # Each connect; the whole attempt is bounded by .attempt.AttemptLimit, which with our
+        # own connector limits the answer to read_timeout after connecting -- tighter than a
+        # limit on each read, which would only cost a timer per read. A caller's session
+        # (whose connections the limit does not see) keeps the limit on each read too.
         self._socket_timeouts = aiohttp.ClientTimeout(
-            total=None, sock_connect=connection_timeout, sock_read=read_timeout
+            total=None,
+            sock_connect=connection_timeout,
+            sock_read=None if session is None else read_timeout,
         )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
         # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
@@ -116,7 +123,9 @@ class AiohttpTransport:
                 limit_per_host=self.pool_maxsize,
                 ssl=_ssl_context(self._connection_verify),
             )
-            # Like the sync transport, no Accept-Encoding unless the request asks for one.
+            # Like the sync transport (http.client's default), Accept-Encoding: identity
+            # unless the request asks for more: a session default the request's own header
+            # replaces, which costs aiohttp less per request than skip_auto_headers.
             # Proxies come from the environment through ProxyRules, not trust_env: aiohttp's
             # would send a plain-http loopback request (bearer token included) through an
             # HTTP_PROXY, and read ~/.netrc credentials into requests that carry a token.
@@ -127,7 +136,7 @@ class AiohttpTransport:
                 # one origin set would follow a redirect to another port of the same host.
                 cookie_jar=aiohttp.DummyCookieJar(),
                 auto_decompress=True,
-                skip_auto_headers=("Accept-Encoding",),
+                headers={"Accept-Encoding": "identity"},
             )
             # aiohttp silently sends a PUT or DELETE again when a kept-alive connection drops
             # before the answer; here the RetryPolicy alone decides, and a write whose answer
@@ -274,13 +283,12 @@ class AiohttpTransport:
         be endless."""
         method, url, headers = request.method, request.url, request.headers
         decode = asks_for_compression(headers)
-        target_text = f"{request.method} {redact_url(request.url)}"
         session = self._session or self._session_now()
         try:
             for _ in range(MAX_REDIRECTS + 1):
                 if give_up_at is not None and give_up_at <= time.monotonic():
                     raise ServiceRequestTimeoutError(
-                        f"The call's time limit passed before {target_text} could be sent"
+                        f"The call's time limit passed before {_target_text(request)} could be sent"
                     )
                 # As in the sync transport, the read timeout bounds the whole answer of an
                 # attempt (after connecting), not only each read: see .attempt.
@@ -288,7 +296,8 @@ class AiohttpTransport:
                     self._connection_timeout,
                     self._read_timeout,
                     give_up_at,
-                    target_text,
+                    # Worded (the URL redacted) only for a timeout's message.
+                    functools.partial(_target_text, request),
                     tracks_connect=self._owns_session,
                 )
                 target_url = yarl.URL(url, encoded=True)
@@ -303,9 +312,8 @@ class AiohttpTransport:
                         sent_headers.update(proxy_login)
                     else:
                         proxy_headers = proxy_login
-                async with (
-                    attempt,
-                    session.request(
+                with attempt:
+                    async with session.request(
                         method,
                         # Sent as built: the path is percent-encoded already; no re-quoting.
                         target_url,
@@ -317,53 +325,50 @@ class AiohttpTransport:
                         allow_redirects=False,
                         # Only what the caller asked for is inflated, as in the sync transport.
                         auto_decompress=decode,
-                    ) as raw,
-                ):
-                    status = raw.status
-                    target = (
-                        redirect_target(cast(Any, raw), request, url)
-                        if 300 <= status < 400
-                        else None
-                    )
-                    if target is None:
-                        raw_headers = raw.headers
-                        if (
-                            retry_left
-                            and status >= 400
-                            and policy.should_retry_response(
-                                method, status, has_retry_after=_has_retry_after(raw_headers)
-                            )
-                        ):
-                            raw.close()
-                            body = b""
-                        else:
-                            body = await _read_capped(raw, request, limit, decode)
-                        response_headers = HTTPHeaderDict()
-                        add = response_headers.add
-                        for name, value in raw_headers.items():
-                            add(name, value)
-                        return HttpResponse(
-                            status_code=status,
-                            reason=raw.reason or "",
-                            headers=response_headers,
-                            body=body,
-                            request=request,
+                    ) as raw:
+                        status = raw.status
+                        target = (
+                            redirect_target(cast(Any, raw), request, url)
+                            if 300 <= status < 400
+                            else None
                         )
-                    if not same_origin(target, url):
-                        headers = without_credentials(headers)
-                    if status == 303 and method not in ("GET", "HEAD"):
-                        method = "GET"
-                    url = target
+                        if target is None:
+                            raw_headers = raw.headers
+                            if (
+                                retry_left
+                                and status >= 400
+                                and policy.should_retry_response(
+                                    method, status, has_retry_after=_has_retry_after(raw_headers)
+                                )
+                            ):
+                                raw.close()
+                                body = b""
+                            else:
+                                body = await _read_capped(raw, request, limit, decode)
+                            return HttpResponse(
+                                status_code=status,
+                                reason=raw.reason or "",
+                                headers=_header_dict(raw_headers),
+                                body=body,
+                                request=request,
+                            )
+                        if not same_origin(target, url):
+                            headers = without_credentials(headers)
+                        if status == 303 and method not in ("GET", "HEAD"):
+                            method = "GET"
+                        url = target
         except AzureError:
             raise
         except BaseException as error:
-            raise to_azure_error(error, target_text) from None
+            raise to_azure_error(error, _target_text(request)) from None
         finally:
             # A traceback rendered with its frames' locals would show the URLs as they are,
             # a status link's signature included (the headers are SecretHeaders).
             url = ""
             target_url = _NO_URL
-        raise ServiceResponseError(f"More than {MAX_REDIRECTS} redirects for {target_text}")
+        raise ServiceResponseError(
+            f"More than {MAX_REDIRECTS} redirects for {_target_text(request)}"
+        )
 
     def _proxy_for(self, url: yarl.URL) -> tuple[yarl.URL | None, SecretHeaders | None]:
         """The proxy for ``url`` (never for a loopback host) and the ``Proxy-Authorization``
@@ -401,14 +406,38 @@ class AiohttpTransport:
         return f"AiohttpTransport(pool_maxsize={self.pool_maxsize})"
 
 
+def _encoded(raw: aiohttp.ClientResponse) -> bool:
+    return raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
+
+
+def _header_dict(headers: Mapping[str, str]) -> HTTPHeaderDict:
+    """aiohttp's response headers as the runtime's ``HTTPHeaderDict`` (repeated names kept,
+    read joined, as urllib3 reads them), filled as ``HTTPHeaderDict.add`` would fill it
+    without a method call and a ``setdefault`` per header."""
+    result = HTTPHeaderDict()
+    container: MutableMapping[str, list[str]] = result._container
+    for name, value in headers.items():
+        lowered = name.lower()
+        entry = container.get(lowered)
+        if entry is None:
+            container[lowered] = [name, value]
+        else:
+            entry.append(value)
+    return result
+
+
+def _target_text(request: HttpRequest) -> str:
+    """The request as an error message names it: its method and redacted URL."""
+    return f"{request.method} {redact_url(request.url)}"
+
+
 async def _read_capped(
     raw: aiohttp.ClientResponse, request: HttpRequest, limit: int, decode: bool
 ) -> bytes:
     """The whole body (inflated when ``decode``), or ``ResponseBodyTooLargeError`` as soon as
     it is known to exceed ``limit`` bytes; the same rule as the sync ``body.read_body``."""
     length = raw.content_length
-    encoded = raw.headers.get("Content-Encoding", "identity").strip().lower() != "identity"
-    if length is not None and not (decode and encoded):
+    if length is not None and not (decode and _encoded(raw)):
         if length > limit:
             raise _too_large(request, limit, f"announces {length} bytes")
         # aiohttp's parser stops at the announced length: one read, bounded by the check above.

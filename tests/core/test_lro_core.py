@@ -28,6 +28,7 @@ from vmss_runcommands.runtime.lro_core import (
     request_budget,
 )
 from vmss_runcommands.runtime.lro_token import decode_continuation_token
+from vmss_runcommands.runtime.redact import SecretValues
 from vmss_runcommands.runtime.retry import RetryPolicy
 
 BASE = "https://management.azure.com"
@@ -263,3 +264,25 @@ def test_the_first_answer_s_status_is_its_top_level_status_member(body: bytes, s
         request=HttpRequest("PUT", URL),
     )
     assert OperationResourcePolling("azure-async-operation").initial_status(initial) == status
+
+
+@pytest.mark.parametrize(
+    ("reported", "shown"),
+    [
+        ("InProgress", "InProgress"),  # one plain word: shown as is
+        ("Hunter2Secret99", "***"),  # one word, but a value the request sent
+        ("Running Hunter2Secret99", "Running ***"),
+        ("Bearer abcdefgh.ijklmnop", "Bearer REDACTED"),  # a credential by its shape
+    ],
+)
+def test_a_status_is_shown_without_the_secrets_the_operation_sent(
+    reported: str, shown: str
+) -> None:
+    """A hostile service can write what it was sent into the status, which ``status()``, log
+    lines, errors and continuation tokens repeat."""
+    initial = first("PUT", 201, resource("Creating"), {"Azure-AsyncOperation": STATUS_URL})
+    initial.secret_values = SecretValues({"Hunter2Secret99"})
+    core = start(initial)
+    Script(core).step((200, {"status": reported}, None))
+    assert core.status() == shown
+    assert "Hunter2Secret99" not in core.continuation_token()

@@ -18,8 +18,10 @@ from vmss_runcommands.runtime.exceptions import ServiceRequestError, map_error
 from vmss_runcommands.runtime.http import HttpRequest
 from vmss_runcommands.runtime.pipeline import (
     Pipeline,
+    _credentials_in_header,
     apply_azure_log_level,
     build_user_agent,
+    new_client_request_id,
 )
 from vmss_runcommands.runtime.retry import RetryPolicy
 from vmss_runcommands.runtime.transport import Urllib3Transport
@@ -325,3 +327,29 @@ def test_a_request_that_got_no_response_still_names_its_client_request_id(
         pipeline.run(request, client_request_id="cid-for-the-ticket")
     assert caught.value.client_request_id == "cid-for-the-ticket"
     assert str(caught.value).endswith("Request ids: x-ms-client-request-id=cid-for-the-ticket")
+
+
+def test_request_ids_are_version_1_uuids_that_never_repeat() -> None:
+    ids = [new_client_request_id() for _ in range(20_000)]
+    assert len(set(ids)) == len(ids)
+    for request_id in ids[:: len(ids) // 50]:
+        parsed = uuid.UUID(request_id)
+        assert str(parsed) == request_id
+        assert parsed.version == 1 and parsed.variant == uuid.RFC_4122
+        assert parsed.node == uuid.getnode()
+    # 100 ns ticks since 1582, as uuid1 counts them: close to uuid1's own clock now.
+    assert abs(uuid.UUID(new_client_request_id()).time - uuid.uuid1().time) < 10**8
+
+
+@pytest.mark.parametrize(
+    ("value", "credentials"),
+    [
+        ("Bearer tok-123", {"Bearer tok-123", "tok-123"}),
+        ("  Bearer   tok-123 ", {"Bearer   tok-123", "tok-123"}),
+        ("tok-123", {"tok-123"}),
+        ("Bearer a, Bearer b", {"Bearer a, Bearer b", "a", "b"}),
+        ("SharedKey acct:sig=xyz", {"SharedKey acct:sig=xyz", "acct:sig=xyz", "xyz"}),
+    ],
+)
+def test_the_credentials_of_an_authorization_header(value: str, credentials: set[str]) -> None:
+    assert set(_credentials_in_header(value)) == credentials
