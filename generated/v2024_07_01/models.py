@@ -3,7 +3,6 @@
 """Models of api-version 2024-07-01: attrs classes that convert to and from the wire form."""
 
 import datetime
-from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -13,7 +12,7 @@ from ..runtime.serialization import (
     ClosedEnum,
     Codec,
     ExtensibleEnum,
-    model_repr,
+    WireModel,
     wire_model,
 )
 
@@ -86,7 +85,7 @@ class StatusLevelTypes(ClosedEnum):
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class ApiErrorBase:
+class ApiErrorBase(WireModel):
     """A detail entry of an error.
 
     Attributes:
@@ -107,25 +106,10 @@ class ApiErrorBase:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ApiErrorBase":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class InnerError:
+class InnerError(WireModel):
     """Internal diagnostics of an error.
 
     Attributes:
@@ -144,25 +128,10 @@ class InnerError:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "InnerError":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class ApiError:
+class ApiError(WireModel):
     """An error reported by the service.
 
     Attributes:
@@ -194,25 +163,10 @@ class ApiError:
         if type(self.details) is list and PLAIN_DICT in map(type, self.details):
             raise nested_dict_error(self, "details")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ApiError":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class CloudError:
+class CloudError(WireModel):
     """Error envelope returned by Compute.
 
     Attributes:
@@ -234,25 +188,10 @@ class CloudError:
         if type(self.error) is PLAIN_DICT:
             raise nested_dict_error(self, "error")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "CloudError":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class InstanceViewStatus:
+class InstanceViewStatus(WireModel):
     """One status entry of an instance view.
 
     Attributes:
@@ -277,25 +216,10 @@ class InstanceViewStatus:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "InstanceViewStatus":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandParameterDefinition:
+class RunCommandParameterDefinition(WireModel):
     """One parameter a catalogue command takes.
 
     Attributes:
@@ -318,25 +242,10 @@ class RunCommandParameterDefinition:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandParameterDefinition":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandDocument:
+class RunCommandDocument(WireModel):
     """A catalogue entry with its script and parameter definitions.
 
     Attributes:
@@ -370,25 +279,10 @@ class RunCommandDocument:
         if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
             raise nested_dict_error(self, "parameters")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocument":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandDocumentBase:
+class RunCommandDocumentBase(WireModel):
     """A catalogue entry as a list shows it.
 
     Attributes:
@@ -413,25 +307,10 @@ class RunCommandDocumentBase:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocumentBase":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandInputParameter:
+class RunCommandInputParameter(WireModel):
     """A name and value handed to the script.
 
     Attributes:
@@ -450,25 +329,10 @@ class RunCommandInputParameter:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInputParameter":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandInput:
+class RunCommandInput(WireModel):
     """What the action form of run command runs.
 
     Attributes:
@@ -495,25 +359,10 @@ class RunCommandInput:
         if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
             raise nested_dict_error(self, "parameters")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInput":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandListResult:
+class RunCommandListResult(WireModel):
     """One page of catalogue entries.
 
     Attributes:
@@ -537,25 +386,10 @@ class RunCommandListResult:
         if type(self.value) is list and PLAIN_DICT in map(type, self.value):
             raise nested_dict_error(self, "value")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandListResult":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandManagedIdentity:
+class RunCommandManagedIdentity(WireModel):
     """A user-assigned managed identity, given by client id or by object id (never both), that
     the virtual machine uses to reach a storage blob. An empty object selects the system-
     assigned identity.
@@ -576,25 +410,10 @@ class RunCommandManagedIdentity:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandManagedIdentity":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandResult:
+class RunCommandResult(WireModel):
     """What the action form of run command returns.
 
     Attributes:
@@ -617,25 +436,10 @@ class RunCommandResult:
         if type(self.value) is list and PLAIN_DICT in map(type, self.value):
             raise nested_dict_error(self, "value")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandResult":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandInstanceView:
+class VirtualMachineRunCommandInstanceView(WireModel):
     """What happened when the script ran.
 
     Attributes:
@@ -674,25 +478,10 @@ class VirtualMachineRunCommandInstanceView:
         if type(self.statuses) is list and PLAIN_DICT in map(type, self.statuses):
             raise nested_dict_error(self, "statuses")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandInstanceView":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandScriptSource:
+class VirtualMachineRunCommandScriptSource(WireModel):
     """Where the script comes from: inline text, a URI, or a built-in command id. Set exactly
     one.
 
@@ -725,25 +514,10 @@ class VirtualMachineRunCommandScriptSource:
         if type(self.script_uri_managed_identity) is PLAIN_DICT:
             raise nested_dict_error(self, "script_uri_managed_identity")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandScriptSource":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommand:
+class VirtualMachineRunCommand(WireModel):
     """A run command on a virtual machine.
 
     Attributes:
@@ -863,21 +637,6 @@ class VirtualMachineRunCommand:
             type, self.protected_parameters
         ):
             raise nested_dict_error(self, "protected_parameters")
-
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommand":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
 
     @property
     def properties(self) -> "VirtualMachineRunCommandProperties":
@@ -1017,7 +776,7 @@ class VirtualMachineRunCommandProperties:
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandUpdate:
+class VirtualMachineRunCommandUpdate(WireModel):
     """The changeable settings of a run command.
 
     Attributes:
@@ -1128,21 +887,6 @@ class VirtualMachineRunCommandUpdate:
             type, self.protected_parameters
         ):
             raise nested_dict_error(self, "protected_parameters")
-
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandUpdate":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
 
     @property
     def properties(self) -> "VirtualMachineRunCommandUpdateProperties":
@@ -1282,7 +1026,7 @@ class VirtualMachineRunCommandUpdateProperties:
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandsListResult:
+class VirtualMachineRunCommandsListResult(WireModel):
     """One page of run commands.
 
     Attributes:
@@ -1306,25 +1050,10 @@ class VirtualMachineRunCommandsListResult:
         if type(self.value) is list and PLAIN_DICT in map(type, self.value):
             raise nested_dict_error(self, "value")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandsListResult":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineScaleSet:
+class VirtualMachineScaleSet(WireModel):
     """A virtual machine scale set, reduced to what run commands need from it: id, name, type,
     region and tags.
 
@@ -1350,21 +1079,6 @@ class VirtualMachineScaleSet:
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
-
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineScaleSet":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
 
 
 CODEC = Codec(
