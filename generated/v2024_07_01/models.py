@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 
 from ..runtime.model_compat import PLAIN_DICT, empty_extra, nested_dict_error
+from ..runtime.model_views import PropertiesView, ViewField
 from ..runtime.serialization import (
     ClosedEnum,
     Codec,
@@ -645,133 +646,34 @@ class VirtualMachineRunCommand(WireModel):
         return VirtualMachineRunCommandProperties(self)
 
 
-class VirtualMachineRunCommandProperties:
+class VirtualMachineRunCommandProperties(PropertiesView[VirtualMachineRunCommand]):
     """The ``properties`` of a VirtualMachineRunCommand, grouped as azure-mgmt-compute groups them.
 
     A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
     an attribute here sets it on the VirtualMachineRunCommand. Get one from ``.properties``.
     """
 
-    __slots__ = ("_model",)
-
-    def __init__(self, model: VirtualMachineRunCommand) -> None:
-        self._model = model
-
-    @property
-    def async_execution(self) -> bool | None:
-        return self._model.async_execution
-
-    @async_execution.setter
-    def async_execution(self, value: bool | None) -> None:
-        self._model.async_execution = value
-
-    @property
-    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.error_blob_managed_identity
-
-    @error_blob_managed_identity.setter
-    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.error_blob_managed_identity = value
-
-    @property
-    def error_blob_uri(self) -> str | None:
-        return self._model.error_blob_uri
-
-    @error_blob_uri.setter
-    def error_blob_uri(self, value: str | None) -> None:
-        self._model.error_blob_uri = value
-
-    @property
-    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
-        return self._model.instance_view
-
-    @instance_view.setter
-    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
-        self._model.instance_view = value
-
-    @property
-    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.output_blob_managed_identity
-
-    @output_blob_managed_identity.setter
-    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.output_blob_managed_identity = value
-
-    @property
-    def output_blob_uri(self) -> str | None:
-        return self._model.output_blob_uri
-
-    @output_blob_uri.setter
-    def output_blob_uri(self, value: str | None) -> None:
-        self._model.output_blob_uri = value
-
-    @property
-    def parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.parameters
-
-    @parameters.setter
-    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.parameters = value
-
-    @property
-    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.protected_parameters
-
-    @protected_parameters.setter
-    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.protected_parameters = value
-
-    @property
-    def provisioning_state(self) -> str | None:
-        return self._model.provisioning_state
-
-    @provisioning_state.setter
-    def provisioning_state(self, value: str | None) -> None:
-        self._model.provisioning_state = value
-
-    @property
-    def run_as_password(self) -> str | None:
-        return self._model.run_as_password
-
-    @run_as_password.setter
-    def run_as_password(self, value: str | None) -> None:
-        self._model.run_as_password = value
-
-    @property
-    def run_as_user(self) -> str | None:
-        return self._model.run_as_user
-
-    @run_as_user.setter
-    def run_as_user(self, value: str | None) -> None:
-        self._model.run_as_user = value
-
-    @property
-    def source(self) -> VirtualMachineRunCommandScriptSource | None:
-        return self._model.source
-
-    @source.setter
-    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
-        self._model.source = value
-
-    @property
-    def timeout_in_seconds(self) -> int | None:
-        return self._model.timeout_in_seconds
-
-    @timeout_in_seconds.setter
-    def timeout_in_seconds(self, value: int | None) -> None:
-        self._model.timeout_in_seconds = value
-
-    @property
-    def treat_failure_as_deployment_failure(self) -> bool | None:
-        return self._model.treat_failure_as_deployment_failure
-
-    @treat_failure_as_deployment_failure.setter
-    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
-        self._model.treat_failure_as_deployment_failure = value
-
-    def __repr__(self) -> str:
-        # Values are left out: some are secrets; the model's own repr masks them.
-        return f"<VirtualMachineRunCommandProperties of {self._model.__class__.__name__}>"
+    __slots__ = ()
+    async_execution = ViewField[bool | None]("async_execution")
+    error_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "error_blob_managed_identity"
+    )
+    error_blob_uri = ViewField[str | None]("error_blob_uri")
+    instance_view = ViewField[VirtualMachineRunCommandInstanceView | None]("instance_view")
+    output_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "output_blob_managed_identity"
+    )
+    output_blob_uri = ViewField[str | None]("output_blob_uri")
+    parameters = ViewField[list[RunCommandInputParameter] | None]("parameters")
+    protected_parameters = ViewField[list[RunCommandInputParameter] | None]("protected_parameters")
+    provisioning_state = ViewField[str | None]("provisioning_state")
+    run_as_password = ViewField[str | None]("run_as_password")
+    run_as_user = ViewField[str | None]("run_as_user")
+    source = ViewField[VirtualMachineRunCommandScriptSource | None]("source")
+    timeout_in_seconds = ViewField[int | None]("timeout_in_seconds")
+    treat_failure_as_deployment_failure = ViewField[bool | None](
+        "treat_failure_as_deployment_failure"
+    )
 
 
 @wire_model
@@ -895,133 +797,34 @@ class VirtualMachineRunCommandUpdate(WireModel):
         return VirtualMachineRunCommandUpdateProperties(self)
 
 
-class VirtualMachineRunCommandUpdateProperties:
+class VirtualMachineRunCommandUpdateProperties(PropertiesView[VirtualMachineRunCommandUpdate]):
     """The ``properties`` of a VirtualMachineRunCommandUpdate, grouped as azure-mgmt-compute groups them.
 
     A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
     an attribute here sets it on the VirtualMachineRunCommandUpdate. Get one from ``.properties``.
     """
 
-    __slots__ = ("_model",)
-
-    def __init__(self, model: VirtualMachineRunCommandUpdate) -> None:
-        self._model = model
-
-    @property
-    def async_execution(self) -> bool | None:
-        return self._model.async_execution
-
-    @async_execution.setter
-    def async_execution(self, value: bool | None) -> None:
-        self._model.async_execution = value
-
-    @property
-    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.error_blob_managed_identity
-
-    @error_blob_managed_identity.setter
-    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.error_blob_managed_identity = value
-
-    @property
-    def error_blob_uri(self) -> str | None:
-        return self._model.error_blob_uri
-
-    @error_blob_uri.setter
-    def error_blob_uri(self, value: str | None) -> None:
-        self._model.error_blob_uri = value
-
-    @property
-    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
-        return self._model.instance_view
-
-    @instance_view.setter
-    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
-        self._model.instance_view = value
-
-    @property
-    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.output_blob_managed_identity
-
-    @output_blob_managed_identity.setter
-    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.output_blob_managed_identity = value
-
-    @property
-    def output_blob_uri(self) -> str | None:
-        return self._model.output_blob_uri
-
-    @output_blob_uri.setter
-    def output_blob_uri(self, value: str | None) -> None:
-        self._model.output_blob_uri = value
-
-    @property
-    def parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.parameters
-
-    @parameters.setter
-    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.parameters = value
-
-    @property
-    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.protected_parameters
-
-    @protected_parameters.setter
-    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.protected_parameters = value
-
-    @property
-    def provisioning_state(self) -> str | None:
-        return self._model.provisioning_state
-
-    @provisioning_state.setter
-    def provisioning_state(self, value: str | None) -> None:
-        self._model.provisioning_state = value
-
-    @property
-    def run_as_password(self) -> str | None:
-        return self._model.run_as_password
-
-    @run_as_password.setter
-    def run_as_password(self, value: str | None) -> None:
-        self._model.run_as_password = value
-
-    @property
-    def run_as_user(self) -> str | None:
-        return self._model.run_as_user
-
-    @run_as_user.setter
-    def run_as_user(self, value: str | None) -> None:
-        self._model.run_as_user = value
-
-    @property
-    def source(self) -> VirtualMachineRunCommandScriptSource | None:
-        return self._model.source
-
-    @source.setter
-    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
-        self._model.source = value
-
-    @property
-    def timeout_in_seconds(self) -> int | None:
-        return self._model.timeout_in_seconds
-
-    @timeout_in_seconds.setter
-    def timeout_in_seconds(self, value: int | None) -> None:
-        self._model.timeout_in_seconds = value
-
-    @property
-    def treat_failure_as_deployment_failure(self) -> bool | None:
-        return self._model.treat_failure_as_deployment_failure
-
-    @treat_failure_as_deployment_failure.setter
-    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
-        self._model.treat_failure_as_deployment_failure = value
-
-    def __repr__(self) -> str:
-        # Values are left out: some are secrets; the model's own repr masks them.
-        return f"<VirtualMachineRunCommandUpdateProperties of {self._model.__class__.__name__}>"
+    __slots__ = ()
+    async_execution = ViewField[bool | None]("async_execution")
+    error_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "error_blob_managed_identity"
+    )
+    error_blob_uri = ViewField[str | None]("error_blob_uri")
+    instance_view = ViewField[VirtualMachineRunCommandInstanceView | None]("instance_view")
+    output_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "output_blob_managed_identity"
+    )
+    output_blob_uri = ViewField[str | None]("output_blob_uri")
+    parameters = ViewField[list[RunCommandInputParameter] | None]("parameters")
+    protected_parameters = ViewField[list[RunCommandInputParameter] | None]("protected_parameters")
+    provisioning_state = ViewField[str | None]("provisioning_state")
+    run_as_password = ViewField[str | None]("run_as_password")
+    run_as_user = ViewField[str | None]("run_as_user")
+    source = ViewField[VirtualMachineRunCommandScriptSource | None]("source")
+    timeout_in_seconds = ViewField[int | None]("timeout_in_seconds")
+    treat_failure_as_deployment_failure = ViewField[bool | None](
+        "treat_failure_as_deployment_failure"
+    )
 
 
 @wire_model
