@@ -333,28 +333,23 @@ def _read_field(
     if rule is not None and rule.exact is not None:
         block.add(0, f"if {var}.__class__ is not {src.ref(rule.exact, 'T')}{guard}:")
         block.add(1, f"{var} = {read}({var})")
-    elif rule is not None and rule.fast is not None and rule.fast_shape is not None:
-        # What ARM nearly always sends, read in C when its shape allows, without a call in
-        # between; any other string takes the rule's parser, and a refusal the rule's reader,
-        # which reads the general way or raises the located error.
+    elif rule is not None and rule.parse is not None:
+        # The rule's parser on the string ARM sends, without a call in between; where the rule
+        # has a fast reader, the shape it reads is tested inline first (what ARM nearly always
+        # sends, read in C). A refused string goes to the rule's reader, which reads it the
+        # general way or raises the error.
+        parse = f"{var} = {src.ref(rule.parse, 'P')}({var})"
         block.add(0, f"if {var}.__class__ is str:")
         block.add(1, "try:")
-        block.add(2, f"if {rule.fast_shape.format(var)}:")
-        block.add(3, f"{var} = {src.ref(rule.fast, 'F')}({var})")
-        block.add(2, "else:")
-        block.add(3, f"{var} = {src.ref(rule.parse, 'P')}({var})")
+        if rule.fast is not None and rule.fast_shape is not None:
+            block.add(2, f"if {rule.fast_shape.format(var)}:")
+            block.add(3, f"{var} = {src.ref(rule.fast, 'F')}({var})")
+            block.add(2, "else:")
+            block.add(3, parse)
+        else:
+            block.add(2, parse)
         block.add(1, "except ValueError:")
         block.add(2, f"{var} = {read}({var})")
-        block.add(0, other)
-        block.add(1, f"{var} = {read}({var})")
-    elif rule is not None and rule.parse is not None:
-        # The rule's parser on the string ARM sends, without a call in between.
-        refused = src.ref(f"expected {rule.label}", "M")
-        block.add(0, f"if {var}.__class__ is str:")
-        block.add(1, "try:")
-        block.add(2, f"{var} = {src.ref(rule.parse, 'P')}({var})")
-        block.add(1, "except ValueError:")
-        block.add(2, f"raise WireError({refused}) from None")
         block.add(0, other)
         block.add(1, f"{var} = {read}({var})")
     elif rule is not None and rule.table is not None:
