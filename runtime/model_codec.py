@@ -35,13 +35,13 @@ class WireModel:
 
     __slots__ = ()
     if TYPE_CHECKING:  # no runtime annotation: resolving a model's types must not see it
-        _wire_codec: ClassVar[Codec]
+        __wire_codec__: ClassVar[Codec]
 
     __repr__ = model_repr
 
     def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
         """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return self._wire_codec.unstructure(self, keep_readonly=keep_readonly)
+        return self.__wire_codec__.unstructure(self, keep_readonly=keep_readonly)
 
     def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
         """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
@@ -50,7 +50,7 @@ class WireModel:
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """From the wire form; DeserializationError names a bad field."""
-        return cls._wire_codec.structure(data, cls)
+        return cls.__wire_codec__.structure(data, cls)
 
 
 def _is_enum(tp: Any) -> bool:
@@ -113,8 +113,8 @@ class Codec:
     def __init__(self, models: Iterable[type]) -> None:
         self._models = frozenset(models)
         for model in self._models:
-            if issubclass(model, WireModel) and "_wire_codec" not in model.__dict__:
-                model._wire_codec = self
+            if issubclass(model, WireModel) and "__wire_codec__" not in model.__dict__:
+                model.__wire_codec__ = self
         # Polymorphic models: base -> (discriminator wire key, {wire value: subtype}).
         self._subtypes = _subtype_tables(self._models)
         # Reentrant: generating one model's functions generates those of the models it holds.

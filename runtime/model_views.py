@@ -19,14 +19,14 @@ T = TypeVar("T")
 class PropertiesView(Generic[M]):
     """The fields of the model ``M`` that its wire form nests under ``properties``."""
 
-    __slots__ = ("_model",)
+    __slots__ = ("__view_model__",)
 
     def __init__(self, model: M) -> None:
-        self._model = model
+        self.__view_model__ = model
 
     def __repr__(self) -> str:
         # Values are left out: some are secrets; the model's own repr masks them.
-        return f"<{type(self).__name__} of {type(self._model).__name__}>"
+        return f"<{type(self).__name__} of {type(self.__view_model__).__name__}>"
 
 
 class ViewField(Generic[T]):
@@ -46,8 +46,8 @@ class ViewField(Generic[T]):
     def __get__(self, view: PropertiesView[Any] | None, owner: type[Any]) -> ViewField[T] | T:
         if view is None:
             return self
-        value: T = getattr(view._model, self.name)
+        value: T = getattr(view.__view_model__, self.name)
         return value
 
     def __set__(self, view: PropertiesView[Any], value: T) -> None:
-        setattr(view._model, self.name, value)
+        setattr(view.__view_model__, self.name, value)
