@@ -70,6 +70,7 @@ def render_api_version(
             forward_models=[m.name for m in api.models if m.forward_refs],
             nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
             properties_views=views,
+            uses_views=any(views.values()),
             uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
             # x-ms-parameter-grouping classes live with the models, where callers import them.
             parameter_groups=groups,

@@ -14,18 +14,43 @@ import enum
 import threading
 import typing
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import cattrs
 
 from .exceptions import DeserializationError
-from .model_layout import discriminator_value
+from .model_layout import discriminator_value, model_repr
 from .model_source import Reader, Writer, item_error, member, reader_of, writer_of
 from .wire_rules import Rule, WireError, enum_rule, expected, scalar_rule
 
-__all__ = ["Codec"]
+__all__ = ["Codec", "WireModel"]
 
 T = TypeVar("T")
+M = TypeVar("M", bound="WireModel")
+
+
+class WireModel:
+    """The base of every generated model: its wire form both ways, through the codec of the
+    module that defines it (which the :class:`Codec` of that module sets), and its repr."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:  # no runtime annotation: resolving a model's types must not see it
+        __wire_codec__: ClassVar[Codec]
+
+    __repr__ = model_repr
+
+    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
+        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
+        return self.__wire_codec__.unstructure(self, keep_readonly=keep_readonly)
+
+    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
+        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
+        return self.to_dict(keep_readonly=not exclude_readonly)
+
+    @classmethod
+    def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
+        """From the wire form; DeserializationError names a bad field."""
+        return cls.__wire_codec__.structure(data, cls)
 
 
 def _is_enum(tp: Any) -> bool:
@@ -87,6 +112,9 @@ class Codec:
 
     def __init__(self, models: Iterable[type]) -> None:
         self._models = frozenset(models)
+        for model in self._models:
+            if issubclass(model, WireModel) and "__wire_codec__" not in model.__dict__:
+                model.__wire_codec__ = self
         # Polymorphic models: base -> (discriminator wire key, {wire value: subtype}).
         self._subtypes = _subtype_tables(self._models)
         # Reentrant: generating one model's functions generates those of the models it holds.

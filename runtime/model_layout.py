@@ -46,6 +46,9 @@ T = TypeVar("T")
 
 _REPR_LIMIT = 1024
 
+RAW_EXTRA = "_wire_extra_slot"
+"""The class attribute that holds the unknown-keys field's own slot, behind its property."""
+
 ADDITIONAL_PROPERTIES = "additional_properties"
 """The metadata flag of the field that keeps a model's unknown wire keys."""
 
@@ -129,6 +132,9 @@ def wire_model(cls: type[T]) -> type[T]:
         if slot is None or not hasattr(slot, "__set__"):
             raise TypeError(f"{cls.__name__} must be an attrs class with slots=True")
         setattr(cls, name, property(slot.__get__, _checked_setter(slot, name), slot.__delete__))
+        # The slot itself under a second name: the codec stores checked values through it
+        # as a plain attribute assignment, not a call.
+        setattr(cls, RAW_EXTRA, slot)
     if "__ne__" in cls.__dict__:
         delattr(cls, "__ne__")
     if name is not None:

@@ -54,6 +54,7 @@ import attrs
 
 from .exceptions import RequiredFieldError
 from .model_layout import (
+    RAW_EXTRA,
     WIRE_NULLS,
     WireField,
     extra_field_name,
@@ -240,7 +241,8 @@ def reader_of(
     containers: dict[tuple[str, ...], str] = {(): "o"}
     if extra_name is not None:
         known = src.ref(frozenset(layout), "K")
-        src.add(1, f"if not o.keys() <= {known}:")
+        covers = src.ref(src.names[known].issuperset, "covers")
+        src.add(1, f"if not {covers}(o):")
         src.add(2, f"extra = unknown(o, {known}, (), extra)")
     for field in fields:
         for depth in range(1, len(field.path)):
@@ -259,7 +261,8 @@ def reader_of(
             block.add(1, f"{var} = as_object({var})")
             if extra_name is not None:
                 known = src.ref(frozenset(node), "K")
-                block.add(0, f"if not {var}.keys() <= {known}:")
+                covers = src.ref(src.names[known].issuperset, "covers")
+                block.add(0, f"if not {covers}({var}):")
                 block.add(1, f"extra = unknown({var}, {known}, {path!r}, extra)")
             block.close()
             src.add(1, f"{var}_get = {var}.get")
@@ -289,7 +292,9 @@ def reader_of(
         setter = src.ref(raw_setter(model, extra_name), "set_extra")
         default: Any = attrs.fields_dict(model)[extra_name].default
         make = getattr(default, "factory", dict)
-        if make is dict:
+        if make is dict and isinstance(getattr(model, RAW_EXTRA, None), types.MemberDescriptorType):
+            src.add(1, f"r.{RAW_EXTRA} = {{}} if extra is None else extra")
+        elif make is dict:
             src.add(1, f"{setter}(r, {{}} if extra is None else extra)")
         else:
             src.add(1, f"{setter}(r, {src.ref(make, 'F')}() if extra is None else extra)")
@@ -329,13 +334,22 @@ def _read_field(
         block.add(0, f"if {var}.__class__ is not {src.ref(rule.exact, 'T')}{guard}:")
         block.add(1, f"{var} = {read}({var})")
     elif rule is not None and rule.parse is not None:
-        # The rule's parser on the string ARM sends, without a call in between.
-        refused = src.ref(f"expected {rule.label}", "M")
+        # The rule's parser on the string ARM sends, without a call in between; where the rule
+        # has a fast reader, the shape it reads is tested inline first (what ARM nearly always
+        # sends, read in C). A refused string goes to the rule's reader, which reads it the
+        # general way or raises the error.
+        parse = f"{var} = {src.ref(rule.parse, 'P')}({var})"
         block.add(0, f"if {var}.__class__ is str:")
         block.add(1, "try:")
-        block.add(2, f"{var} = {src.ref(rule.parse, 'P')}({var})")
+        if rule.fast is not None and rule.fast_shape is not None:
+            block.add(2, f"if {rule.fast_shape.format(var)}:")
+            block.add(3, f"{var} = {src.ref(rule.fast, 'F')}({var})")
+            block.add(2, "else:")
+            block.add(3, parse)
+        else:
+            block.add(2, parse)
         block.add(1, "except ValueError:")
-        block.add(2, f"raise WireError({refused}) from None")
+        block.add(2, f"{var} = {read}({var})")
         block.add(0, other)
         block.add(1, f"{var} = {read}({var})")
     elif rule is not None and rule.table is not None:

@@ -18,7 +18,7 @@ One concern per module:
 from __future__ import annotations
 
 from .body_encoding import serialize_body
-from .model_codec import Codec
+from .model_codec import Codec, WireModel
 from .model_layout import (
     ADDITIONAL_PROPERTIES,
     WIRE_NULLS,
@@ -52,6 +52,7 @@ __all__ = [
     "Codec",
     "ExtensibleEnum",
     "Unset",
+    "WireModel",
     "check_unknown_keys",
     "format_bytes",
     "format_datetime",

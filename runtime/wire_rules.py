@@ -13,11 +13,13 @@ import binascii
 import datetime
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .number_enums import number_value
 from .wire_types import (
+    DATETIME_FAST_SHAPE,
+    FAST_DATETIME_READER,
     ClosedEnum,
     format_bytes,
     format_datetime,
@@ -77,7 +79,9 @@ class Rule:
     generated code do what ``read`` does without calling it, and are what ``read`` is made of:
     ``exact`` is the class whose values ``read`` returns unchanged; ``parse`` reads a string
     (a ValueError from it means ``expected <label>``); ``table`` maps exact strings to their
-    value. ``write`` makes the JSON value (None: sent as it is).
+    value. ``write`` makes the JSON value (None: sent as it is). ``fast`` reads a string
+    that meets ``fast_shape`` (Python source of a condition on ``{0}``) as ``parse`` would,
+    only quicker: generated code tests the condition inline and calls ``fast``.
     """
 
     label: str
@@ -86,6 +90,8 @@ class Rule:
     exact: type | None = None
     parse: Callable[[str], Any] | None = None
     table: Mapping[str, Any] | None = None
+    fast: Callable[[str], Any] | None = None
+    fast_shape: str | None = None
 
 
 def _text_rule(
@@ -158,8 +164,10 @@ _RULES: Mapping[Any, Rule] = {
     int: Rule("an integer", _read_int, exact=int),
     bool: Rule("a boolean", _read_bool, exact=bool),
     float: Rule("a number", _read_float, exact=float),
-    datetime.datetime: _text_rule(
-        "a date-time string", parse_datetime, format_datetime, datetime.datetime
+    datetime.datetime: replace(
+        _text_rule("a date-time string", parse_datetime, format_datetime, datetime.datetime),
+        fast=FAST_DATETIME_READER,
+        fast_shape=DATETIME_FAST_SHAPE,
     ),
     datetime.date: _text_rule(
         "a date string", parse_date, _date_iso, datetime.date, datetime.datetime

@@ -12,9 +12,12 @@ import datetime
 import email.utils
 import enum
 import re
+import sys
 from typing import Any, Final, Literal
 
 __all__ = [
+    "DATETIME_FAST_SHAPE",
+    "FAST_DATETIME_READER",
     "UNSET",
     "ClosedEnum",
     "ExtensibleEnum",
@@ -129,8 +132,20 @@ _ISO = re.compile(
     r"(?:\.(?P<fraction>\d+))?(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?$"
 )
 _FROMISOFORMAT = datetime.datetime.fromisoformat
-_UTC_ENDINGS = ("+00:00", "Z")
-_DIGITS = frozenset("0123456789")
+
+# The text ``datetime.fromisoformat`` reads exactly as the general reader does (from 3.11 it
+# takes 'Z' and any number of fraction digits): UTC as ``+00:00`` or ``Z`` after whole seconds
+# or a fraction, checked by position. Python source of a condition on the string ``{0}``:
+# parse_datetime tests it, and the generated model readers test it inline (model_source.py).
+DATETIME_FAST_SHAPE: Final = (
+    "{0}.endswith(('+00:00', 'Z')) and len({0}) >= 20 and {0}[7] == '-' and {0}[10] == 'T'"
+    " and {0}[13] == {0}[16] == ':'"
+    " and ({0}[19] in 'Z+' or ({0}[19] == '.' and '0' <= {0}[20] <= '9')) and {0}.isascii()"
+)
+FAST_DATETIME_READER: Final = _FROMISOFORMAT if sys.version_info >= (3, 11) else None
+"""What reads a date-time of that shape; None where fromisoformat refuses 'Z' (3.10)."""
+
+_fits_fast_path: Final = eval(f"lambda value: {DATETIME_FAST_SHAPE.format('value')}")
 
 
 def parse_datetime(value: str) -> datetime.datetime:
@@ -139,21 +154,13 @@ def parse_datetime(value: str) -> datetime.datetime:
 
     What ARM sends nearly always -- UTC as ``+00:00`` or ``Z``, after whole seconds or any
     number of fraction digits (``2024-08-26T09:03:52.5630183+00:00``) -- is checked by
-    position and read by ``datetime.fromisoformat`` in C (from 3.11 it takes 'Z' and any
-    number of fraction digits; where it refuses the text, the general reader decides).
-    Anything else takes the general reader, which the tests hold the fast path to.
+    position (:data:`DATETIME_FAST_SHAPE`) and read by ``datetime.fromisoformat`` in C; where
+    it refuses the text, the general reader decides. Anything else takes the general reader,
+    which the tests hold the fast path to.
     """
-    if (
-        value.endswith(_UTC_ENDINGS)
-        and len(value) >= 20
-        and value[7] == "-"
-        and value[10] == "T"
-        and value[13] == value[16] == ":"
-        and (value[19] in "Z+" or (value[19] == "." and value[20] in _DIGITS))
-        and value.isascii()
-    ):
+    if FAST_DATETIME_READER is not None and _fits_fast_path(value):
         try:
-            return _FROMISOFORMAT(value)
+            return FAST_DATETIME_READER(value)
         except ValueError:
             pass
     return _parse_datetime_general(value)

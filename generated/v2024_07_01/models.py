@@ -3,17 +3,17 @@
 """Models of api-version 2024-07-01: attrs classes that convert to and from the wire form."""
 
 import datetime
-from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from ..runtime.model_compat import PLAIN_DICT, empty_extra, nested_dict_error
+from ..runtime.model_views import PropertiesView, ViewField
 from ..runtime.serialization import (
     ClosedEnum,
     Codec,
     ExtensibleEnum,
-    model_repr,
+    WireModel,
     wire_model,
 )
 
@@ -86,7 +86,7 @@ class StatusLevelTypes(ClosedEnum):
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class ApiErrorBase:
+class ApiErrorBase(WireModel):
     """A detail entry of an error.
 
     Attributes:
@@ -107,25 +107,10 @@ class ApiErrorBase:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ApiErrorBase":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class InnerError:
+class InnerError(WireModel):
     """Internal diagnostics of an error.
 
     Attributes:
@@ -144,25 +129,10 @@ class InnerError:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "InnerError":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class ApiError:
+class ApiError(WireModel):
     """An error reported by the service.
 
     Attributes:
@@ -194,25 +164,10 @@ class ApiError:
         if type(self.details) is list and PLAIN_DICT in map(type, self.details):
             raise nested_dict_error(self, "details")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "ApiError":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class CloudError:
+class CloudError(WireModel):
     """Error envelope returned by Compute.
 
     Attributes:
@@ -234,25 +189,10 @@ class CloudError:
         if type(self.error) is PLAIN_DICT:
             raise nested_dict_error(self, "error")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "CloudError":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class InstanceViewStatus:
+class InstanceViewStatus(WireModel):
     """One status entry of an instance view.
 
     Attributes:
@@ -277,25 +217,10 @@ class InstanceViewStatus:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "InstanceViewStatus":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandParameterDefinition:
+class RunCommandParameterDefinition(WireModel):
     """One parameter a catalogue command takes.
 
     Attributes:
@@ -318,25 +243,10 @@ class RunCommandParameterDefinition:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandParameterDefinition":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandDocument:
+class RunCommandDocument(WireModel):
     """A catalogue entry with its script and parameter definitions.
 
     Attributes:
@@ -370,25 +280,10 @@ class RunCommandDocument:
         if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
             raise nested_dict_error(self, "parameters")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocument":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandDocumentBase:
+class RunCommandDocumentBase(WireModel):
     """A catalogue entry as a list shows it.
 
     Attributes:
@@ -413,25 +308,10 @@ class RunCommandDocumentBase:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandDocumentBase":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandInputParameter:
+class RunCommandInputParameter(WireModel):
     """A name and value handed to the script.
 
     Attributes:
@@ -450,25 +330,10 @@ class RunCommandInputParameter:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInputParameter":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandInput:
+class RunCommandInput(WireModel):
     """What the action form of run command runs.
 
     Attributes:
@@ -495,25 +360,10 @@ class RunCommandInput:
         if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
             raise nested_dict_error(self, "parameters")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandInput":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandListResult:
+class RunCommandListResult(WireModel):
     """One page of catalogue entries.
 
     Attributes:
@@ -537,25 +387,10 @@ class RunCommandListResult:
         if type(self.value) is list and PLAIN_DICT in map(type, self.value):
             raise nested_dict_error(self, "value")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandListResult":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandManagedIdentity:
+class RunCommandManagedIdentity(WireModel):
     """A user-assigned managed identity, given by client id or by object id (never both), that
     the virtual machine uses to reach a storage blob. An empty object selects the system-
     assigned identity.
@@ -576,25 +411,10 @@ class RunCommandManagedIdentity:
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandManagedIdentity":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class RunCommandResult:
+class RunCommandResult(WireModel):
     """What the action form of run command returns.
 
     Attributes:
@@ -617,25 +437,10 @@ class RunCommandResult:
         if type(self.value) is list and PLAIN_DICT in map(type, self.value):
             raise nested_dict_error(self, "value")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "RunCommandResult":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandInstanceView:
+class VirtualMachineRunCommandInstanceView(WireModel):
     """What happened when the script ran.
 
     Attributes:
@@ -674,25 +479,10 @@ class VirtualMachineRunCommandInstanceView:
         if type(self.statuses) is list and PLAIN_DICT in map(type, self.statuses):
             raise nested_dict_error(self, "statuses")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandInstanceView":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandScriptSource:
+class VirtualMachineRunCommandScriptSource(WireModel):
     """Where the script comes from: inline text, a URI, or a built-in command id. Set exactly
     one.
 
@@ -725,25 +515,10 @@ class VirtualMachineRunCommandScriptSource:
         if type(self.script_uri_managed_identity) is PLAIN_DICT:
             raise nested_dict_error(self, "script_uri_managed_identity")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandScriptSource":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommand:
+class VirtualMachineRunCommand(WireModel):
     """A run command on a virtual machine.
 
     Attributes:
@@ -864,21 +639,6 @@ class VirtualMachineRunCommand:
         ):
             raise nested_dict_error(self, "protected_parameters")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommand":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
     @property
     def properties(self) -> "VirtualMachineRunCommandProperties":
         """azure-mgmt's ``properties`` object: a view of this model's fields that live in the
@@ -886,138 +646,39 @@ class VirtualMachineRunCommand:
         return VirtualMachineRunCommandProperties(self)
 
 
-class VirtualMachineRunCommandProperties:
+class VirtualMachineRunCommandProperties(PropertiesView[VirtualMachineRunCommand]):
     """The ``properties`` of a VirtualMachineRunCommand, grouped as azure-mgmt-compute groups them.
 
     A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
     an attribute here sets it on the VirtualMachineRunCommand. Get one from ``.properties``.
     """
 
-    __slots__ = ("_model",)
-
-    def __init__(self, model: VirtualMachineRunCommand) -> None:
-        self._model = model
-
-    @property
-    def async_execution(self) -> bool | None:
-        return self._model.async_execution
-
-    @async_execution.setter
-    def async_execution(self, value: bool | None) -> None:
-        self._model.async_execution = value
-
-    @property
-    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.error_blob_managed_identity
-
-    @error_blob_managed_identity.setter
-    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.error_blob_managed_identity = value
-
-    @property
-    def error_blob_uri(self) -> str | None:
-        return self._model.error_blob_uri
-
-    @error_blob_uri.setter
-    def error_blob_uri(self, value: str | None) -> None:
-        self._model.error_blob_uri = value
-
-    @property
-    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
-        return self._model.instance_view
-
-    @instance_view.setter
-    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
-        self._model.instance_view = value
-
-    @property
-    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.output_blob_managed_identity
-
-    @output_blob_managed_identity.setter
-    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.output_blob_managed_identity = value
-
-    @property
-    def output_blob_uri(self) -> str | None:
-        return self._model.output_blob_uri
-
-    @output_blob_uri.setter
-    def output_blob_uri(self, value: str | None) -> None:
-        self._model.output_blob_uri = value
-
-    @property
-    def parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.parameters
-
-    @parameters.setter
-    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.parameters = value
-
-    @property
-    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.protected_parameters
-
-    @protected_parameters.setter
-    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.protected_parameters = value
-
-    @property
-    def provisioning_state(self) -> str | None:
-        return self._model.provisioning_state
-
-    @provisioning_state.setter
-    def provisioning_state(self, value: str | None) -> None:
-        self._model.provisioning_state = value
-
-    @property
-    def run_as_password(self) -> str | None:
-        return self._model.run_as_password
-
-    @run_as_password.setter
-    def run_as_password(self, value: str | None) -> None:
-        self._model.run_as_password = value
-
-    @property
-    def run_as_user(self) -> str | None:
-        return self._model.run_as_user
-
-    @run_as_user.setter
-    def run_as_user(self, value: str | None) -> None:
-        self._model.run_as_user = value
-
-    @property
-    def source(self) -> VirtualMachineRunCommandScriptSource | None:
-        return self._model.source
-
-    @source.setter
-    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
-        self._model.source = value
-
-    @property
-    def timeout_in_seconds(self) -> int | None:
-        return self._model.timeout_in_seconds
-
-    @timeout_in_seconds.setter
-    def timeout_in_seconds(self, value: int | None) -> None:
-        self._model.timeout_in_seconds = value
-
-    @property
-    def treat_failure_as_deployment_failure(self) -> bool | None:
-        return self._model.treat_failure_as_deployment_failure
-
-    @treat_failure_as_deployment_failure.setter
-    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
-        self._model.treat_failure_as_deployment_failure = value
-
-    def __repr__(self) -> str:
-        # Values are left out: some are secrets; the model's own repr masks them.
-        return f"<VirtualMachineRunCommandProperties of {self._model.__class__.__name__}>"
+    __slots__ = ()
+    async_execution = ViewField[bool | None]("async_execution")
+    error_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "error_blob_managed_identity"
+    )
+    error_blob_uri = ViewField[str | None]("error_blob_uri")
+    instance_view = ViewField[VirtualMachineRunCommandInstanceView | None]("instance_view")
+    output_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "output_blob_managed_identity"
+    )
+    output_blob_uri = ViewField[str | None]("output_blob_uri")
+    parameters = ViewField[list[RunCommandInputParameter] | None]("parameters")
+    protected_parameters = ViewField[list[RunCommandInputParameter] | None]("protected_parameters")
+    provisioning_state = ViewField[str | None]("provisioning_state")
+    run_as_password = ViewField[str | None]("run_as_password")
+    run_as_user = ViewField[str | None]("run_as_user")
+    source = ViewField[VirtualMachineRunCommandScriptSource | None]("source")
+    timeout_in_seconds = ViewField[int | None]("timeout_in_seconds")
+    treat_failure_as_deployment_failure = ViewField[bool | None](
+        "treat_failure_as_deployment_failure"
+    )
 
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandUpdate:
+class VirtualMachineRunCommandUpdate(WireModel):
     """The changeable settings of a run command.
 
     Attributes:
@@ -1129,21 +790,6 @@ class VirtualMachineRunCommandUpdate:
         ):
             raise nested_dict_error(self, "protected_parameters")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandUpdate":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
     @property
     def properties(self) -> "VirtualMachineRunCommandUpdateProperties":
         """azure-mgmt's ``properties`` object: a view of this model's fields that live in the
@@ -1151,138 +797,39 @@ class VirtualMachineRunCommandUpdate:
         return VirtualMachineRunCommandUpdateProperties(self)
 
 
-class VirtualMachineRunCommandUpdateProperties:
+class VirtualMachineRunCommandUpdateProperties(PropertiesView[VirtualMachineRunCommandUpdate]):
     """The ``properties`` of a VirtualMachineRunCommandUpdate, grouped as azure-mgmt-compute groups them.
 
     A view, not a copy: ``rc.properties.instance_view`` is ``rc.instance_view``, and setting
     an attribute here sets it on the VirtualMachineRunCommandUpdate. Get one from ``.properties``.
     """
 
-    __slots__ = ("_model",)
-
-    def __init__(self, model: VirtualMachineRunCommandUpdate) -> None:
-        self._model = model
-
-    @property
-    def async_execution(self) -> bool | None:
-        return self._model.async_execution
-
-    @async_execution.setter
-    def async_execution(self, value: bool | None) -> None:
-        self._model.async_execution = value
-
-    @property
-    def error_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.error_blob_managed_identity
-
-    @error_blob_managed_identity.setter
-    def error_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.error_blob_managed_identity = value
-
-    @property
-    def error_blob_uri(self) -> str | None:
-        return self._model.error_blob_uri
-
-    @error_blob_uri.setter
-    def error_blob_uri(self, value: str | None) -> None:
-        self._model.error_blob_uri = value
-
-    @property
-    def instance_view(self) -> VirtualMachineRunCommandInstanceView | None:
-        return self._model.instance_view
-
-    @instance_view.setter
-    def instance_view(self, value: VirtualMachineRunCommandInstanceView | None) -> None:
-        self._model.instance_view = value
-
-    @property
-    def output_blob_managed_identity(self) -> RunCommandManagedIdentity | None:
-        return self._model.output_blob_managed_identity
-
-    @output_blob_managed_identity.setter
-    def output_blob_managed_identity(self, value: RunCommandManagedIdentity | None) -> None:
-        self._model.output_blob_managed_identity = value
-
-    @property
-    def output_blob_uri(self) -> str | None:
-        return self._model.output_blob_uri
-
-    @output_blob_uri.setter
-    def output_blob_uri(self, value: str | None) -> None:
-        self._model.output_blob_uri = value
-
-    @property
-    def parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.parameters
-
-    @parameters.setter
-    def parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.parameters = value
-
-    @property
-    def protected_parameters(self) -> list[RunCommandInputParameter] | None:
-        return self._model.protected_parameters
-
-    @protected_parameters.setter
-    def protected_parameters(self, value: list[RunCommandInputParameter] | None) -> None:
-        self._model.protected_parameters = value
-
-    @property
-    def provisioning_state(self) -> str | None:
-        return self._model.provisioning_state
-
-    @provisioning_state.setter
-    def provisioning_state(self, value: str | None) -> None:
-        self._model.provisioning_state = value
-
-    @property
-    def run_as_password(self) -> str | None:
-        return self._model.run_as_password
-
-    @run_as_password.setter
-    def run_as_password(self, value: str | None) -> None:
-        self._model.run_as_password = value
-
-    @property
-    def run_as_user(self) -> str | None:
-        return self._model.run_as_user
-
-    @run_as_user.setter
-    def run_as_user(self, value: str | None) -> None:
-        self._model.run_as_user = value
-
-    @property
-    def source(self) -> VirtualMachineRunCommandScriptSource | None:
-        return self._model.source
-
-    @source.setter
-    def source(self, value: VirtualMachineRunCommandScriptSource | None) -> None:
-        self._model.source = value
-
-    @property
-    def timeout_in_seconds(self) -> int | None:
-        return self._model.timeout_in_seconds
-
-    @timeout_in_seconds.setter
-    def timeout_in_seconds(self, value: int | None) -> None:
-        self._model.timeout_in_seconds = value
-
-    @property
-    def treat_failure_as_deployment_failure(self) -> bool | None:
-        return self._model.treat_failure_as_deployment_failure
-
-    @treat_failure_as_deployment_failure.setter
-    def treat_failure_as_deployment_failure(self, value: bool | None) -> None:
-        self._model.treat_failure_as_deployment_failure = value
-
-    def __repr__(self) -> str:
-        # Values are left out: some are secrets; the model's own repr masks them.
-        return f"<VirtualMachineRunCommandUpdateProperties of {self._model.__class__.__name__}>"
+    __slots__ = ()
+    async_execution = ViewField[bool | None]("async_execution")
+    error_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "error_blob_managed_identity"
+    )
+    error_blob_uri = ViewField[str | None]("error_blob_uri")
+    instance_view = ViewField[VirtualMachineRunCommandInstanceView | None]("instance_view")
+    output_blob_managed_identity = ViewField[RunCommandManagedIdentity | None](
+        "output_blob_managed_identity"
+    )
+    output_blob_uri = ViewField[str | None]("output_blob_uri")
+    parameters = ViewField[list[RunCommandInputParameter] | None]("parameters")
+    protected_parameters = ViewField[list[RunCommandInputParameter] | None]("protected_parameters")
+    provisioning_state = ViewField[str | None]("provisioning_state")
+    run_as_password = ViewField[str | None]("run_as_password")
+    run_as_user = ViewField[str | None]("run_as_user")
+    source = ViewField[VirtualMachineRunCommandScriptSource | None]("source")
+    timeout_in_seconds = ViewField[int | None]("timeout_in_seconds")
+    treat_failure_as_deployment_failure = ViewField[bool | None](
+        "treat_failure_as_deployment_failure"
+    )
 
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineRunCommandsListResult:
+class VirtualMachineRunCommandsListResult(WireModel):
     """One page of run commands.
 
     Attributes:
@@ -1306,25 +853,10 @@ class VirtualMachineRunCommandsListResult:
         if type(self.value) is list and PLAIN_DICT in map(type, self.value):
             raise nested_dict_error(self, "value")
 
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineRunCommandsListResult":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
-
 
 @wire_model
 @attrs.define(kw_only=True, slots=True, repr=False)
-class VirtualMachineScaleSet:
+class VirtualMachineScaleSet(WireModel):
     """A virtual machine scale set, reduced to what run commands need from it: id, name, type,
     region and tags.
 
@@ -1350,21 +882,6 @@ class VirtualMachineScaleSet:
     wire_nulls: frozenset[str] = attrs.field(
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
-
-    __repr__ = model_repr
-
-    def to_dict(self, *, keep_readonly: bool = False) -> dict[str, Any]:
-        """The wire form; None fields and (unless keep_readonly) read-only ones left out."""
-        return CODEC.unstructure(self, keep_readonly=keep_readonly)
-
-    def as_dict(self, *, exclude_readonly: bool = False) -> dict[str, Any]:
-        """azure-core's name: ``to_dict(keep_readonly=not exclude_readonly)``."""
-        return self.to_dict(keep_readonly=not exclude_readonly)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "VirtualMachineScaleSet":
-        """From the wire form; DeserializationError names a bad field."""
-        return CODEC.structure(data, cls)
 
 
 CODEC = Codec(
