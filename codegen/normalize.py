@@ -15,6 +15,7 @@ Decisions made here, so templates never make them:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -376,13 +377,21 @@ class Normalizer:
 
 
 # x-ms-enum on these JSON types is an enum class of this Python value type.
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_JSON_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _ENUM_VALUE_TYPES = {"string": "str", "integer": "int", "number": "float"}
 
 
 def _enum_value(value: Any, value_type: str, where: str) -> str | int | float:
-    """An enum value checked against the enum's type (a JSON boolean is no number)."""
+    """An enum value checked against the enum's type (a JSON boolean is no number). A number
+    written as a JSON string (Sql's ``"enum": ["12", "24"]`` on an integer) is that number, as
+    AutoRest reads it: the service sends ``24``."""
     if value_type == "str" and isinstance(value, str):
         return value
+    if value_type == "int" and isinstance(value, str) and _JSON_INTEGER.fullmatch(value):
+        value = int(value)
+    elif value_type == "float" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value):
+        value = float(value)
     if value_type == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
     if value_type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):

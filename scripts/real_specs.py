@@ -234,11 +234,14 @@ def _count_alone(entry: Path, ids: list[str]) -> int:
     return count
 
 
-def newest_stable(root: Path) -> Iterator[Path]:
-    """Every file with operations in the newest stable api-version of every resource provider
-    of a local checkout."""
-    for provider in sorted(root.glob("specification/*/resource-manager/*/stable")):
-        versions = sorted(p for p in provider.iterdir() if p.is_dir())
+def newest(root: Path, kind: str = "stable") -> Iterator[Path]:
+    """Every file with operations in the newest ``kind`` (stable or preview) api-version of
+    every resource provider of a local checkout, also where a provider splits its versions by
+    service (``Microsoft.Compute/ComputeRP/stable/<version>``)."""
+    for folder in sorted(root.glob(f"specification/*/resource-manager/**/{kind}")):
+        if not folder.is_dir():
+            continue
+        versions = sorted(p for p in folder.iterdir() if p.is_dir())
         for path in sorted(versions[-1].glob("*.json")) if versions else ():
             try:
                 document = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -268,8 +271,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mypy", action="store_true")
     parser.add_argument(
         "--newest-stable",
-        action="store_true",
+        action="store_const",
+        const="stable",
+        dest="newest",
         help="with --specs: every operations file of every provider's newest stable version",
+    )
+    parser.add_argument(
+        "--newest-preview",
+        action="store_const",
+        const="preview",
+        dest="newest",
+        help="with --specs: the same for every provider's newest preview version",
     )
     parser.add_argument(
         "--glob",
@@ -285,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- | --- | --- | --- |")
     if args.glob:
         entries: Iterator[Path] = iter(sorted(root.glob(args.glob)))
-    elif args.newest_stable:
-        entries = newest_stable(root)
+    elif args.newest:
+        entries = newest(root, args.newest)
     else:
         entries = _entries(root, args.only)
     for entry in entries:
