@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -26,7 +27,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -235,14 +236,19 @@ def _count_alone(entry: Path, ids: list[str]) -> int:
 
 
 def newest(root: Path, kind: str = "stable") -> Iterator[Path]:
-    """Every file with operations in the newest ``kind`` (stable or preview) api-version of
-    every resource provider of a local checkout, also where a provider splits its versions by
-    service (``Microsoft.Compute/ComputeRP/stable/<version>``)."""
+    """The newest ``kind`` (stable or preview) version of every file with operations of every
+    resource provider of a local checkout, also where a provider splits its versions by service
+    (``Microsoft.Compute/ComputeRP/stable/<version>``). A provider's newest version folder
+    often holds only the files that changed (Resources 2024-08-01 has dataBoundaries.json, its
+    resources.json is in 2024-07-01): each file counts in the newest version that has it."""
     for folder in sorted(root.glob(f"specification/*/resource-manager/**/{kind}")):
         if not folder.is_dir():
             continue
-        versions = sorted(p for p in folder.iterdir() if p.is_dir())
-        for path in sorted(versions[-1].glob("*.json")) if versions else ():
+        latest: dict[str, Path] = {}
+        for version in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for path in version.glob("*.json"):
+                latest[path.name] = path
+        for path in sorted(latest.values()):
             try:
                 document = json.loads(path.read_text(encoding="utf-8-sig"))
             except ValueError:
@@ -285,8 +291,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--glob",
-        help="with --specs: every file matching this pattern under it (TypeSpec's ARM samples)",
+        action="append",
+        default=[],
+        help="with --specs: every file matching this pattern under it (TypeSpec's ARM samples);"
+        " repeatable",
     )
+    parser.add_argument(
+        "--sample", type=int, help="only this many of the files, picked at random (--seed)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     root: Path = args.specs if args.specs else args.cache
@@ -296,11 +309,14 @@ def main(argv: list[str] | None = None) -> int:
     print("| file | operations | seconds | mypy --strict | error |")
     print("| --- | --- | --- | --- | --- |")
     if args.glob:
-        entries: Iterator[Path] = iter(sorted(root.glob(args.glob)))
+        entries: Iterable[Path] = sorted({p for g in args.glob for p in root.glob(g)})
     elif args.newest:
         entries = newest(root, args.newest)
     else:
         entries = _entries(root, args.only)
+    if args.sample is not None:
+        found = list(entries)
+        entries = sorted(random.Random(args.seed).sample(found, min(args.sample, len(found))))
     for entry in entries:
         result = run_entry(entry, mypy=not args.no_mypy)
         name = entry.relative_to(root).as_posix().split("/resource-manager/")[-1]
