@@ -42,6 +42,7 @@ from .exceptions import (
     map_error,
 )
 from .http import HttpRequest, HttpResponse
+from .lenient import read_response
 from .lro_failure import FailureDescriber, FailureDetail
 from .lro_token import (
     ALG_ASYNC,
@@ -697,7 +698,7 @@ class LroCore(Generic[T]):
             # deserialization makes it: None. A body that is not JSON stays a DecodeError.
             return cast("T", None)
         try:
-            return self._deserialize(body)
+            return read_response(self._deserialize, body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             path = getattr(exc, "path", None)
             where = f" at {path}" if path else ""

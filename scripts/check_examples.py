@@ -527,12 +527,12 @@ def play(
             headers.setdefault("Content-Type", "application/json")
         pool = ScriptedPool(status, payload, headers)
         decoded = body is not None and not (op.long_running is not None and status == 202)
-        if decoded:
-            result.responses_checked += 1
         if args is None:
             if index == 0:
                 result.requests_checked += 1
             continue
+        if decoded:
+            result.responses_checked += 1
         client = gen.client_class(
             Credential(), subscription, pool_manager=pool, polling_interval=0, **options
         )
