@@ -85,9 +85,7 @@ DRIFTING = {
 }
 
 
-def test_a_harmlessly_drifting_response_reads_as_azure_core_reads_it(
-    ops: Any, pool: Pool
-) -> None:
+def test_a_harmlessly_drifting_response_reads_as_azure_core_reads_it(ops: Any, pool: Pool) -> None:
     pool.body = json.dumps(DRIFTING).encode()
     got = ops.get("rg", "ss", "0", "rc")
     assert got.location is None
