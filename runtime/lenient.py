@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from .wire_rules import Rule, WireError, expected, scalar_rule
 
-__all__ = ["lenient_rule", "read_response", "reading_leniently"]
+__all__ = ["lenient_rule", "read_leniently", "read_response", "reading_leniently"]
 
 T = TypeVar("T")
 
@@ -45,15 +45,20 @@ def read_response(read: Callable[[Any], T], data: Any) -> T:
     try:
         return read(data)
     except _DECODE_ERRORS as strict:
-        if _LENIENT.get():
-            raise
-        token = _LENIENT.set(True)
         try:
-            return read(data)
+            return read_leniently(read, data)
         except _DECODE_ERRORS:
             raise strict from None
-        finally:
-            _LENIENT.reset(token)
+
+
+def read_leniently(read: Callable[[Any], T], data: Any) -> T:
+    """``read(data)`` in lenient mode: what a decoding site calls once the strict read failed,
+    so that the strict read costs nothing more."""
+    token = _LENIENT.set(True)
+    try:
+        return read(data)
+    finally:
+        _LENIENT.reset(token)
 
 
 def _int(value: Any) -> Any:

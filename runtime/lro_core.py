@@ -42,7 +42,7 @@ from .exceptions import (
     map_error,
 )
 from .http import HttpRequest, HttpResponse
-from .lenient import read_response
+from .lenient import read_leniently
 from .lro_failure import FailureDescriber, FailureDetail
 from .lro_token import (
     ALG_ASYNC,
@@ -698,8 +698,12 @@ class LroCore(Generic[T]):
             # deserialization makes it: None. A body that is not JSON stays a DecodeError.
             return cast("T", None)
         try:
-            return read_response(self._deserialize, body)
+            return self._deserialize(body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            try:  # a response that drifts harmlessly from its schema (lenient.py)
+                return read_leniently(self._deserialize, body)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
             path = getattr(exc, "path", None)
             where = f" at {path}" if path else ""
             raise DecodeError(
