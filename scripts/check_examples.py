@@ -137,8 +137,8 @@ class Generated:
     names: dict[str, Any]  # the generated modules' names: models, enums, readers
 
 
-def generate(entry: Path, work: Path) -> Generated:
-    package_dir = _generate(entry, work, "*")
+def generate(entry: Path, work: Path, runtime: Path | None = None) -> Generated:
+    package_dir = _generate(entry, work, "*", runtime)
     spec_root = work / "spec"
     config = load_config(spec_root / "codegen.yaml")
     [version_dir] = api_version_dirs(spec_root, config.entry)
@@ -566,13 +566,13 @@ def _oneline(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(text.split())}"[:400]
 
 
-def check_file(entry: Path, root: Path) -> FileResult:
+def check_file(entry: Path, root: Path, runtime: Path | None = None) -> FileResult:
     name = entry.relative_to(root).as_posix().split("/resource-manager/")[-1]
     result = FileResult(name)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="examples-") as tmp:
         try:
-            gen = generate(entry, Path(tmp))
+            gen = generate(entry, Path(tmp), runtime)
         except Exception as exc:  # recorded
             result.error = f"generation: {_oneline(exc)}"
             return result
@@ -695,6 +695,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="write every finding here")
     parser.add_argument("--quiet", action="store_true", help="only the table")
+    parser.add_argument(
+        "--runtime", type=Path, help="the runtime folder to run with (another checkout's)"
+    )
     args = parser.parse_args(argv)
     root: Path = args.specs
     if args.glob:
@@ -709,7 +712,7 @@ def main(argv: list[str] | None = None) -> int:
         entries = sorted(random.Random(args.seed).sample(found, min(args.sample, len(found))))
     results = []
     for entry in entries:
-        result = check_file(entry, root)
+        result = check_file(entry, root, args.runtime)
         results.append(result)
         print(
             f"{result.file}: {result.examples} examples, requests "

@@ -170,8 +170,9 @@ def _config(entry: Path, package: str, select: str) -> str:
     )
 
 
-def _generate(entry: Path, work: Path, select: str) -> Path:
-    """Import and render ``entry`` into ``work``; returns the folder holding the package."""
+def _generate(entry: Path, work: Path, select: str, runtime: Path | None = None) -> Path:
+    """Import and render ``entry`` into ``work``, with a copy of ``runtime`` (the project's
+    by default); returns the folder holding the package."""
     spec_root = work / "spec"
     spec_root.mkdir(parents=True)
     package = f"real_{uuid.uuid4().hex[:8]}"
@@ -179,7 +180,7 @@ def _generate(entry: Path, work: Path, select: str) -> Path:
     import_api_version(entry, spec_root, select=(select,))
     out = work / "out"
     render_tree(spec_root, out / package)
-    runtime = ROOT / "runtime"
+    runtime = runtime or ROOT / "runtime"
     shutil.copytree(
         runtime, out / package / "runtime", ignore=shutil.ignore_patterns("__pycache__")
     )
