@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import email.utils
 import importlib
 import io
 import json
@@ -55,6 +56,7 @@ from codegen.generate import api_version_dirs  # noqa: E402
 from codegen.ir import ApiVersion, Operation, Parameter, TypeRef  # noqa: E402
 from codegen.load import Located, SpecError, SpecSet, load_spec  # noqa: E402
 from codegen.python_api import SEPARATORS, reader  # noqa: E402
+from runtime.wire_types import parse_duration  # noqa: E402
 
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head")
 MAX_PROBLEMS = 6  # per request comparison
@@ -372,9 +374,27 @@ def _same_scalar(sent: Any, expected: Any) -> bool:
     if isinstance(sent, (int, float)) and isinstance(expected, (int, float)):
         return math.isclose(sent, expected)
     if isinstance(sent, str) and isinstance(expected, str):
-        a, b = _instant(sent), _instant(expected)
-        return a is not None and a == b
+        for parse in (_instant, _rfc1123, _duration):
+            a, b = parse(sent), parse(expected)
+            if a is not None and a == b:
+                return True
     return False
+
+
+def _rfc1123(text: str) -> datetime.datetime | None:
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _duration(text: str) -> datetime.timedelta | None:
+    if not text.startswith("P"):
+        return None
+    try:
+        return parse_duration(text)
+    except ValueError:
+        return None
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
@@ -496,10 +516,12 @@ def play(
         finding("request", f"the example's parameters do not convert: {_oneline(exc)}")
         args = None
     subscription = str(parameters.get("subscriptionId", "00000000-0000-0000-0000-000000000000"))
+    # Client-level values the example does not give (each example of a file whose path
+    # parameters are all client options gives only its own): a placeholder.
     options = {
-        p.python_name: parameters[p.wire_name]
+        p.python_name: parameters.get(p.wire_name, f"{p.wire_name}-placeholder")
         for p in gen.api.client_parameters
-        if p.wire_name in parameters
+        if p.wire_name in parameters or p.required
     }
     answers = [
         (int(status), response)
