@@ -206,6 +206,12 @@ class Normalizer:
             if name in fields and not fields[name].read_only:
                 fields[name] = replace(fields[name], required=True)
         for schema_field in schema.fields:
+            # A property of the model's own replaces the base's of that wire name, also when
+            # one of them is flattened (MobileNetwork's Slice flattens the systemData its
+            # TrackedResource base has as a plain field): the wire key is one or the other.
+            own = schema_field.wire_name
+            for key in [k for k, f in fields.items() if (*f.flattened_from, f.wire_name)[0] == own]:
+                del fields[key]
             for f in self._expand(schema_field, located):
                 fields[_key(f)] = f
         result = tuple(fields.values())

@@ -7,7 +7,9 @@ loopback server and type-checked:
 - an x-ms-enum on an integer whose values are written as strings (Sql's
   ``diffBackupIntervalInHours``: ``"enum": ["12", "24"]``);
 - an ``x-ms-pageable`` ``operationName`` that names no operation (AzureArcData's telemetry);
-- a pageable operation answering 200 with a page and 202 with another schema (Commerce).
+- a pageable operation answering 200 with a page and 202 with another schema (Commerce);
+- a model flattening a property its allOf base has as a plain field (MobileNetwork's Slice
+  flattens ``systemData``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+import attrs
 import pytest
 from generated_package import assert_mypy_strict, imported_package
 from recording_server import FakeCredential, RecordingServer
@@ -87,6 +90,13 @@ def harbor() -> dict[str, Any]:
                     "responses": {"200": _ok("#/definitions/Readings"), "default": error},
                 }
             },
+            "/slips/{name}": {
+                "get": {
+                    "operationId": "Slips_Get",
+                    "parameters": [API, NAME],
+                    "responses": {"200": _ok("#/definitions/Slip"), "default": error},
+                }
+            },
             "/usage": {
                 "get": {
                     "operationId": "Usage_List",
@@ -121,6 +131,19 @@ def harbor() -> dict[str, Any]:
                 },
             },
             "Pending": {"type": "object", "properties": {"message": STRING}},
+            # MobileNetwork's Slice: flattens the systemData its base has as a plain field.
+            "Slip": {
+                "type": "object",
+                "allOf": [{"$ref": f"{COMMON}#/definitions/TrackedResource"}],
+                "properties": {
+                    "systemData": {
+                        "x-ms-client-flatten": True,
+                        "readOnly": True,
+                        "$ref": f"{COMMON}#/definitions/systemData",
+                    },
+                    "length": {"type": "integer"},
+                },
+            },
         },
     }
 
@@ -132,6 +155,14 @@ def common_types() -> dict[str, Any]:
         "paths": {},
         "definitions": {
             "ErrorResponse": {"type": "object", "properties": {"code": STRING}},
+            "systemData": {"type": "object", "properties": {"createdBy": STRING}},
+            "TrackedResource": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "readOnly": True},
+                    "systemData": {"readOnly": True, "$ref": "#/definitions/systemData"},
+                },
+            },
             # No response names it: only final-state-schema does.
             "OperationStatusResult": {
                 "type": "object",
@@ -264,3 +295,15 @@ def test_a_pageable_operation_whose_202_has_another_schema_pages_with_the_200_on
     assert typing.get_args(hints["return"]) == (str,)
     server.reply(200, b'{"value": ["x", "y"]}')
     assert list(client.usage.list()) == ["x", "y"]
+
+
+def test_a_property_flattened_over_a_plain_one_of_the_base_replaces_it(
+    package: ModuleType, client: Any, server: RecordingServer
+) -> None:
+    models = _models(package)
+    fields = {f.name for f in attrs.fields(models.Slip)}
+    assert {"id", "created_by", "length"} <= fields and "system_data" not in fields
+    server.reply(200, b'{"id": "/slips/s", "systemData": {"createdBy": "me"}, "length": 3}')
+    slip = client.slips.get("s")
+    assert (slip.id, slip.created_by, slip.length) == ("/slips/s", "me", 3)
+    assert slip.to_dict() == {"length": 3}
