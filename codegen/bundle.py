@@ -24,6 +24,8 @@ from .load import SpecError, SpecSet, ref_target
 
 COMPONENTS = ("definitions", "parameters", "responses")
 PATH_KEYS = ("paths", "x-ms-paths")
+LRO_OPTIONS = "x-ms-long-running-operation-options"
+FINAL_SCHEMA = "final-state-schema"
 HTTP_METHODS = ("get", "put", "post", "patch", "delete", "head", "options")
 
 
@@ -140,6 +142,8 @@ class _Reach:
                     self._follow(value, document)
                 elif key == "x-ms-examples" and isinstance(value, dict):
                     self._examples(value, document)
+                elif key == LRO_OPTIONS and isinstance(value, dict):
+                    self._final_schema(value.get(FINAL_SCHEMA), document)
                 else:
                     self.visit(value, document)
         elif isinstance(node, list):
@@ -172,6 +176,12 @@ class _Reach:
         self.visit(component[tokens[1]], target)
         if tokens[0] == "definitions":
             self._subtypes(target, tokens[1], component)
+
+    def _final_schema(self, ref: Any, document: str) -> None:
+        """``final-state-schema`` is a ``$ref`` written as a plain string: the bundle keeps
+        what it names, though nothing else may name it (NetworkCloud's OperationStatusResult)."""
+        if isinstance(ref, str):
+            self._follow(ref, document)
 
     def _subtypes(self, document: str, name: str, definitions: dict[str, Any]) -> None:
         """A polymorphic definition (``discriminator``) reaches its allOf subtypes: a response
@@ -238,6 +248,13 @@ def _rewrite(node: Any, source: str, names: dict[str, str], missing: set[str]) -
     for key, value in node.items():
         if key == "$ref" and isinstance(value, str):
             result[key] = _relative_ref(value, source, names)
+        elif key == LRO_OPTIONS and isinstance(value, dict):
+            result[key] = {
+                option: _relative_ref(setting, source, names)
+                if option == FINAL_SCHEMA and isinstance(setting, str)
+                else setting
+                for option, setting in value.items()
+            }
         elif key == "x-ms-examples" and isinstance(value, dict):
             kept = {
                 name: _rewrite(entry, source, names, missing)

@@ -15,6 +15,7 @@ Decisions made here, so templates never make them:
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -205,6 +206,12 @@ class Normalizer:
             if name in fields and not fields[name].read_only:
                 fields[name] = replace(fields[name], required=True)
         for schema_field in schema.fields:
+            # A property of the model's own replaces the base's of that wire name, also when
+            # one of them is flattened (MobileNetwork's Slice flattens the systemData its
+            # TrackedResource base has as a plain field): the wire key is one or the other.
+            own = schema_field.wire_name
+            for key in [k for k, f in fields.items() if (*f.flattened_from, f.wire_name)[0] == own]:
+                del fields[key]
             for f in self._expand(schema_field, located):
                 fields[_key(f)] = f
         result = tuple(fields.values())
@@ -376,13 +383,21 @@ class Normalizer:
 
 
 # x-ms-enum on these JSON types is an enum class of this Python value type.
+_JSON_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_JSON_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
 _ENUM_VALUE_TYPES = {"string": "str", "integer": "int", "number": "float"}
 
 
 def _enum_value(value: Any, value_type: str, where: str) -> str | int | float:
-    """An enum value checked against the enum's type (a JSON boolean is no number)."""
+    """An enum value checked against the enum's type (a JSON boolean is no number). A number
+    written as a JSON string (Sql's ``"enum": ["12", "24"]`` on an integer) is that number, as
+    AutoRest reads it: the service sends ``24``."""
     if value_type == "str" and isinstance(value, str):
         return value
+    if value_type == "int" and isinstance(value, str) and _JSON_INTEGER.fullmatch(value):
+        value = int(value)
+    elif value_type == "float" and isinstance(value, str) and _JSON_NUMBER.fullmatch(value):
+        value = float(value)
     if value_type == "int" and isinstance(value, int) and not isinstance(value, bool):
         return value
     if value_type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -191,6 +191,12 @@ def _operation(
         options = raw.get("x-ms-long-running-operation-options") or {}
         long_running = LongRunning(final_state_via=options.get("final-state-via"))
         result = _lro_result(spec, normalizer, options, status_results, pointer) or result
+    if raw.get("x-ms-pageable") is not None and long_running is None and len(set(results)) > 1:
+        # Commerce's UsageAggregates: 200 a page, 202 an error object. AutoRest pages with the
+        # 200 answer's schema; disagreeing without a 200 stays an error below.
+        page = next((t for s, t in status_results if s == 200 and t is not None), None)
+        if page is not None:
+            result, results = page, [page]
     paging = _paging(raw, result, normalizer, pointer, spec, all_ids)
     method_name = naming.python_identifier(verb)
     if long_running is not None:
@@ -737,12 +743,14 @@ def _paging(
     next_link_key = pageable.get("nextLinkName")
     next_operation_id = None
     operation_name = pageable.get("operationName")
-    if isinstance(operation_name, str) and operation_name != raw.get("operationId"):
-        if operation_name not in all_ids:
-            raise SpecError(
-                f"{spec.entry}#{pointer}/x-ms-pageable: operationName {operation_name} "
-                "names no operation"
-            )
+    # operationName is the name AutoRest gives the next-page operation it makes (a GET of the
+    # next link); only when it names an operation of the file is that operation's URL used
+    # (AzureArcData names one that does not exist: the default next-link GET, as there).
+    if (
+        isinstance(operation_name, str)
+        and operation_name != raw.get("operationId")
+        and operation_name in all_ids
+    ):
         next_operation_id = operation_name
     if result is None or result.kind != "model":
         raise SpecError(f"{spec.entry}#{pointer}: a pageable operation must return a model")

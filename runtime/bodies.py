@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from urllib3 import encode_multipart_formdata
 
 from .exceptions import DeserializationError
+from .lenient import lenient_rule, reading_leniently
 from .model_codec import Codec
 from .params import wire_value
 from .wire_rules import WireError, expected, scalar_rule
@@ -226,6 +227,13 @@ def _by_rule(tp: Any) -> Callable[[Any], Any]:
         try:
             return read(value)
         except WireError as error:
+            if reading_leniently():  # a response read again (lenient.py)
+                lenient = lenient_rule(tp)
+                if lenient is not None:
+                    try:
+                        return lenient.read(value)
+                    except WireError:
+                        pass
             raise _refused(error) from None
 
     return reader

@@ -22,6 +22,7 @@ from .clouds import AZURE_PUBLIC_CLOUD, AzureCloud, cloud_by_name
 from .exceptions import DecodeError, ServiceRequestError
 from .headers import check_header
 from .http import HttpResponse
+from .lenient import read_leniently, read_response
 from .lro_core import DEFAULT_RETRY_AFTER_MAX, LroCore
 from .lro_failure import FailureDescriber
 from .lro_start import Send, StartFlow, resume_core, start_flow
@@ -509,7 +510,10 @@ class ClientCore(Generic[M, H]):
         if next_link is not None and not isinstance(next_link, str):
             raise ValueError(f"The page's {next_link_key!r} is not a string")
         items = cast("list[object]", raw_items)
-        return [item_from_dict(item) for item in items], next_link or None
+        try:
+            return [item_from_dict(item) for item in items], next_link or None
+        except _DECODE_ERRORS:  # the items once more, each read leniently if need be
+            return [read_response(item_from_dict, item) for item in items], next_link or None
 
     def _page(
         self,
@@ -556,6 +560,10 @@ class ClientCore(Generic[M, H]):
         try:
             return from_dict(data)
         except _DECODE_ERRORS as exc:
+            try:  # a response that drifts harmlessly from its schema (lenient.py)
+                return read_leniently(from_dict, data)
+            except _DECODE_ERRORS:
+                pass
             inner = getattr(exc, "path", "") or ""
             where = ".".join(part for part in (path, inner) if part)
             target = getattr(from_dict, "__qualname__", "the model").removesuffix(".from_dict")

@@ -42,6 +42,7 @@ from .exceptions import (
     map_error,
 )
 from .http import HttpRequest, HttpResponse
+from .lenient import read_leniently
 from .lro_failure import FailureDescriber, FailureDetail
 from .lro_token import (
     ALG_ASYNC,
@@ -705,6 +706,10 @@ class LroCore(Generic[T]):
         try:
             return self._deserialize(body)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            try:  # a response that drifts harmlessly from its schema (lenient.py)
+                return read_leniently(self._deserialize, body)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
             path = getattr(exc, "path", None)
             where = f" at {path}" if path else ""
             raise DecodeError(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import cattrs
 
 from .exceptions import DeserializationError
+from .lenient import lenient_rule, reading_leniently
 from .model_layout import discriminator_value, model_repr
 from .model_source import Reader, Writer, item_error, member, reader_of, writer_of
 from .wire_rules import Rule, WireError, enum_rule, expected, scalar_rule
@@ -110,11 +111,15 @@ class Codec:
     Safe to share between threads.
     """
 
-    def __init__(self, models: Iterable[type]) -> None:
+    def __init__(self, models: Iterable[type], *, lenient: bool = False) -> None:
         self._models = frozenset(models)
-        for model in self._models:
-            if issubclass(model, WireModel) and "__wire_codec__" not in model.__dict__:
-                model.__wire_codec__ = self
+        # Lenient: how a response that failed the strict read is read again (lenient.py).
+        self._lenient = lenient
+        self._twin: Codec | None = None
+        if not lenient:  # the lenient twin reads for its strict codec, which the models name
+            for model in self._models:
+                if issubclass(model, WireModel) and "__wire_codec__" not in model.__dict__:
+                    model.__wire_codec__ = self
         # Polymorphic models: base -> (discriminator wire key, {wire value: subtype}).
         self._subtypes = _subtype_tables(self._models)
         # Reentrant: generating one model's functions generates those of the models it holds.
@@ -135,6 +140,8 @@ class Codec:
         try:
             result: T = read(data)
         except WireError as error:
+            if not self._lenient and reading_leniently():
+                return self._lenient_twin().structure(data, cls)
             path = error.where
             raise DeserializationError(
                 f"cannot read {cls.__name__} from the data: {error.reason} at '{path or '$'}'",
@@ -145,6 +152,12 @@ class Codec:
                 f"cannot read {cls.__name__} from the data: nested too deeply"
             ) from None
         return result
+
+    def _lenient_twin(self) -> Codec:
+        with self._lock:
+            if self._twin is None:
+                self._twin = Codec(self._models, lenient=True)
+            return self._twin
 
     def unstructure(self, obj: object, *, keep_readonly: bool = False) -> dict[str, Any]:
         """Model -> wire dict: camelCase keys, flattened fields nested, None left out, read-only
@@ -168,7 +181,7 @@ class Codec:
         return self._cattrs
 
     def _rule(self, tp: Any, fmt: str | None) -> Rule | None:
-        rule = scalar_rule(tp, fmt)
+        rule = lenient_rule(tp, fmt) if self._lenient else scalar_rule(tp, fmt)
         if rule is None and _is_enum(tp):
             rule = enum_rule(tp)
         return rule
@@ -264,7 +277,9 @@ class Codec:
                 return lambda value: built[model](value)
             self._generating.add((model, None))
             try:
-                reader = self._model_readers[model] = reader_of(model, self._rule, self._reader)
+                reader = self._model_readers[model] = reader_of(
+                    model, self._rule, self._reader, lenient=self._lenient
+                )
             finally:
                 self._generating.discard((model, None))
         return reader

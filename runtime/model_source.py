@@ -214,9 +214,12 @@ def reader_of(
     model: type,
     rule_of: Callable[[Any, str | None], Rule | None],
     reader_for: Callable[[Any, str | None], Reader],
+    *,
+    lenient: bool = False,
 ) -> Reader:
     """The reading function of ``model``; ``rule_of`` and ``reader_for`` give the rule and
-    the reader of a field's type (the codec's own, so nested models come from its cache)."""
+    the reader of a field's type (the codec's own, so nested models come from its cache).
+    ``lenient``: a required field missing or null reads as None (lenient.py)."""
     fields = model_fields(model)
     layout = wire_layout(model)
     extra_name = extra_field_name(model)
@@ -278,13 +281,13 @@ def reader_of(
         if field.nullable:
             nullable.append((field, var))
         container, key = containers[field.path[:-1]], field.path[-1]
-        if field.required and not field.discriminator:
+        if field.required and not field.discriminator and not lenient:
             src.add(1, f"{var} = {container}_get({key!r}, MISSING)")
             src.add(1, f"if {var} is MISSING:")
             src.add(2, f'raise WireError("required field is missing", {field.path!r})')
         else:
             src.add(1, f"{var} = {container}_get({key!r})")
-        _read_field(_Block(src, field.path), field, var, rule_of, reader_for)
+        _read_field(_Block(src, field.path), field, var, rule_of, reader_for, lenient)
     src.add(1, f"r = new({cls})")
     for field, var in values:
         src.add(1, f"r.{field.name} = {var}")
@@ -317,11 +320,12 @@ def _read_field(
     var: str,
     rule_of: Callable[[Any, str | None], Rule | None],
     reader_for: Callable[[Any, str | None], Reader],
+    lenient: bool = False,
 ) -> None:
     """The check (and conversion) of one field's value by its rule, as generated code."""
     src = block.src
     union = member(field.type)
-    optional = not field.required or field.discriminator or (union or (0, False))[1]
+    optional = lenient or not field.required or field.discriminator or (union or (0, False))[1]
     inner = union[0] if union else field.type
     rule = rule_of(inner, field.format)
     # The common case first: a value of the right class is the only test it takes.

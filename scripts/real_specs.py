@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -26,7 +27,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,8 +170,9 @@ def _config(entry: Path, package: str, select: str) -> str:
     )
 
 
-def _generate(entry: Path, work: Path, select: str) -> Path:
-    """Import and render ``entry`` into ``work``; returns the folder holding the package."""
+def _generate(entry: Path, work: Path, select: str, runtime: Path | None = None) -> Path:
+    """Import and render ``entry`` into ``work``, with a copy of ``runtime`` (the project's
+    by default); returns the folder holding the package."""
     spec_root = work / "spec"
     spec_root.mkdir(parents=True)
     package = f"real_{uuid.uuid4().hex[:8]}"
@@ -178,7 +180,7 @@ def _generate(entry: Path, work: Path, select: str) -> Path:
     import_api_version(entry, spec_root, select=(select,))
     out = work / "out"
     render_tree(spec_root, out / package)
-    runtime = ROOT / "runtime"
+    runtime = runtime or ROOT / "runtime"
     shutil.copytree(
         runtime, out / package / "runtime", ignore=shutil.ignore_patterns("__pycache__")
     )
@@ -234,12 +236,20 @@ def _count_alone(entry: Path, ids: list[str]) -> int:
     return count
 
 
-def newest_stable(root: Path) -> Iterator[Path]:
-    """Every file with operations in the newest stable api-version of every resource provider
-    of a local checkout."""
-    for provider in sorted(root.glob("specification/*/resource-manager/*/stable")):
-        versions = sorted(p for p in provider.iterdir() if p.is_dir())
-        for path in sorted(versions[-1].glob("*.json")) if versions else ():
+def newest(root: Path, kind: str = "stable") -> Iterator[Path]:
+    """The newest ``kind`` (stable or preview) version of every file with operations of every
+    resource provider of a local checkout, also where a provider splits its versions by service
+    (``Microsoft.Compute/ComputeRP/stable/<version>``). A provider's newest version folder
+    often holds only the files that changed (Resources 2024-08-01 has dataBoundaries.json, its
+    resources.json is in 2024-07-01): each file counts in the newest version that has it."""
+    for folder in sorted(root.glob(f"specification/*/resource-manager/**/{kind}")):
+        if not folder.is_dir():
+            continue
+        latest: dict[str, Path] = {}
+        for version in sorted(p for p in folder.iterdir() if p.is_dir()):
+            for path in version.glob("*.json"):
+                latest[path.name] = path
+        for path in sorted(latest.values()):
             try:
                 document = json.loads(path.read_text(encoding="utf-8-sig"))
             except ValueError:
@@ -268,13 +278,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mypy", action="store_true")
     parser.add_argument(
         "--newest-stable",
-        action="store_true",
+        action="store_const",
+        const="stable",
+        dest="newest",
         help="with --specs: every operations file of every provider's newest stable version",
     )
     parser.add_argument(
-        "--glob",
-        help="with --specs: every file matching this pattern under it (TypeSpec's ARM samples)",
+        "--newest-preview",
+        action="store_const",
+        const="preview",
+        dest="newest",
+        help="with --specs: the same for every provider's newest preview version",
     )
+    parser.add_argument(
+        "--glob",
+        action="append",
+        default=[],
+        help="with --specs: every file matching this pattern under it (TypeSpec's ARM samples);"
+        " repeatable",
+    )
+    parser.add_argument(
+        "--sample", type=int, help="only this many of the files, picked at random (--seed)"
+    )
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
     root: Path = args.specs if args.specs else args.cache
@@ -284,11 +310,14 @@ def main(argv: list[str] | None = None) -> int:
     print("| file | operations | seconds | mypy --strict | error |")
     print("| --- | --- | --- | --- | --- |")
     if args.glob:
-        entries: Iterator[Path] = iter(sorted(root.glob(args.glob)))
-    elif args.newest_stable:
-        entries = newest_stable(root)
+        entries: Iterable[Path] = sorted({p for g in args.glob for p in root.glob(g)})
+    elif args.newest:
+        entries = newest(root, args.newest)
     else:
         entries = _entries(root, args.only)
+    if args.sample is not None:
+        found = list(entries)
+        entries = sorted(random.Random(args.seed).sample(found, min(args.sample, len(found))))
     for entry in entries:
         result = run_entry(entry, mypy=not args.no_mypy)
         name = entry.relative_to(root).as_posix().split("/resource-manager/")[-1]

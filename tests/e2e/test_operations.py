@@ -363,7 +363,8 @@ def test_a_malformed_body_is_a_decode_error_with_status_and_request_id(
     error = info.value
     assert error.status_code == 200 and error.request_id
     assert len(str(error)) < 3000
-    emulator.fail_next(200, method="GET", body=b'{"location": 5}')
+    # An object where a string belongs (a number would be read as its text, as msrest does).
+    emulator.fail_next(200, method="GET", body=b'{"location": {"name": "westus"}}')
     with pytest.raises(DecodeError, match="location"):
         client.virtual_machine_scale_set_vm_run_commands.get(RG, VMSS, INSTANCE, "x")
 
