@@ -587,8 +587,8 @@ class LroCore(Generic[T]):
             return
         url, gone_is_done = self._algorithm.poll_target(state)
         response = yield from self._get(url, gone_is_done=gone_is_done)
-        self._set_state(
-            **self._algorithm.status_after_poll(
+        self._apply(
+            self._algorithm.status_after_poll(
                 state, response, lambda: self._body(response), self._secret_fields
             )
         )
@@ -772,13 +772,26 @@ class LroCore(Generic[T]):
         self._status_seen = (status, shown)
         return shown
 
-    def _set_state(self, **changes: Any) -> None:
-        if isinstance(changes.get("status"), str):
-            changes["status"] = self._shown_status(changes["status"])
-        state = self._state
-        if any(getattr(state, name) != value for name, value in changes.items()):
-            self._state = replace(state, **changes)
-            self._token = None
+    def _apply(self, changes: dict[str, Any]) -> None:
+        """Take the state changes a response means. The state stays an immutable value (a
+        poller's ``state`` may be held by a caller): a change makes a new one, copied field
+        for field rather than through ``dataclasses.replace``, which looks the fields up and
+        checks them all again; an unchanged status (most polls) makes none."""
+        status = changes.get("status")
+        if isinstance(status, str):
+            changes["status"] = self._shown_status(status)
+        fields = self._state.__dict__
+        for name, value in changes.items():
+            if fields[name] != value:
+                break
+        else:
+            return
+        state = object.__new__(PollingState)
+        # A frozen dataclass refuses setattr, not a filled __dict__.
+        state.__dict__.update(fields)
+        state.__dict__.update(changes)
+        self._state = state
+        self._token = None
 
 
 def drive(flow: Flow, send: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable, Mapping
 
 from .auth import BearerTokenPolicy
-from .exceptions import AzureError
-from .headers import check_header, check_headers
+from .exceptions import AzureError, InvalidHeaderValueError
+from .headers import check_header
 from .http import HttpRequest, HttpResponse
 from .redact import (
     NO_SECRET_VALUES,
@@ -27,6 +27,8 @@ from .redact import (
     secret_values_in_body,
 )
 from .redirects import CREDENTIAL_HEADERS
+
+_CREDENTIAL_NAME_LENGTHS = frozenset(len(name) for name in CREDENTIAL_HEADERS)
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
 
@@ -183,6 +185,8 @@ class Pipeline:
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
         # The transport's own credentials (a proxy's login): masked like the request's secrets.
         self.transport_secrets: SecretValues = getattr(transport, "proxy_secrets", NO_SECRET_VALUES)
+        # The Authorization value the auth policy set last, and the credentials in it.
+        self._token_credentials: tuple[str, frozenset[str]] | None = None
 
     @property
     def user_agent(self) -> str:
@@ -224,10 +228,21 @@ class Pipeline:
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
         headers = request.headers
-        # The last look before anything leaves: no header may smuggle in another. The values
-        # added below are checked where they are made (the User-Agent once, when built).
-        check_headers(headers, "request headers")
-        present = {name.lower() for name in headers}  # header names are case-insensitive
+        # The last look before anything leaves: no header may smuggle in another (check_header,
+        # written out: this runs for every header of every request). The values added below
+        # are checked where they are made (the User-Agent once, when built).
+        present: set[str] = set()  # header names are case-insensitive
+        for name, value in headers.items():
+            if (
+                "\r" in value
+                or "\n" in value
+                or "\x00" in value
+                or "\r" in name
+                or "\n" in name
+                or "\x00" in name
+            ):
+                raise InvalidHeaderValueError(name, "request headers")
+            present.add(name.lower())
         if client_request_id is not None:
             check_header("x-ms-client-request-id", client_request_id, "request headers")
             if "x-ms-client-request-id" in present:
@@ -237,7 +252,8 @@ class Pipeline:
         elif "x-ms-client-request-id" not in present:
             headers["x-ms-client-request-id"] = new_client_request_id()
         if "user-agent" not in present:
-            headers["User-Agent"] = self.user_agent
+            agent = self._user_agent
+            headers["User-Agent"] = agent if isinstance(agent, str) else self.user_agent
         if "accept" not in present:
             headers["Accept"] = "application/json"
 
@@ -317,13 +333,33 @@ class Pipeline:
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
         in a header, an error message or a body: the bearer token, the values of secret fields
-        and SAS signatures (those of its body already on it, see :meth:`_outgoing_copy`)."""
-        values = set(outgoing.secret_values)
-        values |= self.transport_secrets
+        and SAS signatures (those of its body already on it, see :meth:`_outgoing_copy`).
+
+        A poll carries the values of its operation's first request, the token among them: then
+        they are the answer as they are, not a copy."""
+        values = outgoing.secret_values
+        extra: frozenset[str] = self.transport_secrets
         for name, value in outgoing.headers.items():
-            if name.lower() in CREDENTIAL_HEADERS:
-                values.update(_credentials_in_header(value))
-        return SecretValues(values)
+            if len(name) in _CREDENTIAL_NAME_LENGTHS and name.lower() in CREDENTIAL_HEADERS:
+                found = self._header_credentials(name, value)
+                extra = extra | found if extra else found
+        if extra <= values:
+            return values
+        return SecretValues(values | extra)
+
+    def _header_credentials(self, name: str, value: str) -> frozenset[str]:
+        """:func:`_credentials_in_header` of one header; those of the bearer token the auth
+        policy set are kept with the pipeline (as the token is kept by the policy) and not
+        taken apart again for every request. A caller's own credential headers are not kept."""
+        if self.auth is None or len(name) != 13:  # 13: len("authorization")
+            return frozenset(_credentials_in_header(value))
+        kept = self._token_credentials
+        if kept is not None and kept[0] == value:
+            return kept[1]
+        found = frozenset(_credentials_in_header(value))
+        # Benign race: two threads may both take the same token apart.
+        self._token_credentials = (value, found)
+        return found
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from types import TracebackType
+from typing import Any
 from urllib.parse import unquote
 
 import urllib3
@@ -235,16 +236,17 @@ class Urllib3Transport:
         method, url, headers = request.method, request.url, request.headers
         retries = self._urllib3_retry(policy, give_up_at)
         urllib3_timeout = self._urllib3_timeout(timeout)
-        # A full pool blocks; without a bound a saturated pool would wait forever.
-        pool_timeout = (
+        # A full pool blocks; without a bound a saturated pool would wait forever. (urllib3's
+        # pools annotate it as an int, and take any number.)
+        pool_timeout: Any = (
             timeout if timeout is not None else self._connection_timeout + self._read_timeout
         )
         for _ in range(MAX_REDIRECTS + 1):
-            opener, target = self._route(url)
+            opener, sent_url = self._route(url)
             try:
                 raw = opener.urlopen(
                     method,
-                    target,
+                    sent_url,
                     body=request.body,
                     headers=headers,
                     retries=retries,

@@ -31,6 +31,13 @@ __all__ = [
     "VirtualMachinesOperations",
 ]
 
+# What a failed operation's error message shows of its resource (spec/codegen.yaml).
+_DESCRIBE_FAILURE_0 = summarize_nested(
+    ("properties", "instanceView"),
+    ("executionState", "executionMessage", "exitCode"),
+    stream="error",
+)
+
 
 class VirtualMachineRunCommandsOperations:
     """Operations reached as ``RunCommandsClient.virtual_machine_run_commands``; not built
@@ -163,11 +170,7 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_CreateOrUpdate",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -380,11 +383,7 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_Update",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -784,11 +783,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_CreateOrUpdate",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -1009,11 +1004,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_Update",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
