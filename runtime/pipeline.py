@@ -27,10 +27,25 @@ from .redact import (
     secret_values_in_body,
 )
 from .redirects import CREDENTIAL_HEADERS
-
-_CREDENTIAL_NAME_LENGTHS = frozenset(len(name) for name in CREDENTIAL_HEADERS)
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
+
+# The credential headers among a request's header names, per tuple of names: requests repeat
+# a few layouts (a poll's, a write's), so their names are not lowered and compared anew for
+# every request. Names only (never a value); a bounded number of layouts.
+_CREDENTIAL_NAMES_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}
+_REMEMBERED_LAYOUTS = 256
+
+
+def _credential_header_names(headers: Mapping[str, str]) -> tuple[str, ...]:
+    layout = tuple(headers)
+    names = _CREDENTIAL_NAMES_BY_LAYOUT.get(layout)
+    if names is None:
+        names = tuple(name for name in layout if name.lower() in CREDENTIAL_HEADERS)
+        if len(_CREDENTIAL_NAMES_BY_LAYOUT) < _REMEMBERED_LAYOUTS:
+            _CREDENTIAL_NAMES_BY_LAYOUT[layout] = names
+    return names
+
 
 # The package this module was installed in ("vmss_runcommands", or wherever a vendored copy
 # lives), so a vendored copy logs under its own name.
@@ -339,10 +354,10 @@ class Pipeline:
         they are the answer as they are, not a copy."""
         values = outgoing.secret_values
         extra: frozenset[str] = self.transport_secrets
-        for name, value in outgoing.headers.items():
-            if len(name) in _CREDENTIAL_NAME_LENGTHS and name.lower() in CREDENTIAL_HEADERS:
-                found = self._header_credentials(name, value)
-                extra = extra | found if extra else found
+        headers = outgoing.headers
+        for name in _credential_header_names(headers):
+            found = self._header_credentials(name, headers[name])
+            extra = extra | found if extra else found
         if extra <= values:
             return values
         return SecretValues(values | extra)
