@@ -112,11 +112,16 @@ class BearerTokenPolicy:
 
         Raises :class:`ServiceRequestError` for a non-https URL unless its host is loopback.
         """
-        _refuse_plain_http(request.url)
+        url = request.url
+        if not token_allowed(url):
+            _refuse_plain_http(url)
         cached = self._cached
         if cached is None or self._clock() >= cached.refresh_at:
             cached = self._current_entry()
-        _set_authorization_header(request, cached.header)
+        headers = request.headers
+        for name in [key for key in headers if len(key) == 13 and key.lower() == "authorization"]:
+            del headers[name]
+        headers["Authorization"] = cached.header
 
     def handle_challenge(self, request: HttpRequest, response: HttpResponse) -> bool:
         """React to a 401; ``True`` means ``request`` was re-authorized and should be resent once.

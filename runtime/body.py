@@ -28,7 +28,10 @@ CHUNK_BYTES = 256 * 1024
 
 def asks_for_compression(headers: Mapping[str, str]) -> bool:
     """Whether the request's own ``Accept-Encoding`` asks for anything but ``identity``."""
-    name = _encoding_header_name(headers)
+    layout = tuple(headers)
+    name = _ENCODING_NAME_BY_LAYOUT.get(layout, _UNSEEN)
+    if name is _UNSEEN:
+        name = _encoding_header_name(layout)
     if name is None:
         return False
     codings = {part.split(";")[0].strip().lower() for part in headers[name].split(",")}
@@ -39,14 +42,10 @@ def asks_for_compression(headers: Mapping[str, str]) -> bool:
 # requests repeat a few layouts. Names only; a bounded number of layouts.
 _ENCODING_NAME_BY_LAYOUT: dict[tuple[str, ...], str | None] = {}
 _REMEMBERED_LAYOUTS = 256
+_UNSEEN = ""  # no header is named "" (http.client refuses it)
 
 
-def _encoding_header_name(headers: Mapping[str, str]) -> str | None:
-    layout = tuple(headers)
-    try:
-        return _ENCODING_NAME_BY_LAYOUT[layout]
-    except KeyError:
-        pass
+def _encoding_header_name(layout: tuple[str, ...]) -> str | None:
     found = None
     for name in layout:
         if name.lower() == "accept-encoding":

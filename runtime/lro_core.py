@@ -571,13 +571,16 @@ class LroCore(Generic[T]):
         """The delay the latest response asked for, when it asked for a non-zero one."""
         if self._last_response is None:
             return None
-        return retry_after_seconds(self._last_response) or None
+        return requested_delay(self._last_response.headers) or None
 
     # -- the steps --
 
     def step(self) -> Flow:
         """The next due step: a poll, or only the completion when already terminal."""
-        return self.complete_if_terminal() if self.needs_no_poll() else self.update_status()
+        state = self._state
+        if state.status.lower() in _TERMINAL_STATES or state.algorithm == ALG_NONE:
+            return self.complete_if_terminal()  # needs_no_poll(), written out
+        return self.update_status()
 
     def update_status(self) -> Flow:
         """Poll once; when the status becomes terminal, also fetch the final result (or raise)."""

@@ -231,7 +231,9 @@ class Pipeline:
         the auth policy can answer (CAE claims challenge) is resent once.
         """
         self._prepare(request, client_request_id)
-        outgoing = self._authorized_copy(request)
+        outgoing = self._outgoing_copy(request)
+        if self.auth is not None:
+            self.auth.authorize(outgoing)
         response = self._send(outgoing, request, timeout, retry_policy, max_response_body)
         if (
             response.status_code == 401
@@ -271,12 +273,6 @@ class Pipeline:
             headers["User-Agent"] = agent if isinstance(agent, str) else self.user_agent
         if "accept" not in present:
             headers["Accept"] = "application/json"
-
-    def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
-        outgoing = self._outgoing_copy(request)
-        if self.auth is not None:
-            self.auth.authorize(outgoing)
-        return outgoing
 
     def _outgoing_copy(self, request: HttpRequest) -> HttpRequest:
         """The copy of ``request`` that is sent (and authorized), carrying the secret values of

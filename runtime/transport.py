@@ -32,7 +32,7 @@ from .http import HttpRequest, HttpResponse
 from .origin import is_loopback_host, same_origin
 from .proxies import proxy_secret_values
 from .redact import redact_url
-from .redirects import MAX_REDIRECTS, redirect_target, without_credentials
+from .redirects import MAX_REDIRECTS, REDIRECT_STATUSES, redirect_target, without_credentials
 from .retry import ArmRetry, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 32
@@ -234,8 +234,12 @@ class Urllib3Transport:
         """The response whose body is still to be read; redirects followed (see
         :func:`redirect_target`), never with a body, never with credentials to another origin."""
         method, url, headers = request.method, request.url, request.headers
-        retries = self._urllib3_retry(policy, give_up_at)
-        urllib3_timeout = self._urllib3_timeout(timeout)
+        retries = self._retries.get(id(policy)) if give_up_at is None else None
+        if retries is None or retries.policy is not policy or policy.timeout is not None:
+            retries = self._urllib3_retry(policy, give_up_at)
+        urllib3_timeout = self._timeouts.get(timeout)
+        if urllib3_timeout is None:
+            urllib3_timeout = self._urllib3_timeout(timeout)
         # A full pool blocks; without a bound a saturated pool would wait forever. (urllib3's
         # pools annotate it as an int, and take any number.)
         pool_timeout: Any = (
@@ -275,6 +279,8 @@ class Urllib3Transport:
                     decode_content=decode,
                     pool_timeout=pool_timeout,
                 )
+            if raw.status not in REDIRECT_STATUSES:
+                return raw
             target = redirect_target(raw, request, url)
             if target is None:
                 return raw
