@@ -504,7 +504,7 @@ class LROPoller(PollerCore[T], Generic[T]):
         """
         if not self._due():
             return
-        if limit is None:
+        if limit is None and self._schedule.deadline_at is not None:
             limit, reason = self._schedule.limit(None, None)
         method = self._method
         if limit is None:  # nothing to limit the step's requests by
