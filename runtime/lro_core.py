@@ -94,6 +94,8 @@ _FAILED_STATES = frozenset({"failed", "canceled", "cancelled"})
 _TERMINAL_STATES = _FAILED_STATES | {_SUCCEEDED}
 _OK_LRO_STATUS = frozenset({200, 201, 202, 204})
 _POLL_ACCEPT = "application/json, text/json"
+_NUMBERS = (int, float)  # exactly these types (bool is no number of seconds)
+_INFINITY = float("inf")
 
 # --- response helpers ------------------------------------------------------------------------
 
@@ -237,7 +239,10 @@ class OperationResourcePolling(PollingAlgorithm):
         return status if isinstance(status, str) and status else "InProgress"
 
     def poll_target(self, state: PollingState) -> tuple[str, bool]:
-        return cast(str, state.poll_url), False
+        url = state.poll_url
+        if url is None:  # never, for a state this algorithm was chosen for (no cast: a call)
+            raise ValueError("the operation has no status link to poll")
+        return url, False
 
     def status_after_poll(
         self,
@@ -845,8 +850,11 @@ class PollSchedule:
         deadline: float | None,
         first_poll_immediately: bool,
     ) -> None:
-        check_seconds("polling_interval", polling_interval)
-        check_seconds("max_retry_after", max_retry_after)
+        # A plain finite number >= 0 passes without a call; check_seconds words the rest.
+        if not (type(polling_interval) in _NUMBERS and 0 <= polling_interval < _INFINITY):
+            check_seconds("polling_interval", polling_interval)
+        if not (type(max_retry_after) in _NUMBERS and 0 <= max_retry_after < _INFINITY):
+            check_seconds("max_retry_after", max_retry_after)
         if deadline is not None:
             check_seconds("deadline", deadline)
         self._core = core

@@ -329,7 +329,10 @@ class Pipeline:
                 )
             raise
         response.request = original
-        self._received(response, outgoing)
+        # _received, written out (it runs for every response)
+        values = response.secret_values = self._sent_secrets(outgoing)
+        if response.reason not in _STANDARD_REASONS:
+            response.reason = mask_text(response.reason, self.secret_fields, values)
         if logging_on:
             self._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
@@ -352,7 +355,12 @@ class Pipeline:
         extra: frozenset[str] = self.transport_secrets
         headers = outgoing.headers
         for name in _credential_header_names(headers):
-            found = self._header_credentials(name, headers[name])
+            value = headers[name]
+            kept = self._token_credentials
+            if kept is not None and kept[0] == value and len(name) == 13 and self.auth is not None:
+                found = kept[1]  # _header_credentials' remembered answer, without the call
+            else:
+                found = self._header_credentials(name, value)
             extra = extra | found if extra else found
         if extra <= values:
             return values

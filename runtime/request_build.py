@@ -59,7 +59,8 @@ def format_url(
     for param in path:
         value = param.value
         if type(value) is str:  # the usual case, without a call per segment
-            check_path_value(param.python_name, value)
+            if not value.strip() or value in (".", ".."):
+                check_path_value(param.python_name, value)  # raises, naming the parameter
             encoded[param.wire_name] = _quote(value)
         else:
             encoded[param.wire_name] = _path_text(param)
