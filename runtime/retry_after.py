@@ -29,13 +29,13 @@ def requested_delay(headers: Any, clock: Callable[[], float] = time.time) -> flo
     raw = headers["Retry-After"] if "Retry-After" in headers else None  # noqa: SIM401
     retry_after = (raw.strip() or None) if isinstance(raw, str) else None
     if retry_after is not None:
+        seconds: float | None
         try:
-            seconds: float | None = float(retry_after)
+            number = float(retry_after)
         except ValueError:
             seconds = _seconds_until_http_date(retry_after, headers, clock)
         else:
-            if not math.isfinite(seconds):
-                seconds = None
+            seconds = number if math.isfinite(number) else None
         if seconds is not None:
             return max(0.0, seconds)
     for name in _MILLISECOND_HEADERS:
