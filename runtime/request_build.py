@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .http import HttpRequest
@@ -25,9 +25,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _PLAIN_NAME = re.compile(r"[^{}.\[\]:!]+")
 
 
-@dataclass(frozen=True, slots=True)
-class PathParam:
-    """One ``{wire_name}`` placeholder of a URL template and the Python argument that fills it."""
+class PathParam(NamedTuple):
+    """One ``{wire_name}`` placeholder of a URL template and the Python argument that fills it.
+
+    A named tuple rather than a frozen dataclass: every operation call makes one per path
+    parameter, and a frozen dataclass sets each field through ``object.__setattr__``."""
 
     wire_name: str
     python_name: str

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any, overload
 
 from ..runtime.call_options import PollingMethod, RawResponseHook
-from ..runtime.client import ArmClient, PathParam, RequestOptions
+from ..runtime.client import ArmClient, PathParam
 from ..runtime.lro_failure import summarize_nested
 from ..runtime.paging import ItemPaged
 from ..runtime.polling import LROPoller
+from ..runtime.request_options import request_options
 from ..runtime.retry import RetryPolicy
 from ..runtime.serialization import serialize_body
 from .models import (
@@ -151,7 +152,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -237,7 +238,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -364,7 +365,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -435,7 +436,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -504,7 +505,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -564,7 +565,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -630,7 +631,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -764,7 +765,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -853,7 +854,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -985,7 +986,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1066,7 +1067,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1136,7 +1137,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1266,7 +1267,7 @@ class VirtualMachineScaleSetVMsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1345,7 +1346,7 @@ class VirtualMachineScaleSetsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1469,7 +1470,7 @@ class VirtualMachinesOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
