@@ -51,6 +51,8 @@ _CACHED_PER_KIND = 32
 # lower-case http(s) scheme, an authority of plain host characters (a name or IPv4 address,
 # maybe a port) and a target without a fragment. Anything else goes through the pool
 # manager's own parsing.
+# Origins whose pool is remembered: urllib3's PoolManager default of pools kept (num_pools).
+_ROUTED_ORIGINS = 10
 _PLAIN_URL = re.compile(r"(https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?)(/[^#]*)\Z")
 
 
@@ -345,7 +347,9 @@ class Urllib3Transport:
             manager = self._direct
             parts = parse_url(prefix)
             pool = manager.connection_from_host(parts.host, port=parts.port, scheme=parts.scheme)
-            if len(self._routes) >= _CACHED_PER_KIND:
+            # No more origins than the manager keeps pools for (it drops the least recently
+            # used beyond that): this cache never keeps more pools alive than it would.
+            if len(self._routes) >= _ROUTED_ORIGINS:
                 self._routes.clear()
             # Benign race: two threads may both look the pool up; they find the same one.
             self._routes[prefix] = pool
