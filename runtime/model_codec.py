@@ -51,7 +51,18 @@ class WireModel:
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """From the wire form; DeserializationError names a bad field."""
-        return cls.__wire_codec__.structure(data, cls)
+        codec = cls.__wire_codec__
+        # The model's reader called straight away once built; anything it refuses is read
+        # again by ``structure``, which says why (or reads leniently).
+        read = codec._entry_readers.get(cls)
+        if read is not None:
+            try:
+                result: M = read(data)
+            except (WireError, RecursionError):
+                pass
+            else:
+                return result
+        return codec.structure(data, cls)
 
 
 def _is_enum(tp: Any) -> bool:

@@ -238,15 +238,24 @@ def reader_of(
     src.add(0, f"def {name}(o):")
     src.add(1, "if o.__class__ is not dict:")
     src.add(2, "o = as_object(o)")
-    src.add(1, "o_get = o.get")  # bound once: every field reads through it
     src.add(1, "extra = None")
     # The top-level object, then every flattened container: its unknown keys kept.
     containers: dict[tuple[str, ...], str] = {(): "o"}
+    # A flat model whose every wire key is read into a variable learns from its own reads
+    # whether the object holds a key it does not know: when as many keys as it knows came
+    # and each read found a value, there is none (the test at the end, a few cheap
+    # comparisons instead of a set operation). Otherwise the object's keys are checked here.
+    counted = (
+        extra_name is not None
+        and all(len(f.path) == 1 for f in fields)
+        and sorted(f.path[0] for f in fields if f.init) == sorted(layout)
+    )
     if extra_name is not None:
         known = src.ref(frozenset(layout), "K")
         covers = src.ref(src.names[known].issuperset, "covers")
-        src.add(1, f"if not {covers}(o):")
-        src.add(2, f"extra = unknown(o, {known}, (), extra)")
+        if not counted:
+            src.add(1, f"if not {covers}(o):")
+            src.add(2, f"extra = unknown(o, {known}, (), extra)")
     for field in fields:
         for depth in range(1, len(field.path)):
             path = field.path[:depth]
@@ -257,7 +266,7 @@ def reader_of(
                 node = node[step]
             var = containers[path] = f"c{len(containers)}"
             block = _Block(src, path)
-            block.add(0, f"{var} = {containers[path[:-1]]}_get({path[-1]!r})")
+            block.add(0, f"{var} = {containers[path[:-1]]}.get({path[-1]!r})")
             block.add(0, f"if {var} is None:")
             block.add(1, f"{var} = EMPTY")  # ARM may send null for a container it has nothing in
             block.add(0, f"elif {var}.__class__ is not dict:")
@@ -268,7 +277,6 @@ def reader_of(
                 block.add(0, f"if not {covers}({var}):")
                 block.add(1, f"extra = unknown({var}, {known}, {path!r}, extra)")
             block.close()
-            src.add(1, f"{var}_get = {var}.get")
     values: list[tuple[WireField, str]] = []
     nullable: list[tuple[WireField, str]] = []
     for index, field in enumerate(fields):
@@ -282,12 +290,17 @@ def reader_of(
             nullable.append((field, var))
         container, key = containers[field.path[:-1]], field.path[-1]
         if field.required and not field.discriminator and not lenient:
-            src.add(1, f"{var} = {container}_get({key!r}, MISSING)")
+            src.add(1, f"{var} = {container}.get({key!r}, MISSING)")
             src.add(1, f"if {var} is MISSING:")
             src.add(2, f'raise WireError("required field is missing", {field.path!r})')
         else:
-            src.add(1, f"{var} = {container}_get({key!r})")
+            src.add(1, f"{var} = {container}.get({key!r})")
         _read_field(_Block(src, field.path), field, var, rule_of, reader_for, lenient)
+    if counted:
+        absent = "".join(f" or {var} is None" for field, var in values if field.init)
+        src.add(1, f"if len(o) != {len(layout)}{absent}:")
+        src.add(2, f"if not {covers}(o):")
+        src.add(3, f"extra = unknown(o, {known}, (), extra)")
     src.add(1, f"r = new({cls})")
     for field, var in values:
         src.add(1, f"r.{field.name} = {var}")
