@@ -289,11 +289,22 @@ class Codec:
             self._generating.add((model, None))
             try:
                 reader = self._model_readers[model] = reader_of(
-                    model, self._rule, self._reader, lenient=self._lenient
+                    model,
+                    self._rule,
+                    self._reader,
+                    lenient=self._lenient,
+                    inline_model=self._plain_model,
                 )
             finally:
                 self._generating.discard((model, None))
         return reader
+
+    def _plain_model(self, tp: Any) -> type | None:
+        """``tp`` if it is a model of this codec that is not polymorphic (its reading may be
+        written into the reader of a model holding it), else None."""
+        if tp in self._models and tp not in self._subtypes:
+            return typing.cast(type, tp)
+        return None
 
     def _model_writer(self, model: type, keep_readonly: bool) -> Writer:
         built = self._model_writers[keep_readonly]

@@ -48,6 +48,7 @@ import linecache
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import attrs
@@ -185,11 +186,13 @@ class _Source:
 
 class _Block:
     """Generated lines that read the value at one wire path: an error raised in them leaves
-    with that path added (a try block costs nothing on the way through from 3.11 on)."""
+    with that path added (a try block costs nothing on the way through from 3.11 on). The
+    lines go to ``sink`` (the function's source, or an enclosing block), at ``base``."""
 
-    def __init__(self, src: _Source, path: tuple[str, ...]) -> None:
-        self.src = src
+    def __init__(self, sink: _Sink, path: tuple[str | int, ...], base: int = 1) -> None:
+        self.sink = sink
         self.path = path
+        self.base = base
         self.lines: list[tuple[int, str]] = []
 
     def add(self, indent: int, text: str) -> None:
@@ -198,16 +201,33 @@ class _Block:
     def close(self) -> None:
         if not self.lines:
             return
-        self.src.add(1, "try:")
+        base = self.base
+        self.sink.add(base, "try:")
         for indent, text in self.lines:
-            self.src.add(2 + indent, text)
-        self.src.add(1, "except WireError as error:")
+            self.sink.add(base + 1 + indent, text)
+        self.sink.add(base, "except WireError as error:")
         steps = ", ".join(repr(step) for step in self.path)
-        self.src.add(2, f"raise error.under({steps}) from None")
+        self.sink.add(base + 1, f"raise error.under({steps}) from None")
 
 
-def _nulls_field(model: type) -> str | None:
-    return next((f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None)
+_Sink = _Source | _Block
+
+# How deep a model's reader writes the reading of the models it holds into its own code
+# rather than calling their readers: a call less per nested object (and per array item).
+_INLINE_DEPTH = 2
+
+
+@dataclass(frozen=True)
+class _ReadContext:
+    """What generating one model's reader needs from the codec."""
+
+    src: _Source
+    rule_of: Callable[[Any, str | None], Rule | None]
+    reader_for: Callable[[Any, str | None], Reader]
+    # The model a field type is read as, if its reading may be written inline (a plain
+    # model of the codec: not polymorphic); None otherwise.
+    inline_model: Callable[[Any], type | None]
+    lenient: bool
 
 
 def reader_of(
@@ -216,15 +236,14 @@ def reader_of(
     reader_for: Callable[[Any, str | None], Reader],
     *,
     lenient: bool = False,
+    inline_model: Callable[[Any], type | None] | None = None,
 ) -> Reader:
     """The reading function of ``model``; ``rule_of`` and ``reader_for`` give the rule and
     the reader of a field's type (the codec's own, so nested models come from its cache).
-    ``lenient``: a required field missing or null reads as None (lenient.py)."""
-    fields = model_fields(model)
-    layout = wire_layout(model)
-    extra_name = extra_field_name(model)
+    ``lenient``: a required field missing or null reads as None (lenient.py).
+    ``inline_model``: the plain model a field type is, whose reading is then written into
+    this function (to a small depth) instead of calling its reader."""
     src = _Source()
-    cls = src.ref(model, "cls")
     src.names.update(
         new=object.__new__,
         as_object=as_object,
@@ -234,13 +253,47 @@ def reader_of(
         unknown=_unknown,
         item_error=item_error,
     )
+    context = _ReadContext(src, rule_of, reader_for, inline_model or _no_inline, lenient)
     name = f"read_{model.__name__}"
     src.add(0, f"def {name}(o):")
-    src.add(1, "if o.__class__ is not dict:")
-    src.add(2, "o = as_object(o)")
-    src.add(1, "extra = None")
+    _read_model(context, src, 1, model, "o", "r", "", (model,))
+    src.add(1, "return r")
+    reader: Reader = _compile(name, src.lines, src.names)
+    return reader
+
+
+def _no_inline(tp: Any) -> None:
+    return None
+
+
+def _nulls_field(model: type) -> str | None:
+    return next((f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None)
+
+
+def _read_model(
+    context: _ReadContext,
+    sink: _Sink,
+    base: int,
+    model: type,
+    data: str,
+    out: str,
+    prefix: str,
+    stack: tuple[type, ...],
+) -> None:
+    """The lines, at ``base`` in ``sink``, that read the JSON object in variable ``data``
+    as ``model`` into variable ``out``. Every other variable they use starts with
+    ``prefix``; ``stack`` holds the models being read around them."""
+    src = context.src
+    fields = model_fields(model)
+    layout = wire_layout(model)
+    extra_name = extra_field_name(model)
+    cls = src.ref(model, "cls")
+    extra = f"{prefix}extra"
+    sink.add(base, f"if {data}.__class__ is not dict:")
+    sink.add(base + 1, f"{data} = as_object({data})")
+    sink.add(base, f"{extra} = None")
     # The top-level object, then every flattened container: its unknown keys kept.
-    containers: dict[tuple[str, ...], str] = {(): "o"}
+    containers: dict[tuple[str, ...], str] = {(): data}
     # A flat model whose every wire key is read into a variable learns from its own reads
     # whether the object holds a key it does not know: when as many keys as it knows came
     # and each read found a value, there is none (the test at the end, a few cheap
@@ -250,12 +303,13 @@ def reader_of(
         and all(len(f.path) == 1 for f in fields)
         and sorted(f.path[0] for f in fields if f.init) == sorted(layout)
     )
+    known = covers = ""
     if extra_name is not None:
         known = src.ref(frozenset(layout), "K")
         covers = src.ref(src.names[known].issuperset, "covers")
         if not counted:
-            src.add(1, f"if not {covers}(o):")
-            src.add(2, f"extra = unknown(o, {known}, (), extra)")
+            sink.add(base, f"if not {covers}({data}):")
+            sink.add(base + 1, f"{extra} = unknown({data}, {known}, (), {extra})")
     for field in fields:
         for depth in range(1, len(field.path)):
             path = field.path[:depth]
@@ -264,23 +318,23 @@ def reader_of(
             node: Any = layout
             for step in path:
                 node = node[step]
-            var = containers[path] = f"c{len(containers)}"
-            block = _Block(src, path)
+            var = containers[path] = f"{prefix}c{len(containers)}"
+            block = _Block(sink, path, base)
             block.add(0, f"{var} = {containers[path[:-1]]}.get({path[-1]!r})")
             block.add(0, f"if {var} is None:")
             block.add(1, f"{var} = EMPTY")  # ARM may send null for a container it has nothing in
             block.add(0, f"elif {var}.__class__ is not dict:")
             block.add(1, f"{var} = as_object({var})")
             if extra_name is not None:
-                known = src.ref(frozenset(node), "K")
-                covers = src.ref(src.names[known].issuperset, "covers")
-                block.add(0, f"if not {covers}({var}):")
-                block.add(1, f"extra = unknown({var}, {known}, {path!r}, extra)")
+                known_here = src.ref(frozenset(node), "K")
+                covers_here = src.ref(src.names[known_here].issuperset, "covers")
+                block.add(0, f"if not {covers_here}({var}):")
+                block.add(1, f"{extra} = unknown({var}, {known_here}, {path!r}, {extra})")
             block.close()
     values: list[tuple[WireField, str]] = []
     nullable: list[tuple[WireField, str]] = []
     for index, field in enumerate(fields):
-        var = f"v{index}"
+        var = f"{prefix}v{index}"
         if not field.init:
             # A subtype's discriminator or a constant: the class's value, not the wire's.
             values.append((field, src.ref(field.default_value, "D")))
@@ -289,62 +343,69 @@ def reader_of(
         if field.nullable:
             nullable.append((field, var))
         container, key = containers[field.path[:-1]], field.path[-1]
-        if field.required and not field.discriminator and not lenient:
-            src.add(1, f"{var} = {container}.get({key!r}, MISSING)")
-            src.add(1, f"if {var} is MISSING:")
-            src.add(2, f'raise WireError("required field is missing", {field.path!r})')
+        if field.required and not field.discriminator and not context.lenient:
+            sink.add(base, f"{var} = {container}.get({key!r}, MISSING)")
+            sink.add(base, f"if {var} is MISSING:")
+            sink.add(base + 1, f'raise WireError("required field is missing", {field.path!r})')
         else:
-            src.add(1, f"{var} = {container}.get({key!r})")
-        _read_field(_Block(src, field.path), field, var, rule_of, reader_for, lenient)
+            sink.add(base, f"{var} = {container}.get({key!r})")
+        _read_field(context, _Block(sink, field.path, base), field, var, stack)
     if counted:
         absent = "".join(f" or {var} is None" for field, var in values if field.init)
-        src.add(1, f"if len(o) != {len(layout)}{absent}:")
-        src.add(2, f"if not {covers}(o):")
-        src.add(3, f"extra = unknown(o, {known}, (), extra)")
-    src.add(1, f"r = new({cls})")
+        sink.add(base, f"if len({data}) != {len(layout)}{absent}:")
+        sink.add(base + 1, f"if not {covers}({data}):")
+        sink.add(base + 2, f"{extra} = unknown({data}, {known}, (), {extra})")
+    sink.add(base, f"{out} = new({cls})")
     for field, var in values:
-        src.add(1, f"r.{field.name} = {var}")
+        sink.add(base, f"{out}.{field.name} = {var}")
     if extra_name is not None:
         setter = src.ref(raw_setter(model, extra_name), "set_extra")
         default: Any = attrs.fields_dict(model)[extra_name].default
         make = getattr(default, "factory", dict)
         if make is dict and isinstance(getattr(model, RAW_EXTRA, None), types.MemberDescriptorType):
-            src.add(1, f"r.{RAW_EXTRA} = {{}} if extra is None else extra")
+            sink.add(base, f"{out}.{RAW_EXTRA} = {{}} if {extra} is None else {extra}")
         elif make is dict:
-            src.add(1, f"{setter}(r, {{}} if extra is None else extra)")
+            sink.add(base, f"{setter}({out}, {{}} if {extra} is None else {extra})")
         else:
-            src.add(1, f"{setter}(r, {src.ref(make, 'F')}() if extra is None else extra)")
+            made = src.ref(make, "F")
+            sink.add(base, f"{setter}({out}, {made}() if {extra} is None else {extra})")
     nulls_field = _nulls_field(model)
     if nulls_field is not None:
-        src.add(1, f"r.{nulls_field} = {src.ref(_NO_NULLS, 'N')}")
+        sink.add(base, f"{out}.{nulls_field} = {src.ref(_NO_NULLS, 'N')}")
         # x-nullable fields that came as null are recorded, so that they go back as null.
         for field, var in nullable:
             container = containers[field.path[:-1]]
-            src.add(1, f"if {var} is None and {field.path[-1]!r} in {container}:")
-            src.add(2, f"r.{nulls_field} = r.{nulls_field} | {{{field.name!r}}}")
-    src.add(1, "return r")
-    reader: Reader = _compile(name, src.lines, src.names)
-    return reader
+            sink.add(base, f"if {var} is None and {field.path[-1]!r} in {container}:")
+            sink.add(base + 1, f"{out}.{nulls_field} = {out}.{nulls_field} | {{{field.name!r}}}")
+
+
+def _inline(context: _ReadContext, tp: Any, stack: tuple[type, ...]) -> type | None:
+    """The model whose reading is written inline where a value of type ``tp`` is read."""
+    if len(stack) > _INLINE_DEPTH:
+        return None
+    model = context.inline_model(tp)
+    return None if model is None or model in stack else model
 
 
 def _read_field(
+    context: _ReadContext,
     block: _Block,
     field: WireField,
     var: str,
-    rule_of: Callable[[Any, str | None], Rule | None],
-    reader_for: Callable[[Any, str | None], Reader],
-    lenient: bool = False,
+    stack: tuple[type, ...],
 ) -> None:
     """The check (and conversion) of one field's value by its rule, as generated code."""
-    src = block.src
+    src = context.src
+    lenient = context.lenient
     union = member(field.type)
     optional = lenient or not field.required or field.discriminator or (union or (0, False))[1]
     inner = union[0] if union else field.type
-    rule = rule_of(inner, field.format)
+    rule = context.rule_of(inner, field.format)
     # The common case first: a value of the right class is the only test it takes.
     guard = f" and {var} is not None" if optional else ""
     other = f"elif {var} is not None:" if optional else "else:"
-    read = src.ref(reader_for(field.type, field.format), "R")
+    read = src.ref(context.reader_for(field.type, field.format), "R")
+    nested = None if rule is not None else _inline(context, inner, stack)
     if rule is not None and rule.exact is object:
         return  # any JSON value
     if rule is not None and rule.exact is not None:
@@ -377,14 +438,36 @@ def _read_field(
         block.add(1, f"{var} = {read}({var})")
     elif typing.get_origin(inner) is list:
         (item_type,) = typing.get_args(inner) or (Any,)
-        item = src.ref(reader_for(item_type, field.format), "I")
+        item = src.ref(context.reader_for(item_type, field.format), "I")
+        item_model = _inline(context, item_type, stack)
         block.add(0, f"if {var}.__class__ is list:")
         block.add(1, "try:")
-        block.add(2, f"{var} = [None if x is None else {item}(x) for x in {var}]")
+        if item_model is None:
+            block.add(2, f"{var} = [None if x is None else {item}(x) for x in {var}]")
+        else:
+            # Each item read by the lines written here; an error names its index (item_error).
+            items, entry, done = f"{var}_l", f"{var}_x", f"{var}_y"
+            block.add(2, f"{items} = []")
+            block.add(2, f"for {entry} in {var}:")
+            block.add(3, f"if {entry} is None:")
+            block.add(4, f"{items}.append(None)")
+            block.add(4, "continue")
+            _read_model(
+                context, block, 3, item_model, entry, done, f"{var}_", (*stack, item_model)
+            )
+            block.add(3, f"{items}.append({done})")
+            block.add(2, f"{var} = {items}")
         block.add(1, "except WireError as error:")
         block.add(2, f"raise item_error(error, {var}, {item}) from None")
         block.add(0, other)
         block.add(1, f"{var} = {read}({var})")
+    elif nested is not None:
+        done = f"{var}_r"
+        if optional:
+            block.add(0, f"if {var} is not None:")
+        _read_model(context, block, 1 if optional else 0, nested, var, done, f"{var}_",
+                    (*stack, nested))
+        block.add(1 if optional else 0, f"{var} = {done}")
     elif optional:
         block.add(0, f"if {var} is not None:")
         block.add(1, f"{var} = {read}({var})")
