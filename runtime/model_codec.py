@@ -122,8 +122,13 @@ class Codec:
     Safe to share between threads.
     """
 
-    def __init__(self, models: Iterable[type], *, lenient: bool = False) -> None:
+    def __init__(
+        self, models: Iterable[type], *, lenient: bool = False, fast_paths: bool = True
+    ) -> None:
         self._models = frozenset(models)
+        # Off: every model's reader calls the readers of the models it holds and tests every
+        # object's keys (the reference the fast paths are tested against).
+        self._fast_paths = fast_paths
         # Lenient: how a response that failed the strict read is read again (lenient.py).
         self._lenient = lenient
         self._twin: Codec | None = None
@@ -167,7 +172,7 @@ class Codec:
     def _lenient_twin(self) -> Codec:
         with self._lock:
             if self._twin is None:
-                self._twin = Codec(self._models, lenient=True)
+                self._twin = Codec(self._models, lenient=True, fast_paths=self._fast_paths)
             return self._twin
 
     def unstructure(self, obj: object, *, keep_readonly: bool = False) -> dict[str, Any]:
@@ -293,7 +298,8 @@ class Codec:
                     self._rule,
                     self._reader,
                     lenient=self._lenient,
-                    inline_model=self._plain_model,
+                    inline_model=self._plain_model if self._fast_paths else None,
+                    count_keys=self._fast_paths,
                 )
             finally:
                 self._generating.discard((model, None))

@@ -228,6 +228,7 @@ class _ReadContext:
     # model of the codec: not polymorphic); None otherwise.
     inline_model: Callable[[Any], type | None]
     lenient: bool
+    count_keys: bool
 
 
 def reader_of(
@@ -237,12 +238,14 @@ def reader_of(
     *,
     lenient: bool = False,
     inline_model: Callable[[Any], type | None] | None = None,
+    count_keys: bool = True,
 ) -> Reader:
     """The reading function of ``model``; ``rule_of`` and ``reader_for`` give the rule and
     the reader of a field's type (the codec's own, so nested models come from its cache).
     ``lenient``: a required field missing or null reads as None (lenient.py).
     ``inline_model``: the plain model a field type is, whose reading is then written into
-    this function (to a small depth) instead of calling its reader."""
+    this function (to a small depth) instead of calling its reader. ``count_keys``: a flat
+    model finds unknown keys by counting what it read (False: by a set test, always)."""
     src = _Source()
     src.names.update(
         new=object.__new__,
@@ -253,7 +256,9 @@ def reader_of(
         unknown=_unknown,
         item_error=item_error,
     )
-    context = _ReadContext(src, rule_of, reader_for, inline_model or _no_inline, lenient)
+    context = _ReadContext(
+        src, rule_of, reader_for, inline_model or _no_inline, lenient, count_keys
+    )
     name = f"read_{model.__name__}"
     src.add(0, f"def {name}(o):")
     _read_model(context, src, 1, model, "o", "r", "", (model,))
@@ -299,7 +304,8 @@ def _read_model(
     # and each read found a value, there is none (the test at the end, a few cheap
     # comparisons instead of a set operation). Otherwise the object's keys are checked here.
     counted = (
-        extra_name is not None
+        context.count_keys
+        and extra_name is not None
         and all(len(f.path) == 1 for f in fields)
         and sorted(f.path[0] for f in fields if f.init) == sorted(layout)
     )
