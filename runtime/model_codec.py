@@ -320,7 +320,12 @@ class Codec:
                 return lambda obj: built[model](obj)
             self._generating.add((model, keep_readonly))
             try:
-                writer = built[model] = writer_of(model, keep_readonly, self._writer)
+                writer = built[model] = writer_of(
+                    model,
+                    keep_readonly,
+                    self._writer,
+                    inline_model=self._plain_model if self._fast_paths else None,
+                )
             finally:
                 self._generating.discard((model, keep_readonly))
         return writer

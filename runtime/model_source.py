@@ -486,67 +486,144 @@ def writer_of(
     model: type,
     keep_readonly: bool,
     writer_for: Callable[[Any, str | None, bool], Writer | None],
+    *,
+    inline_model: Callable[[Any], type | None] | None = None,
 ) -> Writer:
     """The writing function of ``model``; ``writer_for`` gives the writer of a field's type
-    (None: the value is sent as it is)."""
-    fields = [f for f in model_fields(model) if keep_readonly or not f.read_only]
+    (None: the value is sent as it is). ``inline_model``: the plain model a field type (or
+    an array's item type) is, whose writing is then written into this function (to a small
+    depth) instead of calling its writer."""
+    src = _Source()
+    src.names.update(Required=RequiredFieldError, merge=merge_unknown, put_nulls=_put_nulls)
+    context = _WriteContext(src, keep_readonly, writer_for, inline_model or _no_inline)
+    name = f"write_{model.__name__}"
+    src.add(0, f"def {name}(obj):")
+    _write_model(context, 1, model, "obj", "r", "", (model,))
+    src.add(1, "return r")
+    writer: Writer = _compile(name, src.lines, src.names)
+    return writer
+
+
+@dataclass(frozen=True)
+class _WriteContext:
+    """What generating one model's writer needs from the codec."""
+
+    src: _Source
+    keep_readonly: bool
+    writer_for: Callable[[Any, str | None, bool], Writer | None]
+    inline_model: Callable[[Any], type | None]
+
+    def nested(self, tp: Any, stack: tuple[type, ...]) -> type | None:
+        if len(stack) > _INLINE_DEPTH:
+            return None
+        model = self.inline_model(tp)
+        return None if model is None or model in stack else model
+
+
+def _write_model(
+    context: _WriteContext,
+    base: int,
+    model: type,
+    obj: str,
+    out: str,
+    prefix: str,
+    stack: tuple[type, ...],
+) -> None:
+    """The lines, at ``base``, that write the model in variable ``obj`` as a JSON object into
+    variable ``out``; every other variable they use starts with ``prefix``."""
+    src = context.src
+    fields = [f for f in model_fields(model) if context.keep_readonly or not f.read_only]
     layout = wire_layout(model)
     extra_name = extra_field_name(model)
     nulls_field = _nulls_field(model)
-    src = _Source()
-    src.names.update(Required=RequiredFieldError, merge=merge_unknown, put_nulls=_put_nulls)
-    name = f"write_{model.__name__}"
-    src.add(0, f"def {name}(obj):")
-    src.add(1, "r = {}")
-    containers: dict[tuple[str, ...], str] = {(): "r"}
+    v = f"{prefix}v"
+    src.add(base, f"{out} = {{}}")
+    containers: dict[tuple[str, ...], str] = {(): out}
     for field in fields:
         for depth in range(1, len(field.path)):
             path = field.path[:depth]
             if path not in containers:
-                containers[path] = f"c{len(containers)}"
-                src.add(1, f"{containers[path]} = {{}}")
+                containers[path] = f"{prefix}c{len(containers)}"
+                src.add(base, f"{containers[path]} = {{}}")
     # The top level's own fields first, then each container's, as the wire shows them.
     ordered = sorted(fields, key=lambda f: len(f.path))
-    for field in ordered:
+    for index, field in enumerate(ordered):
         target, key = containers[field.path[:-1]], field.path[-1]
-        write = writer_for(field.type, field.format, keep_readonly)
-        value = "v" if write is None else f"{src.ref(write, 'W')}(v)"
-        src.add(1, f"v = obj.{field.name}")
-        if field.always_sent:
-            src.add(1, f"{target}[{key!r}] = None if v is None else {value}")
-        elif field.required and not field.nullable:
+        src.add(base, f"{v} = {obj}.{field.name}")
+        if field.required and not field.nullable and not field.always_sent:
             # A required field: None would be sent as null or fail deep in a formatter.
-            src.add(1, "if v is None:")
-            src.add(2, f"raise Required({model.__name__!r}, {field.name!r})")
-            src.add(1, f"{target}[{key!r}] = {value}")
-        elif field.required:
-            src.add(1, f"{target}[{key!r}] = None if v is None else {value}")
+            src.add(base, f"if {v} is None:")
+            src.add(base + 1, f"raise Required({model.__name__!r}, {field.name!r})")
+            inner = base
+        elif field.always_sent or field.required:
+            src.add(base, f"if {v} is None:")
+            src.add(base + 1, f"{target}[{key!r}] = None")
+            src.add(base, "else:")
+            inner = base + 1
         else:
-            src.add(1, "if v is not None:")
-            src.add(2, f"{target}[{key!r}] = {value}")
+            src.add(base, f"if {v} is not None:")
+            inner = base + 1
+        value = _write_value(context, inner, field, v, f"{prefix}n{index}_", stack)
+        src.add(inner, f"{target}[{key!r}] = {value}")
     for path in sorted((p for p in containers if p), key=len, reverse=True):
         var, parent = containers[path], containers[path[:-1]]
-        src.add(1, f"if {var}:")
-        if path[:-1]:
-            src.add(2, f"{parent}[{path[-1]!r}] = {var}")
-        else:
-            src.add(2, f"r[{path[-1]!r}] = {var}")
+        src.add(base, f"if {var}:")
+        src.add(base + 1, f"{parent}[{path[-1]!r}] = {var}")
     if extra_name is not None:
-        src.add(1, f"x = obj.{extra_name}")
-        src.add(1, "if x:")
-        src.add(2, f"merge(r, x, {src.ref(layout, 'L')}, {model.__name__!r})")
+        src.add(base, f"{prefix}x = {obj}.{extra_name}")
+        src.add(base, f"if {prefix}x:")
+        layout_name = src.ref(layout, "L")
+        src.add(base + 1, f"merge({out}, {prefix}x, {layout_name}, {model.__name__!r})")
     if nulls_field is not None:
         paths = {f.name: f.path for f in model_fields(model)}
         sent = frozenset(f.name for f in fields)
-        src.add(1, f"n = obj.{nulls_field}")
-        src.add(1, "if n:")
+        src.add(base, f"{prefix}u = {obj}.{nulls_field}")
+        src.add(base, f"if {prefix}u:")
         src.add(
-            2,
-            f"put_nulls(r, n, {src.ref(paths, 'P')}, {src.ref(sent, 'S')}, {model.__name__!r})",
+            base + 1,
+            f"put_nulls({out}, {prefix}u, {src.ref(paths, 'P')}, {src.ref(sent, 'S')}, "
+            f"{model.__name__!r})",
         )
-    src.add(1, "return r")
-    writer: Writer = _compile(name, src.lines, src.names)
-    return writer
+
+
+def _write_value(
+    context: _WriteContext,
+    base: int,
+    field: WireField,
+    var: str,
+    prefix: str,
+    stack: tuple[type, ...],
+) -> str:
+    """Write the lines (at ``base``) that make the JSON form of the value in ``var``, which
+    is not None; return the expression that holds it."""
+    src = context.src
+    union = member(field.type)
+    inner = union[0] if union else field.type
+    nested = context.nested(inner, stack)
+    if nested is not None:
+        _write_model(context, base, nested, var, f"{prefix}r", prefix, (*stack, nested))
+        return f"{prefix}r"
+    if typing.get_origin(inner) is list:
+        (item_type,) = typing.get_args(inner) or (Any,)
+        item_model = context.nested(item_type, stack)
+        if item_model is not None:
+            items, entry = f"{prefix}l", f"{prefix}e"
+            src.add(base, f"{items} = []")
+            src.add(base, f"for {entry} in {var}:")
+            # A None item is sent as JSON null (azure-core sends it so).
+            src.add(base + 1, f"if {entry} is None:")
+            src.add(base + 2, f"{items}.append(None)")
+            src.add(base + 2, "continue")
+            done = f"{prefix}r"
+            _write_model(context, base + 1, item_model, entry, done, prefix, (*stack, item_model))
+            src.add(base + 1, f"{items}.append({done})")
+            return items
+        item = context.writer_for(item_type, field.format, context.keep_readonly)
+        if item is not None:
+            write_item = src.ref(item, "W")
+            return f"[None if x is None else {write_item}(x) for x in {var}]"
+    write = context.writer_for(field.type, field.format, context.keep_readonly)
+    return var if write is None else f"{src.ref(write, 'W')}({var})"
 
 
 # pyright --strict (nox -s lint): JSON values narrowed from Any (dict[Unknown, Unknown]) are

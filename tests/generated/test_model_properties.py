@@ -16,6 +16,7 @@ import typing
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vmss_runcommands import DeserializationError, models
@@ -205,8 +206,30 @@ def test_the_fast_readers_agree_with_the_reference_reader(data: st.DataObject) -
     reference = _read(lambda: REFERENCE.structure(value, model))
     assert fast == reference
     if fast[0] == "read":
-        # Unknown keys and nulls kept alike: the same wire form back.
-        assert fast[1].to_dict(keep_readonly=True) == reference[1].to_dict(keep_readonly=True)
+        # Unknown keys and nulls kept alike, and written back alike by both writers.
+        for keep_readonly in (True, False):
+            written = fast[1].to_dict(keep_readonly=keep_readonly)
+            assert written == REFERENCE.unstructure(reference[1], keep_readonly=keep_readonly)
+            assert written == REFERENCE.unstructure(fast[1], keep_readonly=keep_readonly)
+
+
+def test_the_fast_writer_sends_none_items_and_refuses_missing_required_fields_alike() -> None:
+    command = models.VirtualMachineRunCommand(
+        location="westus",
+        parameters=[models.RunCommandInputParameter(name="a", value="b"), None],  # type: ignore[list-item]
+    )
+    assert command.to_dict() == REFERENCE.unstructure(command)
+    assert command.to_dict()["properties"]["parameters"] == [{"name": "a", "value": "b"}, None]
+    bad = models.RunCommandInputParameter(name="a", value="b")
+    bad.value = None  # type: ignore[assignment]
+    command.protected_parameters = [bad]
+    errors = []
+    for write in (command.to_dict, lambda: REFERENCE.unstructure(command)):
+        with pytest.raises(Exception) as info:
+            write()
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
+    assert "value" in errors[0][1]
 
 
 @given(
