@@ -54,7 +54,7 @@ class WireModel:
         codec = cls.__wire_codec__
         # The model's reader called straight away once built; anything it refuses is read
         # again by ``structure``, which says why (or reads leniently).
-        read = codec._entry_readers.get(cls)
+        read = codec._entry_readers.get(cls)  # pyright: ignore[reportPrivateUsage]
         if read is not None:
             try:
                 result: M = read(data)

@@ -458,9 +458,7 @@ def _read_field(
             block.add(3, f"if {entry} is None:")
             block.add(4, f"{items}.append(None)")
             block.add(4, "continue")
-            _read_model(
-                context, block, 3, item_model, entry, done, f"{var}_", (*stack, item_model)
-            )
+            _read_model(context, block, 3, item_model, entry, done, f"{var}_", (*stack, item_model))
             block.add(3, f"{items}.append({done})")
             block.add(2, f"{var} = {items}")
         block.add(1, "except WireError as error:")
@@ -471,8 +469,9 @@ def _read_field(
         done = f"{var}_r"
         if optional:
             block.add(0, f"if {var} is not None:")
-        _read_model(context, block, 1 if optional else 0, nested, var, done, f"{var}_",
-                    (*stack, nested))
+        _read_model(
+            context, block, 1 if optional else 0, nested, var, done, f"{var}_", (*stack, nested)
+        )
         block.add(1 if optional else 0, f"{var} = {done}")
     elif optional:
         block.add(0, f"if {var} is not None:")
