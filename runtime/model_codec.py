@@ -52,8 +52,7 @@ class WireModel:
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """From the wire form; DeserializationError names a bad field."""
         codec = cls.__wire_codec__
-        # The model's reader called straight away once built; anything it refuses is read
-        # again by ``structure``, which says why (or reads leniently).
+        # The built reader first; what it refuses, ``structure`` reads again to say why.
         read = codec._entry_readers.get(cls)  # pyright: ignore[reportPrivateUsage]
         if read is not None:
             try:
@@ -126,9 +125,10 @@ class Codec:
         self, models: Iterable[type], *, lenient: bool = False, fast_paths: bool = True
     ) -> None:
         self._models = frozenset(models)
-        # Off: every model's reader calls the readers of the models it holds and tests every
-        # object's keys (the reference the fast paths are tested against).
+        # Off: nested models read and written by calls, every object's keys tested by a set
+        # operation (the reference the fast paths are tested against).
         self._fast_paths = fast_paths
+        self._plain = self._plain_model if fast_paths else None
         # Lenient: how a response that failed the strict read is read again (lenient.py).
         self._lenient = lenient
         self._twin: Codec | None = None
@@ -298,16 +298,14 @@ class Codec:
                     self._rule,
                     self._reader,
                     lenient=self._lenient,
-                    inline_model=self._plain_model if self._fast_paths else None,
-                    count_keys=self._fast_paths,
+                    plain=self._plain,
                 )
             finally:
                 self._generating.discard((model, None))
         return reader
 
     def _plain_model(self, tp: Any) -> type | None:
-        """``tp`` if it is a model of this codec that is not polymorphic (its reading may be
-        written into the reader of a model holding it), else None."""
+        """``tp`` if it is a model of this codec, not polymorphic; else None."""
         if tp in self._models and tp not in self._subtypes:
             return typing.cast(type, tp)
         return None
@@ -324,7 +322,7 @@ class Codec:
                     model,
                     keep_readonly,
                     self._writer,
-                    inline_model=self._plain_model if self._fast_paths else None,
+                    plain=self._plain,
                 )
             finally:
                 self._generating.discard((model, keep_readonly))

@@ -3,41 +3,30 @@
 :class:`.model_codec.Codec` asks for a model's functions the first time the model is read or
 written; this module writes them as Python source from the model's fields
 (:func:`.model_layout.model_fields`) and the wire rules (:mod:`.wire_rules`), compiles them and
-hands them back. The functions they call at run time (``as_object``, ``unknown``, ...) are here
-too. The reading function of a model like ::
-
-    location: str                                   # required
-    run_as_user: str | None   # wire "runAsUser", flattened from "properties"
-
-is, in substance::
+hands them back, with the functions they call at run time (``as_object``, ``unknown``, ...).
+A reading function is, in substance::
 
     def read_VirtualMachineRunCommand(o):
         if o.__class__ is not dict: o = as_object(o)
-        c1 = o.get("properties") ...                 # the flattened container
+        c1 = o.get("properties") ...                 # a flattened container
         v0 = o.get("location", MISSING)
         if v0 is MISSING: raise WireError("required field is missing", ("location",))
         try:
             if v0.__class__ is not str: v0 = read_str(v0)   # the rule: accepts or raises
         except WireError as error:
             raise error.under("location")
-        v1 = c1.get("runAsUser")
-        try:
-            if v1.__class__ is not str and v1 is not None: v1 = read_str(v1)
-        except WireError as error:
-            raise error.under("properties", "runAsUser")
         ...
-        r = new(VirtualMachineRunCommand); r.location = v0; r.run_as_user = v1; ...
+        r = new(VirtualMachineRunCommand); r.location = v0; ...
 
-(Run ``Codec.structure`` once and look in ``linecache`` for ``<wire codec ...>`` to see the
-real text.) A rule that converts -- a date-time, an enum -- has its parser or its table
-called inline the same way.
-
-Every value is checked by its rule on the way in, so the instance is filled without going
-through ``__init__`` (whose only extra work, refusing plain dicts in model fields, cannot
-apply). A value a rule refuses raises :class:`.wire_rules.WireError`; each enclosing object adds
-its key on the way out. Writing functions are written the same way: set fields only, read-only
-ones only on request, flattened fields nested under their containers, unknown keys merged back,
-then the fields ``wire_nulls`` names, as null.
+(``linecache`` holds the real text, under ``<wire codec ...>``.) A converting rule (a
+date-time, an enum) has its parser or table called inline; a plain nested model (not
+polymorphic) is read by lines of its own in the same function, two levels deep, an array of
+them in a loop. Every value is checked by its rule on the way in, so the instance is filled
+without ``__init__`` (whose only extra work, refusing plain dicts in model fields, cannot
+apply). A refused value raises :class:`.wire_rules.WireError`; each enclosing object adds its
+key on the way out. Writing functions are written the same way: set fields only, read-only
+ones only on request, flattened fields nested, unknown keys merged back, then the fields
+``wire_nulls`` names, as null.
 """
 
 from __future__ import annotations
@@ -48,7 +37,6 @@ import linecache
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import attrs
@@ -169,11 +157,15 @@ def _compile(name: str, lines: list[str], namespace: dict[str, Any]) -> Any:
 
 
 class _Source:
-    """Generated source and the objects it refers to by name."""
+    """Generated source, the objects it refers to by name, and what it is written from: the
+    codec's rule, reader and writer of a type, and ``plain``: the model a type is if it may
+    be read or written in place (a model of the codec, not polymorphic), else None."""
 
-    def __init__(self) -> None:
+    def __init__(self, codec: Any, plain: Callable[[Any], type | None] | None) -> None:
         self.lines: list[str] = []
         self.names: dict[str, Any] = {}
+        self.codec = codec  # rule_of, reader_for, writer_for, lenient, keep_readonly
+        self.plain = plain
 
     def ref(self, value: Any, hint: str) -> str:
         name = f"{hint}{len(self.names)}"
@@ -183,16 +175,20 @@ class _Source:
     def add(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text)
 
+    def nested(self, tp: Any, stack: tuple[type, ...]) -> type | None:
+        """The model whose lines go in place where a ``tp`` is read or written; ``stack``
+        holds the models around (two levels deep at most, none twice)."""
+        model = self.plain(tp) if self.plain is not None and len(stack) <= 2 else None
+        return None if model in stack else model
+
 
 class _Block:
     """Generated lines that read the value at one wire path: an error raised in them leaves
     with that path added (a try block costs nothing on the way through from 3.11 on). The
-    lines go to ``sink`` (the function's source, or an enclosing block), at ``base``."""
+    lines go to ``sink`` (the function, or an enclosing block) at indent ``base``."""
 
-    def __init__(self, sink: _Sink, path: tuple[str | int, ...], base: int = 1) -> None:
-        self.sink = sink
-        self.path = path
-        self.base = base
+    def __init__(self, sink: _Source | _Block, path: tuple[str, ...], base: int) -> None:
+        self.sink, self.path, self.base = sink, path, base
         self.lines: list[tuple[int, str]] = []
 
     def add(self, indent: int, text: str) -> None:
@@ -201,34 +197,23 @@ class _Block:
     def close(self) -> None:
         if not self.lines:
             return
-        base = self.base
-        self.sink.add(base, "try:")
+        add, base = self.sink.add, self.base
+        add(base, "try:")
         for indent, text in self.lines:
-            self.sink.add(base + 1 + indent, text)
-        self.sink.add(base, "except WireError as error:")
-        steps = ", ".join(repr(step) for step in self.path)
-        self.sink.add(base + 1, f"raise error.under({steps}) from None")
+            add(base + 1 + indent, text)
+        add(base, "except WireError as error:")
+        add(base + 1, f"raise error.under({', '.join(map(repr, self.path))}) from None")
 
 
-_Sink = _Source | _Block
-
-# How deep a model's reader writes the reading of the models it holds into its own code
-# rather than calling their readers: a call less per nested object (and per array item).
-_INLINE_DEPTH = 2
+def _nulls_field(model: type) -> str | None:
+    return next((f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None)
 
 
-@dataclass(frozen=True)
-class _ReadContext:
-    """What generating one model's reader needs from the codec."""
+class _Options:
+    """How one function is written (see :func:`reader_of` and :func:`writer_of`)."""
 
-    src: _Source
-    rule_of: Callable[[Any, str | None], Rule | None]
-    reader_for: Callable[[Any, str | None], Reader]
-    # The model a field type is read as, if its reading may be written inline (a plain
-    # model of the codec: not polymorphic); None otherwise.
-    inline_model: Callable[[Any], type | None]
-    lenient: bool
-    count_keys: bool
+    def __init__(self, **options: Any) -> None:
+        self.__dict__.update(options)
 
 
 def reader_of(
@@ -237,16 +222,15 @@ def reader_of(
     reader_for: Callable[[Any, str | None], Reader],
     *,
     lenient: bool = False,
-    inline_model: Callable[[Any], type | None] | None = None,
-    count_keys: bool = True,
+    plain: Callable[[Any], type | None] | None = None,
 ) -> Reader:
     """The reading function of ``model``; ``rule_of`` and ``reader_for`` give the rule and
     the reader of a field's type (the codec's own, so nested models come from its cache).
     ``lenient``: a required field missing or null reads as None (lenient.py).
-    ``inline_model``: the plain model a field type is, whose reading is then written into
-    this function (to a small depth) instead of calling its reader. ``count_keys``: a flat
-    model finds unknown keys by counting what it read (False: by a set test, always)."""
-    src = _Source()
+    ``plain``: the plain model a type is, read in place rather than by a call (None: every
+    nested model by a call, every object's keys by a set test)."""
+    options = _Options(rule_of=rule_of, reader_for=reader_for, lenient=lenient)
+    src = _Source(options, plain)
     src.names.update(
         new=object.__new__,
         as_object=as_object,
@@ -256,28 +240,17 @@ def reader_of(
         unknown=_unknown,
         item_error=item_error,
     )
-    context = _ReadContext(
-        src, rule_of, reader_for, inline_model or _no_inline, lenient, count_keys
-    )
     name = f"read_{model.__name__}"
     src.add(0, f"def {name}(o):")
-    _read_model(context, src, 1, model, "o", "r", "", (model,))
+    _read_model(src, src, 1, model, "o", "r", "", (model,))
     src.add(1, "return r")
     reader: Reader = _compile(name, src.lines, src.names)
     return reader
 
 
-def _no_inline(tp: Any) -> None:
-    return None
-
-
-def _nulls_field(model: type) -> str | None:
-    return next((f.name for f in attrs.fields(model) if f.metadata.get(WIRE_NULLS)), None)
-
-
 def _read_model(
-    context: _ReadContext,
-    sink: _Sink,
+    src: _Source,
+    sink: _Source | _Block,
     base: int,
     model: type,
     data: str,
@@ -285,37 +258,31 @@ def _read_model(
     prefix: str,
     stack: tuple[type, ...],
 ) -> None:
-    """The lines, at ``base`` in ``sink``, that read the JSON object in variable ``data``
-    as ``model`` into variable ``out``. Every other variable they use starts with
-    ``prefix``; ``stack`` holds the models being read around them."""
-    src = context.src
+    """Lines at ``base`` in ``sink`` that read the JSON object in variable ``data`` as
+    ``model`` into variable ``out``; their other variables start with ``prefix``."""
     fields = model_fields(model)
     layout = wire_layout(model)
     extra_name = extra_field_name(model)
-    cls = src.ref(model, "cls")
     extra = f"{prefix}extra"
     sink.add(base, f"if {data}.__class__ is not dict:")
     sink.add(base + 1, f"{data} = as_object({data})")
     sink.add(base, f"{extra} = None")
     # The top-level object, then every flattened container: its unknown keys kept.
     containers: dict[tuple[str, ...], str] = {(): data}
-    # A flat model whose every wire key is read into a variable learns from its own reads
-    # whether the object holds a key it does not know: when as many keys as it knows came
-    # and each read found a value, there is none (the test at the end, a few cheap
-    # comparisons instead of a set operation). Otherwise the object's keys are checked here.
+    # A flat model whose every wire key is read into a variable knows it met no unknown key
+    # when as many keys came as it knows and each read found a value: a few cheap tests at
+    # the end instead of a set operation here.
     counted = (
-        context.count_keys
+        src.plain is not None
         and extra_name is not None
         and all(len(f.path) == 1 for f in fields)
         and sorted(f.path[0] for f in fields if f.init) == sorted(layout)
     )
-    known = covers = ""
-    if extra_name is not None:
-        known = src.ref(frozenset(layout), "K")
-        covers = src.ref(src.names[known].issuperset, "covers")
-        if not counted:
-            sink.add(base, f"if not {covers}({data}):")
-            sink.add(base + 1, f"{extra} = unknown({data}, {known}, (), {extra})")
+    known = src.ref(frozenset(layout), "K")
+    covers = src.ref(frozenset(layout).issuperset, "covers")
+    if extra_name is not None and not counted:
+        sink.add(base, f"if not {covers}({data}):")
+        sink.add(base + 1, f"{extra} = unknown({data}, {known}, (), {extra})")
     for field in fields:
         for depth in range(1, len(field.path)):
             path = field.path[:depth]
@@ -349,32 +316,33 @@ def _read_model(
         if field.nullable:
             nullable.append((field, var))
         container, key = containers[field.path[:-1]], field.path[-1]
-        if field.required and not field.discriminator and not context.lenient:
+        if field.required and not field.discriminator and not src.codec.lenient:
             sink.add(base, f"{var} = {container}.get({key!r}, MISSING)")
             sink.add(base, f"if {var} is MISSING:")
             sink.add(base + 1, f'raise WireError("required field is missing", {field.path!r})')
         else:
             sink.add(base, f"{var} = {container}.get({key!r})")
-        _read_field(context, _Block(sink, field.path, base), field, var, stack)
+        _read_field(src, _Block(sink, field.path, base), field, var, stack)
     if counted:
         absent = "".join(f" or {var} is None" for field, var in values if field.init)
         sink.add(base, f"if len({data}) != {len(layout)}{absent}:")
         sink.add(base + 1, f"if not {covers}({data}):")
         sink.add(base + 2, f"{extra} = unknown({data}, {known}, (), {extra})")
-    sink.add(base, f"{out} = new({cls})")
+    sink.add(base, f"{out} = new({src.ref(model, 'cls')})")
     for field, var in values:
         sink.add(base, f"{out}.{field.name} = {var}")
     if extra_name is not None:
-        setter = src.ref(raw_setter(model, extra_name), "set_extra")
+        extras = f"{{}} if {extra} is None else {extra}"
         default: Any = attrs.fields_dict(model)[extra_name].default
         make = getattr(default, "factory", dict)
+        if make is not dict:
+            extras = f"{src.ref(make, 'F')}() if {extra} is None else {extra}"
         if make is dict and isinstance(getattr(model, RAW_EXTRA, None), types.MemberDescriptorType):
-            sink.add(base, f"{out}.{RAW_EXTRA} = {{}} if {extra} is None else {extra}")
-        elif make is dict:
-            sink.add(base, f"{setter}({out}, {{}} if {extra} is None else {extra})")
+            sink.add(base, f"{out}.{RAW_EXTRA} = {extras}")
         else:
-            made = src.ref(make, "F")
-            sink.add(base, f"{setter}({out}, {made}() if {extra} is None else {extra})")
+            sink.add(
+                base, f"{src.ref(raw_setter(model, extra_name), 'set_extra')}({out}, {extras})"
+            )
     nulls_field = _nulls_field(model)
     if nulls_field is not None:
         sink.add(base, f"{out}.{nulls_field} = {src.ref(_NO_NULLS, 'N')}")
@@ -385,33 +353,21 @@ def _read_model(
             sink.add(base + 1, f"{out}.{nulls_field} = {out}.{nulls_field} | {{{field.name!r}}}")
 
 
-def _inline(context: _ReadContext, tp: Any, stack: tuple[type, ...]) -> type | None:
-    """The model whose reading is written inline where a value of type ``tp`` is read."""
-    if len(stack) > _INLINE_DEPTH:
-        return None
-    model = context.inline_model(tp)
-    return None if model is None or model in stack else model
-
-
 def _read_field(
-    context: _ReadContext,
-    block: _Block,
-    field: WireField,
-    var: str,
-    stack: tuple[type, ...],
+    src: _Source, block: _Block, field: WireField, var: str, stack: tuple[type, ...]
 ) -> None:
     """The check (and conversion) of one field's value by its rule, as generated code."""
-    src = context.src
-    lenient = context.lenient
     union = member(field.type)
-    optional = lenient or not field.required or field.discriminator or (union or (0, False))[1]
+    optional = (
+        src.codec.lenient or not field.required or field.discriminator or (union or (0, False))[1]
+    )
     inner = union[0] if union else field.type
-    rule = context.rule_of(inner, field.format)
+    rule = src.codec.rule_of(inner, field.format)
     # The common case first: a value of the right class is the only test it takes.
     guard = f" and {var} is not None" if optional else ""
     other = f"elif {var} is not None:" if optional else "else:"
-    read = src.ref(context.reader_for(field.type, field.format), "R")
-    nested = None if rule is not None else _inline(context, inner, stack)
+    read = src.ref(src.codec.reader_for(field.type, field.format), "R")
+    nested = None if rule is not None else src.nested(inner, stack)
     if rule is not None and rule.exact is object:
         return  # any JSON value
     if rule is not None and rule.exact is not None:
@@ -444,35 +400,33 @@ def _read_field(
         block.add(1, f"{var} = {read}({var})")
     elif typing.get_origin(inner) is list:
         (item_type,) = typing.get_args(inner) or (Any,)
-        item = src.ref(context.reader_for(item_type, field.format), "I")
-        item_model = _inline(context, item_type, stack)
+        item = src.ref(src.codec.reader_for(item_type, field.format), "I")
+        item_model = src.nested(item_type, stack)
         block.add(0, f"if {var}.__class__ is list:")
         block.add(1, "try:")
         if item_model is None:
             block.add(2, f"{var} = [None if x is None else {item}(x) for x in {var}]")
-        else:
-            # Each item read by the lines written here; an error names its index (item_error).
-            items, entry, done = f"{var}_l", f"{var}_x", f"{var}_y"
-            block.add(2, f"{items} = []")
-            block.add(2, f"for {entry} in {var}:")
-            block.add(3, f"if {entry} is None:")
-            block.add(4, f"{items}.append(None)")
+        else:  # items read in a loop by lines of their own
+            block.add(2, f"{var}_l = []")
+            block.add(2, f"for {var}_x in {var}:")
+            block.add(3, f"if {var}_x is None:")
+            block.add(4, f"{var}_l.append(None)")
             block.add(4, "continue")
-            _read_model(context, block, 3, item_model, entry, done, f"{var}_", (*stack, item_model))
-            block.add(3, f"{items}.append({done})")
-            block.add(2, f"{var} = {items}")
-        block.add(1, "except WireError as error:")
+            inside = (*stack, item_model)
+            _read_model(src, block, 3, item_model, f"{var}_x", f"{var}_y", f"{var}_", inside)
+            block.add(3, f"{var}_l.append({var}_y)")
+            block.add(2, f"{var} = {var}_l")
+        block.add(1, "except WireError as error:")  # the index found by reading items again
         block.add(2, f"raise item_error(error, {var}, {item}) from None")
         block.add(0, other)
         block.add(1, f"{var} = {read}({var})")
     elif nested is not None:
-        done = f"{var}_r"
+        at = 0
         if optional:
             block.add(0, f"if {var} is not None:")
-        _read_model(
-            context, block, 1 if optional else 0, nested, var, done, f"{var}_", (*stack, nested)
-        )
-        block.add(1 if optional else 0, f"{var} = {done}")
+            at = 1
+        _read_model(src, block, at, nested, var, f"{var}_r", f"{var}_", (*stack, nested))
+        block.add(at, f"{var} = {var}_r")
     elif optional:
         block.add(0, f"if {var} is not None:")
         block.add(1, f"{var} = {read}({var})")
@@ -486,53 +440,27 @@ def writer_of(
     keep_readonly: bool,
     writer_for: Callable[[Any, str | None, bool], Writer | None],
     *,
-    inline_model: Callable[[Any], type | None] | None = None,
+    plain: Callable[[Any], type | None] | None = None,
 ) -> Writer:
     """The writing function of ``model``; ``writer_for`` gives the writer of a field's type
-    (None: the value is sent as it is). ``inline_model``: the plain model a field type (or
-    an array's item type) is, whose writing is then written into this function (to a small
-    depth) instead of calling its writer."""
-    src = _Source()
+    (None: the value is sent as it is); ``plain`` as for :func:`reader_of`."""
+    src = _Source(_Options(keep_readonly=keep_readonly, writer_for=writer_for), plain)
     src.names.update(Required=RequiredFieldError, merge=merge_unknown, put_nulls=_put_nulls)
-    context = _WriteContext(src, keep_readonly, writer_for, inline_model or _no_inline)
     name = f"write_{model.__name__}"
     src.add(0, f"def {name}(obj):")
-    _write_model(context, 1, model, "obj", "r", "", (model,))
+    _write_model(src, 1, model, "obj", "r", "", (model,))
     src.add(1, "return r")
     writer: Writer = _compile(name, src.lines, src.names)
     return writer
 
 
-@dataclass(frozen=True)
-class _WriteContext:
-    """What generating one model's writer needs from the codec."""
-
-    src: _Source
-    keep_readonly: bool
-    writer_for: Callable[[Any, str | None, bool], Writer | None]
-    inline_model: Callable[[Any], type | None]
-
-    def nested(self, tp: Any, stack: tuple[type, ...]) -> type | None:
-        if len(stack) > _INLINE_DEPTH:
-            return None
-        model = self.inline_model(tp)
-        return None if model is None or model in stack else model
-
-
 def _write_model(
-    context: _WriteContext,
-    base: int,
-    model: type,
-    obj: str,
-    out: str,
-    prefix: str,
-    stack: tuple[type, ...],
+    src: _Source, base: int, model: type, obj: str, out: str, prefix: str, stack: tuple[type, ...]
 ) -> None:
-    """The lines, at ``base``, that write the model in variable ``obj`` as a JSON object into
-    variable ``out``; every other variable they use starts with ``prefix``."""
-    src = context.src
-    fields = [f for f in model_fields(model) if context.keep_readonly or not f.read_only]
-    layout = wire_layout(model)
+    """Lines at ``base`` that write the model in variable ``obj`` as a JSON object into
+    variable ``out``; their other variables start with ``prefix``."""
+    keep_readonly = src.codec.keep_readonly
+    fields = [f for f in model_fields(model) if keep_readonly or not f.read_only]
     extra_name = extra_field_name(model)
     nulls_field = _nulls_field(model)
     v = f"{prefix}v"
@@ -549,21 +477,20 @@ def _write_model(
     for index, field in enumerate(ordered):
         target, key = containers[field.path[:-1]], field.path[-1]
         src.add(base, f"{v} = {obj}.{field.name}")
+        at = base + 1
         if field.required and not field.nullable and not field.always_sent:
             # A required field: None would be sent as null or fail deep in a formatter.
             src.add(base, f"if {v} is None:")
-            src.add(base + 1, f"raise Required({model.__name__!r}, {field.name!r})")
-            inner = base
+            src.add(at, f"raise Required({model.__name__!r}, {field.name!r})")
+            at = base
         elif field.always_sent or field.required:
             src.add(base, f"if {v} is None:")
-            src.add(base + 1, f"{target}[{key!r}] = None")
+            src.add(at, f"{target}[{key!r}] = None")
             src.add(base, "else:")
-            inner = base + 1
         else:
             src.add(base, f"if {v} is not None:")
-            inner = base + 1
-        value = _write_value(context, inner, field, v, f"{prefix}n{index}_", stack)
-        src.add(inner, f"{target}[{key!r}] = {value}")
+        value = _write_value(src, at, field, v, f"{prefix}n{index}_", stack)
+        src.add(at, f"{target}[{key!r}] = {value}")
     for path in sorted((p for p in containers if p), key=len, reverse=True):
         var, parent = containers[path], containers[path[:-1]]
         src.add(base, f"if {var}:")
@@ -571,57 +498,45 @@ def _write_model(
     if extra_name is not None:
         src.add(base, f"{prefix}x = {obj}.{extra_name}")
         src.add(base, f"if {prefix}x:")
-        layout_name = src.ref(layout, "L")
-        src.add(base + 1, f"merge({out}, {prefix}x, {layout_name}, {model.__name__!r})")
+        layout = src.ref(wire_layout(model), "L")
+        src.add(base + 1, f"merge({out}, {prefix}x, {layout}, {model.__name__!r})")
     if nulls_field is not None:
-        paths = {f.name: f.path for f in model_fields(model)}
-        sent = frozenset(f.name for f in fields)
+        paths = src.ref({f.name: f.path for f in model_fields(model)}, "P")
+        sent = src.ref(frozenset(f.name for f in fields), "S")
         src.add(base, f"{prefix}u = {obj}.{nulls_field}")
         src.add(base, f"if {prefix}u:")
-        src.add(
-            base + 1,
-            f"put_nulls({out}, {prefix}u, {src.ref(paths, 'P')}, {src.ref(sent, 'S')}, "
-            f"{model.__name__!r})",
-        )
+        src.add(base + 1, f"put_nulls({out}, {prefix}u, {paths}, {sent}, {model.__name__!r})")
 
 
 def _write_value(
-    context: _WriteContext,
-    base: int,
-    field: WireField,
-    var: str,
-    prefix: str,
-    stack: tuple[type, ...],
+    src: _Source, base: int, field: WireField, var: str, prefix: str, stack: tuple[type, ...]
 ) -> str:
-    """Write the lines (at ``base``) that make the JSON form of the value in ``var``, which
-    is not None; return the expression that holds it."""
-    src = context.src
+    """Lines at ``base`` making the JSON form of the value (not None) in ``var``; returns
+    the expression that holds it."""
     union = member(field.type)
     inner = union[0] if union else field.type
-    nested = context.nested(inner, stack)
+    write_for = src.codec.writer_for
+    nested = src.nested(inner, stack)
     if nested is not None:
-        _write_model(context, base, nested, var, f"{prefix}r", prefix, (*stack, nested))
+        _write_model(src, base, nested, var, f"{prefix}r", prefix, (*stack, nested))
         return f"{prefix}r"
     if typing.get_origin(inner) is list:
         (item_type,) = typing.get_args(inner) or (Any,)
-        item_model = context.nested(item_type, stack)
-        if item_model is not None:
-            items, entry = f"{prefix}l", f"{prefix}e"
-            src.add(base, f"{items} = []")
-            src.add(base, f"for {entry} in {var}:")
-            # A None item is sent as JSON null (azure-core sends it so).
-            src.add(base + 1, f"if {entry} is None:")
-            src.add(base + 2, f"{items}.append(None)")
+        item_model = src.nested(item_type, stack)
+        if item_model is not None:  # a None item is sent as JSON null, as azure-core sends it
+            src.add(base, f"{prefix}l = []")
+            src.add(base, f"for {prefix}e in {var}:")
+            src.add(base + 1, f"if {prefix}e is None:")
+            src.add(base + 2, f"{prefix}l.append(None)")
             src.add(base + 2, "continue")
-            done = f"{prefix}r"
-            _write_model(context, base + 1, item_model, entry, done, prefix, (*stack, item_model))
-            src.add(base + 1, f"{items}.append({done})")
-            return items
-        item = context.writer_for(item_type, field.format, context.keep_readonly)
+            inside = (*stack, item_model)
+            _write_model(src, base + 1, item_model, f"{prefix}e", f"{prefix}r", prefix, inside)
+            src.add(base + 1, f"{prefix}l.append({prefix}r)")
+            return f"{prefix}l"
+        item = write_for(item_type, field.format, src.codec.keep_readonly)
         if item is not None:
-            write_item = src.ref(item, "W")
-            return f"[None if x is None else {write_item}(x) for x in {var}]"
-    write = context.writer_for(field.type, field.format, context.keep_readonly)
+            return f"[None if x is None else {src.ref(item, 'W')}(x) for x in {var}]"
+    write = write_for(field.type, field.format, src.codec.keep_readonly)
     return var if write is None else f"{src.ref(write, 'W')}({var})"
 
 

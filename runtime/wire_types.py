@@ -135,14 +135,10 @@ _FROMISOFORMAT = datetime.datetime.fromisoformat
 
 # The text ``datetime.fromisoformat`` reads exactly as the general reader does (from 3.11 it
 # takes 'Z' and any number of fraction digits): UTC as ``+00:00`` or ``Z`` after whole seconds
-# or a fraction of digits. Python source of a condition on the string ``{0}``: parse_datetime
-# tests it, and the generated model readers test it inline (model_source.py) on every
-# date-time of a response, so it is a few slices, each compared at C speed: the zone at the
-# end; the separators by position (date '-' '-', 'T', time ':' ':') with what follows the
-# seconds; and the fraction, whole: fromisoformat reads an empty one ("10:00:00.Z") and
-# ignores whatever follows its sixth digit, where the general reader wants digits only.
-# Everything else such a string holds is the C parser's to refuse (it reads ASCII digits
-# only), with a ValueError after which the general reader decides.
+# or a fraction of digits, tested by slices (the zone; the separators by position; the whole
+# fraction: fromisoformat reads an empty one and ignores what follows its sixth digit). It
+# refuses anything else such a text holds (non-ASCII digits too), and the general reader
+# decides. Python source of a condition on ``{0}``, also inlined by model_source.py.
 DATETIME_FAST_SHAPE: Final = (
     "{0}[-6:] == '+00:00' and ({0}[4:20:3] == '--T::.' and {0}[20:-6].isdecimal()"
     " or {0}[4:17:3] == '--T::' and {0}[19:] == '+00:00')"
