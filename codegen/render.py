@@ -71,7 +71,6 @@ def render_api_version(
             nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
             properties_views=views,
             uses_views=any(views.values()),
-            uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
             # x-ms-parameter-grouping classes live with the models, where callers import them.
             parameter_groups=groups,
             uses_datetime=api.uses_datetime
