@@ -18,6 +18,8 @@ from ..auth import (
     _set_authorization,
 )
 from ..http import HttpRequest, HttpResponse
+from ..pipeline import _credentials_in_header
+from ..redact import SecretValues
 
 __all__ = ["AsyncBearerTokenPolicy", "AsyncTokenCredential"]
 
@@ -58,6 +60,9 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         )
         self._async_credential = credential
         self._async_lock = asyncio.Lock()
+        # The cached token's header value and the secrets it carries, made once per token
+        # rather than once per request; they live exactly as long as the token they come from.
+        self._header: tuple[_CachedToken, str, SecretValues] | None = None
 
     def authorize(self, request: HttpRequest) -> None:
         raise TypeError("AsyncBearerTokenPolicy authorizes with 'await authorize_async(...)'")
@@ -76,8 +81,25 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         if cached is None or self._clock() >= cached.refresh_at:
             return False
         _refuse_plain_http(request.url)
-        _set_authorization(request, cached.value)
+        header = self._header
+        if header is None or header[0] is not cached:
+            value = f"Bearer {cached.value}"
+            header = self._header = (cached, value, SecretValues(_credentials_in_header(value)))
+        headers = request.headers
+        for key in headers:
+            if len(key) == 13 and key.lower() == "authorization":
+                _set_authorization(request, cached.value)  # a caller's, in any spelling, goes
+                break
+        headers["Authorization"] = header[1]
         return True
+
+    def header_secrets(self, value: str | None) -> SecretValues | None:
+        """The secrets an ``Authorization`` header of ``value`` carries when it is the one
+        this policy set from its cached token (``None`` otherwise: work them out)."""
+        header = self._header
+        if header is None or value is None or header[0] is not self._cached:
+            return None
+        return header[2] if value == header[1] else None
 
     async def handle_challenge_async(self, request: HttpRequest, response: HttpResponse) -> bool:
         """The async :meth:`~..auth.BearerTokenPolicy.handle_challenge`."""
