@@ -56,7 +56,8 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
 
     ``await poller.result()`` (or ``await poller``) waits for the result, ``await
     poller.wait()`` for the end; ``done()``, ``status()`` and ``continuation_token()`` only
-    look. One ``asyncio.Lock`` serializes polls, so several tasks may await one poller.
+    look. Polls never overlap, so several tasks may await one poller: while one task polls,
+    the others wait for its step to end, then look again.
     """
 
     def __init__(
@@ -78,7 +79,11 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
         self._request_timeout = request_timeout
         self._retry_policy = retry_policy
         self._sleep = sleep
-        self._lock = asyncio.Lock()
+        # Whether a task is polling now, and what others wait on meanwhile (made only when
+        # another task comes to wait: a poller awaited by one task, the usual case, never
+        # makes it). Cheaper than an asyncio.Lock taken and released around every poll.
+        self._stepping = False
+        self._step_over: asyncio.Future[None] | None = None
         self._give_up_at: float | None = None
         super().__init__(
             core,
@@ -154,8 +159,18 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
                 await self._sleep(pause)
             if runs_out:
                 raise self._schedule.timeout_error(reason)
-            async with self._lock:
+            if self._stepping:
+                await self._step_ended()  # another task's poll: then look again
+                continue
+            self._stepping = True
+            try:
                 await self._step_if_due(limit, reason)
+            finally:
+                self._stepping = False
+                over = self._step_over
+                if over is not None:
+                    self._step_over = None
+                    over.set_result(None)
         if self._exception is not None:
             raise self._exception
 
@@ -166,6 +181,14 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
 
     def __await__(self) -> Generator[Any, None, T]:
         return self.result().__await__()
+
+    async def _step_ended(self) -> None:
+        """Wait for the step another task is taking to end. Shielded: a waiter cancelled
+        meanwhile must not cancel what the other waiters wait on."""
+        over = self._step_over
+        if over is None:
+            over = self._step_over = asyncio.get_running_loop().create_future()
+        await asyncio.shield(over)
 
     # -- internals --
 
