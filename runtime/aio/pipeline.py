@@ -71,7 +71,7 @@ class AsyncPipeline:
         if auth is not None and not auth.authorize_from_cache(outgoing):
             await auth.authorize_async(outgoing)
         outgoing.secret_values = self._sent_secrets(outgoing)
-        if self._logger_is_on():
+        if self.logger.isEnabledFor(logging.INFO):
             response = await self._send_logged(
                 outgoing, request, timeout, retry_policy, max_response_body
             )

@@ -107,6 +107,7 @@ class AiohttpTransport:
             sock_read=None if session is None else read_timeout,
         )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
+        self._has_proxies = bool(self._proxy_rules)
         # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
         self.proxy_secrets = self._proxy_rules.secret_values
 
@@ -162,7 +163,8 @@ class AiohttpTransport:
         """
         policy = retry_policy if retry_policy is not None else self._retry_policy
         limit = self._max_response_body if max_response_body is None else max_response_body
-        started = time.monotonic()
+        # The clock is read only for a limit measured from the start of the call.
+        started = 0.0 if timeout is None and policy.timeout is None else time.monotonic()
         call_ends = None if timeout is None else started + timeout
         retry_left = (
             policy.total > 0
@@ -282,7 +284,8 @@ class AiohttpTransport:
         will be retried (``retry_left`` and the policy says so) is not read: its body could
         be endless."""
         method, url, headers = request.method, request.url, request.headers
-        decode = asks_for_compression(headers)
+        # Most requests name no Accept-Encoding: looked for in C (map, not a loop) first.
+        decode = "accept-encoding" in map(str.lower, headers) and asks_for_compression(headers)
         session = self._session or self._session_now()
         try:
             for _ in range(MAX_REDIRECTS + 1):
@@ -301,7 +304,9 @@ class AiohttpTransport:
                     tracks_connect=self._owns_session,
                 )
                 target_url = yarl.URL(url, encoded=True)
-                proxy, proxy_login = self._proxy_for(target_url)
+                proxy, proxy_login = (
+                    self._proxy_for(target_url) if self._has_proxies else (None, None)
+                )
                 sent_headers: Any = headers
                 proxy_headers: SecretHeaders | None = None
                 if proxy_login is not None:
