@@ -348,6 +348,12 @@ class AiohttpTransport:
                             ):
                                 raw.close()
                                 body = b""
+                            elif (length := raw.content_length) is not None and not decode:
+                                # _read_capped's first case, written out: one coroutine less
+                                # for nearly every answer (announced, not inflated).
+                                if length > limit:
+                                    raise _too_large(request, limit, f"announces {length} bytes")
+                                body = await raw.read()
                             else:
                                 body = await _read_capped(raw, request, limit, decode)
                             return HttpResponse(
