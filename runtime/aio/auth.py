@@ -60,8 +60,7 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         )
         self._async_credential = credential
         self._async_lock = asyncio.Lock()
-        # The cached token's header value and the secrets it carries, made once per token
-        # rather than once per request; they live exactly as long as the token they come from.
+        # The cached token's header and its secrets, made once per token; they live as long.
         self._header: tuple[_CachedToken, str, SecretValues] | None = None
 
     def authorize(self, request: HttpRequest) -> None:
@@ -88,14 +87,13 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         headers = request.headers
         for key in headers:
             if len(key) == 13 and key.lower() == "authorization":
-                _set_authorization(request, cached.value)  # a caller's, in any spelling, goes
+                _set_authorization(request, cached.value)  # a caller's, any spelling
                 break
         headers["Authorization"] = header[1]
         return True
 
     def header_secrets(self, value: str | None) -> SecretValues | None:
-        """The secrets an ``Authorization`` header of ``value`` carries when it is the one
-        this policy set from its cached token (``None`` otherwise: work them out)."""
+        """The secrets of ``Authorization: value`` when it is this policy's cached token's."""
         header = self._header
         if header is None or value is None or header[0] is not self._cached:
             return None

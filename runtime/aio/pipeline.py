@@ -105,7 +105,7 @@ class AsyncPipeline:
         retry_policy: RetryPolicy | None,
         max_response_body: int | None,
     ) -> HttpResponse:
-        if self._logger_is_on():
+        if self.logger.isEnabledFor(logging.INFO):
             return await self._send_logged(
                 outgoing, original, timeout, retry_policy, max_response_body
             )
@@ -122,9 +122,6 @@ class AsyncPipeline:
         response.request = original
         self._received(response, outgoing)
         return response
-
-    def _logger_is_on(self) -> bool:
-        return self.logger.isEnabledFor(logging.INFO)
 
     async def _send_logged(
         self,
@@ -153,15 +150,13 @@ class AsyncPipeline:
         return response
 
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
-        """Every secret ``outgoing`` carries (``Pipeline._sent_secrets``), worked out once
-        per request, before it is sent. The bearer token's part comes from the policy, which
-        makes it once per token: a poll, whose request holds the operation's secrets (the
-        token's among them) already, then costs no new set."""
+        """``Pipeline._sent_secrets``, with the token's part made once per token by the
+        policy: a poll, which holds the operation's secrets already, makes no new set."""
         auth = self.auth
         if auth is not None:
             headers = outgoing.headers
             token_secrets = auth.header_secrets(headers.get("Authorization"))
-            # That Authorization the only credential header (map, not a loop: C calls only).
+            # The only credential header (map: no Python loop).
             if (
                 token_secrets is not None
                 and sum(map(CREDENTIAL_HEADERS.__contains__, map(str.lower, headers))) == 1
@@ -174,7 +169,7 @@ class AsyncPipeline:
         return self._rules._sent_secrets(outgoing)
 
     def _received(self, response: HttpResponse, outgoing: HttpRequest) -> None:
-        """``Pipeline._received`` with the secrets already worked out on ``outgoing``."""
+        """``Pipeline._received``, the secrets worked out before sending."""
         values = response.secret_values = outgoing.secret_values
         if response.reason not in _STANDARD_REASONS:
             response.reason = mask_text(response.reason, self.secret_fields, values)

@@ -79,9 +79,8 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
         self._request_timeout = request_timeout
         self._retry_policy = retry_policy
         self._sleep = sleep
-        # Whether a task is polling now, and what others wait on meanwhile (made only when
-        # another task comes to wait: a poller awaited by one task, the usual case, never
-        # makes it). Cheaper than an asyncio.Lock taken and released around every poll.
+        # Whether a task polls now, and what other tasks wait on meanwhile (made only when
+        # one comes): cheaper than an asyncio.Lock around every poll.
         self._stepping = False
         self._step_over: asyncio.Future[None] | None = None
         self._give_up_at: float | None = None
@@ -183,8 +182,7 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
         return self.result().__await__()
 
     async def _step_ended(self) -> None:
-        """Wait for the step another task is taking to end. Shielded: a waiter cancelled
-        meanwhile must not cancel what the other waiters wait on."""
+        """Wait for another task's step (shielded: a cancelled waiter cancels no other)."""
         over = self._step_over
         if over is None:
             over = self._step_over = asyncio.get_running_loop().create_future()

@@ -163,7 +163,7 @@ class AiohttpTransport:
         """
         policy = retry_policy if retry_policy is not None else self._retry_policy
         limit = self._max_response_body if max_response_body is None else max_response_body
-        # The clock is read only for a limit measured from the start of the call.
+        # Read only for a limit from the start of the call.
         started = 0.0 if timeout is None and policy.timeout is None else time.monotonic()
         call_ends = None if timeout is None else started + timeout
         retry_left = (
@@ -284,7 +284,7 @@ class AiohttpTransport:
         will be retried (``retry_left`` and the policy says so) is not read: its body could
         be endless."""
         method, url, headers = request.method, request.url, request.headers
-        # Most requests name no Accept-Encoding: looked for in C (map, not a loop) first.
+        # Most name no Accept-Encoding: looked for in C first.
         decode = "accept-encoding" in map(str.lower, headers) and asks_for_compression(headers)
         session = self._session or self._session_now()
         try:
@@ -348,14 +348,16 @@ class AiohttpTransport:
                             ):
                                 raw.close()
                                 body = b""
-                            elif (length := raw.content_length) is not None and not decode:
-                                # _read_capped's first case, written out: one coroutine less
-                                # for nearly every answer (announced, not inflated).
+                            elif (length := raw.content_length) is not None and not (
+                                decode and _encoded(raw)
+                            ):
+                                # The body as announced (no inflating): the parser stops at
+                                # that length, so one read, bounded by this check.
                                 if length > limit:
                                     raise _too_large(request, limit, f"announces {length} bytes")
                                 body = await raw.read()
                             else:
-                                body = await _read_capped(raw, request, limit, decode)
+                                body = await _read_capped(raw, request, limit)
                             return HttpResponse(
                                 status_code=status,
                                 reason=raw.reason or "",
@@ -442,17 +444,10 @@ def _target_text(request: HttpRequest) -> str:
     return f"{request.method} {redact_url(request.url)}"
 
 
-async def _read_capped(
-    raw: aiohttp.ClientResponse, request: HttpRequest, limit: int, decode: bool
-) -> bytes:
-    """The whole body (inflated when ``decode``), or ``ResponseBodyTooLargeError`` as soon as
-    it is known to exceed ``limit`` bytes; the same rule as the sync ``body.read_body``."""
-    length = raw.content_length
-    if length is not None and not (decode and _encoded(raw)):
-        if length > limit:
-            raise _too_large(request, limit, f"announces {length} bytes")
-        # aiohttp's parser stops at the announced length: one read, bounded by the check above.
-        return await raw.read()
+async def _read_capped(raw: aiohttp.ClientResponse, request: HttpRequest, limit: int) -> bytes:
+    """A body of unannounced size or inflated (an announced one is read in ``_send_once``),
+    or ``ResponseBodyTooLargeError`` as soon as it exceeds ``limit`` bytes; the same rule as
+    the sync ``body.read_body``."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in raw.content.iter_chunked(CHUNK_BYTES):
