@@ -458,7 +458,9 @@ def _collect_secret_strings(root: Any, is_secret: _KeyVerdicts, found: set[str])
     pop, push = stack.pop, stack.append
     while stack:
         value, inside = pop()
-        if type(value) is dict:
+        # Tested through a name: value stays Any, and needs no typing.cast per node.
+        kind = value.__class__
+        if kind is dict:
             for key, item in value.items():
                 if inside:
                     if key == "name":
@@ -466,7 +468,7 @@ def _collect_secret_strings(root: Any, is_secret: _KeyVerdicts, found: set[str])
                     secret = True
                 else:
                     secret = type(key) is str and is_secret[key]
-                kind = type(item)
+                kind = item.__class__
                 if kind is str:
                     if secret:
                         found.add(item)
@@ -474,7 +476,7 @@ def _collect_secret_strings(root: Any, is_secret: _KeyVerdicts, found: set[str])
                     push((item, secret))
         else:
             for item in value:
-                kind = type(item)
+                kind = item.__class__
                 if kind is str:
                     if inside:
                         found.add(item)
