@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -413,13 +413,7 @@ def secret_values_in_body(body: bytes | None, secret_fields: Iterable[str]) -> S
         decoded = None
     if type(decoded) is dict or type(decoded) is list:
         fields = secret_fields if isinstance(secret_fields, frozenset) else frozenset(secret_fields)
-        # A body the decoder followed may still be too deep for this walk (JSON nested almost
-        # as deep as the recursion limit): the values found above it are kept. (try, not
-        # contextlib.suppress: an object and two calls less for every body sent.)
-        try:  # noqa: SIM105
-            _collect_secret_strings(decoded, _secret_key_test(fields), found, inside=False)
-        except RecursionError:
-            pass
+        _collect_secret_strings(decoded, _secret_key_verdicts(fields), found)
     if not found:
         return NO_SECRET_VALUES
     return SecretValues([value for value in found if len(value) >= SHORTEST_MASKED_VALUE])
@@ -433,56 +427,63 @@ _REMEMBERED_KEY_NAMES = 4096
 
 
 class _KeyVerdicts(dict[str, bool]):
-    """:func:`is_secret_key` for one set of secret fields, as a mapping from key to verdict
-    that remembers each verdict: a body repeats the same few key names, so the walk below
-    mostly looks a verdict up (a dict subscript, no call) and rarely runs the generic test,
-    a regular expression."""
+    """:func:`is_secret_key` for one set of secret fields (any case), remembered per key: a
+    body repeats the same few key names, and the generic test is a regular expression."""
 
-    def __init__(self, lowered_fields: frozenset[str]) -> None:
+    __slots__ = ("lowered",)
+
+    def __init__(self, secret_fields: frozenset[str]) -> None:
         super().__init__()
-        self._lowered_fields = lowered_fields
+        self.lowered = frozenset(name.lower() for name in secret_fields)
 
     def __missing__(self, key: str) -> bool:
-        verdict = is_secret_key(key, self._lowered_fields)
+        verdict = is_secret_key(key, self.lowered)
         if len(self) < _REMEMBERED_KEY_NAMES:
             self[key] = verdict
         return verdict
 
 
 @functools.lru_cache(maxsize=64)
-def _secret_key_test(secret_fields: frozenset[str]) -> _KeyVerdicts:
-    """The remembered verdicts of :func:`is_secret_key` for ``secret_fields`` (any case)."""
-    return _KeyVerdicts(frozenset(name.lower() for name in secret_fields))
+def _secret_key_verdicts(secret_fields: frozenset[str]) -> _KeyVerdicts:
+    return _KeyVerdicts(secret_fields)
 
 
-def _collect_secret_strings(
-    value: Any, is_secret: Mapping[str, bool], found: set[str], *, inside: bool
-) -> None:
-    # json.loads makes exactly dict (with str keys), list and str: exact type tests are the
-    # cheap ones, and this walk runs for every request body sent. (No typing.cast: a call.)
-    if type(value) is dict:
-        members: dict[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
-        for key, item in members.items():
-            if inside:
-                # Inside a secret list of name/value pairs the names are not secret.
-                if key == "name":
-                    continue
-                secret = True
-            else:
-                secret = is_secret[key]
-            if type(item) is str:
-                if secret:
-                    found.add(item)
-            elif type(item) is dict or type(item) is list:
-                _collect_secret_strings(item, is_secret, found, inside=secret)
-    elif type(value) is list:
-        entries: list[Any] = value  # pyright: ignore[reportUnknownVariableType]
-        for item in entries:
-            if type(item) is str:
+def _collect_secret_strings(root: Any, is_secret: _KeyVerdicts, found: set[str]) -> None:
+    """Add to ``found`` every string under a secret key of ``root`` (decoded JSON), at any
+    depth; inside a secret list of name/value pairs the names are not secret.
+
+    A loop over a stack rather than recursion: a body nested as deep as the decoder follows
+    is walked whole, and a container costs no call. json.loads makes exactly dict, list and
+    str: exact type tests are the cheap ones, and this runs for every request body sent.
+    """
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, inside = pop()
+        # Tested through a name: value stays Any, and needs no typing.cast per node.
+        kind = value.__class__
+        if kind is dict:
+            for key, item in value.items():
                 if inside:
-                    found.add(item)
-            elif type(item) is dict or type(item) is list:
-                _collect_secret_strings(item, is_secret, found, inside=inside)
+                    if key == "name":
+                        continue
+                    secret = True
+                else:
+                    secret = type(key) is str and is_secret[key]
+                kind = item.__class__
+                if kind is str:
+                    if secret:
+                        found.add(item)
+                elif kind is dict or kind is list:
+                    push((item, secret))
+        else:
+            for item in value:
+                kind = item.__class__
+                if kind is str:
+                    if inside:
+                        found.add(item)
+                elif kind is dict or kind is list:
+                    push((item, inside))
 
 
 def mask_secret_values(text: str, values: Iterable[str]) -> str:
