@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import json
 import re
+import urllib.parse
 from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -477,9 +479,9 @@ def _collect_secret_strings(
 
 
 def mask_secret_values(text: str, values: Iterable[str]) -> str:
-    """``text`` with every occurrence of each secret value (and of its JSON-escaped form)
-    replaced by ``***``; the longest values first, so a value inside another is not left
-    half-shown."""
+    """``text`` with every occurrence of each secret value (and of its JSON-escaped,
+    percent-encoded and HTML-escaped forms) replaced by ``***``; the longest values first, so
+    a value inside another is not left half-shown."""
     for value in sorted(values, key=len, reverse=True):
         # A value longer than the text cannot be in it, nor can its escaped forms (longer
         # still): short texts (an LRO's status, a reason phrase) skip the bearer token.
@@ -496,7 +498,36 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
             if escaped == form:
                 break
             form = escaped
+        # As a service quotes it inside a URL or a form it echoes: percent-encoded (also as
+        # ``+`` for a space), JSON's ASCII-only ``\uXXXX`` escapes, HTML's entities.
+        for form in _other_forms(value):
+            if len(form) <= len(text):
+                text = text.replace(form, MASK)
     return text
+
+
+_PERCENT_ESCAPE = re.compile("%[0-9A-F]{2}")
+
+
+def _lower_escape(match: re.Match[str]) -> str:
+    return match.group().lower()  # %2f as well as %2F
+
+
+def _other_forms(value: str) -> frozenset[str]:
+    # (Not cached: a cache would keep the secrets past their call.)
+    if value.isascii() and value.isalnum():
+        return frozenset()
+    forms = {
+        urllib.parse.quote(value, safe=""),
+        urllib.parse.quote(value, safe="/"),
+        urllib.parse.quote_plus(value, safe=""),
+        json.dumps(value)[1:-1],
+        html.escape(value),
+        html.escape(value, quote=False),
+    }
+    forms |= {_PERCENT_ESCAPE.sub(_lower_escape, form) for form in forms if "%" in form}
+    forms.discard(value)
+    return frozenset(forms)
 
 
 _ESCAPE_LEVELS = 4
