@@ -55,6 +55,13 @@ _BEARER_CREDENTIAL = re.compile(
 _JSON_WEB_TOKEN = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
 
 
+def mask_token_shapes(text: str) -> str:
+    """``text`` with every bearer or Basic credential after its scheme and every JSON Web
+    Token masked (what :func:`mask_free_text` masks by shape, without its ``key=value``
+    reading): for text shown as it is, such as a script's output."""
+    return _JSON_WEB_TOKEN.sub(REDACTED, _BEARER_CREDENTIAL.sub(rf"\1{REDACTED}", text))
+
+
 def is_secret_key(name: str, lowered_fields: frozenset[str] = frozenset()) -> bool:
     """Whether a JSON key names a secret: one of ``lowered_fields`` (the wire names generated
     models mark secret, lower-cased) or a generic credential name (``password``,
@@ -489,20 +496,25 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
             continue
         # The value itself, then as JSON text, JSON text inside JSON text, ... (an echoed
         # request body nested in an error message, logged as JSON once more).
-        form = value
-        for _ in range(_ESCAPE_LEVELS):
-            if len(form) > len(text):
-                break
-            text = text.replace(form, MASK)
-            escaped = json.dumps(form, ensure_ascii=False)[1:-1]
-            if escaped == form:
-                break
-            form = escaped
+        text = _mask_escaped(text, value)
         # As a service quotes it inside a URL or a form it echoes: percent-encoded (also as
-        # ``+`` for a space), JSON's ASCII-only ``\uXXXX`` escapes, HTML's entities.
+        # ``+`` for a space), JSON's ASCII-only ``\uXXXX`` escapes (and those inside JSON
+        # text), HTML's entities.
         for form in _other_forms(value):
             if len(form) <= len(text):
-                text = text.replace(form, MASK)
+                text = _mask_escaped(text, form)
+    return text
+
+
+def _mask_escaped(text: str, form: str) -> str:
+    for _ in range(_ESCAPE_LEVELS):
+        if len(form) > len(text):
+            break
+        text = text.replace(form, MASK)
+        escaped = json.dumps(form, ensure_ascii=False)[1:-1]
+        if escaped == form:
+            break
+        form = escaped
     return text
 
 
