@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from ..models import VirtualMachineRunCommand
 from ..runtime.exceptions import ResourceNotFoundError
@@ -436,7 +436,7 @@ class _MaskingStream:
     """A text stream whose writes are masked (:func:`.secrets.mask`); each write is a whole
     document, table row or line, so a secret is not split across two."""
 
-    def __init__(self, stream: Any, secrets: Sequence[str]) -> None:
+    def __init__(self, stream: TextIO, secrets: Sequence[str]) -> None:
         self._stream = stream
         self._secrets = secrets
 
