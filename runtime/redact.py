@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import html
 import json
 import re
+import urllib.parse
 from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
@@ -50,6 +52,13 @@ _BEARER_CREDENTIAL = re.compile(
     r"([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=]|\s*\")"
 )
 _JSON_WEB_TOKEN = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
+
+
+def mask_token_shapes(text: str) -> str:
+    """``text`` with every bearer or Basic credential after its scheme and every JSON Web
+    Token masked (what :func:`mask_free_text` masks by shape, without its ``key=value``
+    reading): for text shown as it is, such as a script's output."""
+    return _JSON_WEB_TOKEN.sub(REDACTED, _BEARER_CREDENTIAL.sub(rf"\1{REDACTED}", text))
 
 
 def is_secret_key(name: str, lowered_fields: frozenset[str] = frozenset()) -> bool:
@@ -487,9 +496,9 @@ def _collect_secret_strings(root: Any, is_secret: _KeyVerdicts, found: set[str])
 
 
 def mask_secret_values(text: str, values: Iterable[str]) -> str:
-    """``text`` with every occurrence of each secret value (and of its JSON-escaped form)
-    replaced by ``***``; the longest values first, so a value inside another is not left
-    half-shown."""
+    """``text`` with every occurrence of each secret value (and of its JSON-escaped,
+    percent-encoded and HTML-escaped forms) replaced by ``***``; the longest values first, so
+    a value inside another is not left half-shown."""
     for value in sorted(values, key=len, reverse=True):
         # A value longer than the text cannot be in it, nor can its escaped forms (longer
         # still): short texts (an LRO's status, a reason phrase) skip the bearer token.
@@ -497,16 +506,50 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
             continue
         # The value itself, then as JSON text, JSON text inside JSON text, ... (an echoed
         # request body nested in an error message, logged as JSON once more).
-        form = value
-        for _ in range(_ESCAPE_LEVELS):
-            if len(form) > len(text):
-                break
-            text = text.replace(form, MASK)
-            escaped = json.dumps(form, ensure_ascii=False)[1:-1]
-            if escaped == form:
-                break
-            form = escaped
+        text = _mask_escaped(text, value)
+        # As a service quotes it inside a URL or a form it echoes: percent-encoded (also as
+        # ``+`` for a space), JSON's ASCII-only ``\uXXXX`` escapes (and those inside JSON
+        # text), HTML's entities.
+        for form in _other_forms(value):
+            if len(form) <= len(text):
+                text = _mask_escaped(text, form)
     return text
+
+
+def _mask_escaped(text: str, form: str) -> str:
+    for _ in range(_ESCAPE_LEVELS):
+        if len(form) > len(text):
+            break
+        text = text.replace(form, MASK)
+        escaped = json.dumps(form, ensure_ascii=False)[1:-1]
+        if escaped == form:
+            break
+        form = escaped
+    return text
+
+
+_PERCENT_ESCAPE = re.compile("%[0-9A-F]{2}")
+
+
+def _lower_escape(match: re.Match[str]) -> str:
+    return match.group().lower()  # %2f as well as %2F
+
+
+def _other_forms(value: str) -> frozenset[str]:
+    # (Not cached: a cache would keep the secrets past their call.)
+    if value.isascii() and value.isalnum():
+        return frozenset()
+    forms = {
+        urllib.parse.quote(value, safe=""),
+        urllib.parse.quote(value, safe="/"),
+        urllib.parse.quote_plus(value, safe=""),
+        json.dumps(value)[1:-1],
+        html.escape(value),
+        html.escape(value, quote=False),
+    }
+    forms |= {_PERCENT_ESCAPE.sub(_lower_escape, form) for form in forms if "%" in form}
+    forms.discard(value)
+    return frozenset(forms)
 
 
 _ESCAPE_LEVELS = 4

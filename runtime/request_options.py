@@ -14,6 +14,7 @@ from .call_options import RawResponseHook
 from .checks import check_seconds
 from .headers import check_header
 from .pipeline import new_client_request_id
+from .redact import SecretHeaders
 from .retry import RetryPolicy
 from .transport import check_body_limit
 
@@ -59,6 +60,10 @@ class RequestOptions:
         # surfacing as a confusing transport error (or being sent as is).
         if self.headers is not None:
             check_headers(self.headers)
+            if not isinstance(self.headers, SecretHeaders):
+                # A copy whose repr shows no credential (an auxiliary token): the options sit
+                # in the locals of every frame a traceback may render with ``capture_locals``.
+                object.__setattr__(self, "headers", SecretHeaders(self.headers))
         if self.timeout is not None:
             check_seconds("timeout", self.timeout, allow_zero=False)
         request_id = self.client_request_id

@@ -30,8 +30,8 @@ from .exceptions import (
 )
 from .http import HttpRequest, HttpResponse
 from .origin import is_loopback_host, same_origin
-from .proxies import proxy_secret_values
-from .redact import redact_url
+from .proxies import ProxySettings, proxy_secret_values
+from .redact import SecretHeaders, redact_url
 from .redirects import MAX_REDIRECTS, REDIRECT_STATUSES, redirect_target, without_credentials
 from .retry import ArmRetry, RetryPolicy
 
@@ -108,13 +108,13 @@ class Urllib3Transport:
         self._ssl_context = (
             _ssl_context(connection_verify) if isinstance(connection_verify, str) else None
         )
-        self._proxies: dict[str, str] = {}
+        self._proxies: dict[str, str] = ProxySettings()
         self._retries: dict[int, ArmRetry] = {}
         self._timeouts: dict[float | None, Timeout] = {}
         # "scheme://authority" -> the direct manager's pool for it (see _route).
         self._routes: dict[str, HTTPConnectionPool] = {}
         if pool_manager is None and proxies_from_env:
-            self._proxies = _proxy_settings()
+            self._proxies = ProxySettings(_proxy_settings())
             self._configure_no_proxy(self._proxies)
         # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
         self.proxy_secrets = proxy_secret_values(
@@ -445,10 +445,12 @@ def _proxy_url_of(pool_manager: urllib3.PoolManager | None) -> str | None:
 def _proxy_manager(
     proxy_url: str, ssl_context: ssl.SSLContext, pool_maxsize: int
 ) -> urllib3.ProxyManager:
-    auth = parse_url(proxy_url).auth
-    proxy_headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
+    parsed = parse_url(proxy_url)
+    auth = parsed.auth
+    # The login goes in the header only, not in the URL urllib3 keeps (and shows) as well.
+    proxy_headers = SecretHeaders(make_headers(proxy_basic_auth=unquote(auth))) if auth else None
     manager = urllib3.ProxyManager(
-        proxy_url,
+        parsed._replace(auth=None).url,
         proxy_headers=proxy_headers,
         ssl_context=ssl_context,
         maxsize=pool_maxsize,
