@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .api_versions import generated_api_versions
 from .arm import ArmApi, parse_route
-from .credential import EmulatorCredential
+from .credential import AsyncEmulatorCredential, EmulatorCredential
 from .execution import Executor, default_executor
 from .faults import Fault, FaultPlan
 from .recording import RecordedRequest, RequestLog
@@ -23,7 +23,11 @@ from .store import ResourceKey, RunCommandStore
 from .wire import JSON_CONTENT_TYPE, Request, Response, pretty_json
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .. import RunCommandsClient
+    from ..aio import RunCommandsClient as AsyncRunCommandsClient
+    from .client_options import AsyncClientOptions, ClientOptions
 
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 # Every api-version the package was generated for; no edit here when one is added.
@@ -123,6 +127,7 @@ class ArmEmulator:
         address = _loopback_address(host)
         self._subscription_id = subscription_id
         self._credential = EmulatorCredential()
+        self._async_credential = AsyncEmulatorCredential(self._credential)
         self._log = RequestLog()
         self._faults = FaultPlan()
         self._store = RunCommandStore(
@@ -222,7 +227,13 @@ class ArmEmulator:
         """A TokenCredential whose tokens this emulator accepts."""
         return self._credential
 
-    def client(self, **options: Any) -> RunCommandsClient:
+    @property
+    def async_credential(self) -> AsyncEmulatorCredential:
+        """:attr:`credential` as an ``AsyncTokenCredential`` (``await get_token``), for
+        ``vmss_runcommands.aio`` clients."""
+        return self._async_credential
+
+    def client(self, **options: Unpack[ClientOptions]) -> RunCommandsClient:
         """A ``RunCommandsClient`` for this emulator that polls every 0.05 s.
 
         ``options`` go to the client's constructor and override these defaults (e.g.
@@ -231,12 +242,25 @@ class ArmEmulator:
         """
         from .. import RunCommandsClient
 
+        return RunCommandsClient(self._credential, self._subscription_id, **self._settings(options))
+
+    def async_client(self, **options: Unpack[AsyncClientOptions]) -> AsyncRunCommandsClient:
+        """A ``vmss_runcommands.aio.RunCommandsClient`` for this emulator (the ``aio``
+        extra) that polls every 0.05 s; use it with ``async with``. ``options`` as for
+        :meth:`client`."""
+        from ..aio import RunCommandsClient as AsyncRunCommandsClient
+
+        return AsyncRunCommandsClient(
+            self._async_credential, self._subscription_id, **self._settings(options)
+        )
+
+    def _settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
         settings: dict[str, Any] = {
             "base_url": self._base_url,
             "polling_interval": CLIENT_POLLING_INTERVAL,
         }
         settings.update(options)
-        return RunCommandsClient(self._credential, self._subscription_id, **settings)
+        return settings
 
     def environment(self, *, token_lifetime: int | None = None) -> dict[str, str]:
         """The environment variables that point the command-line tool at this emulator:

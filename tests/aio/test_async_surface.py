@@ -198,3 +198,24 @@ def test_reprs_show_no_secret_or_token(emulator: ArmEmulator) -> None:
     shown = " ".join(asyncio.run(scenario()))
     assert SECRET not in shown
     assert "emulator-" not in shown  # every token the emulator issues starts so
+
+
+def test_pages_iterate_with_async_for_as_azure_core_pages_do(emulator: ArmEmulator) -> None:
+    # azure-mgmt-compute's aio users write `async for page in pager.by_page(): async for ...`
+    async def scenario() -> tuple[list[list[str]], list[list[str]]]:
+        async with _client(emulator) as client:
+            ops = client.virtual_machine_scale_set_vm_run_commands
+            for name in ("a", "b", "c"):
+                await (await ops.begin_create_or_update(RG, VMSS, "4", name, _command())).wait()
+            by_async_for = [
+                [item.name or "" async for item in page]
+                async for page in ops.list(RG, VMSS, "4").by_page()
+            ]
+            by_for = [
+                [item.name or "" for item in page]
+                async for page in ops.list(RG, VMSS, "4").by_page()
+            ]
+            return by_async_for, by_for
+
+    by_async_for, by_for = asyncio.run(scenario())
+    assert by_async_for == by_for == [["a", "b"], ["c"]]  # page_size=2
