@@ -79,11 +79,11 @@ def test_status_urls_are_long_signed_and_carry_the_services_api_version(arm: Any
     _common_headers(first)
     assert first.headers["x-ms-ratelimit-remaining-subscription-reads"].isdigit()
     status = _pretty_crlf(first)
-    assert list(status) == ["name", "startTime", "status"]
+    assert list(status) == ["startTime", "status", "name"]  # live ARM's order
     assert status["status"] == "InProgress" and GUID.match(status["name"])
     assert STATUS_TIME.match(status["startTime"])
     done = arm.poll(url).json()
-    assert list(done) == ["name", "startTime", "endTime", "status"]
+    assert list(done) == ["startTime", "endTime", "status", "name"]
     assert done["status"] == "Succeeded" and STATUS_TIME.match(done["endTime"])
 
 
