@@ -263,7 +263,7 @@ def unrecognized(
     given = [a.split("=", 1)[0] for a in arguments if a.startswith("--")]
     unknown = [a for a in given if a not in options]
     hints = [difflib.get_close_matches(a, options, n=1) for a in unknown]
-    close = [f"{a} -> {match[0]}" for a, match in zip(unknown, hints) if match]
+    close = [f"{a} -> {match[0]}" for a, match in zip(unknown, hints, strict=True) if match]
     message = error.message
     if close:
         message += f" (did you mean: {', '.join(close)}?)"
