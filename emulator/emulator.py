@@ -86,6 +86,9 @@ class ArmEmulator:
             (ARM's behaviour, the default); lenient mode defaults to ``0``.
         lenient: keep the conveniences listed above instead of answering exactly like ARM.
         default_region: the region of every scale set not placed with :meth:`add_scale_set`.
+        declared_scale_sets_only: only the scale sets placed with :meth:`add_scale_set`
+            exist; a request naming another gets the 404 Azure gives (``ResourceNotFound``
+            for the scale set, ``ParentResourceNotFound`` for its run commands).
         page_size: run commands per LIST page.
         subscription_id: the only subscription that exists.
         api_versions: accepted ``api-version`` values (default: every generated one).
@@ -103,6 +106,7 @@ class ArmEmulator:
         retry_after: float | str | None = _AUTO,
         lenient: bool = False,
         default_region: str = DEFAULT_REGION,
+        declared_scale_sets_only: bool = False,
         page_size: int = 10,
         subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
         api_versions: Sequence[str] = DEFAULT_API_VERSIONS,
@@ -138,7 +142,7 @@ class ArmEmulator:
             lenient=lenient,
         )
         self._lenient = lenient
-        self._scale_sets = ScaleSets(default_region)
+        self._scale_sets = ScaleSets(default_region, declared_only=declared_scale_sets_only)
         self._server = EmulatorHTTPServer(
             (address, port), self._handle, ssl_context=ssl_context, reason_phrases=lenient
         )
