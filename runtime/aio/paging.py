@@ -48,11 +48,15 @@ class AsyncPageIterator(PageWalk[AsyncPageFetcher[T]], AsyncIterator[AsyncPage[T
         return self
 
     async def __anext__(self) -> AsyncPage[T]:
+        return AsyncPage(await self.next_items())
+
+    async def next_items(self) -> Sequence[T]:
+        """The next page's items as fetched; ``StopAsyncIteration`` after the last page."""
         if self._chain.done():
             raise StopAsyncIteration
         items, next_link = await self._fetch(self._chain.continuation_token)
         self._chain.receive(items, next_link)
-        return AsyncPage(items)
+        return items
 
 
 class AsyncItemPaged(PagedList[AsyncPageFetcher[T]], AsyncIterator[T], Generic[T]):
@@ -82,7 +86,7 @@ class AsyncItemPaged(PagedList[AsyncPageFetcher[T]], AsyncIterator[T], Generic[T
         while True:
             for item in self._items:
                 return item
-            self._items = (await self._pages.__anext__())._items  # the list's own iterator
+            self._items = iter(await self._pages.next_items())
 
     def __repr__(self) -> str:
         return f"<AsyncItemPaged iterating={self._pages is not None}>"
