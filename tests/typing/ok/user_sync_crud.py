@@ -10,10 +10,12 @@ import logging
 from typing_extensions import assert_type
 from vmss_runcommands import (
     AzureError,
+    ErrorDetail,
     HttpResponseError,
     ItemPaged,
     LROPoller,
     OperationFailedError,
+    PipelineResponse,
     PollingTimeoutError,
     ResourceExistsError,
     ResourceNotFoundError,
@@ -34,7 +36,6 @@ from vmss_runcommands.models import (
     VirtualMachineRunCommandScriptSource,
     VirtualMachineRunCommandUpdate,
 )
-from vmss_runcommands.runtime.exceptions import ErrorDetail
 
 log = logging.getLogger("user")
 print(__version__)
@@ -85,6 +86,10 @@ def names(pages: ItemPaged[VirtualMachineRunCommand]) -> list[str]:
     return out
 
 
+def remaining_budget(response: PipelineResponse) -> None:
+    log.info("budget %s", response.http_response.headers.get("x-ms-ratelimit-remaining-resource"))
+
+
 def main(client: RunCommandsClient) -> int:
     ops = client.virtual_machine_scale_set_vm_run_commands
     poller = ops.begin_create_or_update("rg", "ss", "0", "n", make_command("echo hi"))
@@ -105,7 +110,7 @@ def main(client: RunCommandsClient) -> int:
     assert_type(created, VirtualMachineRunCommand)
     assert_type(created.provisioning_state, str | None)
 
-    got = ops.get("rg", "ss", "0", "n", expand="instanceView")
+    got = ops.get("rg", "ss", "0", "n", expand="instanceView", raw_response_hook=remaining_budget)
     if got.instance_view is not None:
         print(state_word(got.instance_view), started(got.instance_view))
 
