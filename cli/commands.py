@@ -25,7 +25,7 @@ from .body import check_parameters, run_command, run_command_update
 from .connection import Connection, cloud_endpoint, connect
 from .failures import Context, describe, worst_exit_code
 from .output import compile_query, emit, require_extras
-from .parser import PROG, TOKEN_VARIABLE, UsageError
+from .parser import ENDPOINT_VARIABLE, PROG, TOKEN_VARIABLE, UsageError
 from .resume import fan_out_document, fan_out_plan, read_resume_file
 from .secrets import mask, secret_values
 from .status import StatusLine, progress_text
@@ -428,7 +428,9 @@ def _context(args: argparse.Namespace) -> Context:
         show_command=show,
         emulator=bool(args.emulator or args.emulator_token or os.environ.get(TOKEN_VARIABLE)),
         embedded_emulator=bool(args.emulator),
-        endpoint=args.endpoint or ("the emulator" if args.emulator else cloud_endpoint(args.cloud)),
+        endpoint=args.endpoint
+        or os.environ.get(ENDPOINT_VARIABLE)
+        or ("the emulator" if args.emulator else cloud_endpoint(args.cloud)),
     )
 
 

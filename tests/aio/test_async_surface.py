@@ -225,3 +225,24 @@ def test_tasks_awaiting_one_poller_share_its_polls_and_a_cancelled_one_stops_no_
     assert shared == ["Succeeded"] * 4 + ["cancelled"]
     # Polls never overlap and none is repeated for the extra waiters.
     assert requests_shared == requests_alone > 1
+
+
+def test_pages_iterate_with_async_for_as_azure_core_pages_do(emulator: ArmEmulator) -> None:
+    # azure-mgmt-compute's aio users write `async for page in pager.by_page(): async for ...`
+    async def scenario() -> tuple[list[list[str]], list[list[str]]]:
+        async with _client(emulator) as client:
+            ops = client.virtual_machine_scale_set_vm_run_commands
+            for name in ("a", "b", "c"):
+                await (await ops.begin_create_or_update(RG, VMSS, "4", name, _command())).wait()
+            by_async_for = [
+                [item.name or "" async for item in page]
+                async for page in ops.list(RG, VMSS, "4").by_page()
+            ]
+            by_for = [
+                [item.name or "" for item in page]
+                async for page in ops.list(RG, VMSS, "4").by_page()
+            ]
+            return by_async_for, by_for
+
+    by_async_for, by_for = asyncio.run(scenario())
+    assert by_async_for == by_for == [["a", "b"], ["c"]]  # page_size=2
