@@ -7,6 +7,7 @@ import json.encoder
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .exceptions import FieldTypeError
 from .model_codec import Codec
 from .redact import SecretBytes
 
@@ -53,7 +54,12 @@ def serialize_body(value: object, model: type, codec: Codec, parameter: str) -> 
     if value is None:
         raise ValueError(f"{parameter} is required")
     if isinstance(value, model):
-        payload: Any = codec.unstructure(value)
+        try:
+            payload: Any = codec.unstructure(value)
+        except FieldTypeError as error:  # named from the caller's side: the parameter
+            raise FieldTypeError(
+                error.model, error.path, error.reason, parameter=parameter
+            ) from None
     elif isinstance(value, Mapping):
         payload = dict(value)
     else:

@@ -26,6 +26,8 @@ passed through :mod:`.redact` first. Every exception the runtime raises on purpo
     │   ├── RequiredFieldError            a model sent with None in a required field
     │   ├── UnsafeURLError                (origin) a URL whose destination is ambiguous
     │   └── WireError                     (wire_rules) codec only; callers get DeserializationError
+    ├── TypeError
+    │   └── FieldTypeError                a model sent with a value of the wrong type in a field
     └── TimeoutError
         └── PollingTimeoutError           result(timeout)/wait(timeout) or the LRO deadline
 
@@ -516,6 +518,20 @@ class RequiredFieldError(ValueError):
         )
         self.model = model
         self.field = field
+
+
+class FieldTypeError(TypeError):
+    """A model about to be sent holds a value of the wrong type. ``model`` names the model
+    sent, ``path`` the field (Python names, list indexes, map keys), ``reason`` what was
+    expected and the type that came; the value is never repeated (it may be a secret)."""
+
+    def __init__(self, model: str, path: str, reason: str, *, parameter: str | None = None) -> None:
+        where = f"{parameter or model}.{path}" if path else (parameter or model)
+        super().__init__(f"{where}: {reason}")
+        self.model = model
+        self.path = path
+        self.reason = reason
+        self.parameter = parameter
 
 
 class DeserializationError(AzureError, ValueError):

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import cattrs
 
-from .exceptions import DeserializationError
+from .exceptions import DeserializationError, FieldTypeError
 from .lenient import lenient_rule, reading_leniently
 from .model_layout import discriminator_value, model_repr
 from .model_source import Reader, Writer, item_error, member, reader_of, writer_of
+from .send_checks import SendCheck, check_items, check_map, enum_check, model_check, scalar_check
 from .wire_rules import Rule, WireError, enum_rule, expected, scalar_rule
 
 __all__ = ["Codec", "WireModel"]
@@ -185,8 +186,37 @@ class Codec:
                 write = writers[obj.__class__] = (
                     self._writer(obj.__class__, None, keep_readonly) or _identity
                 )
-        result: dict[str, Any] = write(obj)
+        try:
+            result: dict[str, Any] = write(obj)
+        except WireError as error:
+            raise FieldTypeError(obj.__class__.__name__, error.where, error.reason) from None
         return result
+
+    def send_check(self, tp: Any) -> SendCheck | None:
+        """What a field of type ``tp`` accepts when sent (send_checks.py); None: anything."""
+        union = member(tp)
+        if union is not None:
+            inner = union[0]
+            if _is_enum(inner):
+                return enum_check(inner, extensible=_admits_plain(tp))
+            return self.send_check(inner)
+        if tp is Any:
+            return None
+        found = scalar_check(tp)
+        if found is not None:
+            return found
+        if _is_enum(tp):
+            return enum_check(tp, extensible=False)
+        if tp in self._models:
+            return model_check(typing.cast(type, tp))
+        origin = typing.get_origin(tp)
+        if origin is list:
+            (item_type,) = typing.get_args(tp) or (Any,)
+            return check_items(self.send_check(item_type))
+        if origin is dict:
+            _, value_type = typing.get_args(tp) or (str, Any)
+            return check_map(self.send_check(value_type))
+        return None
 
     # -- readers and writers of field types, chosen once --
 
@@ -323,10 +353,16 @@ class Codec:
                     keep_readonly,
                     self._writer,
                     plain=self._plain,
+                    check_for=self.send_check,
                 )
             finally:
                 self._generating.discard((model, keep_readonly))
         return writer
+
+
+def _admits_plain(tp: Any) -> bool:
+    """Whether a union holds a plain ``str``/``int``/``float`` beside its enum (extensible)."""
+    return any(arg in (str, int, float) for arg in typing.get_args(tp))
 
 
 def _identity(value: Any) -> Any:

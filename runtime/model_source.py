@@ -52,6 +52,7 @@ from .model_layout import (
     raw_setter,
     wire_layout,
 )
+from .send_checks import SendCheck, check_items, index_of
 from .wire_rules import Rule, WireError, expected
 from .wire_types import Unset
 
@@ -441,11 +442,21 @@ def writer_of(
     writer_for: Callable[[Any, str | None, bool], Writer | None],
     *,
     plain: Callable[[Any], type | None] | None = None,
+    check_for: Callable[[Any], SendCheck | None] | None = None,
 ) -> Writer:
     """The writing function of ``model``; ``writer_for`` gives the writer of a field's type
-    (None: the value is sent as it is); ``plain`` as for :func:`reader_of`."""
-    src = _Source(_Options(keep_readonly=keep_readonly, writer_for=writer_for), plain)
-    src.names.update(Required=RequiredFieldError, merge=merge_unknown, put_nulls=_put_nulls)
+    (None: the value is sent as it is); ``plain`` as for :func:`reader_of`; ``check_for``
+    what a field's type accepts (send_checks.py): a value it refuses raises WireError, its
+    path the Python field names (None: values written unchecked)."""
+    options = _Options(keep_readonly=keep_readonly, writer_for=writer_for, check_for=check_for)
+    src = _Source(options, plain)
+    src.names.update(
+        Required=RequiredFieldError,
+        merge=merge_unknown,
+        put_nulls=_put_nulls,
+        WireError=WireError,
+        index_of=index_of,
+    )
     name = f"write_{model.__name__}"
     src.add(0, f"def {name}(obj):")
     _write_model(src, 1, model, "obj", "r", "", (model,))
@@ -489,8 +500,14 @@ def _write_model(
             src.add(base, "else:")
         else:
             src.add(base, f"if {v} is not None:")
-        value = _write_value(src, at, field, v, f"{prefix}n{index}_", stack)
-        src.add(at, f"{target}[{key!r}] = {value}")
+        # The value's lines in a try block (free on the way through) that adds the field's
+        # name to the path of a refused value, here or in a nested model.
+        src.add(at, "try:")
+        _check_value(src, at + 1, field.type, v, stack)
+        value = _write_value(src, at + 1, field, v, f"{prefix}n{index}_", stack)
+        src.add(at + 1, f"{target}[{key!r}] = {value}")
+        src.add(at, "except WireError as error:")
+        src.add(at + 1, f"raise error.under({field.name!r}) from None")
     for path in sorted((p for p in containers if p), key=len, reverse=True):
         var, parent = containers[path], containers[path[:-1]]
         src.add(base, f"if {var}:")
@@ -506,6 +523,31 @@ def _write_model(
         src.add(base, f"{prefix}u = {obj}.{nulls_field}")
         src.add(base, f"if {prefix}u:")
         src.add(base + 1, f"put_nulls({out}, {prefix}u, {paths}, {sent}, {model.__name__!r})")
+
+
+def _check_value(
+    src: _Source, base: int, tp: Any, var: str, stack: tuple[type, ...] = ()
+) -> None:
+    """Lines at ``base`` that refuse a value (not None) in ``var`` its type does not accept:
+    one class test in the common case, the type's check otherwise. A list whose items are
+    written in place has its items' classes tested as they are written."""
+    check_for = src.codec.check_for
+    if check_for is None:
+        return
+    union = member(tp)
+    inner = union[0] if union else tp
+    if typing.get_origin(inner) is list and src.nested((typing.get_args(inner) or (Any,))[0], stack):
+        found: SendCheck | None = check_items(None)  # the items are tested where written
+    else:
+        found = check_for(tp)
+    if found is None:
+        return
+    test = src.ref(found.check, "C")
+    if found.exact is None:
+        src.add(base, f"{test}({var})")
+        return
+    src.add(base, f"if {var}.__class__ is not {src.ref(found.exact, 'T')}:")
+    src.add(base + 1, f"{test}({var})")
 
 
 def _write_value(
@@ -529,8 +571,12 @@ def _write_value(
             src.add(base + 1, f"if {prefix}e is None:")
             src.add(base + 2, f"{prefix}l.append(None)")
             src.add(base + 2, "continue")
+            src.add(base + 1, "try:")
+            _check_value(src, base + 2, item_model, f"{prefix}e")
             inside = (*stack, item_model)
-            _write_model(src, base + 1, item_model, f"{prefix}e", f"{prefix}r", prefix, inside)
+            _write_model(src, base + 2, item_model, f"{prefix}e", f"{prefix}r", prefix, inside)
+            src.add(base + 1, "except WireError as error:")
+            src.add(base + 2, f"raise error.under(index_of({var}, {prefix}e)) from None")
             src.add(base + 1, f"{prefix}l.append({prefix}r)")
             return f"{prefix}l"
         item = write_for(item_type, field.format, src.codec.keep_readonly)
