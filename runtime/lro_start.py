@@ -22,7 +22,7 @@ from .lro_core import LroCore
 from .lro_failure import FailureDescriber
 from .lro_token import ALG_NONE, decode_continuation_token, lost_response_token
 from .reconcile import LostWriteDecision, decide_lost_write
-from .redact import redact_url
+from .redact import SecretHeaders, redact_url
 from .retry import RetryPolicy
 
 __all__ = ["Send", "StartFlow", "drive_start", "resume_core", "start_flow"]
@@ -125,9 +125,12 @@ def _reconcile(
     """
     # The caller's headers go along, but not the write's preconditions (If-Match,
     # If-None-Match): they are about the write, and would change what the GET answers.
-    read_headers = {
-        name: value for name, value in (headers or {}).items() if not name.lower().startswith("if-")
-    }
+    # SecretHeaders: they may hold a token, and this frame's locals may be shown.
+    read_headers = SecretHeaders(
+        (name, value)
+        for name, value in (headers or {}).items()
+        if not name.lower().startswith("if-")
+    )
     method, url = write.method.upper(), write.url
     try:
         found = yield Send(

@@ -123,9 +123,17 @@ class Codec:
     """
 
     def __init__(
-        self, models: Iterable[type], *, lenient: bool = False, fast_paths: bool = True
+        self,
+        models: Iterable[type],
+        *,
+        lenient: bool = False,
+        fast_paths: bool = True,
+        checked: bool = True,
     ) -> None:
         self._models = frozenset(models)
+        # Off: values written without their type checks (the reference the checked writers
+        # are tested against: a valid model is written the same either way).
+        self._checked = checked
         # Off: nested models read and written by calls, every object's keys tested by a set
         # operation (the reference the fast paths are tested against).
         self._fast_paths = fast_paths
@@ -353,7 +361,7 @@ class Codec:
                     keep_readonly,
                     self._writer,
                     plain=self._plain,
-                    check_for=self.send_check,
+                    check_for=self.send_check if self._checked else None,
                 )
             finally:
                 self._generating.discard((model, keep_readonly))

@@ -525,9 +525,7 @@ def _write_model(
         src.add(base + 1, f"put_nulls({out}, {prefix}u, {paths}, {sent}, {model.__name__!r})")
 
 
-def _check_value(
-    src: _Source, base: int, tp: Any, var: str, stack: tuple[type, ...] = ()
-) -> None:
+def _check_value(src: _Source, base: int, tp: Any, var: str, stack: tuple[type, ...] = ()) -> None:
     """Lines at ``base`` that refuse a value (not None) in ``var`` its type does not accept:
     one class test in the common case, the type's check otherwise. A list whose items are
     written in place has its items' classes tested as they are written."""
@@ -536,7 +534,9 @@ def _check_value(
         return
     union = member(tp)
     inner = union[0] if union else tp
-    if typing.get_origin(inner) is list and src.nested((typing.get_args(inner) or (Any,))[0], stack):
+    if typing.get_origin(inner) is list and src.nested(
+        (typing.get_args(inner) or (Any,))[0], stack
+    ):
         found: SendCheck | None = check_items(None)  # the items are tested where written
     else:
         found = check_for(tp)

@@ -26,6 +26,7 @@ __all__ = [
     "earlier",
     "initial_request_policy",
     "request_options",
+    "secret_headers",
 ]
 
 _CLIENT_REQUEST_ID = "x-ms-client-request-id"
@@ -94,6 +95,16 @@ class RequestOptions:
 
 NO_OPTIONS = RequestOptions()
 """The options of a call that passes none."""
+
+
+def secret_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
+    """The caller's headers as :class:`.redact.SecretHeaders` (a copy whose repr masks
+    credential headers), so that an operation's frame never holds them as a plain dict: a
+    traceback rendered with its locals would show an auxiliary token. A value that is not a
+    mapping is left for :class:`RequestOptions` to refuse."""
+    if isinstance(headers, Mapping) and not isinstance(headers, SecretHeaders):
+        return SecretHeaders(headers)
+    return headers
 
 
 def request_options(

@@ -10,7 +10,7 @@ from ..runtime.client import ArmClient, PathParam
 from ..runtime.lro_failure import summarize_nested
 from ..runtime.paging import ItemPaged
 from ..runtime.polling import LROPoller
-from ..runtime.request_options import request_options
+from ..runtime.request_options import request_options, secret_headers
 from ..runtime.retry import RetryPolicy
 from ..runtime.serialization import serialize_body
 from .models import (
@@ -140,6 +140,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -226,6 +228,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -353,6 +357,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -425,6 +431,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/runCommands/{commandId}",
             (
@@ -492,6 +500,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -555,6 +565,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/runCommands",
             (
@@ -619,6 +631,8 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands",
             (
@@ -752,6 +766,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -841,6 +857,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -973,6 +991,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -1053,6 +1073,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -1124,6 +1146,8 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands",
             (
@@ -1255,6 +1279,8 @@ class VirtualMachineScaleSetVMsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualmachines/{instanceId}/runCommand",
             (
@@ -1335,6 +1361,8 @@ class VirtualMachineScaleSetsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}",
             (
@@ -1459,6 +1487,8 @@ class VirtualMachinesOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
+        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
+            headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommand",
             (

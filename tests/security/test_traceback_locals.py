@@ -107,3 +107,44 @@ def test_the_body_and_headers_sent_show_their_size_and_names_only() -> None:
             assert secret not in shown
     assert "Accept" in repr(headers) and "application/json" in repr(headers)
     assert dict(headers)["Authorization"] == f"Bearer {TOKEN}"
+
+
+AUXILIARY = "aux-token-never-shown-2f9c"
+
+
+@pytest.mark.parametrize("answer", ["cut", "rejected"])
+def test_the_callers_auxiliary_token_header_is_not_a_plain_local_of_the_operation(
+    good: HostileServer, surface: str, answer: str
+) -> None:
+    good.handler = {"cut": cut, "rejected": rejected}[answer]
+    client = surfaces.make_client(
+        surface,
+        FakeCredential(),
+        "sub",
+        base_url=good.base_url,
+        retry_policy=RetryPolicy.no_retries(),
+        polling_interval=0,
+    )
+    headers = {"x-ms-authorization-auxiliary": f"Bearer {AUXILIARY}", "x-trace": "kept"}
+    try:
+        ops = client.virtual_machine_scale_set_vm_run_commands
+        with pytest.raises(AzureError) as caught:
+            ops.begin_create_or_update("rg", "ss", "0", "rc", command(), headers=headers).result(
+                timeout=10
+            )
+    finally:
+        client.close()
+    assert good.requests[0].header("x-ms-authorization-auxiliary") == f"Bearer {AUXILIARY}"
+    # The package's frames (not the test's nor the async facade's, which hold the caller's
+    # arguments as the caller's own frame does).
+    rendered = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
+    shown = "\n".join(
+        f"{frame.name}: {frame.locals}"
+        for frame in rendered.stack
+        if frame.filename not in (__file__, surfaces.__file__)
+    )
+    assert "begin_create_or_update" in shown  # the operation's own frame, with its locals
+    assert "x-trace" in shown  # its headers are there, the token masked
+    assert AUXILIARY not in shown
+    for secret in SECRETS:
+        assert secret not in shown
