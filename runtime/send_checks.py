@@ -85,6 +85,7 @@ def enum_check(enum_type: type[enum.Enum], extensible: bool) -> SendCheck:
     """An enum field: a member always; a plain value of the enum's kind (a string, an integer
     or number, never a bool) when the enum is extensible, or when it is one the enum lists."""
     name = enum_type.__name__
+    kind: tuple[type, ...]
     if issubclass(enum_type, str):
         label, kind = "a string", (str,)
     elif issubclass(enum_type, int):
@@ -166,3 +167,9 @@ def index_of(values: Any, item: Any) -> int:
         if entry is item:
             return index
     return -1
+
+
+# pyright --strict (nox -s lint): the values checked here are a caller's, of any type, and are
+# narrowed from Any on purpose; the public surface stays fully typed.
+# pyright: reportUnknownMemberType=false, reportUnknownVariableType=false
+# pyright: reportUnknownArgumentType=false, reportUnknownParameterType=false

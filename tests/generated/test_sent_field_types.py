@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_model_properties import MODELS, _strip_unset, wire
-from vmss_runcommands import models
 from vmss_runcommands.models import (
     RunCommandInputParameter,
     VirtualMachineRunCommand,

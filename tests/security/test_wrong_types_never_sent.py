@@ -30,7 +30,11 @@ def _ops(server: HostileServer, surface: str) -> Any:
     ("field", "value", "message"),
     [
         ("location", 3, "run_command.location: expected a string, got int"),
-        ("timeout_in_seconds", "10", "run_command.timeout_in_seconds: expected an integer, got str"),
+        (
+            "timeout_in_seconds",
+            "10",
+            "run_command.timeout_in_seconds: expected an integer, got str",
+        ),
         ("treat_failure_as_deployment_failure", 1, "expected a boolean, got int"),
         ("run_as_password", 12345678, "run_command.run_as_password: expected a string, got int"),
         (
