@@ -97,14 +97,14 @@ NO_OPTIONS = RequestOptions()
 """The options of a call that passes none."""
 
 
-def secret_headers(headers: Mapping[str, str]) -> Mapping[str, str]:
+def secret_headers(headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
     """The caller's headers as :class:`.redact.SecretHeaders` (a copy whose repr masks
     credential headers), so that an operation's frame never holds them as a plain dict: a
-    traceback rendered with its locals would show an auxiliary token. A value that is not a
-    mapping is left for :class:`RequestOptions` to refuse."""
-    if isinstance(headers, Mapping) and not isinstance(headers, SecretHeaders):
-        return SecretHeaders(headers)
-    return headers
+    traceback rendered with its locals would show an auxiliary token. None, or a value that
+    is not a mapping (for :class:`RequestOptions` to refuse), is returned as it is."""
+    if headers is None or headers.__class__ is SecretHeaders or not isinstance(headers, Mapping):
+        return headers
+    return SecretHeaders(headers)
 
 
 def request_options(

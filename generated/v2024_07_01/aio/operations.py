@@ -140,8 +140,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -228,8 +227,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -357,8 +355,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -431,8 +428,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/runCommands/{commandId}",
             (
@@ -500,8 +496,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands/{runCommandName}",
             (
@@ -565,8 +560,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/runCommands",
             (
@@ -631,8 +625,7 @@ class VirtualMachineRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommands",
             (
@@ -766,8 +759,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -857,8 +849,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -991,8 +982,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -1073,8 +1063,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands/{runCommandName}",
             (
@@ -1146,8 +1135,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualMachines/{instanceId}/runCommands",
             (
@@ -1279,8 +1267,7 @@ class VirtualMachineScaleSetVMsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}/virtualmachines/{instanceId}/runCommand",
             (
@@ -1361,8 +1348,7 @@ class VirtualMachineScaleSetsOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}",
             (
@@ -1487,8 +1473,7 @@ class VirtualMachinesOperations:
                 409).
             ValueError: a path parameter is empty or None.
         """
-        if headers is not None:  # may hold a token: never a plain dict in this frame's locals
-            headers = secret_headers(headers)
+        headers = secret_headers(headers)
         url = self._client.format_url(
             "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/runCommand",
             (
