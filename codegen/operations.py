@@ -190,7 +190,8 @@ def _operation(
     if raw.get("x-ms-long-running-operation"):
         options = raw.get("x-ms-long-running-operation-options") or {}
         long_running = LongRunning(final_state_via=options.get("final-state-via"))
-        result = _lro_result(spec, normalizer, options, status_results, pointer) or result
+        sent = body.type if body is not None else None
+        result = _lro_result(spec, normalizer, options, status_results, pointer, sent) or result
     if raw.get("x-ms-pageable") is not None and long_running is None and len(set(results)) > 1:
         # Commerce's UsageAggregates: 200 a page, 202 an error object. AutoRest pages with the
         # 200 answer's schema; disagreeing without a 200 stays an error below.
@@ -301,11 +302,15 @@ def _lro_result(
     options: dict[str, Any],
     status_results: tuple[tuple[int, TypeRef | None], ...],
     pointer: str,
+    sent: TypeRef | None = None,
 ) -> TypeRef | None:
     """The type of a long-running operation's final result, as AutoRest picks it: the
     ``final-state-schema`` of x-ms-long-running-operation-options when given (TypeSpec emits
     it); else, when the success responses disagree (ManagementGroups: 200 the group, 202 an
-    operation status), the 200 response's; disagreeing without a 200 is an error, as there."""
+    operation status), the 200 response's. Without a 200 (AutoRest gives up there), the
+    answer with the schema of the request body (a PUT of a resource answers with the
+    resource; its final GET too), else the 201 answer's (what was created); only when none
+    of these decides is it an error."""
     where = f"{spec.entry}#{pointer}"
     final_schema = options.get("final-state-schema")
     if final_schema is not None:
@@ -323,13 +328,18 @@ def _lro_result(
     distinct = {t for _, t in status_results if t is not None}
     if len(distinct) <= 1:
         return None
-    chosen = next((t for status, t in status_results if status == 200 and t is not None), None)
-    if chosen is None:
-        raise SpecError(
-            f"{where}: success responses of a long-running operation disagree on their schema "
-            "and none is the 200 answer's (the final result's type is not known)"
-        )
-    return chosen
+    by_status = {status: t for status, t in status_results if t is not None}
+    if 200 in by_status:
+        return by_status[200]
+    if sent is not None and sent in distinct:
+        return sent
+    if 201 in by_status:
+        return by_status[201]
+    raise SpecError(
+        f"{where}: success responses of a long-running operation disagree on their schema, "
+        "none is the 200 or 201 answer's nor the request body's (the final result's type is "
+        "not known); name it with final-state-schema"
+    )
 
 
 def _body_fields(

@@ -1,0 +1,167 @@
+"""Irregular constructs of hand-written Swagger of older api-versions, on a description of our
+own: enum members whose names clash (an x-ms-enum value name written twice, values differing
+only in case, a value listed twice), and definitions that contain themselves through allOf or
+x-ms-client-flatten (a located error, never endless recursion)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from generated_package import assert_mypy_strict, imported_package, write_single_file_spec
+from recording_server import FakeCredential, RecordingServer
+
+from codegen.generate import render_tree
+from codegen.load import SpecError
+
+API_VERSION = "2016-03-01"
+MODULE = "v" + API_VERSION.replace("-", "_")
+API = {"name": "api-version", "in": "query", "required": True, "type": "string"}
+
+
+def spec(**definitions: Any) -> dict[str, Any]:
+    string = {"type": "string"}
+    return {
+        "swagger": "2.0",
+        "info": {"title": "LedgerClient", "version": API_VERSION},
+        "host": "management.azure.com",
+        "paths": {
+            "/entries/{name}": {
+                "get": {
+                    "operationId": "Entries_Get",
+                    "parameters": [
+                        API,
+                        {"name": "name", "in": "path", "required": True, "type": "string"},
+                    ],
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/Entry"}}
+                    },
+                }
+            }
+        },
+        "definitions": {
+            "Entry": {
+                "type": "object",
+                "properties": {
+                    # An x-ms-enum whose value names repeat one (a copy-paste slip).
+                    "change": {
+                        "type": "string",
+                        "enum": ["Update", "Delete", "Create"],
+                        "x-ms-enum": {
+                            "name": "Change",
+                            "modelAsString": False,
+                            "values": [
+                                {"value": "Update", "name": "Update"},
+                                {"value": "Delete", "name": "Update"},
+                                {"value": "Create", "name": "Create"},
+                            ],
+                        },
+                    },
+                    # Values differing only in case or punctuation, and one listed twice.
+                    "state": {
+                        "type": "string",
+                        "enum": ["Enabled", "enabled", "ENABLED", "On-Hold", "On_Hold", "Enabled"],
+                        "x-ms-enum": {"name": "State", "modelAsString": True},
+                    },
+                    "note": string,
+                },
+            },
+            **definitions,
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("old-swagger")
+    spec_dir = write_single_file_spec(
+        root / "spec", API_VERSION, spec(), client_name="LedgerClient", entry="ledger.json"
+    )
+    with imported_package(spec_dir, root / "out", "oldswagger") as package:
+        yield package
+
+
+def test_the_generated_package_passes_mypy_strict(package: ModuleType, tmp_path: Path) -> None:
+    assert_mypy_strict(package, tmp_path / "mypy-cache")
+
+
+def test_an_x_ms_enum_value_name_given_twice_names_the_later_member_after_its_value(
+    package: ModuleType,
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    members = {m.name: m.value for m in models.Change}
+    assert members == {"UPDATE": "Update", "DELETE": "Delete", "CREATE": "Create"}
+
+
+def test_values_differing_only_in_case_are_numbered_members_and_each_is_kept(
+    package: ModuleType,
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    members = {m.name: m.value for m in models.State}
+    assert members == {
+        "ENABLED": "Enabled",
+        "ENABLED1": "enabled",
+        "ENABLED2": "ENABLED",
+        "ON_HOLD": "On-Hold",
+        "ON_HOLD1": "On_Hold",
+    }
+
+
+def test_each_clashing_value_reads_and_is_sent_back_as_it_came(package: ModuleType) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    server = RecordingServer()
+    try:
+        for wire in ("enabled", "On_Hold", "Delete"):
+            key = "change" if wire == "Delete" else "state"
+            server.reply(200, json.dumps({key: wire}).encode())
+            with package.LedgerClient(FakeCredential(), "sub", base_url=server.url) as client:
+                entry = client.entries.get("e1")
+            assert getattr(entry, key).value == wire
+            assert entry.to_dict() == {key: wire}
+        assert isinstance(entry, models.Entry)
+    finally:
+        server.stop()
+
+
+def _render(tmp_path: Path, description: dict[str, Any]) -> None:
+    spec_dir = write_single_file_spec(
+        tmp_path / "spec", API_VERSION, description, client_name="LedgerClient", entry="l.json"
+    )
+    render_tree(spec_dir, tmp_path / "out" / "ledger")
+
+
+def test_an_allof_cycle_is_a_located_error_naming_the_chain(tmp_path: Path) -> None:
+    description = spec(
+        Folio={"allOf": [{"$ref": "#/definitions/Leaf"}], "properties": {"a": {"type": "string"}}},
+        Leaf={"allOf": [{"$ref": "#/definitions/Folio"}], "properties": {"b": {"type": "string"}}},
+    )
+    description["definitions"]["Entry"]["properties"]["folio"] = {"$ref": "#/definitions/Folio"}
+    with pytest.raises(
+        SpecError, match=r"l\.json#/definitions/Folio: allOf cycle: Folio -> Leaf -> Folio"
+    ):
+        _render(tmp_path, description)
+
+
+def test_a_definition_that_is_its_own_allof_base_is_a_located_error(tmp_path: Path) -> None:
+    description = spec(Folio={"allOf": [{"$ref": "#/definitions/Folio"}]})
+    with pytest.raises(SpecError, match=r"#/definitions/Folio: allOf cycle: Folio -> Folio"):
+        _render(tmp_path, description)
+
+
+def test_a_flatten_cycle_is_a_located_error_and_plain_recursion_still_generates(
+    tmp_path: Path,
+) -> None:
+    nested = {"$ref": "#/definitions/Entry", "x-ms-client-flatten": True}
+    description = spec(Folio={"properties": {"entry": nested}})
+    entry = description["definitions"]["Entry"]["properties"]
+    entry["folio"] = {"$ref": "#/definitions/Folio", "x-ms-client-flatten": True}
+    with pytest.raises(SpecError, match=r"x-ms-client-flatten cycle: Entry -> Folio -> Entry"):
+        _render(tmp_path / "flattened", description)
+    # Without the flattening it is an ordinary recursive model.
+    del description["definitions"]["Folio"]["properties"]["entry"]["x-ms-client-flatten"]
+    _render(tmp_path / "plain", description)
