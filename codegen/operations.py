@@ -19,6 +19,7 @@ from .ir import (
     ParameterGroup,
     ResponseHeader,
     TypeRef,
+    is_xml,
     media_kind,
 )
 from .load import Located, SpecError, SpecSet
@@ -227,6 +228,7 @@ def _operation(
         )
         if body is not None:
             raise SpecError(f"{spec.entry}#{pointer}: a body and formData parameters together")
+    _refuse_xml_models(f"{spec.entry}#{pointer}", consumes, produces, body, result)
     produced = {media_kind(m) for m in produces}
     accept = produces[0] if produces and "json" not in produced else ""
     text_result = produced == {"text"} and result is not None and result.kind == "str"
@@ -267,6 +269,34 @@ def _operation(
     )
 
 
+_AS_IS = ("str", "bytes")  # what an XML body or answer can be without an XML codec
+
+
+def _refuse_xml_models(
+    where: str,
+    consumes: list[str],
+    produces: list[str],
+    body: Parameter | None,
+    result: TypeRef | None,
+) -> None:
+    """XML only (no JSON media type offered): a str or bytes body or result goes as it is
+    (PolicyInsights' metadata document, Web's publishing profile); a model or other JSON
+    value would need an XML codec, which this generator does not have: a located error at
+    generation time rather than JSON sent or read under an XML media type."""
+    xml_only_in = bool(consumes) and all(is_xml(m) for m in consumes)
+    if xml_only_in and body is not None and body.type.kind not in _AS_IS:
+        raise SpecError(
+            f"{where}: the body ({body.type.annotation}) is sent only as XML ({consumes[0]}); "
+            "XML bodies of models are not supported (a str or file body is)"
+        )
+    xml_only_out = bool(produces) and all(is_xml(m) for m in produces)
+    if xml_only_out and result is not None and result.kind not in _AS_IS:
+        raise SpecError(
+            f"{where}: the answer ({result.annotation}) is XML only ({produces[0]}); "
+            "XML answers of models are not supported (a string or file answer is)"
+        )
+
+
 def _media_types(raw: dict[str, Any], spec: SpecSet, key: str) -> list[str]:
     """The operation's consumes or produces, else the document's."""
     found = raw.get(key) or spec.entry_document.get(key) or []
@@ -288,7 +318,7 @@ def _body_media(body: Parameter, consumes: list[str]) -> tuple[Parameter, tuple[
     if kind == "json":
         chosen = "application/json" if "application/json" in consumes else first
         return replace(body, content_type="" if chosen == "application/json" else chosen), (), ""
-    if (kind == "text" and body.type.kind == "str") or (
+    if (kind == "text" and body.type.kind in ("str", "bytes")) or (
         kind == "binary" and body.type.kind == "bytes"
     ):
         return replace(body, content_type=first), (), ""

@@ -283,6 +283,14 @@ def _has_paths(path: Path) -> bool:
     return isinstance(document, dict) and bool(document.get("paths"))
 
 
+def by_year(found: list[Path], quotas: list[str], seed: int) -> list[Path]:
+    """``found`` cut down to ``--per-year`` quotas (``2017=60``, ``*=10``); all without any."""
+    if not quotas:
+        return found
+    parsed = dict(q.split("=", 1) for q in quotas)
+    return _by_year(found, {k: int(v) for k, v in parsed.items()}, seed)
+
+
 def _by_year(found: list[Path], quotas: dict[str, int], seed: int) -> list[Path]:
     """At most ``quotas[year]`` files of each api-version year (``2017=60``), at random."""
     years: dict[str, list[Path]] = {}
@@ -363,10 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.newest:
         entries = newest(root, args.newest)
     elif args.older:
-        entries = older(root, args.older)
-        if args.per_year:
-            quotas = dict(q.split("=", 1) for q in args.per_year)
-            entries = _by_year(list(entries), {k: int(v) for k, v in quotas.items()}, args.seed)
+        entries = by_year(list(older(root, args.older)), args.per_year, args.seed)
     else:
         entries = _entries(root, args.only)
     if args.sample is not None:

@@ -1,7 +1,8 @@
 """Irregular constructs of hand-written Swagger of older api-versions, on a description of our
 own: enum members whose names clash (an x-ms-enum value name written twice, values differing
-only in case, a value listed twice), and definitions that contain themselves through allOf or
-x-ms-client-flatten (a located error, never endless recursion)."""
+only in case, a value listed twice), definitions that contain themselves through allOf or
+x-ms-client-flatten (a located error, never endless recursion), and XML-only operations (a
+string or file goes as it is; a model is a located error at generation time)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,17 @@ from codegen.load import SpecError
 API_VERSION = "2016-03-01"
 MODULE = "v" + API_VERSION.replace("-", "_")
 API = {"name": "api-version", "in": "query", "required": True, "type": "string"}
+NAME = {"name": "name", "in": "path", "required": True, "type": "string"}
+
+
+def _xml(operation_id: str, schema: dict[str, Any], *body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "operationId": operation_id,
+        "produces": ["application/xml"],
+        **({"consumes": ["application/xml"]} if body else {}),
+        "parameters": [API, NAME, *body],
+        "responses": {"200": {"description": "ok", "schema": schema}},
+    }
 
 
 def spec(**definitions: Any) -> dict[str, Any]:
@@ -42,7 +54,17 @@ def spec(**definitions: Any) -> dict[str, Any]:
                         "200": {"description": "ok", "schema": {"$ref": "#/definitions/Entry"}}
                     },
                 }
-            }
+            },
+            # XML only: a document as a string, a file, a string body.
+            "/entries/{name}/metadata": {"get": _xml("Entries_GetMetadata", {"type": "string"})},
+            "/entries/{name}/profile": {"post": _xml("Entries_ListProfile", {"type": "file"})},
+            "/entries/{name}/manifest": {
+                "put": _xml(
+                    "Entries_PutManifest",
+                    {"type": "string"},
+                    {"name": "manifest", "in": "body", "required": True, "schema": string},
+                )
+            },
         },
         "definitions": {
             "Entry": {
@@ -126,6 +148,38 @@ def test_each_clashing_value_reads_and_is_sent_back_as_it_came(package: ModuleTy
         assert isinstance(entry, models.Entry)
     finally:
         server.stop()
+
+
+def test_xml_only_strings_and_files_go_as_they_are(package: ModuleType) -> None:
+    server = RecordingServer()
+    xml = b'<?xml version="1.0"?><Doc a="1"/>'
+    try:
+        with package.LedgerClient(FakeCredential(), "sub", base_url=server.url) as client:
+            server.reply(200, xml, {"Content-Type": "application/xml"})
+            assert client.entries.get_metadata("e1") == xml.decode()
+            assert server.requests[-1].headers["accept"] == "application/xml"
+            server.reply(200, xml, {"Content-Type": "application/xml"})
+            assert client.entries.list_profile("e1") == xml
+            server.reply(200, b"<ok/>", {"Content-Type": "application/xml"})
+            assert client.entries.put_manifest("e1", "<Manifest/>") == "<ok/>"
+            sent = server.requests[-1]
+            assert (sent.headers["content-type"], sent.body) == ("application/xml", b"<Manifest/>")
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("side", ["answer", "body"])
+def test_a_model_sent_or_read_only_as_xml_is_a_located_error(tmp_path: Path, side: str) -> None:
+    description = spec()
+    operation = description["paths"]["/entries/{name}/manifest"]["put"]
+    model = {"$ref": "#/definitions/Entry"}
+    if side == "answer":
+        operation["responses"]["200"]["schema"] = model
+    else:
+        operation["parameters"][-1]["schema"] = model
+    where = r"l\.json#/paths/~1entries~1\{name\}~1manifest/put"
+    with pytest.raises(SpecError, match=rf"{where}: the {side} \(Entry\) .*XML .*not supported"):
+        _render(tmp_path, description)
 
 
 def _render(tmp_path: Path, description: dict[str, Any]) -> None:
