@@ -1,8 +1,9 @@
 """Irregular constructs of hand-written Swagger of older api-versions, on a description of our
 own: enum members whose names clash (an x-ms-enum value name written twice, values differing
 only in case, a value listed twice), definitions that contain themselves through allOf or
-x-ms-client-flatten (a located error, never endless recursion), and XML-only operations (a
-string or file goes as it is; a model is a located error at generation time)."""
+x-ms-client-flatten (a located error, never endless recursion), XML-only operations (a
+string or file goes as it is; a model is a located error at generation time), and examples
+saved in Windows-1252 or not JSON at all (documentation: never a reason to stop)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from generated_package import assert_mypy_strict, imported_package, write_single
 from recording_server import FakeCredential, RecordingServer
 
 from codegen.generate import render_tree
+from codegen.importer import import_api_version
 from codegen.load import SpecError
 
 API_VERSION = "2016-03-01"
@@ -219,3 +221,30 @@ def test_a_flatten_cycle_is_a_located_error_and_plain_recursion_still_generates(
     # Without the flattening it is an ordinary recursive model.
     del description["definitions"]["Folio"]["properties"]["entry"]["x-ms-client-flatten"]
     _render(tmp_path / "plain", description)
+
+
+def test_examples_in_windows_1252_are_read_and_unreadable_ones_left_out(tmp_path: Path) -> None:
+    description = spec()
+    folder = tmp_path / "upstream" / "Microsoft.Ledger" / "stable" / API_VERSION
+    (folder / "examples").mkdir(parents=True)
+    operation = description["paths"]["/entries/{name}"]["get"]
+    operation["x-ms-examples"] = {
+        "dash": {"$ref": "./examples/dash.json"},
+        "broken": {"$ref": "./examples/broken.json"},
+    }
+    dash = {"parameters": {"name": "e1"}, "responses": {"200": {"body": {"note": "a \u2013 b"}}}}
+    (folder / "examples" / "dash.json").write_bytes(
+        json.dumps(dash, ensure_ascii=False).encode("cp1252")
+    )
+    (folder / "examples" / "broken.json").write_bytes(b'{"parameters": \x81')
+    (folder / "ledger.json").write_text(json.dumps(description))
+    spec_root = tmp_path / "spec"
+    spec_root.mkdir()
+    (spec_root / "codegen.yaml").write_text("client_name: LedgerClient\nentry: ledger.json\n")
+    report = import_api_version(folder / "ledger.json", spec_root, select=("*",))
+    assert any("broken.json is missing or not valid JSON" in note for note in report.notes)
+    imported = spec_root / API_VERSION
+    kept = json.loads((imported / "examples" / "dash.json").read_text(encoding="utf-8"))
+    assert kept["responses"]["200"]["body"]["note"] == "a \u2013 b"
+    assert not (imported / "examples" / "broken.json").exists()
+    render_tree(spec_root, tmp_path / "out" / "ledger")
