@@ -796,7 +796,13 @@ def _paging(
         raise SpecError(f"{spec.entry}#{pointer}: a pageable operation must return a model")
     for ref, schema in normalizer.schemas.items():
         if not schema.is_enum and normalizer.model_name_for(ref) == result.name:
-            items = next((f for f in normalizer.fields_of(ref) if f.wire_name == items_key), None)
+            fields = normalizer.fields_of(ref)
+            items = next((f for f in fields if f.wire_name == items_key), None)
+            if items is None and not any(f.type.kind == "list" for f in fields):
+                # Marked pageable but answering one resource with no list at all (a PUT of
+                # Consumption's budgets, Intune's default statuses): nothing to page, the
+                # answer is the result as it is.
+                return None
             if items is None or items.type.kind != "list" or items.type.item is None:
                 raise SpecError(f"{ref}: pageable result has no list field {items_key!r}")
             return Paging(

@@ -57,6 +57,17 @@ def spec(**definitions: Any) -> dict[str, Any]:
                     },
                 }
             },
+            # Marked pageable, but the answer is one resource with no list in it.
+            "/entries/{name}/default": {
+                "get": {
+                    "operationId": "Entries_GetDefault",
+                    "x-ms-pageable": {"nextLinkName": "nextLink"},
+                    "parameters": [API, NAME],
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/Entry"}}
+                    },
+                }
+            },
             # XML only: a document as a string, a file, a string body.
             "/entries/{name}/metadata": {"get": _xml("Entries_GetMetadata", {"type": "string"})},
             "/entries/{name}/profile": {"post": _xml("Entries_ListProfile", {"type": "file"})},
@@ -181,6 +192,31 @@ def test_a_model_sent_or_read_only_as_xml_is_a_located_error(tmp_path: Path, sid
         operation["parameters"][-1]["schema"] = model
     where = r"l\.json#/paths/~1entries~1\{name\}~1manifest/put"
     with pytest.raises(SpecError, match=rf"{where}: the {side} \(Entry\) .*XML .*not supported"):
+        _render(tmp_path, description)
+
+
+def test_a_pageable_operation_answering_one_resource_without_a_list_returns_it(
+    package: ModuleType,
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    server = RecordingServer()
+    try:
+        with package.LedgerClient(FakeCredential(), "sub", base_url=server.url) as client:
+            server.reply(200, b'{"note": "only one"}')
+            entry = client.entries.get_default("e1")
+        assert entry == models.Entry(note="only one")
+        assert len(server.requests) == 1
+    finally:
+        server.stop()
+
+
+def test_a_page_with_lists_but_none_named_as_its_items_is_still_a_located_error(
+    tmp_path: Path,
+) -> None:
+    description = spec()
+    properties = description["definitions"]["Entry"]["properties"]
+    properties["values"] = {"type": "array", "items": {"type": "string"}}
+    with pytest.raises(SpecError, match=r"#/definitions/Entry: pageable result has no list field"):
         _render(tmp_path, description)
 
 
