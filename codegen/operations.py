@@ -798,11 +798,17 @@ def _paging(
         if not schema.is_enum and normalizer.model_name_for(ref) == result.name:
             fields = normalizer.fields_of(ref)
             items = next((f for f in fields if f.wire_name == items_key), None)
-            if items is None and not any(f.type.kind == "list" for f in fields):
+            lists = [f for f in fields if f.type.kind == "list"]
+            if items is None and not lists:
                 # Marked pageable but answering one resource with no list at all (a PUT of
                 # Consumption's budgets, Intune's default statuses): nothing to page, the
                 # answer is the result as it is.
                 return None
+            if items is None and len(lists) == 1 and not pageable.get("itemName"):
+                # No itemName and no `value`, but one list and only one (Cost Management's
+                # insights page their `values`): that list is the page's items.
+                items = lists[0]
+                items_key = items.wire_name
             if items is None or items.type.kind != "list" or items.type.item is None:
                 raise SpecError(f"{ref}: pageable result has no list field {items_key!r}")
             return Paging(

@@ -68,6 +68,17 @@ def spec(**definitions: Any) -> dict[str, Any]:
                     },
                 }
             },
+            # Pageable, no itemName, and the page's one list is not called value.
+            "/entries/{name}/notes": {
+                "get": {
+                    "operationId": "Entries_ListNotes",
+                    "x-ms-pageable": {"nextLinkName": "nextLink"},
+                    "parameters": [API, NAME],
+                    "responses": {
+                        "200": {"description": "ok", "schema": {"$ref": "#/definitions/NotePage"}}
+                    },
+                }
+            },
             # XML only: a document as a string, a file, a string body.
             "/entries/{name}/metadata": {"get": _xml("Entries_GetMetadata", {"type": "string"})},
             "/entries/{name}/profile": {"post": _xml("Entries_ListProfile", {"type": "file"})},
@@ -104,6 +115,13 @@ def spec(**definitions: Any) -> dict[str, Any]:
                         "x-ms-enum": {"name": "State", "modelAsString": True},
                     },
                     "note": string,
+                },
+            },
+            "NotePage": {
+                "type": "object",
+                "properties": {
+                    "values": {"type": "array", "items": string},
+                    "nextLink": string,
                 },
             },
             **definitions,
@@ -210,13 +228,29 @@ def test_a_pageable_operation_answering_one_resource_without_a_list_returns_it(
         server.stop()
 
 
-def test_a_page_with_lists_but_none_named_as_its_items_is_still_a_located_error(
+def test_a_page_whose_only_list_is_not_named_value_pages_through_that_list(
+    package: ModuleType,
+) -> None:
+    server = RecordingServer()
+    try:
+        with package.LedgerClient(FakeCredential(), "sub", base_url=server.url) as client:
+            server.reply(200, json.dumps({"values": ["a", "b"], "nextLink": "/more"}).encode())
+            server.reply(200, json.dumps({"values": ["c"]}).encode())
+            assert list(client.entries.list_notes("e1")) == ["a", "b", "c"]
+        assert server.requests[1].path.startswith("/more?")
+    finally:
+        server.stop()
+
+
+def test_a_page_with_several_lists_none_named_as_its_items_is_still_a_located_error(
     tmp_path: Path,
 ) -> None:
     description = spec()
-    properties = description["definitions"]["Entry"]["properties"]
-    properties["values"] = {"type": "array", "items": {"type": "string"}}
-    with pytest.raises(SpecError, match=r"#/definitions/Entry: pageable result has no list field"):
+    properties = description["definitions"]["NotePage"]["properties"]
+    properties["errors"] = {"type": "array", "items": {"type": "string"}}
+    with pytest.raises(
+        SpecError, match=r"#/definitions/NotePage: pageable result has no list field 'value'"
+    ):
         _render(tmp_path, description)
 
 
