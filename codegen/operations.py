@@ -538,6 +538,17 @@ def _parameters(
 _SCALARS = ("string", "integer", "number", "boolean", "file")
 
 
+def _file_object(node: dict[str, Any]) -> bool:
+    """An object schema that says it is a file (``format: file`` or ``binary``) and has no
+    shape of its own: the bytes of a file, not a JSON object."""
+    return (
+        node.get("type") == "object"
+        and node.get("format") in ("file", "binary")
+        and not node.get("properties")
+        and not node.get("allOf")
+    )
+
+
 def _named_enum(node: dict[str, Any]) -> bool:
     """An inline body or response enum is a class only when x-ms-enum names it; otherwise
     (a test value, a constant) it is its scalar type, as AutoRest has it."""
@@ -641,7 +652,11 @@ def _parameter(
         schema = Located(located.document, located.pointer + "/schema", node.get("schema", {}))
         target = spec.deref(schema.value, schema.document, schema.pointer)
         raw = target.value if isinstance(target.value, dict) else {}
-        if raw.get("type") in _SCALARS and not _named_enum(raw):
+        if _file_object(raw):
+            # {"type": "object", "format": "file"}: a file, written as an object (the policy
+            # documents of ApiManagement 2016-10-10, sent as their XML media type).
+            type_ref, content_type = TypeRef("bytes"), "application/octet-stream"
+        elif raw.get("type") in _SCALARS and not _named_enum(raw):
             type_ref = _scalar_type(raw, schema.where)
             if raw.get("format") == "binary" or raw.get("type") == "file":
                 content_type = "application/octet-stream"

@@ -82,6 +82,24 @@ def spec(**definitions: Any) -> dict[str, Any]:
             # XML only: a document as a string, a file, a string body.
             "/entries/{name}/metadata": {"get": _xml("Entries_GetMetadata", {"type": "string"})},
             "/entries/{name}/profile": {"post": _xml("Entries_ListProfile", {"type": "file"})},
+            # A file body written as an object, under a vendor XML media type.
+            "/entries/{name}/policy": {
+                "put": {
+                    "operationId": "Entries_PutPolicy",
+                    "consumes": ["application/vnd.ledger.policy+xml"],
+                    "parameters": [
+                        API,
+                        NAME,
+                        {
+                            "name": "policy",
+                            "in": "body",
+                            "required": True,
+                            "schema": {"type": "object", "format": "file"},
+                        },
+                    ],
+                    "responses": {"204": {"description": "done"}},
+                }
+            },
             "/entries/{name}/manifest": {
                 "put": _xml(
                     "Entries_PutManifest",
@@ -181,7 +199,9 @@ def test_each_clashing_value_reads_and_is_sent_back_as_it_came(package: ModuleTy
         server.stop()
 
 
-def test_xml_only_strings_and_files_go_as_they_are(package: ModuleType) -> None:
+def test_xml_only_strings_and_files_go_as_they_are_also_a_file_written_as_an_object(
+    package: ModuleType,
+) -> None:
     server = RecordingServer()
     xml = b'<?xml version="1.0"?><Doc a="1"/>'
     try:
@@ -195,6 +215,11 @@ def test_xml_only_strings_and_files_go_as_they_are(package: ModuleType) -> None:
             assert client.entries.put_manifest("e1", "<Manifest/>") == "<ok/>"
             sent = server.requests[-1]
             assert (sent.headers["content-type"], sent.body) == ("application/xml", b"<Manifest/>")
+            server.reply(204, b"")
+            assert client.entries.put_policy("e1", b"<policies/>") is None
+            sent = server.requests[-1]
+            assert sent.headers["content-type"] == "application/vnd.ledger.policy+xml"
+            assert sent.body == b"<policies/>"
     finally:
         server.stop()
 
