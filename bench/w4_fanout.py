@@ -5,7 +5,10 @@ Two ways, each with one shared client whose pool holds ``POOL`` connections:
 - ``async``: ``vmss_runcommands.aio`` on one event loop with up to ``ASYNC_IN_FLIGHT``
   operations in flight (an ``asyncio.Semaphore``, as a fan-out bounds itself; they queue for
   the pool's connections);
-- ``threaded``: the sync client on ``THREADS`` threads, so ``THREADS`` operations are in flight.
+- ``threaded``: the sync client on ``THREADS`` threads, so ``THREADS`` operations are in flight;
+- ``async-floor``: the W3-async floor (bare aiohttp + json, no checks) as ``async`` runs ours:
+  the wall time the least an asyncio client can do reaches against the same server. When even
+  it is near its own CPU time, the client side, not the server, sets the pace on this machine.
 
 Each run is a fresh process (so its peak RSS is its own), with its own server; the client first
 runs ``POOL`` operations at once, so the pool is open and the token cached before measuring.
@@ -33,14 +36,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from . import ours
+from . import floor, ours
 from .credential import AsyncFakeCredential, FakeCredential
 from .stats import Summary
 from .w3_async import bounded
 from .w3_lro import ExchangeMismatch, Server, _check_exchanges, running_server
 
 SIZES = (100, 1_000, 10_000)
-MODES = ("async", "threaded")
+MODES = ("async", "async-floor", "threaded")
 THREADS = 64
 POOL = 64
 # As many as the pool has connections (and the threaded mode threads): an operation in flight
@@ -92,8 +95,11 @@ def _server_cpu(server: Server) -> float:
     return server.counters()["cpu_ms"] / 1e3
 
 
-async def _fan_out_async(server: Server, ca_path: str, instances: int) -> dict[str, float]:
-    driver = ours.AsyncLro(server.base_url, ca_path, AsyncFakeCredential(), POOL)
+async def _fan_out_async(
+    server: Server, ca_path: str, instances: int, *, bare: bool = False
+) -> dict[str, float]:
+    contender: Any = floor if bare else ours
+    driver = contender.AsyncLro(server.base_url, ca_path, AsyncFakeCredential(), POOL)
     try:
         await bounded(driver.run, POOL, POOL, "warm")
         _check_exchanges(server, POOL, "async warm-up")
@@ -170,8 +176,10 @@ def one_run(mode: str, instances: int) -> dict[str, float]:
         ),
     ):
         server.reset()
-        if mode == "async":
-            figures = asyncio.run(_fan_out_async(server, tls.ca_path, instances))
+        if mode in ("async", "async-floor"):
+            figures = asyncio.run(
+                _fan_out_async(server, tls.ca_path, instances, bare=mode == "async-floor")
+            )
             in_flight = min(ASYNC_IN_FLIGHT, instances)
         else:
             figures = _fan_out_threaded(server, tls.ca_path, instances)
@@ -223,13 +231,13 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(one_run(arguments.mode, arguments.instances)))
         return
     print(
-        f"{'mode':9} {'instances':>9} {'in flight':>9} {'CPU ms/instance':>16} "
+        f"{'mode':11} {'instances':>9} {'in flight':>9} {'CPU ms/instance':>16} "
         f"{'RSS KiB/op':>11} {'wall s':>7} {'server CPU s':>12}"
     )
     for mode, sizes in run(sizes=SIZES, repeats=1).items():
         for size, row in sizes.items():
             print(
-                f"{mode:9} {size:>9} {row['in_flight']:9d} "
+                f"{mode:11} {size:>9} {row['in_flight']:9d} "
                 f"{row['cpu_per_instance'].median * 1e3:16.3f} "
                 f"{row['rss_kib_per_in_flight'].median:11.1f} {row['wall'].median:7.2f} "
                 f"{row['server_cpu'].median:12.2f}"

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from . import exit_codes
-from .parser import PROG, UsageError, build_parser, subparser
+from .parser import PROG, UsageError, build_parser, subparser, unrecognized
 from .secrets import mask, secret_values
 from .targets import check_target_options
 
@@ -25,9 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(arguments)
     except UsageError as error:
-        shown = error.parser or parser
+        shown, message = unrecognized(parser, arguments, error)
         sys.stderr.write(shown.format_usage())
-        sys.stderr.write(f"{shown.prog}: error: {mask(error.message, secret_values(arguments))}\n")
+        sys.stderr.write(f"{shown.prog}: error: {mask(message, secret_values(arguments))}\n")
         return exit_codes.USAGE
     except SystemExit as done:  # --help
         return done.code if isinstance(done.code, int) else exit_codes.OK

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from ..models import VirtualMachineRunCommand
 from ..runtime.exceptions import ResourceNotFoundError
@@ -25,7 +25,7 @@ from .body import check_parameters, run_command, run_command_update
 from .connection import Connection, cloud_endpoint, connect
 from .failures import Context, describe, worst_exit_code
 from .output import compile_query, emit, require_extras
-from .parser import PROG, TOKEN_VARIABLE, UsageError
+from .parser import ENDPOINT_VARIABLE, PROG, TOKEN_VARIABLE, UsageError
 from .resume import fan_out_document, fan_out_plan, read_resume_file
 from .secrets import mask, secret_values
 from .status import StatusLine, progress_text
@@ -43,8 +43,15 @@ Handler = Callable[[argparse.Namespace, Connection], int]
 def execute(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """Run the parsed command; every failure becomes a message on stderr and an exit status."""
     secrets = secret_values(argv)
+    token = os.environ.get(TOKEN_VARIABLE)
+    if token and not args.emulator_token:
+        secrets = [*secrets, token]
     _configure_logging(args.debug, secrets, verbose=args.verbose)
     connection: Connection | None = None
+    shown = sys.stdout
+    # What a hostile service writes into a resource (a tag, an instance view's output) may
+    # repeat the secrets this command sent: everything printed is masked as stderr is.
+    sys.stdout = _MaskingStream(shown, secrets)
     try:
         _check_before_connecting(args)
         connection = connect(args, concurrency=getattr(args, "max_in_flight", 1))
@@ -66,6 +73,7 @@ def execute(args: argparse.Namespace, argv: Sequence[str]) -> int:
         _print_error(failure.message, secrets)
         return failure.exit_code
     finally:
+        sys.stdout = shown
         if connection is not None:
             connection.close()
 
@@ -420,8 +428,25 @@ def _context(args: argparse.Namespace) -> Context:
         show_command=show,
         emulator=bool(args.emulator or args.emulator_token or os.environ.get(TOKEN_VARIABLE)),
         embedded_emulator=bool(args.emulator),
-        endpoint=args.endpoint or ("the emulator" if args.emulator else cloud_endpoint(args.cloud)),
+        endpoint=args.endpoint
+        or os.environ.get(ENDPOINT_VARIABLE)
+        or ("the emulator" if args.emulator else cloud_endpoint(args.cloud)),
     )
+
+
+class _MaskingStream:
+    """A text stream whose writes are masked (:func:`.secrets.mask`); each write is a whole
+    document, table row or line, so a secret is not split across two."""
+
+    def __init__(self, stream: TextIO, secrets: Sequence[str]) -> None:
+        self._stream = stream
+        self._secrets = secrets
+
+    def write(self, text: str) -> int:
+        return self._stream.write(mask(text, self._secrets))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _print_error(message: str, secrets: Sequence[str]) -> None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any, NoReturn
 
-__all__ = ["DEFAULT_RUN_NAME", "UsageError", "build_parser", "subparser"]
+__all__ = ["DEFAULT_RUN_NAME", "UsageError", "build_parser", "subparser", "unrecognized"]
 
 PROG = "vmss-runcommands"
 DEFAULT_RUN_NAME = "vmss-runcommands"
@@ -239,6 +239,35 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in subparsers:
         _common_options(sub)
     return parser
+
+
+def unrecognized(
+    parser: argparse.ArgumentParser, arguments: Sequence[str], error: UsageError
+) -> tuple[argparse.ArgumentParser, str]:
+    """The parser whose usage a usage error shows, and its message.
+
+    argparse reports an unknown option from the top-level parser, with the top-level usage;
+    this names the subcommand's usage instead and, as az does, the closest option it has.
+    """
+    import difflib  # only on this error path
+
+    shown = error.parser or parser
+    if shown is not parser or not error.message.startswith("unrecognized arguments"):
+        return shown, error.message
+    command = next((a for a in arguments if not a.startswith("-")), None)
+    try:
+        shown = subparser(parser, command) if command else parser
+    except KeyError:
+        return parser, error.message
+    options = [o for action in shown._actions for o in action.option_strings]
+    given = [a.split("=", 1)[0] for a in arguments if a.startswith("--")]
+    unknown = [a for a in given if a not in options]
+    hints = [difflib.get_close_matches(a, options, n=1) for a in unknown]
+    close = [f"{a} -> {match[0]}" for a, match in zip(unknown, hints, strict=True) if match]
+    message = error.message
+    if close:
+        message += f" (did you mean: {', '.join(close)}?)"
+    return shown, message
 
 
 def subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:

@@ -6,6 +6,8 @@ import difflib
 import re
 from collections.abc import Sequence
 
+from ..runtime.redact import mask_secret_values, mask_token_shapes
+
 __all__ = ["MASK", "mask", "secret_values"]
 
 MASK = "***"
@@ -26,7 +28,7 @@ def _is_secret_option(option: str, known: frozenset[str]) -> bool:
     )
 
 
-_SAS_SIGNATURE = re.compile(r"(?i)([?&]sig=)[^&\s'\"]+")
+_SAS_SIGNATURE = re.compile(r"(?i)([?&]sig=)([^&\s'\"]+)")
 
 
 def secret_values(argv: Sequence[str]) -> list[str]:
@@ -54,12 +56,18 @@ def secret_values(argv: Sequence[str]) -> list[str]:
             continue
         if collecting_many:
             found.append(token.partition("=")[2] if "=" in token else token)
+    # The signature of a SAS URL given to any option (--script-uri, --output-blob-uri, ...),
+    # masked by value too: a service may echo the URL percent-encoded, where no sig= shows.
+    found += [match.group(2) for token in argv for match in _SAS_SIGNATURE.finditer(token)]
     return sorted({value for value in found if value}, key=len, reverse=True)
 
 
 def mask(text: str, secrets: Sequence[str]) -> str:
     """``text`` with each secret value replaced by ``***`` wherever it stands as a word (after
-    whitespace, a quote, ``=`` or a bracket), and SAS signatures masked."""
+    whitespace, a quote, ``=`` or a bracket) and wherever it stands written as JSON, inside
+    JSON, percent-encoded or HTML-escaped (a service may echo it so), and SAS signatures,
+    bearer tokens and JSON Web Tokens masked."""
+    text = mask_token_shapes(mask_secret_values(text, secrets))
     for secret in secrets:
         pattern = re.compile(rf"(?<![^\s='\"\[(,]){re.escape(secret)}(?![^\s'\"\]),])")
         text = pattern.sub(MASK, text)

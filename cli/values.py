@@ -121,6 +121,11 @@ def expand_instance_ids(items: Iterable[str]) -> list[str]:
         if item.startswith("@"):
             ids.extend(text_or_file(item).split())
             continue
+        if "," in item:
+            raise ValueError(
+                f"argument --instance-ids: {item!r} holds a comma; separate instance ids with "
+                "spaces (--instance-ids 0 1 2) or give a range (0..99)"
+            )
         match = _RANGE.match(item)
         if match is None:
             ids.append(item)

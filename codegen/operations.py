@@ -41,6 +41,7 @@ RESERVED_KEYWORDS = frozenset(
         "retry_policy",
         "url",
         "options",
+        "request_options",
         "response",
         "link",
     }

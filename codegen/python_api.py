@@ -355,6 +355,7 @@ _RUNTIME_EXPORTS = (
             "ClientAuthenticationError",
             "DecodeError",
             "DeserializationError",
+            "ErrorDetail",
             "HttpResponseError",
             "InvalidHeaderValueError",
             "RedirectNotFollowedError",
@@ -368,8 +369,16 @@ _RUNTIME_EXPORTS = (
             "ServiceResponseTimeoutError",
         ),
     ),
-    (".runtime.paging", ("ItemPaged", "TooManyEmptyPagesError")),
-    (".runtime.polling", ("LROPoller", "OperationFailedError", "PollingTimeoutError")),
+    (".runtime.paging", ("ItemPaged", "PageIterator", "TooManyEmptyPagesError")),
+    (
+        ".runtime.polling",
+        ("ArmPollingMethod", "LROPoller", "OperationFailedError", "PollingTimeoutError"),
+    ),
+    # Types the calls take or hand back (a credential, a raw-response hook's argument, an
+    # error's response), so a user's annotations need not reach into the runtime.
+    (".runtime.auth", ("TokenCredential",)),
+    (".runtime.call_options", ("PipelineResponse", "PollingMethod")),
+    (".runtime.http", ("HttpResponse",)),
     (".runtime.retry", ("RetryPolicy",)),
     (".runtime.serialization", ("UNSET", "Unset", "send_null")),
 )

@@ -10,7 +10,7 @@ import jinja2
 from . import compat, python_api, shadowing
 from .client_signature import client_signature
 from .config import GeneratorConfig
-from .ir import ApiVersion, Operation
+from .ir import ApiVersion, FailureSummary, Operation
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -71,7 +71,6 @@ def render_api_version(
             nested_fields={m.name: compat.nested_model_fields(m) for m in api.models},
             properties_views=views,
             uses_views=any(views.values()),
-            uses_nested_models=any(any(compat.nested_model_fields(m)) for m in api.models),
             # x-ms-parameter-grouping classes live with the models, where callers import them.
             parameter_groups=groups,
             uses_datetime=api.uses_datetime
@@ -97,6 +96,7 @@ def _render_side(
     """The client and operations of one side (sync, async), from the same templates."""
     common = {**common, "side": side}
     signatures = {op.operation_id: python_api.operation_surface(op, api, side) for op in operations}
+    describers = failure_describers(operations)
     files = {
         "operations.py": env.get_template("operations.py.jinja").render(
             **common,
@@ -106,9 +106,13 @@ def _render_side(
             uses_datetime=python_api.uses_datetime(api),
             uses_sequence=any("Sequence[" in a for s in signatures.values() for a in s.annotations),
             uses_lro=any(op.long_running for op in operations),
-            uses_failure_summary=any(
-                op.long_running and op.long_running.failure for op in operations
-            ),
+            uses_failure_summary=bool(describers),
+            failure_describers=[(name, summary) for summary, name in describers.items()],
+            failure_describer_of={
+                op.operation_id: describers[op.long_running.failure]
+                for op in operations
+                if op.long_running and op.long_running.failure
+            },
             uses_resume_overloads=any(op.long_running and op.body for op in operations),
             uses_cls=any(s.header_readers for s in signatures.values()),
             uses_paging=any(op.paging for op in operations),
@@ -126,6 +130,16 @@ def _render_side(
     if side.subpackage:
         files["__init__.py"] = env.get_template("version_init.py.jinja").render(**common)
     return {f"{side.subpackage}{name}": text for name, text in files.items()}
+
+
+def failure_describers(operations: list[Operation]) -> dict[FailureSummary, str]:
+    """The module-level name of each distinct failure summary the operations use, in order of
+    first use: a describer is made once when the module loads, not at every call."""
+    names: dict[FailureSummary, str] = {}
+    for op in operations:
+        if op.long_running and op.long_running.failure and op.long_running.failure not in names:
+            names[op.long_running.failure] = f"_DESCRIBE_FAILURE_{len(names)}"
+    return names
 
 
 def render_package(versions: list[ApiVersion], config: GeneratorConfig) -> dict[str, str]:

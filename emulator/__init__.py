@@ -9,7 +9,7 @@ tested against it::
         ...  # point a client at emu.base_url with emu.credential
 """
 
-from .credential import AccessToken, EmulatorCredential
+from .credential import AccessToken, AsyncEmulatorCredential, EmulatorCredential
 from .emulator import DEFAULT_SUBSCRIPTION_ID, ArmEmulator
 from .execution import ExecutionResult, Executor
 from .faults import Fault, FaultPlan
@@ -19,6 +19,7 @@ __all__ = [
     "DEFAULT_SUBSCRIPTION_ID",
     "AccessToken",
     "ArmEmulator",
+    "AsyncEmulatorCredential",
     "EmulatorCredential",
     "ExecutionResult",
     "Executor",

@@ -80,7 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="RG/NAME=REGION",
-        help=f"place a scale set in a region (others are in {DEFAULT_REGION})",
+        help=(
+            "place a scale set in a region; when given, only the scale sets named this way "
+            f"exist (without it, every scale set exists, in {DEFAULT_REGION})"
+        ),
     )
     parser.add_argument(
         "--env-file",
@@ -106,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             retry_after=args.retry_after if args.retry_after is not None else "auto",
             lenient=args.lenient,
             executor=executor,
+            declared_scale_sets_only=bool(args.scale_set),
         )
         for group, name, region in args.scale_set:
             emulator.add_scale_set(group, name, region)

@@ -171,6 +171,7 @@ class ArmApi:
                 "SubscriptionNotFound",
                 f"The subscription '{route.subscription_id}' could not be found.",
             )
+        self._check_scale_set(route)
         method = request.method.upper()
         handler = self._handlers.get((route.kind, method))
         if handler is None:
@@ -185,6 +186,30 @@ class ArmApi:
         if not self._lenient:
             response.headers.extend(self._rate_limits.headers(method, route.ref))
         return response
+
+    def _check_scale_set(self, route: Route) -> None:
+        """404 for a scale set that does not exist: the scale set itself, or the parent of
+        the run commands addressed."""
+        group, name = route.resource_group, route.scale_set
+        if route.ref is not None:
+            group, name = route.ref.resource_group, route.ref.vmss
+        if route.kind == "operation" or self._scale_sets.exists(group, name):
+            return
+        if route.kind == "scaleset":
+            raise ArmError(
+                404,
+                "ResourceNotFound",
+                f"The Resource 'Microsoft.Compute/virtualMachineScaleSets/{name}' under "
+                f"resource group '{group}' was not found. "
+                "For more details please go to https://aka.ms/ARMResourceNotFoundFix",
+            )
+        parent = f"{name}/{route.ref.instance_id}" if route.ref is not None else name
+        raise ArmError(
+            404,
+            "ParentResourceNotFound",
+            "Can not perform requested operation on nested resource. "
+            f"Parent resource '{parent}' not found.",
+        )
 
     def _authenticate(self, request: Request) -> None:
         header = request.header("Authorization")

@@ -100,3 +100,31 @@ class EmulatorCredential:
     def __call__(self) -> EmulatorCredential:
         """The credential itself: ``emu.credential()`` reads like ``emu.client()``."""
         return self
+
+
+class AsyncEmulatorCredential:
+    """The ``AsyncTokenCredential`` form of an :class:`EmulatorCredential` (``await
+    get_token(...)``, ``async with``), for ``vmss_runcommands.aio`` and azure-core's async
+    pipelines. Tokens come from, and are counted by, the wrapped credential."""
+
+    def __init__(self, credential: EmulatorCredential) -> None:
+        self.sync = credential
+
+    async def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        **kwargs: Any,
+    ) -> AccessToken:
+        """Issue a new token, as :meth:`EmulatorCredential.get_token` does."""
+        return self.sync.get_token(*scopes, claims=claims, tenant_id=tenant_id, **kwargs)
+
+    async def close(self) -> None:
+        """Nothing to release; present because credential protocols expect it."""
+
+    async def __aenter__(self) -> AsyncEmulatorCredential:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

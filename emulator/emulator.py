@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .api_versions import generated_api_versions
 from .arm import ArmApi, parse_route
-from .credential import EmulatorCredential
+from .credential import AsyncEmulatorCredential, EmulatorCredential
 from .execution import Executor, default_executor
 from .faults import Fault, FaultPlan
 from .recording import RecordedRequest, RequestLog
@@ -23,7 +23,11 @@ from .store import ResourceKey, RunCommandStore
 from .wire import JSON_CONTENT_TYPE, Request, Response, pretty_json
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from .. import RunCommandsClient
+    from ..aio import RunCommandsClient as AsyncRunCommandsClient
+    from .client_options import AsyncClientOptions, ClientOptions
 
 DEFAULT_SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 # Every api-version the package was generated for; no edit here when one is added.
@@ -82,6 +86,9 @@ class ArmEmulator:
             (ARM's behaviour, the default); lenient mode defaults to ``0``.
         lenient: keep the conveniences listed above instead of answering exactly like ARM.
         default_region: the region of every scale set not placed with :meth:`add_scale_set`.
+        declared_scale_sets_only: only the scale sets placed with :meth:`add_scale_set`
+            exist; a request naming another gets the 404 Azure gives (``ResourceNotFound``
+            for the scale set, ``ParentResourceNotFound`` for its run commands).
         page_size: run commands per LIST page.
         subscription_id: the only subscription that exists.
         api_versions: accepted ``api-version`` values (default: every generated one).
@@ -99,6 +106,7 @@ class ArmEmulator:
         retry_after: float | str | None = _AUTO,
         lenient: bool = False,
         default_region: str = DEFAULT_REGION,
+        declared_scale_sets_only: bool = False,
         page_size: int = 10,
         subscription_id: str = DEFAULT_SUBSCRIPTION_ID,
         api_versions: Sequence[str] = DEFAULT_API_VERSIONS,
@@ -123,6 +131,7 @@ class ArmEmulator:
         address = _loopback_address(host)
         self._subscription_id = subscription_id
         self._credential = EmulatorCredential()
+        self._async_credential = AsyncEmulatorCredential(self._credential)
         self._log = RequestLog()
         self._faults = FaultPlan()
         self._store = RunCommandStore(
@@ -133,7 +142,7 @@ class ArmEmulator:
             lenient=lenient,
         )
         self._lenient = lenient
-        self._scale_sets = ScaleSets(default_region)
+        self._scale_sets = ScaleSets(default_region, declared_only=declared_scale_sets_only)
         self._server = EmulatorHTTPServer(
             (address, port), self._handle, ssl_context=ssl_context, reason_phrases=lenient
         )
@@ -222,7 +231,13 @@ class ArmEmulator:
         """A TokenCredential whose tokens this emulator accepts."""
         return self._credential
 
-    def client(self, **options: Any) -> RunCommandsClient:
+    @property
+    def async_credential(self) -> AsyncEmulatorCredential:
+        """:attr:`credential` as an ``AsyncTokenCredential`` (``await get_token``), for
+        ``vmss_runcommands.aio`` clients."""
+        return self._async_credential
+
+    def client(self, **options: Unpack[ClientOptions]) -> RunCommandsClient:
         """A ``RunCommandsClient`` for this emulator that polls every 0.05 s.
 
         ``options`` go to the client's constructor and override these defaults (e.g.
@@ -231,12 +246,25 @@ class ArmEmulator:
         """
         from .. import RunCommandsClient
 
+        return RunCommandsClient(self._credential, self._subscription_id, **self._settings(options))
+
+    def async_client(self, **options: Unpack[AsyncClientOptions]) -> AsyncRunCommandsClient:
+        """A ``vmss_runcommands.aio.RunCommandsClient`` for this emulator (the ``aio``
+        extra) that polls every 0.05 s; use it with ``async with``. ``options`` as for
+        :meth:`client`."""
+        from ..aio import RunCommandsClient as AsyncRunCommandsClient
+
+        return AsyncRunCommandsClient(
+            self._async_credential, self._subscription_id, **self._settings(options)
+        )
+
+    def _settings(self, options: Mapping[str, Any]) -> dict[str, Any]:
         settings: dict[str, Any] = {
             "base_url": self._base_url,
             "polling_interval": CLIENT_POLLING_INTERVAL,
         }
         settings.update(options)
-        return RunCommandsClient(self._credential, self._subscription_id, **settings)
+        return settings
 
     def environment(self, *, token_lifetime: int | None = None) -> dict[str, str]:
         """The environment variables that point the command-line tool at this emulator:

@@ -18,11 +18,15 @@ class ScaleSets:
     """Scale sets by (resource group, name), case-insensitive.
 
     Every scale set exists: one that was not added is in ``default_region``, so tests need
-    not declare the scale sets they run commands on; :meth:`add` places one elsewhere.
+    not declare the scale sets they run commands on; :meth:`add` places one elsewhere. With
+    ``declared_only``, only the added ones exist, as on Azure.
     """
 
-    def __init__(self, default_region: str = DEFAULT_REGION) -> None:
+    def __init__(
+        self, default_region: str = DEFAULT_REGION, *, declared_only: bool = False
+    ) -> None:
         self.default_region = normalize_location(default_region)
+        self.declared_only = declared_only
         self._regions: dict[tuple[str, str], tuple[str, str, str, dict[str, str]]] = {}
         self._lock = threading.Lock()
 
@@ -43,6 +47,13 @@ class ScaleSets:
                 normalize_location(location),
                 dict(tags or {}),
             )
+
+    def exists(self, resource_group: str, name: str) -> bool:
+        """Whether requests may address this scale set (always, unless ``declared_only``)."""
+        if not self.declared_only:
+            return True
+        with self._lock:
+            return (resource_group.lower(), name.lower()) in self._regions
 
     def region(self, resource_group: str, name: str) -> str:
         """The scale set's region."""

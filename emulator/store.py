@@ -130,12 +130,14 @@ class _Operation:
     executing: bool = False
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"name": self.operation_id, "startTime": iso(self.started)}
+        # Compute's key order: times, status, the error if any, and the operation id last.
+        body: dict[str, Any] = {"startTime": iso(self.started)}
         if self.ended is not None:
             body["endTime"] = iso(self.ended)
         body["status"] = self.status
         if self.error is not None:
             body["error"] = copy.deepcopy(self.error)
+        body["name"] = self.operation_id
         return body
 
     def snapshot(self) -> OperationStatus:
@@ -246,11 +248,12 @@ class RunCommandStore:
         if rc.active_operation is None:
             return
         busy = self._operations[rc.active_operation]
+        article = "an" if str(busy.kind)[:1] in "AEIOU" else "a"
         raise ArmError(
             409,
             "OperationNotAllowed",
-            f"Operation '{method}' is not allowed on run command '{rc.ref.name}' because a "
-            f"'{busy.kind}' operation ({busy.operation_id}) is still in progress. "
+            f"Operation '{method}' is not allowed on run command '{rc.ref.name}' because "
+            f"{article} '{busy.kind}' operation ({busy.operation_id}) is still in progress. "
             "Retry after it completes.",
         )
 
@@ -434,7 +437,7 @@ class RunCommandStore:
             operation = self._operations.get(execution.operation_id)
             if operation is None or execution.generation != self._generation:
                 # reset() ran while the script was executing; nothing left to update.
-                body = {"name": execution.operation_id, "status": CANCELED}
+                body = {"status": CANCELED, "name": execution.operation_id}
                 return OperationStatus(execution.kind, CANCELED, body)
             operation.executing = False
             if operation.status != IN_PROGRESS:

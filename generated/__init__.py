@@ -16,11 +16,14 @@ from .runtime._version import __version__
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from ._client import API_VERSIONS, DEFAULT_API_VERSION, RunCommandsClient
+    from .runtime.auth import TokenCredential
+    from .runtime.call_options import PipelineResponse, PollingMethod
     from .runtime.exceptions import (
         AzureError,
         ClientAuthenticationError,
         DecodeError,
         DeserializationError,
+        ErrorDetail,
         HttpResponseError,
         InvalidHeaderValueError,
         RedirectNotFollowedError,
@@ -33,8 +36,14 @@ if TYPE_CHECKING:
         ServiceResponseError,
         ServiceResponseTimeoutError,
     )
-    from .runtime.paging import ItemPaged, TooManyEmptyPagesError
-    from .runtime.polling import LROPoller, OperationFailedError, PollingTimeoutError
+    from .runtime.http import HttpResponse
+    from .runtime.paging import ItemPaged, PageIterator, TooManyEmptyPagesError
+    from .runtime.polling import (
+        ArmPollingMethod,
+        LROPoller,
+        OperationFailedError,
+        PollingTimeoutError,
+    )
     from .runtime.retry import RetryPolicy
     from .runtime.serialization import UNSET, Unset, send_null
 else:
@@ -45,6 +54,7 @@ else:
         "ClientAuthenticationError": ".runtime.exceptions",
         "DecodeError": ".runtime.exceptions",
         "DeserializationError": ".runtime.exceptions",
+        "ErrorDetail": ".runtime.exceptions",
         "HttpResponseError": ".runtime.exceptions",
         "InvalidHeaderValueError": ".runtime.exceptions",
         "RedirectNotFollowedError": ".runtime.exceptions",
@@ -57,10 +67,16 @@ else:
         "ServiceResponseError": ".runtime.exceptions",
         "ServiceResponseTimeoutError": ".runtime.exceptions",
         "ItemPaged": ".runtime.paging",
+        "PageIterator": ".runtime.paging",
         "TooManyEmptyPagesError": ".runtime.paging",
+        "ArmPollingMethod": ".runtime.polling",
         "LROPoller": ".runtime.polling",
         "OperationFailedError": ".runtime.polling",
         "PollingTimeoutError": ".runtime.polling",
+        "TokenCredential": ".runtime.auth",
+        "PipelineResponse": ".runtime.call_options",
+        "PollingMethod": ".runtime.call_options",
+        "HttpResponse": ".runtime.http",
         "RetryPolicy": ".runtime.retry",
         "UNSET": ".runtime.serialization",
         "Unset": ".runtime.serialization",
@@ -87,15 +103,21 @@ __all__ = [
     "API_VERSIONS",
     "DEFAULT_API_VERSION",
     "UNSET",
+    "ArmPollingMethod",
     "AzureError",
     "ClientAuthenticationError",
     "DecodeError",
     "DeserializationError",
+    "ErrorDetail",
+    "HttpResponse",
     "HttpResponseError",
     "InvalidHeaderValueError",
     "ItemPaged",
     "LROPoller",
     "OperationFailedError",
+    "PageIterator",
+    "PipelineResponse",
+    "PollingMethod",
     "PollingTimeoutError",
     "RedirectNotFollowedError",
     "ResourceExistsError",
@@ -108,6 +130,7 @@ __all__ = [
     "ServiceRequestTimeoutError",
     "ServiceResponseError",
     "ServiceResponseTimeoutError",
+    "TokenCredential",
     "TooManyEmptyPagesError",
     "Unset",
     "__version__",

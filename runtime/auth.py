@@ -62,12 +62,14 @@ def scope_for_endpoint(base_url: str) -> str:
 
 
 class _CachedToken:
-    __slots__ = ("expires_on", "refresh_at", "value")
+    __slots__ = ("expires_on", "header", "refresh_at", "value")
 
     def __init__(self, value: str, expires_on: float, refresh_at: float) -> None:
         self.value = value
         self.expires_on = expires_on
         self.refresh_at = refresh_at
+        # The Authorization value, made once per token rather than once per request.
+        self.header = f"Bearer {value}"
 
     def __repr__(self) -> str:
         return f"<token expiring at {self.expires_on:.0f}>"
@@ -110,8 +112,16 @@ class BearerTokenPolicy:
 
         Raises :class:`ServiceRequestError` for a non-https URL unless its host is loopback.
         """
-        _refuse_plain_http(request.url)
-        _set_authorization(request, self._current_token())
+        url = request.url
+        if not token_allowed(url):
+            _refuse_plain_http(url)
+        cached = self._cached
+        if cached is None or self._clock() >= cached.refresh_at:
+            cached = self._current_entry()
+        headers = request.headers
+        for name in [key for key in headers if len(key) == 13 and key.lower() == "authorization"]:
+            del headers[name]
+        headers["Authorization"] = cached.header
 
     def handle_challenge(self, request: HttpRequest, response: HttpResponse) -> bool:
         """React to a 401; ``True`` means ``request`` was re-authorized and should be resent once.
@@ -137,11 +147,14 @@ class BearerTokenPolicy:
         cached = self._cached
         if cached is not None and self._clock() < cached.refresh_at:
             return cached.value
+        return self._current_entry().value
+
+    def _current_entry(self) -> _CachedToken:
         with self._lock:
             cached = self._cached
             if cached is None or self._clock() >= cached.refresh_at:
                 cached = self._cached = self._acquire()
-            return cached.value
+            return cached
 
     def _acquire(self, *, claims: str | None = None) -> _CachedToken:
         if claims is None:
@@ -178,11 +191,14 @@ def _refuse_plain_http(url: str) -> None:
 
 
 def _set_authorization(request: HttpRequest, token: str) -> None:
-    for name in [
-        key for key in request.headers if len(key) == 13 and key.lower() == "authorization"
-    ]:
-        del request.headers[name]
-    request.headers["Authorization"] = f"Bearer {token}"
+    _set_authorization_header(request, f"Bearer {token}")
+
+
+def _set_authorization_header(request: HttpRequest, value: str) -> None:
+    headers = request.headers
+    for name in [key for key in headers if len(key) == 13 and key.lower() == "authorization"]:
+        del headers[name]
+    headers["Authorization"] = value
 
 
 def _claims_from_challenge(header: str) -> str | None:

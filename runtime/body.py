@@ -28,12 +28,32 @@ CHUNK_BYTES = 256 * 1024
 
 def asks_for_compression(headers: Mapping[str, str]) -> bool:
     """Whether the request's own ``Accept-Encoding`` asks for anything but ``identity``."""
-    for name, value in headers.items():
-        # The length first: most names are not this one, and len() is cheaper than lower().
-        if len(name) == 15 and name.lower() == "accept-encoding":
-            codings = {part.split(";")[0].strip().lower() for part in value.split(",")}
-            return bool(codings - {"", "identity"})
-    return False
+    layout = tuple(headers)
+    name = _ENCODING_NAME_BY_LAYOUT.get(layout, _UNSEEN)
+    if name is _UNSEEN:
+        name = _encoding_header_name(layout)
+    if name is None:
+        return False
+    codings = {part.split(";")[0].strip().lower() for part in headers[name].split(",")}
+    return bool(codings - {"", "identity"})
+
+
+# The Accept-Encoding name among a request's header names (or None), per tuple of names:
+# requests repeat a few layouts. Names only; a bounded number of layouts.
+_ENCODING_NAME_BY_LAYOUT: dict[tuple[str, ...], str | None] = {}
+_REMEMBERED_LAYOUTS = 256
+_UNSEEN = ""  # no header is named "" (http.client refuses it)
+
+
+def _encoding_header_name(layout: tuple[str, ...]) -> str | None:
+    found = None
+    for name in layout:
+        if name.lower() == "accept-encoding":
+            found = name
+            break
+    if len(_ENCODING_NAME_BY_LAYOUT) < _REMEMBERED_LAYOUTS:
+        _ENCODING_NAME_BY_LAYOUT[layout] = found
+    return found
 
 
 def read_body(

@@ -68,6 +68,9 @@ class LroPlan:
 
 BeginFlow = Generator[Send, HttpResponse, LroPlan]
 
+_NUMBERS = (int, float)  # exactly these types (bool is no number of seconds)
+_INFINITY = float("inf")
+
 
 class ClientCore(Generic[M, H]):
     """The shared, I/O-free half of an ARM client for one subscription and api-version.
@@ -251,7 +254,9 @@ class ClientCore(Generic[M, H]):
         """Checked before anything is sent: a bad option must not leave a started operation
         behind."""
         interval = self.polling_interval if polling_interval is None else polling_interval
-        check_seconds("polling_interval", interval)
+        # A plain finite number >= 0 passes without a call; check_seconds words the rest.
+        if not (type(interval) in _NUMBERS and 0 <= interval < _INFINITY):
+            check_seconds("polling_interval", interval)
         if deadline is not None:
             check_seconds("deadline", deadline)
         policy = options.retry_policy or self._retry_policy

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import socket
+import ssl
 import threading
 import time
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,6 +28,8 @@ from urllib3.response import HTTPResponse
 __all__ = ["call_deadline", "current_deadline", "deadline_pool_classes", "install_deadlines"]
 
 _STATE = threading.local()
+# Sockets whose readers are counted on the socket (socket.socket.makefile's bookkeeping).
+_COUNTED_SOCKETS = frozenset({socket.socket, ssl.SSLSocket})
 _monotonic = time.monotonic
 
 # The mixin's methods call the connection class it is mixed into; typed as one.
@@ -83,7 +86,13 @@ class _DeadlineReader(io.RawIOBase):
         self._sock = sock
         # Keeps the socket open while this reader is, as the socket's own reader would:
         # http.client drops its connection's reference when the answer ends the connection.
-        self._holder = sock.makefile("rb", buffering=0)
+        # A socket (plain or TLS) counts its readers itself, which is all its reader object
+        # would do here; anything else socket-like gets a reader object to hold.
+        self._holder: Any = None
+        if type(sock) in _COUNTED_SOCKETS:
+            sock._io_refs += 1  # type: ignore[attr-defined]
+        else:
+            self._holder = sock.makefile("rb", buffering=0)
         self._at = at
 
     def readable(self) -> bool:
@@ -98,7 +107,14 @@ class _DeadlineReader(io.RawIOBase):
         return sock.recv_into(buffer)
 
     def close(self) -> None:
-        self._holder.close()
+        if not self.closed:
+            holder = self._holder
+            if holder is None:
+                # What closing its reader object does: the last reader of a closed socket
+                # closes it for real.
+                self._sock._decref_socketios()  # type: ignore[attr-defined]
+            else:
+                holder.close()
         super().close()
 
 

@@ -94,6 +94,8 @@ _FAILED_STATES = frozenset({"failed", "canceled", "cancelled"})
 _TERMINAL_STATES = _FAILED_STATES | {_SUCCEEDED}
 _OK_LRO_STATUS = frozenset({200, 201, 202, 204})
 _POLL_ACCEPT = "application/json, text/json"
+_NUMBERS = (int, float)  # exactly these types (bool is no number of seconds)
+_INFINITY = float("inf")
 
 # --- response helpers ------------------------------------------------------------------------
 
@@ -237,7 +239,10 @@ class OperationResourcePolling(PollingAlgorithm):
         return status if isinstance(status, str) and status else "InProgress"
 
     def poll_target(self, state: PollingState) -> tuple[str, bool]:
-        return cast(str, state.poll_url), False
+        url = state.poll_url
+        if url is None:  # never, for a state this algorithm was chosen for (no cast: a call)
+            raise ValueError("the operation has no status link to poll")
+        return url, False
 
     def status_after_poll(
         self,
@@ -571,13 +576,16 @@ class LroCore(Generic[T]):
         """The delay the latest response asked for, when it asked for a non-zero one."""
         if self._last_response is None:
             return None
-        return retry_after_seconds(self._last_response) or None
+        return requested_delay(self._last_response.headers) or None
 
     # -- the steps --
 
     def step(self) -> Flow:
         """The next due step: a poll, or only the completion when already terminal."""
-        return self.complete_if_terminal() if self.needs_no_poll() else self.update_status()
+        state = self._state
+        if state.status.lower() in _TERMINAL_STATES or state.algorithm == ALG_NONE:
+            return self.complete_if_terminal()  # needs_no_poll(), written out
+        return self.update_status()
 
     def update_status(self) -> Flow:
         """Poll once; when the status becomes terminal, also fetch the final result (or raise)."""
@@ -587,8 +595,8 @@ class LroCore(Generic[T]):
             return
         url, gone_is_done = self._algorithm.poll_target(state)
         response = yield from self._get(url, gone_is_done=gone_is_done)
-        self._set_state(
-            **self._algorithm.status_after_poll(
+        self._apply(
+            self._algorithm.status_after_poll(
                 state, response, lambda: self._body(response), self._secret_fields
             )
         )
@@ -772,13 +780,26 @@ class LroCore(Generic[T]):
         self._status_seen = (status, shown)
         return shown
 
-    def _set_state(self, **changes: Any) -> None:
-        if isinstance(changes.get("status"), str):
-            changes["status"] = self._shown_status(changes["status"])
-        state = self._state
-        if any(getattr(state, name) != value for name, value in changes.items()):
-            self._state = replace(state, **changes)
-            self._token = None
+    def _apply(self, changes: dict[str, Any]) -> None:
+        """Take the state changes a response means. The state stays an immutable value (a
+        poller's ``state`` may be held by a caller): a change makes a new one, copied field
+        for field rather than through ``dataclasses.replace``, which looks the fields up and
+        checks them all again; an unchanged status (most polls) makes none."""
+        status = changes.get("status")
+        if isinstance(status, str):
+            changes["status"] = self._shown_status(status)
+        fields = self._state.__dict__
+        for name, value in changes.items():
+            if fields[name] != value:
+                break
+        else:
+            return
+        state = object.__new__(PollingState)
+        # A frozen dataclass refuses setattr, not a filled __dict__.
+        state.__dict__.update(fields)
+        state.__dict__.update(changes)
+        self._state = state
+        self._token = None
 
 
 def drive(flow: Flow, send: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -829,8 +850,11 @@ class PollSchedule:
         deadline: float | None,
         first_poll_immediately: bool,
     ) -> None:
-        check_seconds("polling_interval", polling_interval)
-        check_seconds("max_retry_after", max_retry_after)
+        # A plain finite number >= 0 passes without a call; check_seconds words the rest.
+        if not (type(polling_interval) in _NUMBERS and 0 <= polling_interval < _INFINITY):
+            check_seconds("polling_interval", polling_interval)
+        if not (type(max_retry_after) in _NUMBERS and 0 <= max_retry_after < _INFINITY):
+            check_seconds("max_retry_after", max_retry_after)
         if deadline is not None:
             check_seconds("deadline", deadline)
         self._core = core

@@ -51,7 +51,17 @@ class WireModel:
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
         """From the wire form; DeserializationError names a bad field."""
-        return cls.__wire_codec__.structure(data, cls)
+        codec = cls.__wire_codec__
+        # The built reader first; what it refuses, ``structure`` reads again to say why.
+        read = codec._entry_readers.get(cls)  # pyright: ignore[reportPrivateUsage]
+        if read is not None:
+            try:
+                result: M = read(data)
+            except (WireError, RecursionError):
+                pass
+            else:
+                return result
+        return codec.structure(data, cls)
 
 
 def _is_enum(tp: Any) -> bool:
@@ -111,8 +121,14 @@ class Codec:
     Safe to share between threads.
     """
 
-    def __init__(self, models: Iterable[type], *, lenient: bool = False) -> None:
+    def __init__(
+        self, models: Iterable[type], *, lenient: bool = False, fast_paths: bool = True
+    ) -> None:
         self._models = frozenset(models)
+        # Off: nested models read and written by calls, every object's keys tested by a set
+        # operation (the reference the fast paths are tested against).
+        self._fast_paths = fast_paths
+        self._plain = self._plain_model if fast_paths else None
         # Lenient: how a response that failed the strict read is read again (lenient.py).
         self._lenient = lenient
         self._twin: Codec | None = None
@@ -156,7 +172,7 @@ class Codec:
     def _lenient_twin(self) -> Codec:
         with self._lock:
             if self._twin is None:
-                self._twin = Codec(self._models, lenient=True)
+                self._twin = Codec(self._models, lenient=True, fast_paths=self._fast_paths)
             return self._twin
 
     def unstructure(self, obj: object, *, keep_readonly: bool = False) -> dict[str, Any]:
@@ -278,11 +294,21 @@ class Codec:
             self._generating.add((model, None))
             try:
                 reader = self._model_readers[model] = reader_of(
-                    model, self._rule, self._reader, lenient=self._lenient
+                    model,
+                    self._rule,
+                    self._reader,
+                    lenient=self._lenient,
+                    plain=self._plain,
                 )
             finally:
                 self._generating.discard((model, None))
         return reader
+
+    def _plain_model(self, tp: Any) -> type | None:
+        """``tp`` if it is a model of this codec, not polymorphic; else None."""
+        if tp in self._models and tp not in self._subtypes:
+            return typing.cast(type, tp)
+        return None
 
     def _model_writer(self, model: type, keep_readonly: bool) -> Writer:
         built = self._model_writers[keep_readonly]
@@ -292,7 +318,12 @@ class Codec:
                 return lambda obj: built[model](obj)
             self._generating.add((model, keep_readonly))
             try:
-                writer = built[model] = writer_of(model, keep_readonly, self._writer)
+                writer = built[model] = writer_of(
+                    model,
+                    keep_readonly,
+                    self._writer,
+                    plain=self._plain,
+                )
             finally:
                 self._generating.discard((model, keep_readonly))
         return writer

@@ -6,9 +6,9 @@ be meant as the wire form (``camelCase`` keys) or as keyword arguments (``snake_
 guessing wrong would send something else than intended. The error names the field (and the
 item) and the two ways to build the value.
 
-Generated models test their model-valued fields inline in ``__attrs_post_init__`` (a class
-check per field, ``dict in map(type, ...)`` for lists and dicts, both in C) and call
-:func:`nested_dict_error` only to build the error; models without such fields have no check.
+A generated model names its model-valued fields in ``__wire_nested__``; its ``__init__``
+(model_init.py) tests them inline (a class check per field, ``dict in map(type, ...)`` for
+lists and dicts, both in C) and calls :func:`nested_dict_error` only to build the error.
 """
 
 from __future__ import annotations

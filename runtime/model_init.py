@@ -19,6 +19,8 @@ from typing import Any
 
 import attrs
 
+from .model_compat import nested_dict_error
+
 __all__ = ["install_init"]
 
 _SOURCES = itertools.count()
@@ -70,6 +72,18 @@ def install_init(
             body.append(f"self.{field.name} = {arg}")
         elif default is not attrs.NOTHING:
             body.append(f"self.{field.name} = {made}")
+    # The fields holding a model, a list and a dict of models (``__wire_nested__``, written by
+    # the generator): a plain dict there is refused, naming the field (model_compat.py). The
+    # builtins by names no argument has (a field may be called ``type``).
+    single, lists, dicts = getattr(cls, "__wire_nested__", ((), (), ()))
+    names.update(_type=type, _dict=dict, _list=list, _map=map, _error=nested_dict_error)
+    args = {field.name: field.alias or field.name for field in fields}
+    for name in single:
+        body.append(f"if _type({args[name]}) is _dict: raise _error(self, {name!r})")
+    for name, items in [(n, "") for n in lists] + [(n, ".values()") for n in dicts]:
+        kind = "_list" if not items else "_dict"
+        check = f"_type({args[name]}) is {kind} and _dict in _map(_type, {args[name]}{items})"
+        body.append(f"if {check}: raise _error(self, {name!r})")
     if hasattr(cls, "__attrs_post_init__"):
         body.append("self.__attrs_post_init__()")
     signature = ", ".join(["self", *(["*", *params] if params else [])])

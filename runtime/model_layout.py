@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import attrs
 
 from .model_init import install_init
-from .redact import mask_sas_signatures, redact_json_value
+from .redact import mask_sas_signatures, mask_token_shapes, redact_json_value
 from .wire_types import UNSET
 
 __all__ = [
@@ -73,8 +73,9 @@ def model_repr(self: object) -> str:
             secrets = [f.metadata.get("wire", f.name) for f in fields if f.metadata.get("secret")]
             value = redact_json_value(value, secrets)
         parts.append(f"{field.name}={value!r}")
-    # A SAS URL (scriptUri, outputBlobUri, ...) carries its credential in ``sig=``.
-    text = mask_sas_signatures(f"{type(self).__name__}({', '.join(parts)})")
+    # A SAS URL (scriptUri, outputBlobUri, ...) carries its credential in ``sig=``; a bearer
+    # token or JWT a service wrote into a field (a tag, a script's output) is masked too.
+    text = mask_token_shapes(mask_sas_signatures(f"{type(self).__name__}({', '.join(parts)})"))
     if len(text) > _REPR_LIMIT:
         text = text[: _REPR_LIMIT - 4] + "...)"
     return text

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable, Mapping
 
 from .auth import BearerTokenPolicy
-from .exceptions import AzureError
-from .headers import check_header, check_headers
+from .exceptions import AzureError, InvalidHeaderValueError
+from .headers import check_header
 from .http import HttpRequest, HttpResponse
 from .redact import (
     NO_SECRET_VALUES,
@@ -29,6 +29,23 @@ from .redact import (
 from .redirects import CREDENTIAL_HEADERS
 from .retry import RetryPolicy
 from .transport import Urllib3Transport
+
+# The credential headers among a request's header names, per tuple of names: requests repeat
+# a few layouts (a poll's, a write's), so their names are not lowered and compared anew for
+# every request. Names only (never a value); a bounded number of layouts.
+_CREDENTIAL_NAMES_BY_LAYOUT: dict[tuple[str, ...], tuple[str, ...]] = {}
+_REMEMBERED_LAYOUTS = 256
+
+
+def _credential_header_names(headers: Mapping[str, str]) -> tuple[str, ...]:
+    layout = tuple(headers)
+    names = _CREDENTIAL_NAMES_BY_LAYOUT.get(layout)
+    if names is None:
+        names = tuple(name for name in layout if name.lower() in CREDENTIAL_HEADERS)
+        if len(_CREDENTIAL_NAMES_BY_LAYOUT) < _REMEMBERED_LAYOUTS:
+            _CREDENTIAL_NAMES_BY_LAYOUT[layout] = names
+    return names
+
 
 # The package this module was installed in ("vmss_runcommands", or wherever a vendored copy
 # lives), so a vendored copy logs under its own name.
@@ -183,6 +200,8 @@ class Pipeline:
         self.logger = logger if logger is not None else logging.getLogger(LOGGER_NAME)
         # The transport's own credentials (a proxy's login): masked like the request's secrets.
         self.transport_secrets: SecretValues = getattr(transport, "proxy_secrets", NO_SECRET_VALUES)
+        # The Authorization value the auth policy set last, and the credentials in it.
+        self._token_credentials: tuple[str, frozenset[str]] | None = None
 
     @property
     def user_agent(self) -> str:
@@ -212,7 +231,9 @@ class Pipeline:
         the auth policy can answer (CAE claims challenge) is resent once.
         """
         self._prepare(request, client_request_id)
-        outgoing = self._authorized_copy(request)
+        outgoing = self._outgoing_copy(request)
+        if self.auth is not None:
+            self.auth.authorize(outgoing)
         response = self._send(outgoing, request, timeout, retry_policy, max_response_body)
         if (
             response.status_code == 401
@@ -224,10 +245,21 @@ class Pipeline:
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
         headers = request.headers
-        # The last look before anything leaves: no header may smuggle in another. The values
-        # added below are checked where they are made (the User-Agent once, when built).
-        check_headers(headers, "request headers")
-        present = {name.lower() for name in headers}  # header names are case-insensitive
+        # The last look before anything leaves: no header may smuggle in another (check_header,
+        # written out: this runs for every header of every request). The values added below
+        # are checked where they are made (the User-Agent once, when built).
+        present: set[str] = set()  # header names are case-insensitive
+        for name, value in headers.items():
+            if (
+                "\r" in value
+                or "\n" in value
+                or "\x00" in value
+                or "\r" in name
+                or "\n" in name
+                or "\x00" in name
+            ):
+                raise InvalidHeaderValueError(name, "request headers")
+            present.add(name.lower())
         if client_request_id is not None:
             check_header("x-ms-client-request-id", client_request_id, "request headers")
             if "x-ms-client-request-id" in present:
@@ -237,15 +269,10 @@ class Pipeline:
         elif "x-ms-client-request-id" not in present:
             headers["x-ms-client-request-id"] = new_client_request_id()
         if "user-agent" not in present:
-            headers["User-Agent"] = self.user_agent
+            agent = self._user_agent
+            headers["User-Agent"] = agent if isinstance(agent, str) else self.user_agent
         if "accept" not in present:
             headers["Accept"] = "application/json"
-
-    def _authorized_copy(self, request: HttpRequest) -> HttpRequest:
-        outgoing = self._outgoing_copy(request)
-        if self.auth is not None:
-            self.auth.authorize(outgoing)
-        return outgoing
 
     def _outgoing_copy(self, request: HttpRequest) -> HttpRequest:
         """The copy of ``request`` that is sent (and authorized), carrying the secret values of
@@ -302,7 +329,10 @@ class Pipeline:
                 )
             raise
         response.request = original
-        self._received(response, outgoing)
+        # _received, written out (it runs for every response)
+        values = response.secret_values = self._sent_secrets(outgoing)
+        if response.reason not in _STANDARD_REASONS:
+            response.reason = mask_text(response.reason, self.secret_fields, values)
         if logging_on:
             self._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
@@ -317,13 +347,38 @@ class Pipeline:
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
         """The secrets ``outgoing`` carried, which a hostile or careless service may echo back
         in a header, an error message or a body: the bearer token, the values of secret fields
-        and SAS signatures (those of its body already on it, see :meth:`_outgoing_copy`)."""
-        values = set(outgoing.secret_values)
-        values |= self.transport_secrets
-        for name, value in outgoing.headers.items():
-            if name.lower() in CREDENTIAL_HEADERS:
-                values.update(_credentials_in_header(value))
-        return SecretValues(values)
+        and SAS signatures (those of its body already on it, see :meth:`_outgoing_copy`).
+
+        A poll carries the values of its operation's first request, the token among them: then
+        they are the answer as they are, not a copy."""
+        values = outgoing.secret_values
+        extra: frozenset[str] = self.transport_secrets
+        headers = outgoing.headers
+        for name in _credential_header_names(headers):
+            value = headers[name]
+            kept = self._token_credentials
+            if kept is not None and kept[0] == value and len(name) == 13 and self.auth is not None:
+                found = kept[1]  # _header_credentials' remembered answer, without the call
+            else:
+                found = self._header_credentials(name, value)
+            extra = extra | found if extra else found
+        if extra <= values:
+            return values
+        return SecretValues(values | extra)
+
+    def _header_credentials(self, name: str, value: str) -> frozenset[str]:
+        """:func:`_credentials_in_header` of one header; those of the bearer token the auth
+        policy set are kept with the pipeline (as the token is kept by the policy) and not
+        taken apart again for every request. A caller's own credential headers are not kept."""
+        if self.auth is None or len(name) != 13:  # 13: len("authorization")
+            return frozenset(_credentials_in_header(value))
+        kept = self._token_credentials
+        if kept is not None and kept[0] == value:
+            return kept[1]
+        found = frozenset(_credentials_in_header(value))
+        # Benign race: two threads may both take the same token apart.
+        self._token_credentials = (value, found)
+        return found
 
     def _log_request(self, request: HttpRequest) -> None:
         logger = self.logger

@@ -211,7 +211,7 @@ class ArmPollingMethod(Generic[T]):
 
     def step(self) -> None:
         """The next due step: a poll, or only the completion when already terminal."""
-        self._drive(self.core.step())
+        drive(self.core.step(), self._send)
 
     def update_status(self) -> None:
         """Poll once; when the status becomes terminal, also fetch the final result (or raise)."""
@@ -239,11 +239,19 @@ class ArmPollingMethod(Generic[T]):
         drive(flow, self._send)
 
     def _send(self, request: HttpRequest) -> HttpResponse:
-        timeout, retry_policy = request_budget(
-            request.url, self._give_up_at, self._clock(), self._request_timeout, self._retry_policy
-        )
+        if self._give_up_at is None:
+            timeout, retry_policy = self._request_timeout, self._retry_policy
+        else:
+            timeout, retry_policy = request_budget(
+                request.url,
+                self._give_up_at,
+                self._clock(),
+                self._request_timeout,
+                self._retry_policy,
+            )
         return self._pipeline.run(
             request,
+            # The same for every request of the operation (the state keeps it as it came).
             client_request_id=self.core.state.client_request_id,
             timeout=timeout,
             retry_policy=retry_policy,
@@ -496,16 +504,22 @@ class LROPoller(PollerCore[T], Generic[T]):
         """
         if not self._due():
             return
-        if limit is None:
+        if limit is None and self._schedule.deadline_at is not None:
             limit, reason = self._schedule.limit(None, None)
         method = self._method
-        method.limit_requests(limit, self._clock)
-        try:
-            method.step()
-        except Exception as exc:
-            self._step_failed(exc, limit, reason)
-        finally:
-            method.limit_requests(None, self._clock)
+        if limit is None:  # nothing to limit the step's requests by
+            try:
+                method.step()
+            except Exception as exc:
+                self._step_failed(exc, limit, reason)
+        else:
+            method.limit_requests(limit, self._clock)
+            try:
+                method.step()
+            except Exception as exc:
+                self._step_failed(exc, limit, reason)
+            finally:
+                method.limit_requests(None, self._clock)
         if self._core.finished():
             with self._callback_lock:
                 callbacks, self._callbacks = self._callbacks, []

@@ -16,7 +16,30 @@ from urllib3.util import parse_url
 from .origin import is_loopback_host
 from .redact import NO_SECRET_VALUES, SHORTEST_MASKED_VALUE, SecretValues
 
-__all__ = ["ProxyRules", "proxy_secret_values"]
+__all__ = ["ProxyRules", "ProxySettings", "proxy_secret_values"]
+
+
+class ProxySettings(dict[str, str]):
+    """Proxy settings (``{"https": "http://user:password@host:port", "no": ...}``) whose repr
+    shows each proxy's login as ``user:***``: a transport keeps them to connect with, and
+    ``vars()``, debuggers and tracebacks rendered with their locals show its attributes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr({name: _without_password(value) for name, value in self.items()})
+
+    __str__ = __repr__
+
+
+def _without_password(url: str) -> str:
+    scheme, separator, rest = url.rpartition("://")
+    authority, slash, path = rest.partition("/")
+    login, at, host = authority.rpartition("@")
+    if not at:
+        return url
+    user = login.partition(":")[0]
+    return f"{scheme}{separator}{user}:***@{host}{slash}{path}"
 
 
 def proxy_secret_values(urls: Iterable[str | None]) -> SecretValues:
@@ -47,9 +70,9 @@ class ProxyRules:
     settings (``{"http": url, "https": url, "no": "a,b"}``)."""
 
     def __init__(self, settings: Mapping[str, str]) -> None:
-        self._proxies = {
-            scheme: url for scheme, url in settings.items() if scheme in ("http", "https") and url
-        }
+        self._proxies = ProxySettings(
+            {scheme: url for scheme, url in settings.items() if scheme in ("http", "https") and url}
+        )
         no_proxy = settings.get("no", "")
         self._bypass_all = no_proxy.strip() == "*"
         self._no_proxy = tuple(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import html
 import json
 import re
-from collections.abc import Callable, Iterable
+import urllib.parse
+from collections.abc import Iterable
 from typing import Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
@@ -51,6 +52,13 @@ _BEARER_CREDENTIAL = re.compile(
     r"([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=]|\s*\")"
 )
 _JSON_WEB_TOKEN = re.compile(r"\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*")
+
+
+def mask_token_shapes(text: str) -> str:
+    """``text`` with every bearer or Basic credential after its scheme and every JSON Web
+    Token masked (what :func:`mask_free_text` masks by shape, without its ``key=value``
+    reading): for text shown as it is, such as a script's output."""
+    return _JSON_WEB_TOKEN.sub(REDACTED, _BEARER_CREDENTIAL.sub(rf"\1{REDACTED}", text))
 
 
 def is_secret_key(name: str, lowered_fields: frozenset[str] = frozenset()) -> bool:
@@ -414,11 +422,10 @@ def secret_values_in_body(body: bytes | None, secret_fields: Iterable[str]) -> S
         decoded = None
     if type(decoded) is dict or type(decoded) is list:
         fields = secret_fields if isinstance(secret_fields, frozenset) else frozenset(secret_fields)
-        # A body the decoder followed may still be too deep for this walk (JSON nested almost
-        # as deep as the recursion limit): the values found above it are kept.
-        with contextlib.suppress(RecursionError):
-            _collect_secret_strings(decoded, _secret_key_test(fields), found, inside=False)
-    return SecretValues(value for value in found if len(value) >= SHORTEST_MASKED_VALUE)
+        _collect_secret_strings(decoded, _secret_key_verdicts(fields), found)
+    if not found:
+        return NO_SECRET_VALUES
+    return SecretValues([value for value in found if len(value) >= SHORTEST_MASKED_VALUE])
 
 
 _SAS_SIGNATURE_VALUE = re.compile(r"(?i)([?&]sig=)([^&\"'\s\\]+)")
@@ -428,58 +435,70 @@ _SAS_SIGNATURE_VALUE = re.compile(r"(?i)([?&]sig=)([^&\"'\s\\]+)")
 _REMEMBERED_KEY_NAMES = 4096
 
 
-@functools.lru_cache(maxsize=64)
-def _secret_key_test(secret_fields: frozenset[str]) -> Callable[[str], bool]:
-    """:func:`is_secret_key` for ``secret_fields`` (any case), remembering each key's verdict:
-    a body repeats the same few key names, and the generic test is a regular expression."""
-    lowered = frozenset(name.lower() for name in secret_fields)
-    verdicts: dict[str, bool] = {}
+class _KeyVerdicts(dict[str, bool]):
+    """:func:`is_secret_key` for one set of secret fields (any case), remembered per key: a
+    body repeats the same few key names, and the generic test is a regular expression."""
 
-    def test(key: str) -> bool:
-        verdict = verdicts.get(key)
-        if verdict is None:
-            verdict = is_secret_key(key, lowered)
-            if len(verdicts) < _REMEMBERED_KEY_NAMES:
-                verdicts[key] = verdict
+    __slots__ = ("lowered",)
+
+    def __init__(self, secret_fields: frozenset[str]) -> None:
+        super().__init__()
+        self.lowered = frozenset(name.lower() for name in secret_fields)
+
+    def __missing__(self, key: str) -> bool:
+        verdict = is_secret_key(key, self.lowered)
+        if len(self) < _REMEMBERED_KEY_NAMES:
+            self[key] = verdict
         return verdict
 
-    return test
+
+@functools.lru_cache(maxsize=64)
+def _secret_key_verdicts(secret_fields: frozenset[str]) -> _KeyVerdicts:
+    return _KeyVerdicts(secret_fields)
 
 
-def _collect_secret_strings(
-    value: Any, is_secret: Callable[[str], bool], found: set[str], *, inside: bool
-) -> None:
-    # json.loads makes exactly dict, list and str: exact type tests are the cheap ones, and
-    # this walk runs for every request body sent.
-    if type(value) is dict:
-        members: dict[Any, Any] = cast(Any, value)
-        for key, item in members.items():
-            if inside:
-                # Inside a secret list of name/value pairs the names are not secret.
-                if key == "name":
-                    continue
-                secret = True
-            else:
-                secret = type(key) is str and is_secret(key)
-            if type(item) is str:
-                if secret:
-                    found.add(item)
-            elif type(item) is dict or type(item) is list:
-                _collect_secret_strings(item, is_secret, found, inside=secret)
-    elif type(value) is list:
-        entries: list[Any] = cast(Any, value)
-        for item in entries:
-            if type(item) is str:
+def _collect_secret_strings(root: Any, is_secret: _KeyVerdicts, found: set[str]) -> None:
+    """Add to ``found`` every string under a secret key of ``root`` (decoded JSON), at any
+    depth; inside a secret list of name/value pairs the names are not secret.
+
+    A loop over a stack rather than recursion: a body nested as deep as the decoder follows
+    is walked whole, and a container costs no call. json.loads makes exactly dict, list and
+    str: exact type tests are the cheap ones, and this runs for every request body sent.
+    """
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        value, inside = pop()
+        # Tested through a name: value stays Any, and needs no typing.cast per node.
+        kind = value.__class__
+        if kind is dict:
+            for key, item in value.items():
                 if inside:
-                    found.add(item)
-            elif type(item) is dict or type(item) is list:
-                _collect_secret_strings(item, is_secret, found, inside=inside)
+                    if key == "name":
+                        continue
+                    secret = True
+                else:
+                    secret = type(key) is str and is_secret[key]
+                kind = item.__class__
+                if kind is str:
+                    if secret:
+                        found.add(item)
+                elif kind is dict or kind is list:
+                    push((item, secret))
+        else:
+            for item in value:
+                kind = item.__class__
+                if kind is str:
+                    if inside:
+                        found.add(item)
+                elif kind is dict or kind is list:
+                    push((item, inside))
 
 
 def mask_secret_values(text: str, values: Iterable[str]) -> str:
-    """``text`` with every occurrence of each secret value (and of its JSON-escaped form)
-    replaced by ``***``; the longest values first, so a value inside another is not left
-    half-shown."""
+    """``text`` with every occurrence of each secret value (and of its JSON-escaped,
+    percent-encoded and HTML-escaped forms) replaced by ``***``; the longest values first, so
+    a value inside another is not left half-shown."""
     for value in sorted(values, key=len, reverse=True):
         # A value longer than the text cannot be in it, nor can its escaped forms (longer
         # still): short texts (an LRO's status, a reason phrase) skip the bearer token.
@@ -487,16 +506,50 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
             continue
         # The value itself, then as JSON text, JSON text inside JSON text, ... (an echoed
         # request body nested in an error message, logged as JSON once more).
-        form = value
-        for _ in range(_ESCAPE_LEVELS):
-            if len(form) > len(text):
-                break
-            text = text.replace(form, MASK)
-            escaped = json.dumps(form, ensure_ascii=False)[1:-1]
-            if escaped == form:
-                break
-            form = escaped
+        text = _mask_escaped(text, value)
+        # As a service quotes it inside a URL or a form it echoes: percent-encoded (also as
+        # ``+`` for a space), JSON's ASCII-only ``\uXXXX`` escapes (and those inside JSON
+        # text), HTML's entities.
+        for form in _other_forms(value):
+            if len(form) <= len(text):
+                text = _mask_escaped(text, form)
     return text
+
+
+def _mask_escaped(text: str, form: str) -> str:
+    for _ in range(_ESCAPE_LEVELS):
+        if len(form) > len(text):
+            break
+        text = text.replace(form, MASK)
+        escaped = json.dumps(form, ensure_ascii=False)[1:-1]
+        if escaped == form:
+            break
+        form = escaped
+    return text
+
+
+_PERCENT_ESCAPE = re.compile("%[0-9A-F]{2}")
+
+
+def _lower_escape(match: re.Match[str]) -> str:
+    return match.group().lower()  # %2f as well as %2F
+
+
+def _other_forms(value: str) -> frozenset[str]:
+    # (Not cached: a cache would keep the secrets past their call.)
+    if value.isascii() and value.isalnum():
+        return frozenset()
+    forms = {
+        urllib.parse.quote(value, safe=""),
+        urllib.parse.quote(value, safe="/"),
+        urllib.parse.quote_plus(value, safe=""),
+        json.dumps(value)[1:-1],
+        html.escape(value),
+        html.escape(value, quote=False),
+    }
+    forms |= {_PERCENT_ESCAPE.sub(_lower_escape, form) for form in forms if "%" in form}
+    forms.discard(value)
+    return frozenset(forms)
 
 
 _ESCAPE_LEVELS = 4

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from .http import HttpRequest
@@ -25,9 +25,11 @@ _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _PLAIN_NAME = re.compile(r"[^{}.\[\]:!]+")
 
 
-@dataclass(frozen=True, slots=True)
-class PathParam:
-    """One ``{wire_name}`` placeholder of a URL template and the Python argument that fills it."""
+class PathParam(NamedTuple):
+    """One ``{wire_name}`` placeholder of a URL template and the Python argument that fills it.
+
+    A named tuple rather than a frozen dataclass: every operation call makes one per path
+    parameter, and a frozen dataclass sets each field through ``object.__setattr__``."""
 
     wire_name: str
     python_name: str
@@ -59,7 +61,8 @@ def format_url(
     for param in path:
         value = param.value
         if type(value) is str:  # the usual case, without a call per segment
-            check_path_value(param.python_name, value)
+            if not value.strip() or value in (".", ".."):
+                check_path_value(param.python_name, value)  # raises, naming the parameter
             encoded[param.wire_name] = _quote(value)
         else:
             encoded[param.wire_name] = _path_text(param)

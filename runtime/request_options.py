@@ -14,6 +14,7 @@ from .call_options import RawResponseHook
 from .checks import check_seconds
 from .headers import check_header
 from .pipeline import new_client_request_id
+from .redact import SecretHeaders
 from .retry import RetryPolicy
 from .transport import check_body_limit
 
@@ -24,6 +25,7 @@ __all__ = [
     "client_request_id",
     "earlier",
     "initial_request_policy",
+    "request_options",
 ]
 
 _CLIENT_REQUEST_ID = "x-ms-client-request-id"
@@ -58,6 +60,10 @@ class RequestOptions:
         # surfacing as a confusing transport error (or being sent as is).
         if self.headers is not None:
             check_headers(self.headers)
+            if not isinstance(self.headers, SecretHeaders):
+                # A copy whose repr shows no credential (an auxiliary token): the options sit
+                # in the locals of every frame a traceback may render with ``capture_locals``.
+                object.__setattr__(self, "headers", SecretHeaders(self.headers))
         if self.timeout is not None:
             check_seconds("timeout", self.timeout, allow_zero=False)
         request_id = self.client_request_id
@@ -88,6 +94,38 @@ class RequestOptions:
 
 NO_OPTIONS = RequestOptions()
 """The options of a call that passes none."""
+
+
+def request_options(
+    headers: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    client_request_id: str | None = None,
+    retry_policy: RetryPolicy | None = None,
+    max_response_body: int | None = None,
+    raw_response_hook: RawResponseHook | None = None,
+    logging_enable: bool | None = None,
+) -> RequestOptions:
+    """The options of one operation call, as generated operations gather them: ``NO_OPTIONS``
+    when the call passes none (most calls), without building and checking a new one."""
+    if (
+        headers is None
+        and timeout is None
+        and client_request_id is None
+        and retry_policy is None
+        and max_response_body is None
+        and raw_response_hook is None
+        and logging_enable is None
+    ):
+        return NO_OPTIONS
+    return RequestOptions(
+        headers=headers,
+        timeout=timeout,
+        client_request_id=client_request_id,
+        retry_policy=retry_policy,
+        max_response_body=max_response_body,
+        raw_response_hook=raw_response_hook,
+        logging_enable=logging_enable,
+    )
 
 
 def check_headers(headers: object) -> None:

@@ -23,9 +23,19 @@ def requested_delay(headers: Any, clock: Callable[[], float] = time.time) -> flo
     the response's own ``Date`` header when it has one, which cancels any skew between the
     client's clock and the server's; ``clock`` is only the fallback.
     """
-    retry_after = _text(_get(headers, "Retry-After"))
+    # The usual answer, a Retry-After of delta-seconds, read without a call per step.
+    # Asked with ``in`` first: a missing name costs urllib3's HTTPHeaderDict.get a raised
+    # KeyError, and most responses carry none of these headers.
+    raw = headers["Retry-After"] if "Retry-After" in headers else None  # noqa: SIM401
+    retry_after = (raw.strip() or None) if isinstance(raw, str) else None
     if retry_after is not None:
-        seconds = _seconds(retry_after, headers, clock)
+        seconds: float | None
+        try:
+            number = float(retry_after)
+        except ValueError:
+            seconds = _seconds_until_http_date(retry_after, headers, clock)
+        else:
+            seconds = number if math.isfinite(number) else None
         if seconds is not None:
             return max(0.0, seconds)
     for name in _MILLISECOND_HEADERS:
@@ -49,14 +59,6 @@ def _get(headers: Any, name: str) -> object:
 
 def _text(value: object) -> str | None:
     return (value.strip() or None) if isinstance(value, str) else None
-
-
-def _seconds(value: str, headers: Any, clock: Callable[[], float]) -> float | None:
-    try:
-        seconds = float(value)
-    except ValueError:
-        return _seconds_until_http_date(value, headers, clock)
-    return seconds if math.isfinite(seconds) else None
 
 
 def _seconds_until_http_date(value: str, headers: Any, clock: Callable[[], float]) -> float | None:

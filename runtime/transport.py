@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import sys
 import threading
 import time
 from types import TracebackType
+from typing import Any
 from urllib.parse import unquote
 
 import urllib3
 from urllib3 import exceptions as urllib3_errors
+from urllib3.connectionpool import HTTPConnectionPool
 from urllib3.util import Timeout, make_headers, parse_url
 
 from .body import DEFAULT_MAX_RESPONSE_BODY, read_body
@@ -27,9 +30,9 @@ from .exceptions import (
 )
 from .http import HttpRequest, HttpResponse
 from .origin import is_loopback_host, same_origin
-from .proxies import proxy_secret_values
-from .redact import redact_url
-from .redirects import MAX_REDIRECTS, redirect_target, without_credentials
+from .proxies import ProxySettings, proxy_secret_values
+from .redact import SecretHeaders, redact_url
+from .redirects import MAX_REDIRECTS, REDIRECT_STATUSES, redirect_target, without_credentials
 from .retry import ArmRetry, RetryPolicy
 
 DEFAULT_POOL_MAXSIZE = 32
@@ -43,6 +46,14 @@ CPU per operation than with 16."""
 # Retry and Timeout objects kept per transport before starting over (callers passing a new
 # policy or timeout to every call must not grow the cache without bound).
 _CACHED_PER_KIND = 32
+
+# An absolute URL whose origin and request target urllib3 reads exactly as written: a
+# lower-case http(s) scheme, an authority of plain host characters (a name or IPv4 address,
+# maybe a port) and a target without a fragment. Anything else goes through the pool
+# manager's own parsing.
+# Origins whose pool is remembered: urllib3's PoolManager default of pools kept (num_pools).
+_ROUTED_ORIGINS = 10
+_PLAIN_URL = re.compile(r"(https?://[A-Za-z0-9.\-]+(?::[0-9]{1,5})?)(/[^#]*)\Z")
 
 
 class Urllib3Transport:
@@ -97,11 +108,13 @@ class Urllib3Transport:
         self._ssl_context = (
             _ssl_context(connection_verify) if isinstance(connection_verify, str) else None
         )
-        self._proxies: dict[str, str] = {}
+        self._proxies: dict[str, str] = ProxySettings()
         self._retries: dict[int, ArmRetry] = {}
         self._timeouts: dict[float | None, Timeout] = {}
+        # "scheme://authority" -> the direct manager's pool for it (see _route).
+        self._routes: dict[str, HTTPConnectionPool] = {}
         if pool_manager is None and proxies_from_env:
-            self._proxies = _proxy_settings()
+            self._proxies = ProxySettings(_proxy_settings())
             self._configure_no_proxy(self._proxies)
         # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
         self.proxy_secrets = proxy_secret_values(
@@ -223,24 +236,53 @@ class Urllib3Transport:
         """The response whose body is still to be read; redirects followed (see
         :func:`redirect_target`), never with a body, never with credentials to another origin."""
         method, url, headers = request.method, request.url, request.headers
+        retries = self._retries.get(id(policy)) if give_up_at is None else None
+        if retries is None or retries.policy is not policy or policy.timeout is not None:
+            retries = self._urllib3_retry(policy, give_up_at)
+        urllib3_timeout = self._timeouts.get(timeout)
+        if urllib3_timeout is None:
+            urllib3_timeout = self._urllib3_timeout(timeout)
+        # A full pool blocks; without a bound a saturated pool would wait forever. (urllib3's
+        # pools annotate it as an int, and take any number.)
+        pool_timeout: Any = (
+            timeout if timeout is not None else self._connection_timeout + self._read_timeout
+        )
         for _ in range(MAX_REDIRECTS + 1):
-            raw = self._pool_for(url).urlopen(
-                method,
-                url,
-                body=request.body,
-                headers=headers,
-                retries=self._urllib3_retry(policy, give_up_at),
-                timeout=self._urllib3_timeout(timeout),
-                redirect=False,
-                preload_content=False,
-                decode_content=decode,
-                # A full pool blocks; without a bound a saturated pool would wait forever.
-                pool_timeout=(
-                    timeout
-                    if timeout is not None
-                    else self._connection_timeout + self._read_timeout
-                ),
-            )
+            opener, sent_url = self._route(url)
+            try:
+                raw = opener.urlopen(
+                    method,
+                    sent_url,
+                    body=request.body,
+                    headers=headers,
+                    retries=retries,
+                    timeout=urllib3_timeout,
+                    redirect=False,
+                    assert_same_host=False,
+                    preload_content=False,
+                    decode_content=decode,
+                    pool_timeout=pool_timeout,
+                )
+            except urllib3_errors.ClosedPoolError:
+                if not isinstance(opener, HTTPConnectionPool):
+                    raise
+                # The manager closed the pool just routed to (it keeps a bounded number):
+                # once more through the manager, which makes a new one.
+                self._routes.clear()
+                raw = self._pool_for(url).urlopen(
+                    method,
+                    url,
+                    body=request.body,
+                    headers=headers,
+                    retries=retries,
+                    timeout=urllib3_timeout,
+                    redirect=False,
+                    preload_content=False,
+                    decode_content=decode,
+                    pool_timeout=pool_timeout,
+                )
+            if raw.status not in REDIRECT_STATUSES:
+                return raw
             target = redirect_target(raw, request, url)
             if target is None:
                 return raw
@@ -283,6 +325,36 @@ class Urllib3Transport:
             )
         return cached
 
+    def _route(self, url: str) -> tuple[urllib3.PoolManager | HTTPConnectionPool, str]:
+        """What to call ``urlopen`` on for ``url``, and the URL to give it.
+
+        For a plain URL going direct, the pool of its origin and the request target: the pool
+        manager would parse the whole URL again and look its pool up by a key built anew for
+        every request, the same pool every time. The target is what the manager would send
+        (it percent-encodes the same characters the pool does); a path with dot segments,
+        which the manager resolves, goes through the manager. Proxied URLs, a caller's pool
+        manager and any other URL go through the manager too.
+        """
+        match = _PLAIN_URL.match(url)
+        if match is None or self._proxies or not self._owns_pools:
+            # (the proxy managers are made on first use; a caller's manager is asked itself)
+            return self._pool_for(url), url
+        prefix, target = match.groups()
+        if "/." in target and "/." in target.partition("?")[0]:
+            return self._pool_for(url), url
+        pool = self._routes.get(prefix)
+        if pool is None or pool.pool is None:  # never routed, or closed by its manager
+            manager = self._direct
+            parts = parse_url(prefix)
+            pool = manager.connection_from_host(parts.host, port=parts.port, scheme=parts.scheme)
+            # No more origins than the manager keeps pools for (it drops the least recently
+            # used beyond that): this cache never keeps more pools alive than it would.
+            if len(self._routes) >= _ROUTED_ORIGINS:
+                self._routes.clear()
+            # Benign race: two threads may both look the pool up; they find the same one.
+            self._routes[prefix] = pool
+        return pool, target
+
     def _pool_for(self, url: str) -> urllib3.PoolManager:
         direct = self._direct
         if not self._proxy_managers:
@@ -314,6 +386,7 @@ class Urllib3Transport:
         """Close the pools this transport created (a caller-supplied pool is left open)."""
         if not self._owns_pools or self._direct_pool is None:
             return
+        self._routes.clear()
         self._direct_pool.clear()
         for manager in self._proxy_managers.values():
             manager.clear()
@@ -372,10 +445,12 @@ def _proxy_url_of(pool_manager: urllib3.PoolManager | None) -> str | None:
 def _proxy_manager(
     proxy_url: str, ssl_context: ssl.SSLContext, pool_maxsize: int
 ) -> urllib3.ProxyManager:
-    auth = parse_url(proxy_url).auth
-    proxy_headers = make_headers(proxy_basic_auth=unquote(auth)) if auth else None
+    parsed = parse_url(proxy_url)
+    auth = parsed.auth
+    # The login goes in the header only, not in the URL urllib3 keeps (and shows) as well.
+    proxy_headers = SecretHeaders(make_headers(proxy_basic_auth=unquote(auth))) if auth else None
     manager = urllib3.ProxyManager(
-        proxy_url,
+        parsed._replace(auth=None).url,
         proxy_headers=proxy_headers,
         ssl_context=ssl_context,
         maxsize=pool_maxsize,

@@ -135,12 +135,15 @@ _FROMISOFORMAT = datetime.datetime.fromisoformat
 
 # The text ``datetime.fromisoformat`` reads exactly as the general reader does (from 3.11 it
 # takes 'Z' and any number of fraction digits): UTC as ``+00:00`` or ``Z`` after whole seconds
-# or a fraction, checked by position. Python source of a condition on the string ``{0}``:
-# parse_datetime tests it, and the generated model readers test it inline (model_source.py).
+# or a fraction of digits, tested by slices (the zone; the separators by position; the whole
+# fraction: fromisoformat reads an empty one and ignores what follows its sixth digit). It
+# refuses anything else such a text holds (non-ASCII digits too), and the general reader
+# decides. Python source of a condition on ``{0}``, also inlined by model_source.py.
 DATETIME_FAST_SHAPE: Final = (
-    "{0}.endswith(('+00:00', 'Z')) and len({0}) >= 20 and {0}[7] == '-' and {0}[10] == 'T'"
-    " and {0}[13] == {0}[16] == ':'"
-    " and ({0}[19] in 'Z+' or ({0}[19] == '.' and '0' <= {0}[20] <= '9')) and {0}.isascii()"
+    "{0}[-6:] == '+00:00' and ({0}[4:20:3] == '--T::.' and {0}[20:-6].isdecimal()"
+    " or {0}[4:17:3] == '--T::' and {0}[19:] == '+00:00')"
+    " or {0}[-1:] == 'Z' and ({0}[4:20:3] == '--T::.' and {0}[20:-1].isdecimal()"
+    " or {0}[4:17:3] == '--T::' and {0}[19:] == 'Z')"
 )
 FAST_DATETIME_READER: Final = _FROMISOFORMAT if sys.version_info >= (3, 11) else None
 """What reads a date-time of that shape; None where fromisoformat refuses 'Z' (3.10)."""

@@ -8,8 +8,10 @@ calls and ``async for`` over its lists. Each api-version's async client is in
 ``vmss_runcommands.<subpackage>.aio``. Continuation tokens are the same as the sync client's.
 """
 
-from ..runtime.aio.paging import AsyncItemPaged
+from ..runtime.aio.auth import AsyncTokenCredential
+from ..runtime.aio.paging import AsyncItemPaged, AsyncPage, AsyncPageIterator
 from ..runtime.aio.polling import AsyncLROPoller
+from ..runtime.call_options import AsyncPollingMethod
 from ..v2024_07_01.aio import API_VERSION
 from ._client import API_VERSIONS, DEFAULT_API_VERSION, RunCommandsClient
 
@@ -19,5 +21,9 @@ __all__ = [
     "DEFAULT_API_VERSION",
     "AsyncItemPaged",
     "AsyncLROPoller",
+    "AsyncPage",
+    "AsyncPageIterator",
+    "AsyncPollingMethod",
+    "AsyncTokenCredential",
     "RunCommandsClient",
 ]

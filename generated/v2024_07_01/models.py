@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from ..runtime.model_compat import PLAIN_DICT, empty_extra, nested_dict_error
+from ..runtime.model_compat import empty_extra
 from ..runtime.model_views import PropertiesView, ViewField
 from ..runtime.serialization import (
     ClosedEnum,
@@ -157,12 +157,8 @@ class ApiError(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.innererror) is PLAIN_DICT:
-            raise nested_dict_error(self, "innererror")
-        if type(self.details) is list and PLAIN_DICT in map(type, self.details):
-            raise nested_dict_error(self, "details")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = (("innererror",), ("details",), ())
 
 
 @wire_model
@@ -184,10 +180,8 @@ class CloudError(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.error) is PLAIN_DICT:
-            raise nested_dict_error(self, "error")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = (("error",), (), ())
 
 
 @wire_model
@@ -275,10 +269,8 @@ class RunCommandDocument(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
-            raise nested_dict_error(self, "parameters")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = ((), ("parameters",), ())
 
 
 @wire_model
@@ -355,10 +347,8 @@ class RunCommandInput(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
-            raise nested_dict_error(self, "parameters")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = ((), ("parameters",), ())
 
 
 @wire_model
@@ -382,10 +372,8 @@ class RunCommandListResult(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
-            raise nested_dict_error(self, "value")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = ((), ("value",), ())
 
 
 @wire_model
@@ -432,10 +420,8 @@ class RunCommandResult(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
-            raise nested_dict_error(self, "value")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = ((), ("value",), ())
 
 
 @wire_model
@@ -474,10 +460,8 @@ class VirtualMachineRunCommandInstanceView(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.statuses) is list and PLAIN_DICT in map(type, self.statuses):
-            raise nested_dict_error(self, "statuses")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = ((), ("statuses",), ())
 
 
 @wire_model
@@ -510,10 +494,8 @@ class VirtualMachineRunCommandScriptSource(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.script_uri_managed_identity) is PLAIN_DICT:
-            raise nested_dict_error(self, "script_uri_managed_identity")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = (("script_uri_managed_identity",), (), ())
 
 
 @wire_model
@@ -622,22 +604,12 @@ class VirtualMachineRunCommand(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.error_blob_managed_identity) is PLAIN_DICT:
-            raise nested_dict_error(self, "error_blob_managed_identity")
-        if type(self.instance_view) is PLAIN_DICT:
-            raise nested_dict_error(self, "instance_view")
-        if type(self.output_blob_managed_identity) is PLAIN_DICT:
-            raise nested_dict_error(self, "output_blob_managed_identity")
-        if type(self.source) is PLAIN_DICT:
-            raise nested_dict_error(self, "source")
-        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
-            raise nested_dict_error(self, "parameters")
-        if type(self.protected_parameters) is list and PLAIN_DICT in map(
-            type, self.protected_parameters
-        ):
-            raise nested_dict_error(self, "protected_parameters")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = (
+        ("error_blob_managed_identity", "instance_view", "output_blob_managed_identity", "source"),
+        ("parameters", "protected_parameters"),
+        (),
+    )
 
     @property
     def properties(self) -> "VirtualMachineRunCommandProperties":
@@ -773,22 +745,12 @@ class VirtualMachineRunCommandUpdate(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.error_blob_managed_identity) is PLAIN_DICT:
-            raise nested_dict_error(self, "error_blob_managed_identity")
-        if type(self.instance_view) is PLAIN_DICT:
-            raise nested_dict_error(self, "instance_view")
-        if type(self.output_blob_managed_identity) is PLAIN_DICT:
-            raise nested_dict_error(self, "output_blob_managed_identity")
-        if type(self.source) is PLAIN_DICT:
-            raise nested_dict_error(self, "source")
-        if type(self.parameters) is list and PLAIN_DICT in map(type, self.parameters):
-            raise nested_dict_error(self, "parameters")
-        if type(self.protected_parameters) is list and PLAIN_DICT in map(
-            type, self.protected_parameters
-        ):
-            raise nested_dict_error(self, "protected_parameters")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = (
+        ("error_blob_managed_identity", "instance_view", "output_blob_managed_identity", "source"),
+        ("parameters", "protected_parameters"),
+        (),
+    )
 
     @property
     def properties(self) -> "VirtualMachineRunCommandUpdateProperties":
@@ -848,10 +810,8 @@ class VirtualMachineRunCommandsListResult(WireModel):
         default=frozenset(), repr=False, eq=False, metadata={"wire_nulls": True}
     )
 
-    def __attrs_post_init__(self) -> None:
-        # A plain dict where a model belongs fails here, naming the field, not at send time.
-        if type(self.value) is list and PLAIN_DICT in map(type, self.value):
-            raise nested_dict_error(self, "value")
+    # A plain dict where a model belongs is refused at construction (runtime/model_init.py).
+    __wire_nested__ = ((), ("value",), ())
 
 
 @wire_model

@@ -18,6 +18,8 @@ from ..auth import (
     _set_authorization,
 )
 from ..http import HttpRequest, HttpResponse
+from ..pipeline import _credentials_in_header
+from ..redact import SecretValues
 
 __all__ = ["AsyncBearerTokenPolicy", "AsyncTokenCredential"]
 
@@ -58,6 +60,8 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         )
         self._async_credential = credential
         self._async_lock = asyncio.Lock()
+        # The cached token's header and its secrets, made once per token; they live as long.
+        self._header: tuple[_CachedToken, str, SecretValues] | None = None
 
     def authorize(self, request: HttpRequest) -> None:
         raise TypeError("AsyncBearerTokenPolicy authorizes with 'await authorize_async(...)'")
@@ -76,8 +80,24 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         if cached is None or self._clock() >= cached.refresh_at:
             return False
         _refuse_plain_http(request.url)
-        _set_authorization(request, cached.value)
+        header = self._header
+        if header is None or header[0] is not cached:
+            value = f"Bearer {cached.value}"
+            header = self._header = (cached, value, SecretValues(_credentials_in_header(value)))
+        headers = request.headers
+        for key in headers:
+            if len(key) == 13 and key.lower() == "authorization":
+                _set_authorization(request, cached.value)  # a caller's, any spelling
+                break
+        headers["Authorization"] = header[1]
         return True
+
+    def header_secrets(self, value: str | None) -> SecretValues | None:
+        """The secrets of ``Authorization: value`` when it is this policy's cached token's."""
+        header = self._header
+        if header is None or value is None or header[0] is not self._cached:
+            return None
+        return header[2] if value == header[1] else None
 
     async def handle_challenge_async(self, request: HttpRequest, response: HttpResponse) -> bool:
         """The async :meth:`~..auth.BearerTokenPolicy.handle_challenge`."""

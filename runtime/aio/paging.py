@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from ..paging_core import DEFAULT_MAX_EMPTY_PAGES, PagedList, PageWalk
 
-__all__ = ["AsyncItemPaged", "AsyncPageFetcher", "AsyncPageIterator"]
+__all__ = ["AsyncItemPaged", "AsyncPage", "AsyncPageFetcher", "AsyncPageIterator"]
 
 T = TypeVar("T")
 
@@ -16,18 +16,47 @@ AsyncPageFetcher = Callable[[str | None], Awaitable[tuple[Sequence[T], str | Non
 """``await fetch(None)`` gets the first page, ``await fetch(link)`` a later one."""
 
 
-class AsyncPageIterator(PageWalk[AsyncPageFetcher[T]], AsyncIterator[Iterator[T]]):
-    """Pages, each an iterator of items; :attr:`continuation_token` resumes (either driver)."""
+class AsyncPage(Iterator[T], AsyncIterator[T]):
+    """One page's items, already fetched: iterate with ``async for`` (as azure-core's async
+    pages are iterated) or with a plain ``for``."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Sequence[T]) -> None:
+        self._items = iter(items)
+
+    def __iter__(self) -> AsyncPage[T]:
+        return self
+
+    def __next__(self) -> T:
+        return next(self._items)
+
+    def __aiter__(self) -> AsyncPage[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        for item in self._items:
+            return item
+        raise StopAsyncIteration
+
+
+class AsyncPageIterator(PageWalk[AsyncPageFetcher[T]], AsyncIterator[AsyncPage[T]]):
+    """Pages, each an :class:`AsyncPage` of items; :attr:`continuation_token` resumes (either
+    driver)."""
 
     def __aiter__(self) -> AsyncPageIterator[T]:
         return self
 
-    async def __anext__(self) -> Iterator[T]:
+    async def __anext__(self) -> AsyncPage[T]:
+        return AsyncPage(await self.next_items())
+
+    async def next_items(self) -> Sequence[T]:
+        """The next page's items as fetched; ``StopAsyncIteration`` after the last page."""
         if self._chain.done():
             raise StopAsyncIteration
         items, next_link = await self._fetch(self._chain.continuation_token)
         self._chain.receive(items, next_link)
-        return iter(items)
+        return items
 
 
 class AsyncItemPaged(PagedList[AsyncPageFetcher[T]], AsyncIterator[T], Generic[T]):
@@ -57,7 +86,7 @@ class AsyncItemPaged(PagedList[AsyncPageFetcher[T]], AsyncIterator[T], Generic[T
         while True:
             for item in self._items:
                 return item
-            self._items = await self._pages.__anext__()
+            self._items = iter(await self._pages.next_items())
 
     def __repr__(self) -> str:
         return f"<AsyncItemPaged iterating={self._pages is not None}>"

@@ -10,8 +10,8 @@ from typing import cast
 
 from ..exceptions import AzureError
 from ..http import HttpRequest, HttpResponse
-from ..pipeline import Pipeline, _get_header
-from ..redact import NO_SECRET_VALUES, redact_url
+from ..pipeline import _STANDARD_REASONS, Pipeline, _get_header
+from ..redact import CREDENTIAL_HEADERS, NO_SECRET_VALUES, SecretValues, mask_text, redact_url
 from ..retry import RetryPolicy
 from ..transport import Urllib3Transport
 from .auth import AsyncBearerTokenPolicy
@@ -48,6 +48,7 @@ class AsyncPipeline:
         )
         self.logger = self._rules.logger
         self._rules.transport_secrets = getattr(transport, "proxy_secrets", NO_SECRET_VALUES)
+        self._transport_secrets: SecretValues = self._rules.transport_secrets
 
     @property
     def user_agent(self) -> str:
@@ -69,7 +70,8 @@ class AsyncPipeline:
         auth = self.auth
         if auth is not None and not auth.authorize_from_cache(outgoing):
             await auth.authorize_async(outgoing)
-        if self._logger_is_on():
+        outgoing.secret_values = self._sent_secrets(outgoing)
+        if self.logger.isEnabledFor(logging.INFO):
             response = await self._send_logged(
                 outgoing, request, timeout, retry_policy, max_response_body
             )
@@ -85,12 +87,13 @@ class AsyncPipeline:
                 self._failed(error, outgoing)
                 raise
             response.request = request
-            self._rules._received(response, outgoing)
+            self._received(response, outgoing)
         if (
             response.status_code == 401
             and auth is not None
             and await auth.handle_challenge_async(outgoing, response)
         ):
+            outgoing.secret_values = self._sent_secrets(outgoing)
             response = await self._send(outgoing, request, timeout, retry_policy, max_response_body)
         return response
 
@@ -102,7 +105,7 @@ class AsyncPipeline:
         retry_policy: RetryPolicy | None,
         max_response_body: int | None,
     ) -> HttpResponse:
-        if self._logger_is_on():
+        if self.logger.isEnabledFor(logging.INFO):
             return await self._send_logged(
                 outgoing, original, timeout, retry_policy, max_response_body
             )
@@ -117,11 +120,8 @@ class AsyncPipeline:
             self._failed(error, outgoing)
             raise
         response.request = original
-        self._rules._received(response, outgoing)
+        self._received(response, outgoing)
         return response
-
-    def _logger_is_on(self) -> bool:
-        return self.logger.isEnabledFor(logging.INFO)
 
     async def _send_logged(
         self,
@@ -145,9 +145,34 @@ class AsyncPipeline:
             self._failed(error, outgoing)
             raise
         response.request = original
-        self._rules._received(response, outgoing)
+        self._received(response, outgoing)
         self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
+
+    def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
+        """``Pipeline._sent_secrets``, with the token's part made once per token by the
+        policy: a poll, which holds the operation's secrets already, makes no new set."""
+        auth = self.auth
+        if auth is not None:
+            headers = outgoing.headers
+            token_secrets = auth.header_secrets(headers.get("Authorization"))
+            # The only credential header (map: no Python loop).
+            if (
+                token_secrets is not None
+                and sum(map(CREDENTIAL_HEADERS.__contains__, map(str.lower, headers))) == 1
+            ):
+                held = outgoing.secret_values
+                extra = self._transport_secrets
+                if held.issuperset(token_secrets) and held.issuperset(extra):
+                    return held
+                return SecretValues(held | token_secrets | extra)
+        return self._rules._sent_secrets(outgoing)
+
+    def _received(self, response: HttpResponse, outgoing: HttpRequest) -> None:
+        """``Pipeline._received``, the secrets worked out before sending."""
+        values = response.secret_values = outgoing.secret_values
+        if response.reason not in _STANDARD_REASONS:
+            response.reason = mask_text(response.reason, self.secret_fields, values)
 
     def _failed(self, error: AzureError, outgoing: HttpRequest) -> None:
         if error.client_request_id is None:

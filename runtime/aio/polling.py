@@ -56,7 +56,8 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
 
     ``await poller.result()`` (or ``await poller``) waits for the result, ``await
     poller.wait()`` for the end; ``done()``, ``status()`` and ``continuation_token()`` only
-    look. One ``asyncio.Lock`` serializes polls, so several tasks may await one poller.
+    look. Polls never overlap, so several tasks may await one poller: while one task polls,
+    the others wait for its step to end, then look again.
     """
 
     def __init__(
@@ -78,7 +79,10 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
         self._request_timeout = request_timeout
         self._retry_policy = retry_policy
         self._sleep = sleep
-        self._lock = asyncio.Lock()
+        # Whether a task polls now, and what other tasks wait on meanwhile (made only when
+        # one comes): cheaper than an asyncio.Lock around every poll.
+        self._stepping = False
+        self._step_over: asyncio.Future[None] | None = None
         self._give_up_at: float | None = None
         super().__init__(
             core,
@@ -154,8 +158,18 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
                 await self._sleep(pause)
             if runs_out:
                 raise self._schedule.timeout_error(reason)
-            async with self._lock:
+            if self._stepping:
+                await self._step_ended()  # another task's poll: then look again
+                continue
+            self._stepping = True
+            try:
                 await self._step_if_due(limit, reason)
+            finally:
+                self._stepping = False
+                over = self._step_over
+                if over is not None:
+                    self._step_over = None
+                    over.set_result(None)
         if self._exception is not None:
             raise self._exception
 
@@ -166,6 +180,13 @@ class AsyncLROPoller(PollerCore[T], Generic[T]):
 
     def __await__(self) -> Generator[Any, None, T]:
         return self.result().__await__()
+
+    async def _step_ended(self) -> None:
+        """Wait for another task's step (shielded: a cancelled waiter cancels no other)."""
+        over = self._step_over
+        if over is None:
+            over = self._step_over = asyncio.get_running_loop().create_future()
+        await asyncio.shield(over)
 
     # -- internals --
 

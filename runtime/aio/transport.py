@@ -107,6 +107,7 @@ class AiohttpTransport:
             sock_read=None if session is None else read_timeout,
         )
         self._proxy_rules = ProxyRules(_proxy_settings() if session is None else {})
+        self._has_proxies = bool(self._proxy_rules)
         # The proxies' logins, which the pipeline masks wherever it masks the request's secrets.
         self.proxy_secrets = self._proxy_rules.secret_values
 
@@ -162,7 +163,8 @@ class AiohttpTransport:
         """
         policy = retry_policy if retry_policy is not None else self._retry_policy
         limit = self._max_response_body if max_response_body is None else max_response_body
-        started = time.monotonic()
+        # Read only for a limit from the start of the call.
+        started = 0.0 if timeout is None and policy.timeout is None else time.monotonic()
         call_ends = None if timeout is None else started + timeout
         retry_left = (
             policy.total > 0
@@ -282,7 +284,8 @@ class AiohttpTransport:
         will be retried (``retry_left`` and the policy says so) is not read: its body could
         be endless."""
         method, url, headers = request.method, request.url, request.headers
-        decode = asks_for_compression(headers)
+        # Most name no Accept-Encoding: looked for in C first.
+        decode = "accept-encoding" in map(str.lower, headers) and asks_for_compression(headers)
         session = self._session or self._session_now()
         try:
             for _ in range(MAX_REDIRECTS + 1):
@@ -301,7 +304,9 @@ class AiohttpTransport:
                     tracks_connect=self._owns_session,
                 )
                 target_url = yarl.URL(url, encoded=True)
-                proxy, proxy_login = self._proxy_for(target_url)
+                proxy, proxy_login = (
+                    self._proxy_for(target_url) if self._has_proxies else (None, None)
+                )
                 sent_headers: Any = headers
                 proxy_headers: SecretHeaders | None = None
                 if proxy_login is not None:
@@ -343,8 +348,16 @@ class AiohttpTransport:
                             ):
                                 raw.close()
                                 body = b""
+                            elif (length := raw.content_length) is not None and not (
+                                decode and _encoded(raw)
+                            ):
+                                # The body as announced (no inflating): the parser stops at
+                                # that length, so one read, bounded by this check.
+                                if length > limit:
+                                    raise _too_large(request, limit, f"announces {length} bytes")
+                                body = await raw.read()
                             else:
-                                body = await _read_capped(raw, request, limit, decode)
+                                body = await _read_capped(raw, request, limit)
                             return HttpResponse(
                                 status_code=status,
                                 reason=raw.reason or "",
@@ -431,17 +444,10 @@ def _target_text(request: HttpRequest) -> str:
     return f"{request.method} {redact_url(request.url)}"
 
 
-async def _read_capped(
-    raw: aiohttp.ClientResponse, request: HttpRequest, limit: int, decode: bool
-) -> bytes:
-    """The whole body (inflated when ``decode``), or ``ResponseBodyTooLargeError`` as soon as
-    it is known to exceed ``limit`` bytes; the same rule as the sync ``body.read_body``."""
-    length = raw.content_length
-    if length is not None and not (decode and _encoded(raw)):
-        if length > limit:
-            raise _too_large(request, limit, f"announces {length} bytes")
-        # aiohttp's parser stops at the announced length: one read, bounded by the check above.
-        return await raw.read()
+async def _read_capped(raw: aiohttp.ClientResponse, request: HttpRequest, limit: int) -> bytes:
+    """A body of unannounced size or inflated (an announced one is read in ``_send_once``),
+    or ``ResponseBodyTooLargeError`` as soon as it exceeds ``limit`` bytes; the same rule as
+    the sync ``body.read_body``."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in raw.content.iter_chunked(CHUNK_BYTES):

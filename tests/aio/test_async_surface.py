@@ -198,3 +198,51 @@ def test_reprs_show_no_secret_or_token(emulator: ArmEmulator) -> None:
     shown = " ".join(asyncio.run(scenario()))
     assert SECRET not in shown
     assert "emulator-" not in shown  # every token the emulator issues starts so
+
+
+def test_tasks_awaiting_one_poller_share_its_polls_and_a_cancelled_one_stops_no_other(
+    emulator: ArmEmulator,
+) -> None:
+    async def polls_for(name: str, waiters: int, cancel_one: bool) -> tuple[list[str], int]:
+        async with _client(emulator) as client:
+            ops = client.virtual_machine_scale_set_vm_run_commands
+            poller = await ops.begin_create_or_update(RG, VMSS, "0", name, _command())
+            before = len(emulator.requests)
+            tasks = [asyncio.ensure_future(poller.result(timeout=30)) for _ in range(waiters)]
+            if cancel_one:
+                await asyncio.sleep(0)  # the first task is polling, the others wait on it
+                tasks[-1].cancel()
+            done = await asyncio.gather(*tasks, return_exceptions=True)
+            states = [
+                "cancelled" if isinstance(item, asyncio.CancelledError) else item.provisioning_state
+                for item in done
+            ]
+            return states, len(emulator.requests) - before
+
+    alone, requests_alone = asyncio.run(polls_for("alone", 1, cancel_one=False))
+    shared, requests_shared = asyncio.run(polls_for("shared", 5, cancel_one=True))
+    assert alone == ["Succeeded"]
+    assert shared == ["Succeeded"] * 4 + ["cancelled"]
+    # Polls never overlap and none is repeated for the extra waiters.
+    assert requests_shared == requests_alone > 1
+
+
+def test_pages_iterate_with_async_for_as_azure_core_pages_do(emulator: ArmEmulator) -> None:
+    # azure-mgmt-compute's aio users write `async for page in pager.by_page(): async for ...`
+    async def scenario() -> tuple[list[list[str]], list[list[str]]]:
+        async with _client(emulator) as client:
+            ops = client.virtual_machine_scale_set_vm_run_commands
+            for name in ("a", "b", "c"):
+                await (await ops.begin_create_or_update(RG, VMSS, "4", name, _command())).wait()
+            by_async_for = [
+                [item.name or "" async for item in page]
+                async for page in ops.list(RG, VMSS, "4").by_page()
+            ]
+            by_for = [
+                [item.name or "" for item in page]
+                async for page in ops.list(RG, VMSS, "4").by_page()
+            ]
+            return by_async_for, by_for
+
+    by_async_for, by_for = asyncio.run(scenario())
+    assert by_async_for == by_for == [["a", "b"], ["c"]]  # page_size=2

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+
 import pytest
 from vmss_runcommands.cli.connection import StaticTokenCredential, connect
 from vmss_runcommands.cli.parser import UsageError, build_parser
@@ -60,3 +65,26 @@ def test_an_emulator_token_without_an_endpoint_is_a_usage_error() -> None:
         UsageError, match=r"--emulator-token \(or VMSS_RUNCOMMANDS_TOKEN\) needs --endpoint"
     ):
         connect(args)
+
+
+def test_an_unreachable_endpoint_from_the_environment_is_the_one_named() -> None:
+    with socket.socket() as probe:  # a port nothing listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "VMSS_"))}
+    environment.update(
+        VMSS_RUNCOMMANDS_ENDPOINT=endpoint,
+        VMSS_RUNCOMMANDS_TOKEN="emulator-token",
+        AZURE_SUBSCRIPTION_ID="00000000-0000-0000-0000-000000000000",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "vmss_runcommands", *LIST],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (125, ""), done.stderr
+    assert done.stderr.startswith(f"Could not talk to {endpoint}:")
+    assert "management.azure.com" not in done.stderr

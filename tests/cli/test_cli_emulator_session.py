@@ -99,6 +99,11 @@ def test_python_executor_and_scale_set_regions(
     ) as env:
         done = tool(env, "run", *WHERE, "--script", "x", "--query", "output", "-o", "tsv")
         assert (done.returncode, done.stdout) == (0, "from japaneast\n"), done.stderr
+        # declared scale sets are the only ones: a misspelt name is not found (exit 3), as on
+        # Azure, instead of an empty list
+        typo = tool(env, "list", "-g", "rg", "--vmss-name", "sss", "--instance-id", "0")
+        assert (typo.returncode, typo.stdout) == (3, ""), typo.stderr
+        assert "ParentResourceNotFound" in typo.stderr
 
 
 def test_a_bad_executor_is_refused_at_startup() -> None:

@@ -88,6 +88,26 @@ def test_bad_arguments_exit_2_naming_the_problem(cli: Cli, args: list[str], expe
     assert expected in done.stderr
 
 
+def test_comma_separated_instance_ids_are_refused_before_any_request(cli: Cli) -> None:
+    before = len(cli.emulator.requests)
+    done = cli("fan-out", "-g", RG, "--vmss-name", VMSS, "--instance-ids", "0,1", "--script", "a")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "'0,1' holds a comma; separate instance ids with spaces" in done.stderr
+    assert len(cli.emulator.requests) == before  # not run on an instance named '0,1'
+
+
+def test_an_unknown_option_shows_the_subcommands_usage_and_the_closest_option(cli: Cli) -> None:
+    done = cli("show", *WHERE, "--name", "x", "--instance-veiw", connected=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("usage: vmss-runcommands show ")
+    assert "vmss-runcommands show: error: unrecognized arguments: --instance-veiw" in done.stderr
+    assert "did you mean: --instance-veiw -> --instance-view?" in done.stderr
+    far = cli("list", *WHERE, "--frobnicate=1", connected=False)
+    assert far.returncode == 2
+    assert far.stderr.startswith("usage: vmss-runcommands list ")
+    assert "unrecognized arguments: --frobnicate=1\n" in far.stderr  # nothing close: no guess
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [

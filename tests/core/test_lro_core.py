@@ -286,3 +286,22 @@ def test_a_status_is_shown_without_the_secrets_the_operation_sent(
     Script(core).step((200, {"status": reported}, None))
     assert core.status() == shown
     assert "Hunter2Secret99" not in core.continuation_token()
+
+
+def test_a_status_change_makes_a_new_state_and_leaves_the_one_handed_out_as_it_was() -> None:
+    core = start(first("PUT", 201, resource("Creating"), {"Azure-AsyncOperation": STATUS_URL}))
+    script = Script(core)
+    before = core.state
+    token = core.continuation_token()
+    script.step((200, {"status": "InProgress"}, None))
+    after = core.state
+    assert after is before and after.status == "InProgress"  # unchanged: no new state
+    assert core.continuation_token() == token
+    script.step((200, {"status": "Running"}, None))
+    changed = core.state
+    assert changed is not after and after.status == "InProgress"  # the old value stays
+    assert changed.status == "Running" and changed.poll_url == after.poll_url
+    assert changed == type(after)(**{**after.__dict__, "status": "Running"})
+    assert decode_continuation_token(core.continuation_token()) == changed
+    with pytest.raises(AttributeError):
+        changed.status = "Succeeded"  # type: ignore[misc]  # still a frozen value

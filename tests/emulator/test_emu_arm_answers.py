@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 import urllib3
+from vmss_runcommands import ResourceNotFoundError
 from vmss_runcommands.emulator import ArmEmulator
+from vmss_runcommands.models import VirtualMachineRunCommand
 
 SERVICE_API_VERSION = "2024-11-01"
 BODY = {"location": "westus", "properties": {"source": {"script": "echo hi"}}}
@@ -79,11 +81,11 @@ def test_status_urls_are_long_signed_and_carry_the_services_api_version(arm: Any
     _common_headers(first)
     assert first.headers["x-ms-ratelimit-remaining-subscription-reads"].isdigit()
     status = _pretty_crlf(first)
-    assert list(status) == ["name", "startTime", "status"]
+    assert list(status) == ["startTime", "status", "name"]  # live ARM's order
     assert status["status"] == "InProgress" and GUID.match(status["name"])
     assert STATUS_TIME.match(status["startTime"])
     done = arm.poll(url).json()
-    assert list(done) == ["name", "startTime", "endTime", "status"]
+    assert list(done) == ["startTime", "endTime", "status", "name"]
     assert done["status"] == "Succeeded" and STATUS_TIME.match(done["endTime"])
 
 
@@ -275,3 +277,36 @@ def test_emu_client_polls_promptly_without_any_knob() -> None:
         assert result.provisioning_state == "Succeeded"
         assert len([r for r in emu.requests if "/operations/" in r.path]) == 4
         client.close()
+
+
+def test_with_declared_scale_sets_only_others_are_not_found() -> None:
+    with ArmEmulator(declared_scale_sets_only=True) as emu:
+        emu.add_scale_set("rg", "fleet", "West Europe")
+        client = emu.client()
+        ops = client.virtual_machine_scale_set_vm_run_commands
+        assert list(ops.list("RG", "FLEET", "0")) == []  # declared: names compare as ARM's do
+        for call in (
+            lambda: list(ops.list("rg", "flet", "0")),
+            lambda: ops.get("rg", "flet", "0", "x"),
+            lambda: ops.begin_create_or_update(
+                "rg", "flet", "0", "x", VirtualMachineRunCommand(location="westeurope")
+            ),
+            lambda: ops.begin_delete("rg", "flet", "0", "x"),
+        ):
+            with pytest.raises(ResourceNotFoundError) as caught:
+                call()
+            assert caught.value.error is not None
+            assert caught.value.error.code == "ParentResourceNotFound"
+            assert "'flet/0'" in str(caught.value.error.message)
+        assert emu.run_commands == {}
+        with pytest.raises(ResourceNotFoundError) as gone:
+            client.virtual_machine_scale_sets.get("rg", "flet")
+        assert gone.value.error is not None and gone.value.error.code == "ResourceNotFound"
+        assert client.virtual_machine_scale_sets.get("rg", "fleet").location == "westeurope"
+
+
+def test_by_default_every_scale_set_exists() -> None:
+    with ArmEmulator() as emu, emu.client() as client:
+        ops = client.virtual_machine_scale_set_vm_run_commands
+        assert list(ops.list("rg", "never-declared", "0")) == []
+        assert client.virtual_machine_scale_sets.get("rg", "never-declared").location == "westus"

@@ -159,6 +159,16 @@ def test_conflict_while_in_progress_is_409(arm):
     response = arm.put("cmd", VALID)
     assert response.status == 409
     assert arm.error(response)["code"] == "OperationNotAllowed"
+    assert "because a 'Create' operation" in arm.error(response)["message"]
+
+
+def test_conflict_names_an_update_in_progress_in_plain_english(arm):
+    assert arm.put("cmd", VALID).status == 201
+    while arm.get("cmd").json()["properties"]["provisioningState"] != "Succeeded":
+        pass
+    assert arm.request("PATCH", arm.url("cmd"), json_body={"properties": {}}).status == 200
+    message = arm.error(arm.request("DELETE", arm.url("cmd")))["message"]
+    assert "because an 'Update' operation" in message
 
 
 @pytest.mark.parametrize(

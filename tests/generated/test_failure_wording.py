@@ -83,3 +83,32 @@ def test_run_command_operations_pass_the_instance_view_wording(
     assert found.detail is not None and found.detail["exitCode"] == 3
     assert "hunter2-script" not in found.summary and "some stdout" not in found.summary
     made.close()
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_the_describer_is_made_once_not_at_every_call(
+    surface: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = make_client(surface, Credential(), "sub")
+    client = unwrap(made)
+    describers: list[Any] = []
+
+    def begin_lro(*args: Any, **kwargs: Any) -> None:
+        describers.append(kwargs["describe_failure"])
+
+    async def begin_lro_async(*args: Any, **kwargs: Any) -> None:
+        describers.append(kwargs["describe_failure"])
+
+    for group in ("virtual_machine_scale_set_vm_run_commands", "virtual_machine_run_commands"):
+        operations = getattr(client, group)
+        patched = begin_lro if surface == "sync" else begin_lro_async
+        monkeypatch.setattr(operations._client, "begin_lro", patched)
+        names = ("rg", "vmss", "0", "cmd") if "scale_set" in group else ("rg", "vm", "cmd")
+        for verb in ("begin_create_or_update", "begin_create_or_update", "begin_update"):
+            body = VirtualMachineRunCommand(location="westus") if "create" in verb else {}
+            called = getattr(operations, verb)(*names, body)
+            if surface == "async":
+                asyncio.run(called)
+    # The same summary everywhere (spec/codegen.yaml), so one describer for all six calls.
+    assert len(describers) == 6 and all(found is describers[0] for found in describers)
+    made.close()

@@ -16,9 +16,11 @@ import typing
 from typing import Any
 
 import attrs
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vmss_runcommands import DeserializationError, models
+from vmss_runcommands.runtime.model_codec import Codec
 from vmss_runcommands.runtime.serialization import (
     ExtensibleEnum,
     format_datetime,
@@ -180,3 +182,84 @@ def test_unknown_enum_values_and_unknown_keys_survive_a_resource_round_trip(
     assert view.execution_state == state
     assert view.additional_properties == unknown
     assert model.to_dict(keep_readonly=True) == wire_data
+
+
+# The reference: every model's reader calls those of the models it holds and tests every
+# object's keys with a set operation, without the fast paths of the package's own codec.
+REFERENCE = Codec(MODELS, fast_paths=False)
+
+
+def _read(read: typing.Callable[[], Any]) -> tuple[str, Any]:
+    try:
+        return "read", read()
+    except DeserializationError as error:
+        return "refused", (str(error), error.path)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_the_fast_readers_agree_with_the_reference_reader(data: st.DataObject) -> None:
+    model = data.draw(st.sampled_from(MODELS))
+    canonical = data.draw(st.booleans())
+    value = data.draw(wire(model, canonical=canonical) | json_values)
+    fast = _read(lambda: model.from_dict(value))
+    reference = _read(lambda: REFERENCE.structure(value, model))
+    assert fast == reference
+    if fast[0] == "read":
+        # Unknown keys and nulls kept alike, and written back alike by both writers.
+        for keep_readonly in (True, False):
+            written = fast[1].to_dict(keep_readonly=keep_readonly)
+            assert written == REFERENCE.unstructure(reference[1], keep_readonly=keep_readonly)
+            assert written == REFERENCE.unstructure(fast[1], keep_readonly=keep_readonly)
+
+
+def test_the_fast_writer_sends_none_items_and_refuses_missing_required_fields_alike() -> None:
+    command = models.VirtualMachineRunCommand(
+        location="westus",
+        parameters=[models.RunCommandInputParameter(name="a", value="b"), None],  # type: ignore[list-item]
+    )
+    assert command.to_dict() == REFERENCE.unstructure(command)
+    assert command.to_dict()["properties"]["parameters"] == [{"name": "a", "value": "b"}, None]
+    bad = models.RunCommandInputParameter(name="a", value="b")
+    bad.value = None  # type: ignore[assignment]
+    command.protected_parameters = [bad]
+    errors = []
+    for write in (command.to_dict, lambda: REFERENCE.unstructure(command)):
+        with pytest.raises(Exception) as info:
+            write()
+        errors.append((type(info.value), str(info.value)))
+    assert errors[0] == errors[1]
+    assert "value" in errors[0][1]
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "code": st.text(max_size=5) | st.none(),
+                "displayStatus": st.text(max_size=5) | st.none(),
+                "level": st.sampled_from(["Info", "Warning", "Error", "Verbose"]) | st.none(),
+                "message": st.text(max_size=5) | st.none(),
+                "time": st.just("2024-08-26T09:03:52.5630183+00:00") | st.none(),
+            },
+        ).flatmap(
+            lambda known: st.dictionaries(
+                st.sampled_from(["extra", "Code", "time2", ""]), json_values, max_size=2
+            ).map(lambda more: {**more, **known})
+        ),
+        max_size=4,
+    )
+)
+def test_a_status_keeps_exactly_its_unknown_keys_however_many_known_ones_came(
+    statuses: list[dict[str, Any]],
+) -> None:
+    """The unknown keys of a flat model are found by counting what was read (all known keys
+    present and not null, and no more keys than that), or else by testing the keys."""
+    wire_data = {"location": "westus", "properties": {"instanceView": {"statuses": statuses}}}
+    model = models.VirtualMachineRunCommand.from_dict(wire_data)
+    assert model.instance_view is not None and model.instance_view.statuses is not None
+    known = set(wire_layout(models.InstanceViewStatus))
+    for read, sent in zip(model.instance_view.statuses, statuses, strict=True):
+        assert read.additional_properties == {k: v for k, v in sent.items() if k not in known}
+    assert REFERENCE.structure(wire_data, models.VirtualMachineRunCommand) == model

@@ -671,3 +671,28 @@ def test_headline_put_over_the_wire(server: Any) -> None:
     assert "azsdk-python-vmss-runcommands/0.1.0" in recorded[0].headers["user-agent"]
     assert credential.scopes[0] == (f"{server.url}/.default",)
     assert "secret-bearer" not in poller.continuation_token()
+
+
+def test_a_call_without_options_shares_one_options_object_and_one_with_options_is_checked() -> None:
+    from vmss_runcommands.runtime.request_options import NO_OPTIONS, request_options
+
+    assert request_options() is NO_OPTIONS
+    assert request_options(None, None, None, None, None, None, None) is NO_OPTIONS
+    given = request_options(timeout=5.0, client_request_id="cid-1", logging_enable=False)
+    assert given == RequestOptions(timeout=5.0, client_request_id="cid-1", logging_enable=False)
+    with pytest.raises(ValueError, match="timeout"):
+        request_options(timeout=-1.0)
+    with pytest.raises(ValueError, match="client_request_id"):
+        request_options(client_request_id="  ")
+
+
+def test_path_params_are_values() -> None:
+    param = PathParam("runCommandName", "run_command_name", "rc")
+    assert param == PathParam("runCommandName", "run_command_name", "rc")
+    assert (param.wire_name, param.python_name, param.value) == (
+        "runCommandName",
+        "run_command_name",
+        "rc",
+    )
+    with pytest.raises(AttributeError):
+        param.value = "other"  # type: ignore[misc]

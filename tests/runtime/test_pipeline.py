@@ -353,3 +353,40 @@ def test_request_ids_are_version_1_uuids_that_never_repeat() -> None:
 )
 def test_the_credentials_of_an_authorization_header(value: str, credentials: set[str]) -> None:
     assert set(_credentials_in_header(value)) == credentials
+
+
+def test_the_secrets_a_request_sent_are_on_its_response_and_a_poll_keeps_its_own(
+    server: ScriptedServer, credential: FakeCredential
+) -> None:
+    transport = Urllib3Transport(retry_policy=RetryPolicy.no_retries(), proxies_from_env=False)
+    auth = BearerTokenPolicy(credential, "https://management.azure.com/.default")
+    pipeline = Pipeline(transport, auth=auth, user_agent="a/1", secret_fields=SECRETS)
+    server.reply(201, b"{}", times=3)
+    with transport:
+        first = pipeline.run(
+            HttpRequest(
+                "PUT",
+                f"{server.url}/rc",
+                headers={"x-ms-authorization-auxiliary": "Bearer aux-token-abc"},
+                body=run_command_body(),
+            )
+        )
+        token = f"{TOKEN_PREFIX}1"
+        assert {PASSWORD, PROTECTED, token, "aux-token-abc"} <= first.secret_values
+        # A poll carries the first request's values, the token among them: kept as they are.
+        poll = pipeline.run(
+            HttpRequest("GET", f"{server.url}/status", secret_values=first.secret_values)
+        )
+        assert poll.secret_values is first.secret_values
+        # The token's credentials are remembered with the pipeline; a caller's own header never.
+        remembered = pipeline._token_credentials
+        assert remembered is not None and token in remembered[1]
+        assert not any("aux-token-abc" in value for value in remembered[1])
+        assert "aux-token-abc" not in remembered[0]
+        # Without an auth policy, nothing of a caller's Authorization header is remembered.
+        bare = Pipeline(transport, auth=None, user_agent="a/1", secret_fields=SECRETS)
+        answered = bare.run(
+            HttpRequest("GET", f"{server.url}/x", headers={"Authorization": "Bearer mine-123"})
+        )
+        assert "mine-123" in answered.secret_values
+        assert bare._token_credentials is None

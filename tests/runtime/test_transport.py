@@ -383,3 +383,65 @@ def test_a_saturated_pool_waits_no_longer_than_the_request_timeout(
             transport.send(HttpRequest("GET", f"{server.url}/queued"), timeout=0.05)
         holder.join()
     assert [seen.path for seen in server.requests] == ["/held"]
+
+
+def test_a_plain_url_goes_to_its_origins_pool_as_the_manager_would_send_it(
+    server: ScriptedServer,
+) -> None:
+    with Urllib3Transport(proxies_from_env=False, retry_policy=NO_RETRIES) as transport:
+        for path in ("/a/b?x=1&y=%7e", "/c%2fd?api-version=1", "/e f?q=a b"):
+            transport.send(HttpRequest("GET", f"{server.url}{path}"))
+        # The pool the manager holds for that origin, reached without the manager per request.
+        pool = transport._direct.connection_from_url(server.url)
+        assert transport._routes == {server.url: pool}
+        assert pool.num_connections == 1
+    # The target urllib3's manager would send: percent-encodings normalized, spaces encoded.
+    assert [seen.path for seen in server.requests] == [
+        "/a/b?x=1&y=%7E",
+        "/c%2Fd?api-version=1",
+        "/e%20f?q=a%20b",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "sent"),
+    [
+        ("/a/../b?x=1", "/b?x=1"),  # dot segments: resolved by the manager, as before
+        ("/a/./b", "/a/b"),
+        ("/a/b#fragment", "/a/b"),  # the fragment is never sent
+    ],
+)
+def test_urls_the_route_does_not_take_are_sent_as_before(
+    server: ScriptedServer, path: str, sent: str
+) -> None:
+    with Urllib3Transport(proxies_from_env=False, retry_policy=NO_RETRIES) as transport:
+        transport.send(HttpRequest("GET", f"{server.url}{path}"))
+    [seen] = server.requests
+    assert seen.path == sent
+
+
+def test_a_closed_pool_is_looked_up_again_and_close_forgets_the_routes(
+    server: ScriptedServer,
+) -> None:
+    with Urllib3Transport(proxies_from_env=False, retry_policy=NO_RETRIES) as transport:
+        transport.send(HttpRequest("GET", f"{server.url}/one"))
+        first = transport._routes[server.url]
+        # A pool closed under the route (urllib3 1.x managers close the pools they evict).
+        transport._direct.clear()
+        first.close()
+        assert transport.send(HttpRequest("GET", f"{server.url}/two")).status_code == 200
+        again = transport._routes[server.url]
+        assert again is not first and again.pool is not None
+        transport.close()
+        assert transport._routes == {}
+        # Still usable after close, as before: a new pool is made.
+        assert transport.send(HttpRequest("GET", f"{server.url}/three")).status_code == 200
+    assert [seen.path for seen in server.requests] == ["/one", "/two", "/three"]
+
+
+def test_no_more_origins_are_routed_than_the_manager_keeps_pools_for() -> None:
+    with Urllib3Transport(proxies_from_env=False, retry_policy=NO_RETRIES) as transport:
+        for index in range(25):  # routing makes a pool object; nothing connects
+            pool, target = transport._route(f"https://host{index}.example/rc?x=1")
+            assert (pool.host, target) == (f"host{index}.example", "/rc?x=1")
+            assert len(transport._routes) <= transport._direct.pools._maxsize

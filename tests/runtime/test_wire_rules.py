@@ -85,6 +85,54 @@ def test_any_text_reads_as_the_general_reader_reads_it(text: str) -> None:
     assert _same(parse_datetime(text), expected)
 
 
+# Characters that matter to one or other reader: digits (ASCII and not), separators, zones.
+_EDGE_CHARACTERS = "0123456789.,:+-TtZz W\u0660\uff12"
+
+
+@st.composite
+def near_arm_times(draw: st.DrawFn) -> str:
+    """An ARM-shaped date-time with a few characters replaced, inserted or removed: the
+    strings that pass the fast path's checks by position, or almost do."""
+    text = list(draw(arm_times()))
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(text)))
+        edit = draw(st.sampled_from(["replace", "insert", "delete"]))
+        char = draw(st.sampled_from(_EDGE_CHARACTERS))
+        if edit == "insert" or at == len(text):
+            text.insert(at, char)
+        elif edit == "replace":
+            text[at] = char
+        else:
+            del text[at]
+    return "".join(text)
+
+
+@given(near_arm_times())
+@example("2024-01-01T10:00:00.Z")  # an empty fraction: fromisoformat reads it
+@example("2024-01-01T10:00:00.+00:00")
+@example("2024-01-01T10:00:00Z+00:00")
+@example("2024-01-01T10:00:00+00:00Z")
+@example("2024-01-01T10:00:00.5.5+00:00")
+@example("2000-01-01T00:00:00.000000,Z")  # fromisoformat ignores what follows 6 digits
+@example("2000-01-01T00:00:00.123456789abc+00:00")
+@example("2000-01-01T00:00:00.1234567\u0660+00:00")  # a non-ASCII digit past the sixth
+@example("2024-01-01T10:00:00.5\u0660+00:00")
+@example("2024-01-01T10:00:0\u0660+00:00")
+@example("2024-01-01\u0660T0:00:00+00:00")
+@example("2024-01-01T10:00:00Z")  # 20 characters: the shortest the fast path reads
+def test_near_arm_shapes_read_as_the_general_reader_reads_them(text: str) -> None:
+    try:
+        expected = general(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_datetime(text)
+        with pytest.raises(DeserializationError):
+            _read_in_a_model(text)
+        return
+    assert _same(parse_datetime(text), expected)
+    assert _same(_read_in_a_model(text), expected)
+
+
 def _read_in_a_model(text: str) -> datetime.datetime:
     """A date-time as a generated model reader reads it: its fast path is inline, not a call."""
     status = InstanceViewStatus.from_dict({"code": "x", "time": text})

@@ -80,3 +80,47 @@ def test_the_secret_values_of_a_proxy_url_are_its_password_and_login() -> None:
     assert base64.b64encode(b"user:p@ss-word").decode() in values
     assert not proxy_secret_values(["http://proxy:3128", None])
     assert "p@ss-word" not in repr(values)
+
+
+def _attributes_shown(value: object, depth: int = 1) -> str:
+    """What ``vars()`` (and a debugger's tree) shows of ``value`` and of the objects it holds,
+    ``depth`` levels down; the proxy secret set's members are left out (the set is the
+    runtime's list of what to mask, and its own repr hides them). (Deeper, urllib3 keys its
+    pools by the headers they send, the proxy's ``Proxy-Authorization`` among them.)"""
+    if depth < 0 or not hasattr(value, "__dict__"):
+        return ""
+    shown = []
+    for name, item in vars(value).items():
+        if name in ("proxy_secrets", "secret_values", "transport_secrets"):
+            continue
+        shown.append(f"{name}={item!r}")
+        children = list(item.values()) if isinstance(item, dict) else [item]
+        shown += [_attributes_shown(child, depth - 1) for child in children]
+    return "\n".join(shown)
+
+
+def test_a_transport_keeps_no_proxy_password_in_what_its_attributes_show(
+    evil: HostileServer, surface: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_proxy(monkeypatch, evil.port)
+    evil.handler = rejecting
+    client = surfaces.make_client(
+        surface,
+        None,
+        "sub",
+        base_url="http://proxied.example",
+        retry_policy=RetryPolicy.no_retries(),
+    )
+    try:
+        with pytest.raises(AzureError):
+            client.virtual_machine_scale_set_vm_run_commands.get("rg", "ss", "0", "rc", timeout=5)
+        pipeline = surfaces.unwrap(client)._client.pipeline
+        transport = pipeline.transport
+        shown = _attributes_shown(transport) + repr(transport) + repr(pipeline)
+    finally:
+        client.close()
+    assert evil.requests[0].header("proxy-authorization") == f"Basic {LOGIN}"  # still sent
+    assert "127.0.0.1" in shown  # the proxy itself is shown
+    assert PASSWORD not in shown
+    assert PASSWORD.replace("-", "%2D") not in shown
+    assert LOGIN not in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -39,3 +40,16 @@ def test_every_negative_program_marks_the_lines_that_must_fail() -> None:
 def test_programs_pass_or_fail_both_checkers_as_marked(tmp_path: Path) -> None:
     problems = _check_module().problems(tmp_path)
     assert not problems, "\n".join(problems)
+
+
+def test_the_user_programs_run_against_the_emulator() -> None:
+    # Type-checked above, and realistic: each one does what it says against the emulator.
+    for name in ("user_sync_crud.py", "user_async.py"):
+        done = subprocess.run(
+            [sys.executable, str(HERE / "ok" / name)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, f"{name}:\n{done.stdout}\n{done.stderr}"

@@ -136,17 +136,36 @@ def test_a_timed_out_instance_is_errored_with_its_continuation_token() -> None:
     assert all(o.error.continuation_token for o in outcomes if isinstance(o.error, RunTimeoutError))
 
 
-def test_cancel_starts_nothing_new(client: RunCommandsClient) -> None:
+def test_cancel_starts_nothing_new() -> None:
+    # The second run is held inside the service until cancel() has returned, so the worker
+    # has taken exactly one more instance by then, however slow this machine is.
+    cancelled = threading.Event()
+    runs_seen = 0
+
+    def hold_the_second(run_command: Mapping[str, Any]) -> ExecutionResult:
+        nonlocal runs_seen
+        runs_seen += 1
+        if runs_seen == 2:
+            cancelled.wait(timeout=30)
+        return ExecutionResult(exit_code=0)
+
     ids = [str(n) for n in range(6)]
-    with fan_out(client, RG, VMSS, ids, "x", body(""), max_in_flight=1) as runs:
+    with (
+        ArmEmulator(executor=hold_the_second) as emu,
+        RunCommandsClient(
+            emu.credential, emu.subscription_id, base_url=emu.base_url, polling_interval=0
+        ) as client,
+        fan_out(client, RG, VMSS, ids, "x", body(""), max_in_flight=1) as runs,
+    ):
         first = next(runs)
         runs.cancel()
+        cancelled.set()
         rest = list(runs)
     summary = runs.summary()
-    assert first.status == "succeeded"
-    assert len(rest) <= 1  # at most the one the worker had already picked up
-    assert len(summary.succeeded) + len(summary.not_started) == 6
-    assert len(summary.not_started) >= 4 and not summary.all_succeeded
+    assert first.status == "succeeded" and first.instance_id == "0"
+    assert [outcome.instance_id for outcome in rest] == ["1"]  # the one already picked up
+    assert summary.succeeded == ("0", "1")
+    assert summary.not_started == ("2", "3", "4", "5") and not summary.all_succeeded
 
 
 def test_an_empty_fan_out_finishes_at_once(client: RunCommandsClient) -> None:

@@ -5,11 +5,12 @@
 from collections.abc import Mapping
 from typing import Any, overload
 
-from ...runtime.aio.client import AsyncArmClient, PathParam, RequestOptions
+from ...runtime.aio.client import AsyncArmClient, PathParam
 from ...runtime.aio.paging import AsyncItemPaged
 from ...runtime.aio.polling import AsyncLROPoller
 from ...runtime.call_options import AsyncPollingMethod, RawResponseHook
 from ...runtime.lro_failure import summarize_nested
+from ...runtime.request_options import request_options
 from ...runtime.retry import RetryPolicy
 from ...runtime.serialization import serialize_body
 from ..models import (
@@ -30,6 +31,13 @@ __all__ = [
     "VirtualMachineScaleSetsOperations",
     "VirtualMachinesOperations",
 ]
+
+# What a failed operation's error message shows of its resource (spec/codegen.yaml).
+_DESCRIBE_FAILURE_0 = summarize_nested(
+    ("properties", "instanceView"),
+    ("executionState", "executionMessage", "exitCode"),
+    stream="error",
+)
 
 
 class VirtualMachineRunCommandsOperations:
@@ -144,7 +152,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -163,11 +171,7 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_CreateOrUpdate",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -234,7 +238,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -361,7 +365,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -380,11 +384,7 @@ class VirtualMachineRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineRunCommands_Update",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -436,7 +436,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -505,7 +505,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -565,7 +565,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -631,7 +631,7 @@ class VirtualMachineRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -765,7 +765,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -784,11 +784,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_CreateOrUpdate",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -858,7 +854,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -990,7 +986,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1009,11 +1005,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
             deserialize=VirtualMachineRunCommand.from_dict,
             operation_id="VirtualMachineScaleSetVMRunCommands_Update",
             final_state_via=None,
-            describe_failure=summarize_nested(
-                ("properties", "instanceView"),
-                ("executionState", "executionMessage", "exitCode"),
-                stream="error",
-            ),
+            describe_failure=_DESCRIBE_FAILURE_0,
             polling=polling,
             polling_interval=polling_interval,
             continuation_token=continuation_token,
@@ -1075,7 +1067,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1145,7 +1137,7 @@ class VirtualMachineScaleSetVMRunCommandsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1275,7 +1267,7 @@ class VirtualMachineScaleSetVMsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1354,7 +1346,7 @@ class VirtualMachineScaleSetsOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
@@ -1478,7 +1470,7 @@ class VirtualMachinesOperations:
                 "api-version": self._client.api_version,
             },
         )
-        options = RequestOptions(
+        options = request_options(
             headers=headers,
             timeout=timeout,
             client_request_id=client_request_id,
