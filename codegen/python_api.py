@@ -356,6 +356,7 @@ _RUNTIME_EXPORTS = (
             "DecodeError",
             "DeserializationError",
             "ErrorDetail",
+            "FieldTypeError",
             "HttpResponseError",
             "InvalidHeaderValueError",
             "RedirectNotFollowedError",
