@@ -189,7 +189,7 @@ def test_run_with_async_execution_waits_for_the_script(cli: Cli) -> None:
 
 
 def test_run_past_its_wait_timeout_exits_124_and_says_how_to_follow() -> None:
-    with ArmEmulator(polls_before_done=100_000, retry_after=0) as slow:
+    with ArmEmulator(polls_before_done=100_000, operation_seconds=None, retry_after=0) as slow:
         cli = Cli(slow, slow.credential.get_token("https://management.azure.com/.default").token)
         done = cli(
             "run", *where("1", "slow"), "--script", "x", "-l", "westus", "--wait-timeout", "0.3"
@@ -260,7 +260,7 @@ def test_emulator_runs_a_single_command_on_its_own(cli: Cli) -> None:
 
 
 def test_ctrl_c_exits_130_and_says_the_run_goes_on() -> None:
-    with ArmEmulator(polls_before_done=100_000, retry_after=0) as slow:
+    with ArmEmulator(polls_before_done=100_000, operation_seconds=None, retry_after=0) as slow:
         token = slow.credential.get_token("https://management.azure.com/.default").token
         cli = Cli(slow, token)
         command = ["run", *where("1", "long"), "--script", "x", "-l", "westus", *cli.connection]

@@ -124,7 +124,7 @@ def test_starts_stop_after_max_starts_throttled_attempts(
 
 def test_a_timed_out_instance_is_errored_with_its_continuation_token() -> None:
     with (
-        ArmEmulator(executor=scripted, polls_before_done=1000) as emu,
+        ArmEmulator(executor=scripted, polls_before_done=1000, operation_seconds=None) as emu,
         RunCommandsClient(
             emu.credential, emu.subscription_id, base_url=emu.base_url, polling_interval=0.02
         ) as client,
