@@ -243,6 +243,13 @@ class Pipeline:
             response = self._send(outgoing, request, timeout, retry_policy, max_response_body)
         return response
 
+    def forget_credentials(self) -> None:
+        """Drop the token the auth policy holds and the credentials kept of it (a client's
+        ``close()``): nothing of a closed client's token stays in memory."""
+        self._token_credentials = None
+        if self.auth is not None:
+            self.auth.forget()
+
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
         headers = request.headers
         # The last look before anything leaves: no header may smuggle in another (check_header,

@@ -93,6 +93,12 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         headers["Authorization"] = header[1].value
         return True
 
+    def forget(self) -> None:
+        """The sync policy's :meth:`~..auth.BearerTokenPolicy.forget`, the header made of the
+        token too."""
+        self._header = None
+        super().forget()
+
     def header_secrets(self, value: str | None) -> SecretValues | None:
         """The secrets of ``Authorization: value`` when it is this policy's cached token's."""
         header = self._header

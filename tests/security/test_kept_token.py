@@ -51,3 +51,34 @@ def test_the_token_kept_between_requests_shows_in_no_attribute(
     assert good.requests[-1].header("authorization") == f"Bearer {TOKEN}"  # it was sent
     assert "Bearer" in shown or "token" in shown  # the attributes were looked at
     assert TOKEN not in shown
+
+
+def test_a_closed_client_keeps_nothing_of_its_token_and_a_new_one_is_got_after(
+    good: HostileServer, surface: str
+) -> None:
+    good.handler = reply(200, b'{"name": "rc"}')
+    credential = FakeCredential()
+    client = surfaces.make_client(
+        surface,
+        credential,
+        "sub",
+        base_url=good.base_url,
+        retry_policy=RetryPolicy.no_retries(),
+    )
+    operations = client.virtual_machine_scale_set_vm_run_commands
+    pipeline = surfaces.unwrap(client)._client.pipeline
+    operations.get("rg", "ss", "0", "rc")
+    operations.get("rg", "ss", "0", "rc")
+    assert pipeline.auth._cached is not None  # kept between requests, while open
+    client.close()
+    assert pipeline.auth._cached is None
+    assert getattr(pipeline.auth, "_header", None) is None
+    sync_rules = getattr(pipeline, "_rules", pipeline)
+    assert sync_rules._token_credentials is None
+    assert credential.calls == 1
+    if surface == "sync":  # (the async facade's event loop ends with it)
+        # Used again after closing (a transport may be), it gets a token anew.
+        operations.get("rg", "ss", "0", "rc")
+        client.close()
+        assert credential.calls == 2
+        assert good.requests[-1].header("authorization") == f"Bearer {TOKEN}"
