@@ -364,6 +364,7 @@ class Pipeline:
         for name in _credential_header_names(headers):
             value = headers[name]
             kept = self._token_credentials
+            found: frozenset[str]
             if (
                 kept is not None
                 and kept.value == value
