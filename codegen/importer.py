@@ -151,7 +151,10 @@ def _import(
         bundle = make_bundle(spec, patterns, config.entry)
     base = _upstream_root(spec)
     for missing in bundle.missing_examples:
-        notes.append(f"example {_label(spec, base, missing)} is missing; imported without it")
+        notes.append(
+            f"example {_label(spec, base, missing)} is missing or not valid JSON; "
+            "imported without it"
+        )
     left_out = [o for o in operation_ids(spec) if o not in bundle.operations]
     if left_out:
         notes.append(

@@ -190,13 +190,20 @@ class EnumType:
 
 def media_kind(media_type: str) -> str:
     """How a body of this media type is sent: "json" (application/json, text/json,
-    ...+json), "text" (other text/*: a str as it is) or "binary" (bytes as they are)."""
+    ...+json), "text" (other text/* and XML: a str as it is) or "binary" (bytes as they
+    are)."""
     essence = media_type.split(";", 1)[0].strip().lower()
     if essence in ("application/json", "text/json") or essence.endswith("+json"):
         return "json"
-    if essence.startswith("text/"):
+    if essence.startswith("text/") or is_xml(essence):
         return "text"
     return "binary"
+
+
+def is_xml(media_type: str) -> bool:
+    """``application/xml``, ``text/xml``, ``...+xml``: text there is no model codec for."""
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence.endswith("/xml") or essence.endswith("+xml")
 
 
 # "flattened": one field of a body with x-ms-client-flatten, which the caller passes on its own.

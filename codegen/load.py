@@ -83,7 +83,20 @@ class SpecSet:
         try:
             document = json.loads(data)
         except ValueError as exc:
-            raise SpecError(f"{name}#: not valid JSON ({exc})") from exc
+            if not _is_example(name):
+                raise SpecError(f"{name}#: not valid JSON ({exc})") from exc
+            readable = _legacy_example(data)
+            if readable is None:
+                # An example is documentation: one that does not parse must not stop the
+                # generation of the operations it illustrates.
+                warnings.warn(
+                    f"example file {name} is not valid JSON ({exc}); continuing without it",
+                    MissingFileWarning,
+                    stacklevel=3,
+                )
+                self.missing.add(name)
+                return False
+            document = readable
         self.raw[name] = data
         self.documents[name] = document
         return True
@@ -146,6 +159,15 @@ def ref_target(ref: str, base_document: str) -> tuple[str, str]:
     file_part, _, fragment = ref.partition("#")
     document = _join(base_document, file_part) if file_part else base_document
     return document, unquote(fragment) or ""
+
+
+def _legacy_example(data: bytes) -> Any:
+    """An example saved in Windows-1252 rather than UTF-8 (an en dash as byte 0x96, in
+    hand-written files of 2015), read as such; None when it is not JSON that way either."""
+    try:
+        return json.loads(data.decode("cp1252"))
+    except ValueError:
+        return None
 
 
 def _is_example(name: str) -> bool:

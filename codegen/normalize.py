@@ -43,6 +43,7 @@ class Normalizer:
         self._config = config
         self._fields_cache: dict[str, tuple[Field, ...]] = {}
         self._undeduped_cache: dict[str, tuple[Field, ...]] = {}
+        self._expanding: list[str] = []  # refs whose fields are being gathered, outermost first
         self._enums: dict[str, EnumType] = {}
         self._class_names: dict[str, str] = {}  # class name -> ref, to detect clashes
         self._refs_by_name: dict[str, str] = {}
@@ -108,24 +109,26 @@ class Normalizer:
             str(v.get("value")): v for v in x_ms_enum.get("values", []) if isinstance(v, dict)
         }
         value_type = _ENUM_VALUE_TYPES.get(str(raw.get("type", "string")), "str")
-        members = []
+        members: list[EnumMember] = []
+        taken: set[str] = set()
         for listed in raw["enum"]:
             meta = values_meta.get(str(listed), {})
             value = _enum_value(listed, value_type, node.where)
+            if any(m.value == value for m in members):
+                continue  # a value listed twice is one member
             try:
-                member_name = (
-                    naming.enum_member_name(str(meta["name"]))
-                    if meta.get("name")
-                    else naming.enum_member_name(value)
+                named = meta.get("name")
+                candidates = [naming.enum_member_name(str(named))] if named else []
+                candidates.append(
+                    naming.enum_member_name(value)
                     if isinstance(value, str)
                     else naming.number_member_name(value)
                 )
             except ValueError as exc:
                 raise SpecError(f"{node.where}: {exc}") from exc
+            member_name = _free_member_name(candidates, taken)
+            taken.add(member_name)
             members.append(EnumMember(member_name, value, str(meta.get("description", ""))))
-        names = [m.name for m in members]
-        if len(set(names)) != len(names):
-            raise SpecError(f"{node.where}: enum values give the same member name: {names}")
         enum = EnumType(
             name=name,
             description=_text(raw.get("description")),
@@ -196,6 +199,21 @@ class Normalizer:
         cached = self._undeduped_cache.get(ref)
         if cached is not None:
             return cached
+        if ref in self._expanding:
+            # x-ms-client-flatten of a property whose model contains, flattened, the model
+            # itself: its fields would never end.
+            loop = [*self._expanding[self._expanding.index(ref) :], ref]
+            names = " -> ".join(self._schemas[r].class_name for r in loop)
+            raise SpecError(f"{ref}: x-ms-client-flatten cycle: {names}")
+        self._expanding.append(ref)
+        try:
+            result = self._gather_fields(ref)
+        finally:
+            self._expanding.pop()
+        self._undeduped_cache[ref] = result
+        return result
+
+    def _gather_fields(self, ref: str) -> tuple[Field, ...]:
         schema = self._schemas[ref]
         located = self._located(ref)
         fields: dict[str, Field] = {}
@@ -214,9 +232,7 @@ class Normalizer:
                 del fields[key]
             for f in self._expand(schema_field, located):
                 fields[_key(f)] = f
-        result = tuple(fields.values())
-        self._undeduped_cache[ref] = result
-        return result
+        return tuple(fields.values())
 
     def _expand(self, schema_field: SchemaField, owner: Located) -> list[Field]:
         prop = schema_field.located
@@ -498,6 +514,20 @@ def _flattened_name(f: Field, used: set[str]) -> str:
 
 def _text(value: Any) -> str:
     return " ".join(str(value).split()) if value else ""
+
+
+def _free_member_name(candidates: list[str], taken: set[str]) -> str:
+    """The first candidate no earlier member has: values that differ only in case or
+    punctuation (``Enabled``, ``enabled``) or an x-ms-enum name given twice get their own
+    member, the later one named after its value, else numbered (``ENABLED1``), as AutoRest
+    numbers a clashing name."""
+    for candidate in candidates:
+        if candidate not in taken:
+            return candidate
+    number = 1
+    while f"{candidates[-1]}{number}" in taken:
+        number += 1
+    return f"{candidates[-1]}{number}"
 
 
 def _same_values(one: EnumType, other: EnumType) -> bool:

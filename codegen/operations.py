@@ -19,6 +19,7 @@ from .ir import (
     ParameterGroup,
     ResponseHeader,
     TypeRef,
+    is_xml,
     media_kind,
 )
 from .load import Located, SpecError, SpecSet
@@ -191,7 +192,8 @@ def _operation(
     if raw.get("x-ms-long-running-operation"):
         options = raw.get("x-ms-long-running-operation-options") or {}
         long_running = LongRunning(final_state_via=options.get("final-state-via"))
-        result = _lro_result(spec, normalizer, options, status_results, pointer) or result
+        sent = body.type if body is not None else None
+        result = _lro_result(spec, normalizer, options, status_results, pointer, sent) or result
     if raw.get("x-ms-pageable") is not None and long_running is None and len(set(results)) > 1:
         # Commerce's UsageAggregates: 200 a page, 202 an error object. AutoRest pages with the
         # 200 answer's schema; disagreeing without a 200 stays an error below.
@@ -227,6 +229,7 @@ def _operation(
         )
         if body is not None:
             raise SpecError(f"{spec.entry}#{pointer}: a body and formData parameters together")
+    _refuse_xml_models(f"{spec.entry}#{pointer}", consumes, produces, body, result)
     produced = {media_kind(m) for m in produces}
     accept = produces[0] if produces and "json" not in produced else ""
     text_result = produced == {"text"} and result is not None and result.kind == "str"
@@ -267,6 +270,34 @@ def _operation(
     )
 
 
+_AS_IS = ("str", "bytes")  # what an XML body or answer can be without an XML codec
+
+
+def _refuse_xml_models(
+    where: str,
+    consumes: list[str],
+    produces: list[str],
+    body: Parameter | None,
+    result: TypeRef | None,
+) -> None:
+    """XML only (no JSON media type offered): a str or bytes body or result goes as it is
+    (PolicyInsights' metadata document, Web's publishing profile); a model or other JSON
+    value would need an XML codec, which this generator does not have: a located error at
+    generation time rather than JSON sent or read under an XML media type."""
+    xml_only_in = bool(consumes) and all(is_xml(m) for m in consumes)
+    if xml_only_in and body is not None and body.type.kind not in _AS_IS:
+        raise SpecError(
+            f"{where}: the body ({body.type.annotation}) is sent only as XML ({consumes[0]}); "
+            "XML bodies of models are not supported (a str or file body is)"
+        )
+    xml_only_out = bool(produces) and all(is_xml(m) for m in produces)
+    if xml_only_out and result is not None and result.kind not in _AS_IS:
+        raise SpecError(
+            f"{where}: the answer ({result.annotation}) is XML only ({produces[0]}); "
+            "XML answers of models are not supported (a string or file answer is)"
+        )
+
+
 def _media_types(raw: dict[str, Any], spec: SpecSet, key: str) -> list[str]:
     """The operation's consumes or produces, else the document's."""
     found = raw.get(key) or spec.entry_document.get(key) or []
@@ -288,7 +319,7 @@ def _body_media(body: Parameter, consumes: list[str]) -> tuple[Parameter, tuple[
     if kind == "json":
         chosen = "application/json" if "application/json" in consumes else first
         return replace(body, content_type="" if chosen == "application/json" else chosen), (), ""
-    if (kind == "text" and body.type.kind == "str") or (
+    if (kind == "text" and body.type.kind in ("str", "bytes")) or (
         kind == "binary" and body.type.kind == "bytes"
     ):
         return replace(body, content_type=first), (), ""
@@ -302,11 +333,15 @@ def _lro_result(
     options: dict[str, Any],
     status_results: tuple[tuple[int, TypeRef | None], ...],
     pointer: str,
+    sent: TypeRef | None = None,
 ) -> TypeRef | None:
     """The type of a long-running operation's final result, as AutoRest picks it: the
     ``final-state-schema`` of x-ms-long-running-operation-options when given (TypeSpec emits
     it); else, when the success responses disagree (ManagementGroups: 200 the group, 202 an
-    operation status), the 200 response's; disagreeing without a 200 is an error, as there."""
+    operation status), the 200 response's. Without a 200 (AutoRest gives up there), the
+    answer with the schema of the request body (a PUT of a resource answers with the
+    resource; its final GET too), else the 201 answer's (what was created); only when none
+    of these decides is it an error."""
     where = f"{spec.entry}#{pointer}"
     final_schema = options.get("final-state-schema")
     if final_schema is not None:
@@ -324,13 +359,18 @@ def _lro_result(
     distinct = {t for _, t in status_results if t is not None}
     if len(distinct) <= 1:
         return None
-    chosen = next((t for status, t in status_results if status == 200 and t is not None), None)
-    if chosen is None:
-        raise SpecError(
-            f"{where}: success responses of a long-running operation disagree on their schema "
-            "and none is the 200 answer's (the final result's type is not known)"
-        )
-    return chosen
+    by_status = {status: t for status, t in status_results if t is not None}
+    if 200 in by_status:
+        return by_status[200]
+    if sent is not None and sent in distinct:
+        return sent
+    if 201 in by_status:
+        return by_status[201]
+    raise SpecError(
+        f"{where}: success responses of a long-running operation disagree on their schema, "
+        "none is the 200 or 201 answer's nor the request body's (the final result's type is "
+        "not known); name it with final-state-schema"
+    )
 
 
 def _body_fields(
@@ -499,6 +539,17 @@ def _parameters(
 _SCALARS = ("string", "integer", "number", "boolean", "file")
 
 
+def _file_object(node: dict[str, Any]) -> bool:
+    """An object schema that says it is a file (``format: file`` or ``binary``) and has no
+    shape of its own: the bytes of a file, not a JSON object."""
+    return (
+        node.get("type") == "object"
+        and node.get("format") in ("file", "binary")
+        and not node.get("properties")
+        and not node.get("allOf")
+    )
+
+
 def _named_enum(node: dict[str, Any]) -> bool:
     """An inline body or response enum is a class only when x-ms-enum names it; otherwise
     (a test value, a constant) it is its scalar type, as AutoRest has it."""
@@ -602,7 +653,11 @@ def _parameter(
         schema = Located(located.document, located.pointer + "/schema", node.get("schema", {}))
         target = spec.deref(schema.value, schema.document, schema.pointer)
         raw = target.value if isinstance(target.value, dict) else {}
-        if raw.get("type") in _SCALARS and not _named_enum(raw):
+        if _file_object(raw):
+            # {"type": "object", "format": "file"}: a file, written as an object (the policy
+            # documents of ApiManagement 2016-10-10, sent as their XML media type).
+            type_ref, content_type = TypeRef("bytes"), "application/octet-stream"
+        elif raw.get("type") in _SCALARS and not _named_enum(raw):
             type_ref = _scalar_type(raw, schema.where)
             if raw.get("format") == "binary" or raw.get("type") == "file":
                 content_type = "application/octet-stream"
@@ -757,7 +812,19 @@ def _paging(
         raise SpecError(f"{spec.entry}#{pointer}: a pageable operation must return a model")
     for ref, schema in normalizer.schemas.items():
         if not schema.is_enum and normalizer.model_name_for(ref) == result.name:
-            items = next((f for f in normalizer.fields_of(ref) if f.wire_name == items_key), None)
+            fields = normalizer.fields_of(ref)
+            items = next((f for f in fields if f.wire_name == items_key), None)
+            lists = [f for f in fields if f.type.kind == "list"]
+            if items is None and not lists:
+                # Marked pageable but answering one resource with no list at all (a PUT of
+                # Consumption's budgets, Intune's default statuses): nothing to page, the
+                # answer is the result as it is.
+                return None
+            if items is None and len(lists) == 1 and not pageable.get("itemName"):
+                # No itemName and no `value`, but one list and only one (Cost Management's
+                # insights page their `values`): that list is the page's items.
+                items = lists[0]
+                items_key = items.wire_name
             if items is None or items.type.kind != "list" or items.type.item is None:
                 raise SpecError(f"{ref}: pageable result has no list field {items_key!r}")
             return Paging(

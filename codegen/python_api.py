@@ -787,7 +787,7 @@ def _body_call(op: Operation, body: Parameter, sources: dict[str, str]) -> str:
         media_type = _media_type(op, sources)
         return f"media_body({name}, {media_type}, {body.python_name!r}, {as_json})"
     kind = media_kind(body.content_type) if body.content_type else "json"
-    if kind == "binary":
+    if kind == "binary" or (kind == "text" and body.type.kind == "bytes"):
         return f"binary_body({name}, {body.python_name!r})"
     if kind == "text":
         return f"text_body({name}, {body.python_name!r})"

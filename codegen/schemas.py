@@ -119,6 +119,7 @@ class SchemaResolver:
                     self._register(node, naming.class_name(name))
         while self._pending:
             self._build(*self._pending.pop(0))
+        _refuse_base_cycles(self.models)
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -329,3 +330,24 @@ def _pascal(wire_name: str) -> str:
 
 def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
+
+
+def _refuse_base_cycles(models: dict[str, SchemaModel]) -> None:
+    """A definition that is its own allOf base, through any chain of bases, has no finite set of
+    fields or superclasses: a located error naming the chain, rather than endless recursion."""
+    done: set[str] = set()
+
+    def visit(ref: str, chain: list[str]) -> None:
+        if ref in done:
+            return
+        if ref in chain:
+            loop = [*chain[chain.index(ref) :], ref]
+            names = " -> ".join(models[r].class_name for r in loop)
+            raise SpecError(f"{ref}: allOf cycle: {names}; a definition cannot be its own base")
+        for base in models[ref].bases:
+            if base in models:
+                visit(base, [*chain, ref])
+        done.add(ref)
+
+    for ref in models:
+        visit(ref, [])

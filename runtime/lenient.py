@@ -8,7 +8,9 @@ msrest would take it and nothing is lost:
   sending; services leave out what they never return, such as a password);
 - an integer written as a string (``"3600"``) or as a whole float (``8.0``) is that integer;
   a number written as a string is that number; ``"true"``/``"false"`` are booleans;
-- a number where a string belongs is its JSON text (``5`` -> ``"5"``).
+- a number where a string belongs is its JSON text (``5`` -> ``"5"``);
+- base64 broken by white space (a certificate wrapped or spaced out) is read without it, as
+  Python's and msrest's non-validating ``b64decode`` reads it.
 
 A value that does not fit even so (an object where a string belongs, ``8.5`` for an integer)
 stays a ``DecodeError`` naming the field. Nothing here applies to what a caller sends or to
@@ -32,6 +34,7 @@ T = TypeVar("T")
 _LENIENT: contextvars.ContextVar[bool] = contextvars.ContextVar("lenient_reading", default=False)
 _DECODE_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 _INTEGER = re.compile(r"[-+]?[0-9]+")
+_WHITE_SPACE = re.compile(r"\s+")
 
 
 def reading_leniently() -> bool:
@@ -95,21 +98,35 @@ def _str(value: Any) -> Any:
     raise expected("a string", value)
 
 
+def _without_white_space(strict: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def read(value: Any) -> Any:
+        if isinstance(value, str) and _WHITE_SPACE.search(value):
+            return strict(_WHITE_SPACE.sub("", value))
+        raise expected("a base64 string", value)
+
+    return read
+
+
 _COERCIONS: dict[Any, Callable[[Any], Any]] = {int: _int, float: _float, bool: _bool, str: _str}
 
 
 def lenient_rule(tp: Any, fmt: str | None = None) -> Rule | None:
     """The rule of ``tp`` in lenient mode: the strict rule, then the coercion of its type."""
     rule = scalar_rule(tp, fmt)
-    coerce = _COERCIONS.get(tp) if rule is not None else None
-    if rule is None or coerce is None:
+    if rule is None:
         return rule
     strict = rule.read
+    coerce = _COERCIONS.get(tp)
+    if tp is bytes:
+        coerce = _without_white_space(strict)
+    if coerce is None:
+        return rule
+    convert = coerce
 
     def read(value: Any) -> Any:
         try:
             return strict(value)
         except WireError:
-            return coerce(value)
+            return convert(value)
 
     return Rule(rule.label, read, rule.write, rule.exact, rule.parse, rule.table)

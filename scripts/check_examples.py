@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from real_specs import _generate, newest  # noqa: E402
+from real_specs import _generate, by_year, newest, older  # noqa: E402
 
 from codegen.build import build_api_version  # noqa: E402
 from codegen.config import load_config  # noqa: E402
@@ -713,6 +713,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--glob", action="append", default=[], help="repeatable")
     parser.add_argument("--newest-stable", action="store_const", const="stable", dest="newest")
     parser.add_argument("--newest-preview", action="store_const", const="preview", dest="newest")
+    parser.add_argument(
+        "--older", choices=("stable", "preview"), help="every version but the newest per file"
+    )
+    parser.add_argument("--per-year", action="append", default=[], metavar="YEAR=N")
     parser.add_argument("--sample", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="write every finding here")
@@ -726,8 +730,10 @@ def main(argv: list[str] | None = None) -> int:
         entries: Iterable[Path] = sorted({p for g in args.glob for p in root.glob(g)})
     elif args.newest:
         entries = newest(root, args.newest)
+    elif args.older:
+        entries = by_year(list(older(root, args.older)), args.per_year, args.seed)
     else:
-        parser.error("give --glob or --newest-stable/--newest-preview")
+        parser.error("give --glob, --newest-stable/--newest-preview or --older")
     entries = [e for e in entries if _has_operations(e)]
     if args.sample is not None:
         found = list(entries)

@@ -258,6 +258,51 @@ def newest(root: Path, kind: str = "stable") -> Iterator[Path]:
                 yield path
 
 
+def older(root: Path, kind: str = "stable") -> Iterator[Path]:
+    """Every file with operations of every ``kind`` version folder that is NOT the newest
+    version holding that file name (what ``newest`` leaves out): the older api-versions."""
+    for folder in sorted(root.glob(f"specification/*/resource-manager/**/{kind}")):
+        if not folder.is_dir():
+            continue
+        versions = sorted(p for p in folder.iterdir() if p.is_dir())
+        latest: dict[str, Path] = {}
+        for version in versions:
+            for path in version.glob("*.json"):
+                latest[path.name] = path
+        for version in versions:
+            for path in sorted(version.glob("*.json")):
+                if latest[path.name] != path and _has_paths(path):
+                    yield path
+
+
+def _has_paths(path: Path) -> bool:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8-sig"))
+    except ValueError:
+        return False
+    return isinstance(document, dict) and bool(document.get("paths"))
+
+
+def by_year(found: list[Path], quotas: list[str], seed: int) -> list[Path]:
+    """``found`` cut down to ``--per-year`` quotas (``2017=60``, ``*=10``); all without any."""
+    if not quotas:
+        return found
+    parsed = dict(q.split("=", 1) for q in quotas)
+    return _by_year(found, {k: int(v) for k, v in parsed.items()}, seed)
+
+
+def _by_year(found: list[Path], quotas: dict[str, int], seed: int) -> list[Path]:
+    """At most ``quotas[year]`` files of each api-version year (``2017=60``), at random."""
+    years: dict[str, list[Path]] = {}
+    for path in found:
+        years.setdefault(path.parent.name[:4], []).append(path)
+    picked: list[Path] = []
+    for year, paths in sorted(years.items()):
+        quota = quotas.get(year, quotas.get("*", 0))
+        picked += random.Random(f"{seed}-{year}").sample(paths, min(quota, len(paths)))
+    return sorted(picked)
+
+
 def _entries(root: Path, only: list[str]) -> Iterator[Path]:
     for family, entries in FAMILIES.items():
         if only and family not in only:
@@ -291,6 +336,18 @@ def main(argv: list[str] | None = None) -> int:
         help="with --specs: the same for every provider's newest preview version",
     )
     parser.add_argument(
+        "--older",
+        choices=("stable", "preview"),
+        help="with --specs: every operations file of every version but the newest that has it",
+    )
+    parser.add_argument(
+        "--per-year",
+        action="append",
+        default=[],
+        metavar="YEAR=N",
+        help="with --older: at most N files of api-versions of YEAR (or *=N), at random (--seed)",
+    )
+    parser.add_argument(
         "--glob",
         action="append",
         default=[],
@@ -313,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         entries: Iterable[Path] = sorted({p for g in args.glob for p in root.glob(g)})
     elif args.newest:
         entries = newest(root, args.newest)
+    elif args.older:
+        entries = by_year(list(older(root, args.older)), args.per_year, args.seed)
     else:
         entries = _entries(root, args.only)
     if args.sample is not None:

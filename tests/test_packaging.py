@@ -51,10 +51,10 @@ def test_installed_sources_stay_small() -> None:
                 tools_bytes += size
             else:
                 binding_bytes += size
-    # Each budget is the measured size (539, 275 and 156 KB) and a few KB: growth shows here.
+    # Each budget is the measured size (562, 276 and 160 KB) and a few KB: growth shows here.
     # The runtime and one api-version with every run-command operation, sync surface.
-    assert binding_bytes < 545_000, binding_bytes
+    assert binding_bytes < 568_000, binding_bytes
     # The emulator, the CLI and the workflows.
     assert tools_bytes < 282_000, tools_bytes
     # The optional asyncio surface on top of it (generated aio modules and the aiohttp driver).
-    assert asyncio_bytes < 160_000, asyncio_bytes
+    assert asyncio_bytes < 164_000, asyncio_bytes

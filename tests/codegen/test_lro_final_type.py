@@ -1,6 +1,7 @@
 """The type of a long-running operation's result when its success responses disagree, as
 AutoRest picks it (ManagementGroups, Reservations quota): the 200 answer's schema, or the
-``final-state-schema`` of x-ms-long-running-operation-options (TypeSpec-era files)."""
+``final-state-schema`` of x-ms-long-running-operation-options (TypeSpec-era files); without
+a 200 answer, the one with the request body's schema, else the 201 answer's."""
 
 from __future__ import annotations
 
@@ -30,12 +31,14 @@ def _schema(ref: str) -> dict[str, Any]:
     return {"description": "ok", "schema": {"$ref": f"#/definitions/{ref}"}}
 
 
-def _lro(operation_id: str, responses: dict[str, Any], **options: str) -> dict[str, Any]:
+def _lro(
+    operation_id: str, responses: dict[str, Any], *body: dict[str, Any], **options: str
+) -> dict[str, Any]:
     return {
         "operationId": operation_id,
         "x-ms-long-running-operation": True,
         "x-ms-long-running-operation-options": options,
-        "parameters": [API, NAME],
+        "parameters": [API, NAME, *body],
         "responses": {**responses, "default": _schema("Error")},
     }
 
@@ -61,6 +64,25 @@ def spec() -> dict[str, Any]:
                     "Quotas_CreateOrUpdate",
                     {"201": _schema("Submitted"), "200": _schema("Group")},
                     **{"final-state-via": "location"},
+                )
+            },
+            # No 200: 201 the created resource, 202 an operation status.
+            "/docks/{name}": {
+                "put": _lro(
+                    "Docks_Create", {"202": _schema("OperationStatus"), "201": _schema("Group")}
+                )
+            },
+            # No 200: the answer with the request body's schema wins over the 201 one.
+            "/piers/{name}": {
+                "put": _lro(
+                    "Piers_Create",
+                    {"201": _schema("Submitted"), "202": _schema("Group")},
+                    {
+                        "name": "pier",
+                        "in": "body",
+                        "required": True,
+                        "schema": _schema("Group")["schema"],
+                    },
                 )
             },
             # TypeSpec: the final result's schema named outright, no response has it.
@@ -150,12 +172,36 @@ def test_final_state_schema_names_the_result_no_response_declares(
     assert client.groups.begin_export("g").result() == models.Group(name="exported")
 
 
-def test_disagreeing_schemas_without_a_200_answer_are_a_located_error(tmp_path: Path) -> None:
+def test_without_a_200_answer_a_put_ends_with_the_201_answers_schema(
+    package: ModuleType, client: Any, server: RecordingServer
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    assert _result_type(type(client.docks).begin_create) is models.Group
+    status = f"{server.url}/status/2"
+    server.reply(202, b'{"status": "Running"}', {"Azure-AsyncOperation": status})
+    server.reply(200, b'{"status": "Succeeded"}')
+    server.reply(200, b'{"name": "d"}')
+    assert client.docks.begin_create("d").result() == models.Group(name="d")
+    assert [r.method for r in server.requests] == ["PUT", "GET", "GET"]
+
+
+def test_without_a_200_answer_the_request_bodys_schema_is_the_result(
+    package: ModuleType, client: Any, server: RecordingServer
+) -> None:
+    models = importlib.import_module(f"{package.__name__}.{MODULE}.models")
+    assert _result_type(type(client.piers).begin_create) is models.Group
+    server.reply(201, b'{"requestId": "r2"}', {"Location": f"{server.url}/pier-status/r2"})
+    server.reply(200, b'{"name": "p"}')
+    assert client.piers.begin_create("p", models.Group(name="p")).result() == models.Group(name="p")
+
+
+def test_disagreeing_schemas_that_nothing_decides_are_a_located_error(tmp_path: Path) -> None:
     description = spec()
     responses = description["paths"]["/quotas/{name}"]["put"]["responses"]
     responses["202"] = responses.pop("200")
+    responses["203"] = responses.pop("201")
     with pytest.raises(
-        SpecError, match=r"lro\.json#/paths/~1quotas~1\{name\}/put: .*none is the 200"
+        SpecError, match=r"lro\.json#/paths/~1quotas~1\{name\}/put: .*none is the 200 or 201"
     ):
         spec_dir = write_single_file_spec(
             tmp_path / "spec", API_VERSION, description, client_name="LroClient", entry="lro.json"

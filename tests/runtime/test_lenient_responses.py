@@ -146,3 +146,19 @@ def test_what_a_caller_sends_stays_strict(ops: Any, pool: Pool) -> None:
     with pytest.raises(RequiredFieldError, match="location"):
         ops.begin_create_or_update("rg", "ss", "0", "rc", command, polling=False)
     assert pool.sent == []
+
+
+def test_base64_broken_by_white_space_is_read_without_it_only_when_lenient() -> None:
+    from vmss_runcommands.runtime.lenient import lenient_rule
+    from vmss_runcommands.runtime.wire_rules import WireError, scalar_rule
+
+    lenient, strict = lenient_rule(bytes), scalar_rule(bytes)
+    assert lenient is not None and strict is not None
+    spaced = "aGVs bG8g\nd29y bGQ="  # a certificate as some services space it out
+    assert lenient.read(spaced) == b"hello world"
+    assert lenient.read("aGVsbG8gd29ybGQ=") == b"hello world"
+    with pytest.raises(WireError):
+        strict.read(spaced)
+    for bad in ("not*base64 at all", 42):
+        with pytest.raises(WireError):
+            lenient.read(bad)
