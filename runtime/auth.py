@@ -123,6 +123,11 @@ class BearerTokenPolicy:
             del headers[name]
         headers["Authorization"] = cached.header
 
+    def forget(self) -> None:
+        """Drop the cached token and what was made of it: a closed client keeps no token (one
+        used again after closing gets a new one)."""
+        self._cached = None
+
     def handle_challenge(self, request: HttpRequest, response: HttpResponse) -> bool:
         """React to a 401; ``True`` means ``request`` was re-authorized and should be resent once.
 

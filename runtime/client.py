@@ -140,7 +140,9 @@ class ArmClient(ClientCore[Pipeline, CallPipeline]):
     # -- lifecycle --
 
     def close(self) -> None:
-        """Release pooled connections (a caller-supplied transport is left open)."""
+        """Release pooled connections (a caller-supplied transport is left open) and forget
+        the bearer token."""
+        self.pipeline.forget_credentials()
         if self._owns_transport:
             self._transport.close()
 

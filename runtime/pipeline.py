@@ -201,7 +201,7 @@ class Pipeline:
         # The transport's own credentials (a proxy's login): masked like the request's secrets.
         self.transport_secrets: SecretValues = getattr(transport, "proxy_secrets", NO_SECRET_VALUES)
         # The Authorization value the auth policy set last, and the credentials in it.
-        self._token_credentials: tuple[str, frozenset[str]] | None = None
+        self._token_credentials: KeptHeader | None = None
 
     @property
     def user_agent(self) -> str:
@@ -242,6 +242,13 @@ class Pipeline:
         ):
             response = self._send(outgoing, request, timeout, retry_policy, max_response_body)
         return response
+
+    def forget_credentials(self) -> None:
+        """Drop the token the auth policy holds and the credentials kept of it (a client's
+        ``close()``): nothing of a closed client's token stays in memory."""
+        self._token_credentials = None
+        if self.auth is not None:
+            self.auth.forget()
 
     def _prepare(self, request: HttpRequest, client_request_id: str | None) -> None:
         headers = request.headers
@@ -357,8 +364,14 @@ class Pipeline:
         for name in _credential_header_names(headers):
             value = headers[name]
             kept = self._token_credentials
-            if kept is not None and kept[0] == value and len(name) == 13 and self.auth is not None:
-                found = kept[1]  # _header_credentials' remembered answer, without the call
+            found: frozenset[str]
+            if (
+                kept is not None
+                and kept.value == value
+                and len(name) == 13
+                and self.auth is not None
+            ):
+                found = kept.credentials  # _header_credentials' remembered answer
             else:
                 found = self._header_credentials(name, value)
             extra = extra | found if extra else found
@@ -373,11 +386,11 @@ class Pipeline:
         if self.auth is None or len(name) != 13:  # 13: len("authorization")
             return frozenset(_credentials_in_header(value))
         kept = self._token_credentials
-        if kept is not None and kept[0] == value:
-            return kept[1]
-        found = frozenset(_credentials_in_header(value))
+        if kept is not None and kept.value == value:
+            return kept.credentials
+        found = SecretValues(_credentials_in_header(value))
         # Benign race: two threads may both take the same token apart.
-        self._token_credentials = (value, found)
+        self._token_credentials = KeptHeader(value, found)
         return found
 
     def _log_request(self, request: HttpRequest) -> None:
@@ -438,6 +451,23 @@ def format_headers(headers: Mapping[str, str]) -> str:
             shown = value
         lines.append(f"    {name}: {shown}")
     return "\n".join(lines)
+
+
+class KeptHeader:
+    """A credential header's value and the credentials in it, kept while its token lives;
+    the repr shows neither (``vars()`` of a pipeline or a policy, a debugger, a traceback
+    rendered with its locals show what their attributes hold)."""
+
+    __slots__ = ("credentials", "value")
+
+    def __init__(self, value: str, credentials: SecretValues) -> None:
+        self.value = value
+        self.credentials = credentials
+
+    def __repr__(self) -> str:
+        return "<a credential header, not shown>"
+
+    __str__ = __repr__
 
 
 def _credentials_in_header(value: str) -> list[str]:

@@ -212,12 +212,12 @@ def mask_json(value: Any, secret_fields: Iterable[str], values: Iterable[str] = 
     """A copy of a decoded JSON value with secret keys masked as ``"***"`` and every string
     (keys too) passed through :func:`mask_text`: what a service sends back, made fit to show."""
     lowered = frozenset(name.lower() for name in secret_fields)
-    return _mask_json(value, lowered, frozenset(values), SHOWN_DEPTH)
+    return _mask_json(value, lowered, _spellings(values), SHOWN_DEPTH)
 
 
-def _mask_json(value: Any, lowered: frozenset[str], values: frozenset[str], left: int) -> Any:
+def _mask_json(value: Any, lowered: frozenset[str], values: _Spellings, left: int) -> Any:
     if isinstance(value, str):
-        return mask_free_text(mask_secret_values(value, values), lowered)
+        return mask_free_text(_mask_spelled(value, values), lowered)
     if isinstance(value, dict | list) and left <= 0:
         return TOO_DEEP
     if isinstance(value, dict):
@@ -499,10 +499,28 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
     """``text`` with every occurrence of each secret value (and of its JSON-escaped,
     percent-encoded and HTML-escaped forms) replaced by ``***``; the longest values first, so
     a value inside another is not left half-shown."""
-    for value in sorted(values, key=len, reverse=True):
+    return _mask_spelled(text, _spellings(values, len(text)))
+
+
+_Spellings = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _spellings(values: Iterable[str], longest: int | None = None) -> _Spellings:
+    """Each value long enough to mask (and no longer than ``longest``), longest first, with
+    its other spellings: made once for a text, or once for all the strings of a JSON value
+    rather than for each of them (they are not kept past the call)."""
+    return tuple(
+        (value, tuple(_other_forms(value)))
+        for value in sorted(values, key=len, reverse=True)
+        if len(value) >= SHORTEST_MASKED_VALUE and (longest is None or len(value) <= longest)
+    )
+
+
+def _mask_spelled(text: str, spellings: _Spellings) -> str:
+    for value, forms in spellings:
         # A value longer than the text cannot be in it, nor can its escaped forms (longer
         # still): short texts (an LRO's status, a reason phrase) skip the bearer token.
-        if len(value) < SHORTEST_MASKED_VALUE or len(value) > len(text):
+        if len(value) > len(text):
             continue
         # The value itself, then as JSON text, JSON text inside JSON text, ... (an echoed
         # request body nested in an error message, logged as JSON once more).
@@ -510,7 +528,7 @@ def mask_secret_values(text: str, values: Iterable[str]) -> str:
         # As a service quotes it inside a URL or a form it echoes: percent-encoded (also as
         # ``+`` for a space), JSON's ASCII-only ``\uXXXX`` escapes (and those inside JSON
         # text), HTML's entities.
-        for form in _other_forms(value):
+        for form in forms:
             if len(form) <= len(text):
                 text = _mask_escaped(text, form)
     return text

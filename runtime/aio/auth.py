@@ -18,7 +18,7 @@ from ..auth import (
     _set_authorization,
 )
 from ..http import HttpRequest, HttpResponse
-from ..pipeline import _credentials_in_header
+from ..pipeline import KeptHeader, _credentials_in_header
 from ..redact import SecretValues
 
 __all__ = ["AsyncBearerTokenPolicy", "AsyncTokenCredential"]
@@ -61,7 +61,7 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         self._async_credential = credential
         self._async_lock = asyncio.Lock()
         # The cached token's header and its secrets, made once per token; they live as long.
-        self._header: tuple[_CachedToken, str, SecretValues] | None = None
+        self._header: tuple[_CachedToken, KeptHeader] | None = None
 
     def authorize(self, request: HttpRequest) -> None:
         raise TypeError("AsyncBearerTokenPolicy authorizes with 'await authorize_async(...)'")
@@ -83,21 +83,28 @@ class AsyncBearerTokenPolicy(BearerTokenPolicy):
         header = self._header
         if header is None or header[0] is not cached:
             value = f"Bearer {cached.value}"
-            header = self._header = (cached, value, SecretValues(_credentials_in_header(value)))
+            kept = KeptHeader(value, SecretValues(_credentials_in_header(value)))
+            header = self._header = (cached, kept)
         headers = request.headers
         for key in headers:
             if len(key) == 13 and key.lower() == "authorization":
                 _set_authorization(request, cached.value)  # a caller's, any spelling
                 break
-        headers["Authorization"] = header[1]
+        headers["Authorization"] = header[1].value
         return True
+
+    def forget(self) -> None:
+        """The sync policy's :meth:`~..auth.BearerTokenPolicy.forget`, the header made of the
+        token too."""
+        self._header = None
+        super().forget()
 
     def header_secrets(self, value: str | None) -> SecretValues | None:
         """The secrets of ``Authorization: value`` when it is this policy's cached token's."""
         header = self._header
         if header is None or value is None or header[0] is not self._cached:
             return None
-        return header[2] if value == header[1] else None
+        return header[1].credentials if value == header[1].value else None
 
     async def handle_challenge_async(self, request: HttpRequest, response: HttpResponse) -> bool:
         """The async :meth:`~..auth.BearerTokenPolicy.handle_challenge`."""

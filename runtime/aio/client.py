@@ -116,7 +116,9 @@ class AsyncArmClient(ClientCore[AsyncPipeline, AsyncPollingPipeline]):
     # -- lifecycle --
 
     async def close(self) -> None:
-        """Close the aiohttp session (a caller-supplied transport is left open)."""
+        """Close the aiohttp session (a caller-supplied transport is left open) and forget the
+        bearer token."""
+        self.pipeline.forget_credentials()
         if self._owns_transport:
             await self._transport.close()
 

@@ -149,6 +149,12 @@ class AsyncPipeline:
         self._rules._log_response(response, (time.perf_counter() - started) * 1000.0)
         return response
 
+    def forget_credentials(self) -> None:
+        """``Pipeline.forget_credentials``: a closed client keeps nothing of its token."""
+        self._rules.forget_credentials()
+        if self.auth is not None:
+            self.auth.forget()
+
     def _sent_secrets(self, outgoing: HttpRequest) -> SecretValues:
         """``Pipeline._sent_secrets``, with the token's part made once per token by the
         policy: a poll, which holds the operation's secrets already, makes no new set."""

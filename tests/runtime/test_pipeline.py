@@ -380,9 +380,10 @@ def test_the_secrets_a_request_sent_are_on_its_response_and_a_poll_keeps_its_own
         assert poll.secret_values is first.secret_values
         # The token's credentials are remembered with the pipeline; a caller's own header never.
         remembered = pipeline._token_credentials
-        assert remembered is not None and token in remembered[1]
-        assert not any("aux-token-abc" in value for value in remembered[1])
-        assert "aux-token-abc" not in remembered[0]
+        assert remembered is not None and token in remembered.credentials
+        assert not any("aux-token-abc" in value for value in remembered.credentials)
+        assert "aux-token-abc" not in remembered.value
+        assert token not in repr(remembered)
         # Without an auth policy, nothing of a caller's Authorization header is remembered.
         bare = Pipeline(transport, auth=None, user_agent="a/1", secret_fields=SECRETS)
         answered = bare.run(

@@ -445,3 +445,57 @@ def test_no_more_origins_are_routed_than_the_manager_keeps_pools_for() -> None:
             pool, target = transport._route(f"https://host{index}.example/rc?x=1")
             assert (pool.host, target) == (f"host{index}.example", "/rc?x=1")
             assert len(transport._routes) <= transport._direct.pools._maxsize
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        "/a\r\nX-Injected: 1",  # request smuggling through the target: percent-encoded
+        "/a?x=\r\nHost: evil.example",
+        "/a HTTP/1.1\r\n\r\nGET /b",
+        "/a\x00b\x7f\t",
+        "//evil.example/x",
+        "/%2e%2e/x",
+        "/a%zz%41",
+        "/é?ü=ö",
+        "/x\\..\\y",
+        "/a?x=/../y",
+        "/" + "a" * 70000,
+    ],
+)
+@pytest.mark.parametrize(
+    "origin", ["https://Host.Example", "https://host.example:443", "http://h:0080"]
+)
+def test_a_routed_url_goes_where_and_as_the_manager_would_send_it(origin: str, rest: str) -> None:
+    from urllib3.util.url import _encode_target
+
+    with Urllib3Transport(proxies_from_env=False) as transport:
+        opener, target = transport._route(origin + rest)  # nothing connects
+        parsed = urllib3.util.parse_url(origin + rest)
+        pool = transport._direct.connection_from_host(
+            parsed.host, port=parsed.port, scheme=parsed.scheme
+        )
+        assert opener is pool
+        # What the pool puts on the request line (it encodes the target it is given).
+        assert _encode_target(target) == _encode_target(parsed.request_uri)
+        assert not any(char in _encode_target(target) for char in "\r\n\x00 \t")
+
+
+def test_a_routed_tls_request_is_verified_as_the_manager_s_would_be(
+    tls_server: TlsServer,
+) -> None:
+    # With a path the URL takes the route to its origin's pool (the URLs above have none).
+    url = f"{tls_server.server.url}/rc?api-version=1"
+    with Urllib3Transport(proxies_from_env=False, retry_policy=NO_RETRIES) as transport:
+        with pytest.raises(ServiceRequestError):
+            transport.send(HttpRequest("GET", url))  # the test CA is not in the system store
+        assert transport._routes  # the route was taken
+    assert tls_server.server.requests == []
+    tls_server.server.reply(200, b"{}", times=2)
+    with Urllib3Transport(
+        proxies_from_env=False, connection_verify=str(tls_server.ca_path)
+    ) as transport:
+        assert transport.send(HttpRequest("GET", url)).status_code == 200
+        localhost = url.replace("127.0.0.1", "localhost")
+        assert transport.send(HttpRequest("GET", localhost)).status_code == 200
+        assert len(transport._routes) == 2

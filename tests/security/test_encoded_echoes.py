@@ -24,7 +24,8 @@ from vmss_runcommands.models import (
     VirtualMachineRunCommand,
     VirtualMachineRunCommandScriptSource,
 )
-from vmss_runcommands.runtime.redact import mask_secret_values
+from vmss_runcommands.runtime import redact
+from vmss_runcommands.runtime.redact import mask_json, mask_secret_values
 from vmss_runcommands.runtime.request_options import RequestOptions
 from vmss_runcommands.runtime.retry import RetryPolicy
 
@@ -154,6 +155,28 @@ def test_the_other_spellings_are_masked_in_plain_text() -> None:
     masked = mask_secret_values(text, SECRETS)
     assert_no_secret(masked)
     assert set(masked.split(" | ")) == {"***"}
+
+
+def test_the_other_spellings_are_made_once_for_all_the_strings_of_a_json_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A hostile error body or failed resource may hold millions of strings: each secret's
+    # spellings are worked out once per value shown, not once per string (which made masking
+    # a 10 MB failed resource 2.5 times slower).
+    made: list[str] = []
+    other_forms = redact._other_forms
+
+    def counted(value: str) -> frozenset[str]:
+        made.append(value)
+        return other_forms(value)
+
+    monkeypatch.setattr(redact, "_other_forms", counted)
+    echoes = [spelling for value in SECRETS for spelling in spellings(value)]
+    body = {"details": [{"message": f"echo {echo}"} for echo in echoes * 20]}
+    masked = mask_json(body, (), SECRETS)
+    assert_no_secret(json.dumps(masked, ensure_ascii=False))
+    assert {entry["message"] for entry in masked["details"]} == {"echo ***"}
+    assert sorted(made) == sorted(SECRETS)
 
 
 def test_a_call_s_options_show_no_credential_header() -> None:
