@@ -410,17 +410,24 @@ def _clipped(
     error: ErrorDetail, secret_fields: frozenset[str], values: frozenset[str]
 ) -> ErrorDetail:
     def clip(text: str | None) -> str | None:
-        if text is None or len(text) <= BODY_PREVIEW_LIMIT:
-            return text
-        # Masked from a window well past the cut, so no secret straddles it half-shown.
-        shown = mask_text(text[: BODY_PREVIEW_LIMIT + PREVIEW_MARGIN], secret_fields, values)
-        return f"{shown[:BODY_PREVIEW_LIMIT]}... ({len(text)} characters in total)"
+        return _clip_text(text, secret_fields, values)
 
     left_out = len(error.details) + len(error.additional_info) + bool(error.innererror)
     message = clip(error.message)
     if left_out:
         message = f"{message or ''} (details not shown: the error body is too large)"
     return ErrorDetail(code=clip(error.code), message=message, target=clip(error.target))
+
+
+def _clip_text(
+    text: str | None, secret_fields: frozenset[str], values: frozenset[str]
+) -> str | None:
+    """``text`` cut to :data:`BODY_PREVIEW_LIMIT` characters, masked when it is cut."""
+    if text is None or len(text) <= BODY_PREVIEW_LIMIT:
+        return text
+    # Masked from a window well past the cut, so no secret straddles it half-shown.
+    shown = mask_text(text[: BODY_PREVIEW_LIMIT + PREVIEW_MARGIN], secret_fields, values)
+    return f"{shown[:BODY_PREVIEW_LIMIT]}... ({len(text)} characters in total)"
 
 
 def _sent_secret_values(
@@ -589,6 +596,11 @@ class OperationFailedError(HttpResponseError):
     :mod:`.lro_failure`), and the part of the resource it came from is kept, redacted, in
     :attr:`detail`. Unlike a plain ``HttpResponseError`` the resource body is not appended: it
     is the resource, not an error.
+
+    A status body over :data:`SHOWN_ERROR_BODY` bytes is bounded as an error body is: the
+    message (the summary) is cut to :data:`BODY_PREVIEW_LIMIT` characters and :attr:`detail`
+    is left out (``None``; the message says so), since masking all of it costs about a
+    microsecond a character. The body itself stays on :attr:`response`, as it came.
     """
 
     _parses_error_body = False
@@ -603,6 +615,12 @@ class OperationFailedError(HttpResponseError):
         status: str = "Failed",
         detail: Mapping[str, Any] | None = None,
     ) -> None:
+        if response is not None and len(response.body) > SHOWN_ERROR_BODY:
+            values = _sent_secret_values(response, secret_fields)
+            message = _clip_text(message, secret_fields, values)
+            if detail is not None:
+                message = f"{message or ''} (details not shown: the resource is too large)"
+                detail = None
         super().__init__(message, response=response, error=error, secret_fields=secret_fields)
         self.status = status
         self.detail: Mapping[str, Any] | None = (

@@ -31,6 +31,7 @@ from urllib.parse import urljoin
 
 from .checks import check_seconds
 from .exceptions import (
+    SHOWN_ERROR_BODY,
     DecodeError,
     ErrorDetail,
     HttpResponseError,
@@ -693,15 +694,18 @@ class LroCore(Generic[T]):
         found = None
         if self._describe_failure is not None and body is not None:
             found = self._describe_failure(body)
+        detail = None if found is None or found.detail is None else dict(found.detail)
+        if detail is not None and (response is None or len(response.body) <= SHOWN_ERROR_BODY):
+            # A larger status body leaves its detail out (the error does that): redacting
+            # all of it first would cost about a microsecond a character.
+            detail = redact_json_value(detail, self._secret_fields)
         return OperationFailedError(
             _failure_message(self._state.operation_id, self._state.status, found),
             response=response,
             error=error,
             secret_fields=self._secret_fields,
             status=self._state.status,
-            detail=None
-            if found is None or found.detail is None
-            else redact_json_value(dict(found.detail), self._secret_fields),
+            detail=detail,
         )
 
     def _deserialize_response(self, response: HttpResponse) -> T:

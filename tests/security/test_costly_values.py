@@ -12,10 +12,12 @@ from collections.abc import Callable
 import pytest
 import surfaces
 from hostile import FakeCredential, HostileServer, Request, response_bytes
-from vmss_runcommands import DecodeError, HttpResponseError
+from vmss_runcommands import DecodeError, HttpResponseError, OperationFailedError
 from vmss_runcommands.models import VirtualMachineRunCommand
+from vmss_runcommands.runtime import redact
 from vmss_runcommands.runtime.exceptions import BODY_PREVIEW_LIMIT, SHOWN_ERROR_BODY
 from vmss_runcommands.runtime.http import MAX_INTEGER_DIGITS, HttpRequest, HttpResponse
+from vmss_runcommands.runtime.redact import PREVIEW_MARGIN
 from vmss_runcommands.runtime.retry import RetryPolicy
 
 Handler = Callable[[socket.socket, Request], None]
@@ -143,3 +145,74 @@ def test_a_secret_at_the_start_of_a_huge_error_message_is_masked(
     assert SECRET not in shown and SECRET[: len(SECRET) // 2] not in shown
     assert "ab1_ab1_" in shown  # the rest is shown, cut
     assert "characters in total" in shown
+
+
+def huge_failed_resource() -> bytes:
+    # Megabytes of short strings (each masked on its own before) and a message of a megabyte
+    # that starts with the secret the request sent.
+    view = {
+        "executionState": "Failed",
+        "executionMessage": f"{SECRET} " + "ab1_" * (HUGE // 16),
+        "exitCode": 1,
+        "statuses": [{"code": "c", "level": "Info", "message": "short"}] * (HUGE // 50),
+    }
+    return json.dumps(
+        {"location": "w", "properties": {"provisioningState": "Failed", "instanceView": view}}
+    ).encode()
+
+
+def test_a_huge_failed_resource_is_shown_cut_from_a_masked_window(
+    good: HostileServer, surface: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = huge_failed_resource()
+    assert len(body) > 4 * 1024 * 1024
+
+    def handle(conn: socket.socket, request: Request) -> None:
+        if request.method == "PUT":  # polled through the resource itself
+            creating = b'{"location":"w","properties":{"provisioningState":"Creating"}}'
+            conn.sendall(response_bytes(201, creating))
+        else:
+            conn.sendall(response_bytes(200, body))
+
+    good.handler = handle
+    masked: list[int] = []
+    mask_free_text = redact.mask_free_text
+
+    def counted(text: str, lowered_fields: frozenset[str] = frozenset()) -> str:
+        masked.append(len(text))
+        return mask_free_text(text, lowered_fields)
+
+    client = surfaces.make_client(
+        surface,
+        FakeCredential(),
+        "sub",
+        base_url=good.base_url,
+        retry_policy=RetryPolicy.no_retries(),
+        polling_interval=0,
+    )
+    command = VirtualMachineRunCommand(location="w", run_as_password=SECRET)
+    try:
+        poller = client.virtual_machine_scale_set_vm_run_commands.begin_create_or_update(
+            "rg", "ss", "0", "rc", command
+        )
+        monkeypatch.setattr(redact, "mask_free_text", counted)
+        with pytest.raises(OperationFailedError) as caught:
+            poller.result(timeout=30)
+    finally:
+        monkeypatch.undo()
+        client.close()
+    error = caught.value
+    # Before, every string of the resource was masked (1.4 s of CPU for 9.5 MB) and the
+    # message held the whole summary: a megabyte.
+    assert sum(masked) < 4 * (BODY_PREVIEW_LIMIT + PREVIEW_MARGIN)
+    shown = str(error) + repr(error)
+    assert len(str(error)) < 4 * BODY_PREVIEW_LIMIT and len(repr(error)) < 4 * BODY_PREVIEW_LIMIT
+    assert SECRET not in shown and SECRET[: len(SECRET) // 2] not in shown
+    assert error.status == "Failed"
+    assert "executionState='Failed'" in shown and "ab1_ab1_" in shown
+    assert "characters in total" in shown and "details not shown" in shown
+    assert error.detail is None
+    # What was there before still is: the resource as it came, and the token to resume.
+    assert error.response is not None and error.response.body == body
+    assert error.continuation_token is not None
+    assert error.continuation_token == poller.continuation_token()
